@@ -1,0 +1,39 @@
+// Command-line entry point. Exit codes: 0 when a verdict was printed (hostile input
+// included), 2 for bad usage (mail-protocol.md §5), 1 for an internal error.
+import { Command, CommanderError } from 'commander';
+import { runInspect, UsageError, type InspectCliOptions } from './inspect.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (s: string): void => void process.stdout.write(s + '\n');
+  const err = (s: string): void => void process.stderr.write(s + '\n');
+  let code = 0;
+  const program = new Command('madoguchi')
+    .description('madoguchi (窓口): a coordinated vulnerability disclosure desk by mail')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('inspect')
+    .description('diagnose one raw message: decryption, signatures, form (changes nothing)')
+    .argument('<file>', 'raw RFC 5322 message (.eml)')
+    .option('--keys <dir>', 'directory of armored keys (*.asc), public and secret')
+    .option('--json', 'print the mail-protocol §5 JSON')
+    .option('--max-decompressed-mb <n>', 'cap on decompressed plaintext (default 25)')
+    .option('--max-message-mb <n>', 'cap on the raw message (default 25)')
+    .action(async (file: string, opts: InspectCliOptions) => {
+      code = await runInspect(file, opts, out, err);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      err(`madoguchi: ${e.message}`);
+      return 2;
+    }
+    err(`madoguchi: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+  return code;
+}

@@ -1,0 +1,306 @@
+// The OpenPGP adapter: the only file that imports openpgp. Domain code sees keyrings,
+// byte arrays and verdicts, never openpgp objects.
+//
+// Why each signature is judged on its own: openpgp's `expectSigned` passes when ANY one
+// signature verifies (pitfalls.md), and a desk that trusts a message because one of two
+// signatures is good can be fooled by signature wrapping. So every signature gets its
+// own status and the caller combines them worst-first.
+import * as openpgp from 'openpgp';
+import type { SignatureStatus } from '../domain/inspect.ts';
+
+export interface KeySummary {
+  fingerprint: string;
+  userIds: string[];
+  emails: string[];
+  hasSecret: boolean;
+  usableSecret: boolean;
+}
+
+export interface Keyring {
+  readonly keys: readonly KeySummary[];
+  /** @internal adapter-private state */
+  readonly _pub: openpgp.Key[];
+  /** @internal */
+  readonly _priv: openpgp.PrivateKey[];
+}
+
+export interface KeySource {
+  name: string;
+  text: string;
+}
+
+const upper = (s: string): string => s.toUpperCase();
+
+function summarise(key: openpgp.Key, usableSecret: boolean): KeySummary {
+  const userIds = key.getUserIDs();
+  const emails = key.users
+    .map((u) => u.userID?.email?.toLowerCase() ?? '')
+    .filter((e): e is string => e.length > 0);
+  return { fingerprint: upper(key.getFingerprint()), userIds, emails, hasSecret: key.isPrivate(), usableSecret };
+}
+
+/**
+ * Reads armored keys (public or secret). Locked secret keys are unlocked with
+ * `passphrase`; one that does not unlock is skipped as a secret key with a warning
+ * (mail-protocol.md §5) but its public part still serves to verify.
+ */
+export async function loadKeyring(sources: KeySource[], passphrase: string | undefined, warn: (msg: string) => void): Promise<Keyring> {
+  const pub = new Map<string, openpgp.Key>();
+  const priv = new Map<string, openpgp.PrivateKey>();
+  for (const src of sources) {
+    let keys: openpgp.Key[];
+    try {
+      keys = await openpgp.readKeys({ armoredKeys: src.text });
+    } catch (e) {
+      warn(`${src.name}: not a readable OpenPGP key (${errText(e)}); skipped`);
+      continue;
+    }
+    for (const key of keys) {
+      const fpr = upper(key.getFingerprint());
+      const publicPart = key.isPrivate() ? key.toPublic() : key;
+      const existing = pub.get(fpr);
+      if (existing) {
+        try {
+          pub.set(fpr, await existing.update(publicPart));
+        } catch {
+          /* conflicting copies: keep the first */
+        }
+      } else {
+        pub.set(fpr, publicPart);
+      }
+      if (key.isPrivate() && !priv.has(fpr)) {
+        let unlocked: openpgp.PrivateKey | null = key;
+        if (!key.isDecrypted()) {
+          unlocked = null;
+          if (passphrase !== undefined) {
+            try {
+              unlocked = await openpgp.decryptKey({ privateKey: key, passphrase });
+            } catch {
+              unlocked = null;
+            }
+          }
+          if (!unlocked) warn(`${src.name}: secret key ${fpr} could not be unlocked (set MADOGUCHI_KEY_PASSPHRASE); used as a public key only`);
+        }
+        if (unlocked) priv.set(fpr, unlocked);
+      }
+    }
+  }
+  const summaries = [...pub.values()].map((k) => summarise(k, priv.has(upper(k.getFingerprint()))));
+  return { keys: summaries, _pub: [...pub.values()], _priv: [...priv.values()] };
+}
+
+export interface SignatureCheck {
+  status: SignatureStatus;
+  /** Primary fingerprint of the signing key; the issuer fingerprint when the key is unknown. */
+  fingerprint: string | null;
+  /** Email addresses of the signing key's user ids (for matchesFrom). */
+  emails: string[];
+  detail: string;
+}
+
+export interface CryptoLimits {
+  /** Cap on decompressed plaintext (openpgp's default is Infinity: a bomb). */
+  maxDecompressedBytes: number;
+}
+
+export type DecryptOutcome =
+  | { ok: true; plaintext: Uint8Array; signatures: SignatureCheck[] }
+  | { ok: false; reason: 'not-for-us' | 'decompression-limit' | 'malformed' | 'failed'; detail: string };
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function configFor(limits: CryptoLimits): openpgp.PartialConfig {
+  return {
+    maxDecompressedMessageSize: limits.maxDecompressedBytes,
+    // Unknown packets inside a message are ignored by default; keep that (lenient reading),
+    // but never allow unauthenticated decryption beyond openpgp's defaults.
+  };
+}
+
+// RFC 4880 §9.4 hash ids / §9.1 public-key ids the desk does not trust (mail-protocol §5).
+const WEAK_HASHES = new Set<number>([openpgp.enums.hash.md5, openpgp.enums.hash.sha1, openpgp.enums.hash.ripemd]);
+const WEAK_KEY_ALGOS = new Set<number>([openpgp.enums.publicKey.dsa]);
+
+function findKey(ring: Keyring, keyID: openpgp.KeyID): openpgp.Key | undefined {
+  return ring._pub.find((k) => k.getKeyIDs().some((id) => id.equals(keyID)));
+}
+
+/** `expired` / `revoked` describe the key now, whatever date the signature claims (§5). */
+async function keyStateNow(key: openpgp.Key, keyID: openpgp.KeyID, now: Date): Promise<'ok' | 'expired' | 'revoked'> {
+  try {
+    if (await key.isRevoked(undefined, undefined, now)) return 'revoked';
+  } catch {
+    /* fall through */
+  }
+  const sub = key.getSubkeys().find((s) => s.getKeyID().equals(keyID));
+  if (sub) {
+    try {
+      await sub.verify(now);
+    } catch (e) {
+      // openpgp reports the subkey's state in the error text ("Subkey is revoked/expired").
+      if (/revoked/i.test(errText(e))) return 'revoked';
+      if (/expired/i.test(errText(e))) return 'expired';
+    }
+  }
+  try {
+    const exp = await key.getExpirationTime();
+    if (exp instanceof Date && exp.getTime() <= now.getTime()) return 'expired';
+  } catch {
+    return 'expired';
+  }
+  if (sub) {
+    try {
+      const exp = await sub.getExpirationTime();
+      if (exp instanceof Date && exp.getTime() <= now.getTime()) return 'expired';
+    } catch {
+      /* a subkey without a valid binding: the verify step will fail */
+    }
+  }
+  return 'ok';
+}
+
+interface RawSig {
+  signature: Promise<openpgp.Signature>;
+  verified: Promise<true>;
+  keyID: openpgp.KeyID;
+}
+
+async function judge(s: RawSig, ring: Keyring, now: Date): Promise<SignatureCheck> {
+  let packet: openpgp.SignaturePacket | undefined;
+  try {
+    packet = (await s.signature).packets[0];
+  } catch (e) {
+    return { status: 'invalid', fingerprint: null, emails: [], detail: `unreadable signature packet: ${errText(e)}` };
+  }
+  // Swallow the rejection we may not await below, so it is never unhandled.
+  s.verified.catch(() => undefined);
+  if (packet === undefined) return { status: 'invalid', fingerprint: null, emails: [], detail: 'empty signature' };
+  if (packet.version === 3) return { status: 'unsupported', fingerprint: null, emails: [], detail: 'v3 signature packet' };
+  const issuerFpr = packet.issuerFingerprint ? upper(Buffer.from(packet.issuerFingerprint).toString('hex')) : null;
+  const key = findKey(ring, packet.issuerKeyID);
+  if (!key) {
+    return { status: 'unknown-key', fingerprint: issuerFpr, emails: [], detail: `no key for issuer ${upper(packet.issuerKeyID.toHex())}` };
+  }
+  const summary = summarise(key, false);
+  const base = { fingerprint: summary.fingerprint, emails: summary.emails };
+  if (packet.hashAlgorithm !== null && WEAK_HASHES.has(packet.hashAlgorithm)) {
+    return { status: 'unsupported', ...base, detail: `weak digest (hash algorithm ${packet.hashAlgorithm})` };
+  }
+  if (packet.publicKeyAlgorithm !== null && WEAK_KEY_ALGOS.has(packet.publicKeyAlgorithm)) return { status: 'unsupported', ...base, detail: 'DSA signing key' };
+  let cryptoOk = false;
+  let why = '';
+  try {
+    cryptoOk = (await s.verified) === true;
+  } catch (e) {
+    why = errText(e);
+  }
+  const state = await keyStateNow(key, packet.issuerKeyID, now);
+  if (state === 'revoked') return { status: 'revoked-key', ...base, detail: 'the signing key is revoked' };
+  if (state === 'expired') return { status: 'expired-key', ...base, detail: 'the signing key has expired' };
+  if (!cryptoOk) return { status: 'invalid', ...base, detail: why || 'signature does not verify' };
+  return { status: 'valid', ...base, detail: 'good signature' };
+}
+
+/** Binary OpenPGP data? (RFC 4880 §4.2: first octet has bit 7 set; a message starts with ESK, compressed, encrypted, one-pass or literal packets.) */
+export function looksLikeBinaryMessage(bytes: Uint8Array): boolean {
+  const b = bytes[0];
+  if (b === undefined || (b & 0x80) === 0) return false;
+  const tag = b & 0x40 ? b & 0x3f : (b & 0x3c) >> 2;
+  return [1, 3, 4, 8, 9, 11, 18, 20].includes(tag);
+}
+
+export async function decrypt(data: Uint8Array | string, ring: Keyring, limits: CryptoLimits, now = new Date()): Promise<DecryptOutcome> {
+  const config = configFor(limits);
+  let message: openpgp.Message<Uint8Array>;
+  try {
+    message =
+      typeof data === 'string'
+        ? ((await openpgp.readMessage({ armoredMessage: data, config })) as openpgp.Message<Uint8Array>)
+        : await openpgp.readMessage({ binaryMessage: data, config });
+  } catch (e) {
+    return { ok: false, reason: 'malformed', detail: `unreadable OpenPGP data: ${errText(e)}` };
+  }
+  const recipients = message.getEncryptionKeyIDs();
+  if (recipients.length === 0) {
+    const isSymmetric = message.packets.some((p) => p.constructor.name === 'SymEncryptedSessionKeyPacket');
+    if (isSymmetric) return { ok: false, reason: 'not-for-us', detail: 'encrypted with a passphrase only, not to the desk key' };
+  }
+  const ours = ring._priv.filter((k) => k.getKeyIDs().some((id) => recipients.some((r) => r.equals(id) || r.toHex() === '0000000000000000')));
+  if (ours.length === 0) {
+    const ids = recipients.map((r) => upper(r.toHex())).join(', ') || 'none';
+    return { ok: false, reason: 'not-for-us', detail: `encrypted to keys the desk does not hold (${ids})` };
+  }
+  let result: { data: Uint8Array; signatures: RawSig[] };
+  try {
+    result = (await openpgp.decrypt({
+      message,
+      decryptionKeys: ours,
+      verificationKeys: ring._pub,
+      format: 'binary',
+      expectSigned: false,
+      date: now,
+      config,
+    })) as unknown as { data: Uint8Array; signatures: RawSig[] };
+  } catch (e) {
+    const msg = errText(e);
+    if (/decompressed message size/i.test(msg)) {
+      return { ok: false, reason: 'decompression-limit', detail: `plaintext would exceed ${limits.maxDecompressedBytes} bytes` };
+    }
+    return { ok: false, reason: 'failed', detail: `decryption failed: ${msg}` };
+  }
+  const signatures: SignatureCheck[] = [];
+  for (const s of result.signatures) signatures.push(await judge(s, ring, now));
+  return { ok: true, plaintext: result.data, signatures };
+}
+
+/** Verifies a detached signature (PGP/MIME, RFC 3156 §5) over `data` as given. */
+export async function verifyDetached(data: Uint8Array, signature: Uint8Array, ring: Keyring, now = new Date()): Promise<SignatureCheck[]> {
+  let sig: openpgp.Signature;
+  try {
+    const text = Buffer.from(signature).toString('latin1');
+    sig = text.includes('-----BEGIN PGP SIGNATURE-----')
+      ? await openpgp.readSignature({ armoredSignature: text })
+      : await openpgp.readSignature({ binarySignature: signature });
+  } catch (e) {
+    return [{ status: 'invalid', fingerprint: null, emails: [], detail: `unreadable signature: ${errText(e)}` }];
+  }
+  if (sig.packets.length === 0) return [{ status: 'invalid', fingerprint: null, emails: [], detail: 'no signature packet' }];
+  const message = await openpgp.createMessage({ binary: data });
+  let raw: RawSig[];
+  try {
+    const r = await openpgp.verify({ message, signature: sig, verificationKeys: ring._pub, format: 'binary', date: now });
+    raw = r.signatures as unknown as RawSig[];
+  } catch (e) {
+    return [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }];
+  }
+  const out: SignatureCheck[] = [];
+  for (const s of raw) out.push(await judge(s, ring, now));
+  return out;
+}
+
+/** Verifies a clearsigned text (RFC 4880 §7); returns only the signed text. */
+export async function verifyCleartext(
+  armored: string,
+  ring: Keyring,
+  now = new Date(),
+): Promise<{ ok: true; text: string; signatures: SignatureCheck[] } | { ok: false; detail: string }> {
+  let message: openpgp.CleartextMessage;
+  try {
+    message = await openpgp.readCleartextMessage({ cleartextMessage: armored });
+  } catch (e) {
+    return { ok: false, detail: `unreadable clearsigned block: ${errText(e)}` };
+  }
+  const text = message.getText();
+  let raw: RawSig[];
+  try {
+    const r = await openpgp.verify({ message, verificationKeys: ring._pub, date: now });
+    raw = r.signatures as unknown as RawSig[];
+  } catch (e) {
+    return { ok: true, text, signatures: [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }] };
+  }
+  const out: SignatureCheck[] = [];
+  for (const s of raw) out.push(await judge(s, ring, now));
+  return { ok: true, text, signatures: out };
+}

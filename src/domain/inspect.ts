@@ -1,0 +1,94 @@
+// The verdict the desk reaches on one inbound message: the `inspect` JSON of
+// mail-protocol.md §5. Everything downstream (cases, rules, notices) reads this and
+// never the raw message, so what is not in here was not trusted.
+
+/** §5 `rejected.reason`: stable codes, each with a reply template (see REJECTIONS). */
+export type RejectReason =
+  | 'mixed-encryption'
+  | 'not-for-us'
+  | 'decompression-limit'
+  | 'too-large'
+  | 'malformed'
+  | 'no-content';
+
+export interface Rejection {
+  reason: RejectReason;
+  detail: string;
+}
+
+export type EncryptionStatus = 'pgp-mime' | 'inline' | 'none' | 'failed';
+
+export type SignatureStatus =
+  | 'valid'
+  | 'invalid'
+  | 'unknown-key'
+  | 'expired-key'
+  | 'revoked-key'
+  | 'unsupported'
+  | 'none';
+
+export interface SignatureVerdict {
+  status: SignatureStatus;
+  /** 40 hex digits (upper case) of the signing primary key, or of the issuer when unknown. */
+  fingerprint: string | null;
+  /** False when no user id of the signing key carries the From address (§5). */
+  matchesFrom: boolean;
+}
+
+export interface AttachmentInfo {
+  name: string | null;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** §2 report form, canonical keys; absent fields are omitted, never empty strings. */
+export interface ReportForm {
+  kind?: 'product' | 'website' | string;
+  reporter?: { name?: string; organization?: string; email?: string; phone?: string };
+  product?: { name?: string; version?: string; vendor?: string };
+  website?: { url?: string; name?: string };
+  vulnerability?: { type?: string; summary?: string };
+  reproduction?: string;
+  verification?: string;
+  impact?: string;
+  cvss?: string;
+  consent?: { shareIdentity?: boolean; directContact?: boolean; credit?: boolean; creditName?: string };
+  reportedElsewhere?: string;
+  /** Labels the desk did not recognise, kept verbatim (§2: "Unknown labels are kept"). */
+  extra?: Record<string, string>;
+  /** Canonical keys of required fields that are absent, e.g. `reporter.email`. */
+  missing: string[];
+}
+
+export type VendorStatus = 'affected' | 'not-affected' | 'investigating' | 'fixed';
+
+/** §4 vendor reply form. */
+export interface VendorReplyForm {
+  caseId?: string;
+  status?: VendorStatus;
+  fixedVersions?: string;
+  workaround?: string;
+  /** ISO date YYYY-MM-DD. */
+  proposedPublication?: string;
+  advisoryUrl?: string;
+  comment?: string;
+  extra?: Record<string, string>;
+}
+
+export type MessageKind = 'report' | 'vendor-reply' | 'unknown';
+
+export interface InspectResult {
+  messageId: string | null;
+  from: string | null;
+  subject: string | null;
+  encryption: EncryptionStatus;
+  signature: SignatureVerdict;
+  kind: MessageKind;
+  report?: ReportForm;
+  vendorReply?: VendorReplyForm;
+  attachments: AttachmentInfo[];
+  rejected: Rejection | null;
+  /** Human-readable notes on what the desk saw (not part of the §5 contract). */
+  notes: string[];
+}

@@ -1,0 +1,239 @@
+// The inbound pipeline, readable in one function (`inspectMessage`): numbered filters
+// before decryption, decryption and verification, numbered filters after it, then
+// classification and form parsing. A filter returns a Rejection or nothing; the first
+// rejection decides the verdict, and the message itself is never altered.
+import { createHash } from 'node:crypto';
+import type { CryptoLimits, Keyring, SignatureCheck } from '../crypto/openpgp.ts';
+import type { AttachmentInfo, InspectResult, MessageKind, Rejection, SignatureStatus, SignatureVerdict } from '../domain/inspect.ts';
+import { REJECTIONS } from '../domain/rejections.ts';
+import { findCaseId, formScore, parseReportForm, parseVendorReplyForm } from '../forms/index.ts';
+import { parseAddresses } from '../mime/headers.ts';
+import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, walk, type MimeLimits, type MimePart } from '../mime/parse.ts';
+import { unwrap, type ContentItem, type Unwrapped } from './unwrap.ts';
+
+export interface InboundLimits {
+  /** Raw message cap (bytes); larger mail is `too-large` without being parsed. */
+  maxMessageBytes: number;
+  crypto: CryptoLimits;
+  mime: MimeLimits;
+}
+
+export const MiB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: InboundLimits = {
+  maxMessageBytes: 25 * MiB,
+  crypto: { maxDecompressedBytes: 25 * MiB },
+  mime: DEFAULT_MIME_LIMITS,
+};
+
+export interface InspectOptions {
+  ring: Keyring;
+  now?: Date;
+  limits?: InboundLimits;
+  casePrefix?: string;
+  /** The full size when `raw` is only the head of an oversized message. */
+  rawSize?: number;
+}
+
+/** The verdict plus what later stages need and the JSON does not show. */
+export interface Inbound {
+  verdict: InspectResult;
+  /** The sender's own text (protected content only when the message was encrypted). */
+  text: string;
+  attachments: { info: AttachmentInfo; bytes: Uint8Array }[];
+  attachedKeys: string[];
+  /** The signature checks behind `verdict.signature` (for key pinning downstream). */
+  signatures: SignatureCheck[];
+}
+
+interface Envelope {
+  messageId: string | null;
+  from: string | null;
+  subject: string | null;
+}
+
+function envelopeOf(headers: MimePart['headers']): Envelope {
+  const part = { headers };
+  const id = header(part, 'message-id')?.trim() ?? null;
+  const fromRaw = header(part, 'from');
+  const from = fromRaw ? (parseAddresses(fromRaw)[0]?.address ?? null) : null;
+  return { messageId: id && id.length > 0 ? id : null, from, subject: headerDecoded(part, 'subject') ?? null };
+}
+
+/** Header block of a message too large (or too broken) to parse as a whole. */
+function quickEnvelope(raw: Uint8Array): Envelope {
+  const head = raw.subarray(0, Math.min(raw.length, 64 * 1024));
+  const s = Buffer.from(head).toString('latin1');
+  const m = /\r?\n\r?\n/.exec(s);
+  return envelopeOf(parseHeaderFields(head.subarray(0, m ? m.index : head.length)));
+}
+
+const reject = (reason: Rejection['reason'], detail?: string): Rejection => ({ reason, detail: detail ?? REJECTIONS[reason].sentence });
+
+// ---- filters before decryption ---------------------------------------------------------
+
+/** 1. Raw size cap: checked before any parsing. */
+function f1TooLarge(size: number, limits: InboundLimits): Rejection | null {
+  return size > limits.maxMessageBytes
+    ? reject('too-large', `The message is ${size} bytes; the desk accepts at most ${limits.maxMessageBytes}.`)
+    : null;
+}
+
+/** 2. Structure: every multipart must close (a truncated message is not read as whole). */
+function f2Structure(root: MimePart): Rejection | null {
+  for (const p of walk(root)) {
+    if (p.contentType.startsWith('multipart/') && !p.closed) {
+      return reject('malformed', `MIME part ${p.path || 'root'} (${p.contentType}) has no closing boundary; the message is truncated or malformed.`);
+    }
+    if (p.contentType.startsWith('multipart/') && p.children.length === 0) {
+      return reject('malformed', `MIME part ${p.path || 'root'} (${p.contentType}) has no parts.`);
+    }
+  }
+  return null;
+}
+
+// ---- filters after decryption ----------------------------------------------------------
+
+const meaningful = (it: ContentItem): boolean => !it.plumbing && (it.kind === 'attachment' ? it.bytes.length > 0 : (it.text ?? '').trim() !== '');
+
+/** 3. EFAIL: clear and encrypted content in one message are never merged. */
+function f3Mixed(u: Unwrapped): Rejection | null {
+  const content = u.items.filter(meaningful);
+  const enc = content.some((i) => i.encrypted) || u.failures.some((f) => f.decryption);
+  const clear = content.some((i) => !i.encrypted);
+  return enc && clear
+    ? reject('mixed-encryption', 'The message has clear parts beside encrypted ones. The desk reads no part of such a message; please send the whole message encrypted.')
+    : null;
+}
+
+/** 4. Layers the desk could not open. */
+function f4Crypto(u: Unwrapped): Rejection | null {
+  const order = ['decompression-limit', 'not-for-us', 'malformed', 'failed'] as const;
+  for (const reason of order) {
+    const f = u.failures.find((x) => x.reason === reason);
+    if (!f) continue;
+    return reject(reason === 'failed' ? 'malformed' : reason, `${REJECTIONS[reason === 'failed' ? 'malformed' : reason].sentence} (${f.detail})`);
+  }
+  return null;
+}
+
+/** 5. Nothing left to read. */
+function f5NoContent(u: Unwrapped): Rejection | null {
+  return u.items.some(meaningful) ? null : reject('no-content');
+}
+
+// ---- signature verdict -----------------------------------------------------------------
+
+const SEVERITY: SignatureStatus[] = ['invalid', 'revoked-key', 'expired-key', 'unsupported', 'unknown-key', 'valid'];
+
+/**
+ * A signature counts only if it covers all of the content (signature wrapping: a signed
+ * part inside an unsigned multipart/mixed leaves the message unsigned). Among the
+ * covering signatures the worst one decides, each judged on its own.
+ */
+export function signatureVerdict(u: Unwrapped, fromAddrs: string[]): { verdict: SignatureVerdict; checks: SignatureCheck[] } {
+  const content = u.items.filter((i) => !i.plumbing);
+  const none = { verdict: { status: 'none' as const, fingerprint: null, matchesFrom: false }, checks: [] };
+  if (content.length === 0 || content.some((i) => i.covered === null)) {
+    if (content.some((i) => i.covered !== null)) u.notes.push('only part of the message is signed: treated as unsigned');
+    return none;
+  }
+  const checks = content.flatMap((i) => i.covered ?? []);
+  if (checks.length === 0) return none;
+  const worst = [...checks].sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status))[0]!;
+  const wanted = fromAddrs.filter((a) => a.length > 0);
+  const matchesFrom = wanted.length > 0 && checks.every((c) => wanted.every((a) => c.emails.includes(a)));
+  return { verdict: { status: worst.status, fingerprint: worst.fingerprint, matchesFrom }, checks };
+}
+
+function classify(text: string, subject: string | null, prefix: string): MessageKind {
+  const score = formScore(text);
+  const caseId = findCaseId(subject ?? '', prefix) ?? findCaseId(text, prefix);
+  if (caseId && score.vendorReply >= 1 && score.vendorReply >= score.report) return 'vendor-reply';
+  if (score.report >= 3) return 'report';
+  return 'unknown';
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Promise<Inbound> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const now = opts.now ?? new Date();
+  const prefix = opts.casePrefix ?? 'VR';
+  const finish = (env: Envelope, rejected: Rejection | null, extra: Partial<InspectResult> = {}, rest: Partial<Inbound> = {}): Inbound => ({
+    verdict: {
+      messageId: env.messageId,
+      from: env.from,
+      subject: env.subject,
+      encryption: 'none',
+      signature: { status: 'none', fingerprint: null, matchesFrom: false },
+      kind: 'unknown',
+      attachments: [],
+      rejected,
+      notes: [],
+      ...extra,
+    },
+    text: '',
+    attachments: [],
+    attachedKeys: [],
+    signatures: [],
+    ...rest,
+  });
+
+  // Pre-decryption filters.
+  const tooLarge = f1TooLarge(Math.max(raw.length, opts.rawSize ?? 0), limits);
+  if (tooLarge) return finish(quickEnvelope(raw), tooLarge);
+  let root: MimePart;
+  try {
+    root = parseMime(raw, limits.mime);
+  } catch (e) {
+    const detail = e instanceof MimeError ? e.message : 'unparsable MIME';
+    return finish(quickEnvelope(raw), reject('malformed', `The message structure is not acceptable: ${detail}.`));
+  }
+  const outer = envelopeOf(root.headers);
+  const structural = f2Structure(root);
+  if (structural) return finish(outer, structural);
+
+  // Decrypt and verify, without merging anything.
+  const u = await unwrap(root, { ring: opts.ring, crypto: limits.crypto, mime: limits.mime, now });
+
+  // Protected headers (RFC 9788; autocrypt v1): the inner Subject wins.
+  const env: Envelope = { ...outer };
+  let innerFrom: string | null = null;
+  if (u.protectedHeaders) {
+    const s = headerDecoded(u.protectedHeaders, 'subject');
+    if (s !== undefined) env.subject = s;
+    const f = header(u.protectedHeaders, 'from');
+    innerFrom = f ? (parseAddresses(f)[0]?.address ?? null) : null;
+  }
+  const sig = signatureVerdict(u, [env.from ?? '', ...(innerFrom ? [innerFrom] : [])]);
+  const attachments = u.items
+    .filter((i) => i.kind === 'attachment')
+    .map((i) => ({ info: { name: i.name, contentType: i.contentType, size: i.bytes.length, sha256: sha256(i.bytes) }, bytes: i.bytes }));
+  const common: Partial<InspectResult> = {
+    encryption: u.encryption,
+    signature: sig.verdict,
+    attachments: attachments.map((a) => a.info),
+    notes: u.notes,
+  };
+  const rest: Partial<Inbound> = { attachedKeys: u.attachedKeys, signatures: sig.checks };
+
+  // Post-decryption filters.
+  const rejected = f3Mixed(u) ?? f4Crypto(u) ?? f5NoContent(u);
+  if (rejected) return finish(env, rejected, common, rest);
+
+  // Classify and read the form from the sender's own text only.
+  const text = u.items
+    .filter((i) => i.kind === 'text' && !i.plumbing && !i.forwarded)
+    .map((i) => (i.text ?? '').replace(/\r\n/g, '\n'))
+    .join('\n\n');
+  const kind = classify(text, env.subject, prefix);
+  const result: Partial<InspectResult> = { ...common, kind };
+  if (kind === 'report') result.report = parseReportForm(text);
+  if (kind === 'vendor-reply') {
+    const reply = parseVendorReplyForm(text);
+    const caseId = findCaseId(env.subject ?? '', prefix) ?? reply.caseId ?? findCaseId(text, prefix);
+    result.vendorReply = { ...reply, ...(caseId ? { caseId } : {}) };
+  }
+  return finish(env, null, result, { ...rest, text, attachments });
+}
