@@ -111,13 +111,29 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function configFor(limits: CryptoLimits): openpgp.PartialConfig {
+function configFor(limits: CryptoLimits): openpgp.Config {
   return {
+    ...openpgp.config,
     maxDecompressedMessageSize: limits.maxDecompressedBytes,
-    // Unknown packets inside a message are ignored by default; keep that (lenient reading),
-    // but never allow unauthenticated decryption beyond openpgp's defaults.
+    // RSA-1024 keys are weak but common in archives (Schleuder's fixtures); the desk's
+    // list of signatures it refuses is mail-protocol §5's (v3, DSA, SHA-1/MD5/RIPEMD).
+    minRSABits: 1024,
   };
 }
+
+/**
+ * openpgp drops signature packets it cannot parse (v3 packets: RFC 4880 §5.2.2) as
+ * "unparseable". We read the raw packet to say `unsupported` instead of pretending the
+ * message is unsigned: v3 layout is version(1)=3, length(1)=5, type(1), time(4), key id(8).
+ */
+function v3IssuerKeyId(packet: unknown): string | null {
+  const p = packet as { tag?: number; rawContent?: Uint8Array };
+  if (p.tag !== 2 || !(p.rawContent instanceof Uint8Array) || p.rawContent[0] !== 3) return null;
+  return Buffer.from(p.rawContent.subarray(7, 15)).toString('hex');
+}
+
+// Verification alone decompresses nothing; the cap is there for completeness.
+const VERIFY_CONFIG = configFor({ maxDecompressedBytes: 1024 * 1024 });
 
 // RFC 4880 §9.4 hash ids / §9.1 public-key ids the desk does not trust (mail-protocol §5).
 const WEAK_HASHES = new Set<number>([openpgp.enums.hash.md5, openpgp.enums.hash.sha1, openpgp.enums.hash.ripemd]);
@@ -165,6 +181,26 @@ interface RawSig {
   signature: Promise<openpgp.Signature>;
   verified: Promise<true>;
   keyID: openpgp.KeyID;
+}
+
+function judgeV3(keyIdHex: string, ring: Keyring): SignatureCheck {
+  const key = ring._pub.find((k) => k.getKeyIDs().some((id) => id.toHex() === keyIdHex));
+  return {
+    status: 'unsupported',
+    fingerprint: key ? upper(key.getFingerprint()) : null,
+    emails: key ? summarise(key, false).emails : [],
+    detail: 'v3 signature packet',
+  };
+}
+
+/** Unparseable (v3) packets of a signature object, judged without openpgp. */
+function v3Checks(sig: openpgp.Signature, ring: Keyring): SignatureCheck[] {
+  const out: SignatureCheck[] = [];
+  for (const p of sig.packets as unknown as unknown[]) {
+    const id = v3IssuerKeyId(p);
+    if (id) out.push(judgeV3(id, ring));
+  }
+  return out;
 }
 
 async function judge(s: RawSig, ring: Keyring, now: Date): Promise<SignatureCheck> {
@@ -232,17 +268,18 @@ export async function decrypt(data: Uint8Array | string, ring: Keyring, limits: 
     const ids = recipients.map((r) => upper(r.toHex())).join(', ') || 'none';
     return { ok: false, reason: 'not-for-us', detail: `encrypted to keys the desk does not hold (${ids})` };
   }
-  let result: { data: Uint8Array; signatures: RawSig[] };
+  let plaintext: Uint8Array;
+  let raw: RawSig[];
+  let onePass: openpgp.KeyID[] = [];
   try {
-    result = (await openpgp.decrypt({
-      message,
-      decryptionKeys: ours,
-      verificationKeys: ring._pub,
-      format: 'binary',
-      expectSigned: false,
-      date: now,
-      config,
-    })) as unknown as { data: Uint8Array; signatures: RawSig[] };
+    // The lower-level API (what openpgp.decrypt does inside) keeps the packet list, so a
+    // one-pass signature whose signature packet was dropped as unparseable is visible.
+    const decrypted = await message.decrypt(ours, undefined, undefined, now, config);
+    const literal = decrypted.getLiteralData();
+    if (!(literal instanceof Uint8Array)) return { ok: false, reason: 'malformed', detail: 'no literal data in the decrypted message' };
+    plaintext = literal;
+    onePass = collectOnePass(decrypted.packets);
+    raw = (await decrypted.verify(ring._pub, now, config)) as unknown as RawSig[];
   } catch (e) {
     const msg = errText(e);
     if (/decompressed message size/i.test(msg)) {
@@ -251,8 +288,28 @@ export async function decrypt(data: Uint8Array | string, ring: Keyring, limits: 
     return { ok: false, reason: 'failed', detail: `decryption failed: ${msg}` };
   }
   const signatures: SignatureCheck[] = [];
-  for (const s of result.signatures) signatures.push(await judge(s, ring, now));
-  return { ok: true, plaintext: result.data, signatures };
+  for (const s of raw) signatures.push(await judge(s, ring, now));
+  // One-pass signatures without a signature we could read: v3 (GnuPG 1.x, PGP 2) packets.
+  for (const id of onePass.slice(raw.length)) {
+    const key = findKey(ring, id);
+    signatures.push({
+      status: 'unsupported',
+      fingerprint: key ? upper(key.getFingerprint()) : null,
+      emails: key ? summarise(key, false).emails : [],
+      detail: 'signature packet of a version the desk does not accept (v3)',
+    });
+  }
+  return { ok: true, plaintext, signatures };
+}
+
+function collectOnePass(list: Iterable<unknown>): openpgp.KeyID[] {
+  const out: openpgp.KeyID[] = [];
+  for (const p of list) {
+    const pk = p as { constructor: { name: string }; issuerKeyID?: openpgp.KeyID; packets?: Iterable<unknown> };
+    if (pk.constructor.name === 'OnePassSignaturePacket' && pk.issuerKeyID) out.push(pk.issuerKeyID);
+    if (pk.packets) out.push(...collectOnePass(pk.packets));
+  }
+  return out;
 }
 
 /** Verifies a detached signature (PGP/MIME, RFC 3156 §5) over `data` as given. */
@@ -267,15 +324,17 @@ export async function verifyDetached(data: Uint8Array, signature: Uint8Array, ri
     return [{ status: 'invalid', fingerprint: null, emails: [], detail: `unreadable signature: ${errText(e)}` }];
   }
   if (sig.packets.length === 0) return [{ status: 'invalid', fingerprint: null, emails: [], detail: 'no signature packet' }];
+  const v3 = v3Checks(sig, ring);
+  if (v3.length === sig.packets.length) return v3;
   const message = await openpgp.createMessage({ binary: data });
   let raw: RawSig[];
   try {
-    const r = await openpgp.verify({ message, signature: sig, verificationKeys: ring._pub, format: 'binary', date: now });
+    const r = await openpgp.verify({ message, signature: sig, verificationKeys: ring._pub, format: 'binary', date: now, config: VERIFY_CONFIG });
     raw = r.signatures as unknown as RawSig[];
   } catch (e) {
     return [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }];
   }
-  const out: SignatureCheck[] = [];
+  const out: SignatureCheck[] = [...v3];
   for (const s of raw) out.push(await judge(s, ring, now));
   return out;
 }
@@ -293,14 +352,17 @@ export async function verifyCleartext(
     return { ok: false, detail: `unreadable clearsigned block: ${errText(e)}` };
   }
   const text = message.getText();
+  const clearSig = (message as unknown as { signature: openpgp.Signature }).signature;
+  const v3 = v3Checks(clearSig, ring);
+  if (v3.length > 0 && v3.length === clearSig.packets.length) return { ok: true, text, signatures: v3 };
   let raw: RawSig[];
   try {
-    const r = await openpgp.verify({ message, verificationKeys: ring._pub, date: now });
+    const r = await openpgp.verify({ message, verificationKeys: ring._pub, date: now, config: VERIFY_CONFIG });
     raw = r.signatures as unknown as RawSig[];
   } catch (e) {
     return { ok: true, text, signatures: [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }] };
   }
-  const out: SignatureCheck[] = [];
+  const out: SignatureCheck[] = [...v3];
   for (const s of raw) out.push(await judge(s, ring, now));
   return { ok: true, text, signatures: out };
 }

@@ -8,7 +8,7 @@ import type { AttachmentInfo, InspectResult, MessageKind, Rejection, SignatureSt
 import { REJECTIONS } from '../domain/rejections.ts';
 import { findCaseId, formScore, parseReportForm, parseVendorReplyForm } from '../forms/index.ts';
 import { parseAddresses } from '../mime/headers.ts';
-import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, walk, type MimeLimits, type MimePart } from '../mime/parse.ts';
+import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, type MimeLimits, type MimePart } from '../mime/parse.ts';
 import { unwrap, type ContentItem, type Unwrapped } from './unwrap.ts';
 
 export interface InboundLimits {
@@ -79,17 +79,31 @@ function f1TooLarge(size: number, limits: InboundLimits): Rejection | null {
     : null;
 }
 
-/** 2. Structure: every multipart must close (a truncated message is not read as whole). */
+/**
+ * 2. Structure: a multipart whose close delimiter is missing is accepted when an
+ * enclosing multipart closed (real clients omit inner close delimiters: the outer
+ * boundary still bounds the part), but not when nothing bounds it: that message was
+ * truncated, and reading it as whole would read a different message. A message that
+ * ends right after a delimiter (Exchange does this) lost nothing and is accepted.
+ */
 function f2Structure(root: MimePart): Rejection | null {
-  for (const p of walk(root)) {
-    if (p.contentType.startsWith('multipart/') && !p.closed) {
-      return reject('malformed', `MIME part ${p.path || 'root'} (${p.contentType}) has no closing boundary; the message is truncated or malformed.`);
+  const check = (p: MimePart, bounded: boolean): Rejection | null => {
+    if (p.contentType.startsWith('multipart/')) {
+      const last = p.children[p.children.length - 1];
+      const truncated = last !== undefined && last.raw.some((b) => b > 0x20);
+      if (!p.closed && !bounded && truncated) {
+        return reject('malformed', `MIME part ${p.path || 'root'} (${p.contentType}) has no closing boundary; the message is truncated or malformed.`);
+      }
+      if (p.children.length === 0) return reject('malformed', `MIME part ${p.path || 'root'} (${p.contentType}) has no parts.`);
     }
-    if (p.contentType.startsWith('multipart/') && p.children.length === 0) {
-      return reject('malformed', `MIME part ${p.path || 'root'} (${p.contentType}) has no parts.`);
+    const childBounded = bounded || (p.contentType.startsWith('multipart/') && p.closed);
+    for (const c of p.children) {
+      const r = check(c, childBounded);
+      if (r) return r;
     }
-  }
-  return null;
+    return null;
+  };
+  return check(root, false);
 }
 
 // ---- filters after decryption ----------------------------------------------------------

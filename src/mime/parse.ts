@@ -88,6 +88,12 @@ interface Counter {
 }
 
 export function parseMime(raw: Uint8Array, limits: MimeLimits = DEFAULT_MIME_LIMITS): MimePart {
+  // An mbox separator line ("From sender date", RFC 4155) before the headers is not part
+  // of the message; files saved from mail clients often carry one.
+  if (raw[0] === 0x46 && Buffer.from(raw.subarray(0, 5)).toString('latin1') === 'From ') {
+    const nl = raw.indexOf(LF);
+    if (nl > 0) raw = raw.subarray(nl + 1);
+  }
   return parseEntity(raw, '', 0, limits, { parts: 0 }, 'text/plain');
 }
 
