@@ -253,7 +253,7 @@ export async function decrypt(data: Uint8Array | string, ring: Keyring, limits: 
   try {
     message =
       typeof data === 'string'
-        ? ((await openpgp.readMessage({ armoredMessage: data, config })) as openpgp.Message<Uint8Array>)
+        ? ((await openpgp.readMessage({ armoredMessage: data, config })))
         : await openpgp.readMessage({ binaryMessage: data, config });
   } catch (e) {
     return { ok: false, reason: 'malformed', detail: `unreadable OpenPGP data: ${errText(e)}` };
@@ -275,14 +275,14 @@ export async function decrypt(data: Uint8Array | string, ring: Keyring, limits: 
     // The lower-level API (what openpgp.decrypt does inside) keeps the packet list, so a
     // one-pass signature whose signature packet was dropped as unparseable is visible.
     const decrypted = await message.decrypt(ours, undefined, undefined, now, config);
-    const literal = decrypted.getLiteralData();
+    const literal: unknown = decrypted.getLiteralData();
     if (!(literal instanceof Uint8Array)) return { ok: false, reason: 'malformed', detail: 'no literal data in the decrypted message' };
     plaintext = literal;
     onePass = collectOnePass(decrypted.packets);
-    raw = (await decrypted.verify(ring._pub, now, config)) as unknown as RawSig[];
+    raw = await decrypted.verify(ring._pub, now, config);
   } catch (e) {
     const msg = errText(e);
-    if (/decompressed message size/i.test(msg)) {
+    if (/decompressed (message )?size/i.test(msg)) {
       return { ok: false, reason: 'decompression-limit', detail: `plaintext would exceed ${limits.maxDecompressedBytes} bytes` };
     }
     return { ok: false, reason: 'failed', detail: `decryption failed: ${msg}` };
@@ -330,7 +330,7 @@ export async function verifyDetached(data: Uint8Array, signature: Uint8Array, ri
   let raw: RawSig[];
   try {
     const r = await openpgp.verify({ message, signature: sig, verificationKeys: ring._pub, format: 'binary', date: now, config: VERIFY_CONFIG });
-    raw = r.signatures as unknown as RawSig[];
+    raw = r.signatures;
   } catch (e) {
     return [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }];
   }
@@ -358,7 +358,7 @@ export async function verifyCleartext(
   let raw: RawSig[];
   try {
     const r = await openpgp.verify({ message, verificationKeys: ring._pub, date: now, config: VERIFY_CONFIG });
-    raw = r.signatures as unknown as RawSig[];
+    raw = r.signatures;
   } catch (e) {
     return { ok: true, text, signatures: [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }] };
   }

@@ -44,7 +44,8 @@ export interface AttachmentInfo {
 
 /** §2 report form, canonical keys; absent fields are omitted, never empty strings. */
 export interface ReportForm {
-  kind?: 'product' | 'website' | string;
+  /** `product` or `website`; any other value is kept as written. */
+  kind?: string;
   reporter?: { name?: string; organization?: string; email?: string; phone?: string };
   product?: { name?: string; version?: string; vendor?: string };
   website?: { url?: string; name?: string };

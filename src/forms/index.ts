@@ -5,6 +5,12 @@
 import { REPORT_LABELS, VENDOR_LABELS } from './labels.ts';
 import { knownKeysIn } from './lines.ts';
 
+// Both tables in one map (their labels are disjoint), so formScore reads the text once.
+const BOTH_LABELS: ReadonlyMap<string, string> = new Map<string, string>([
+  ...[...REPORT_LABELS].map(([label, key]): [string, string] => [label, `report:${key}`]),
+  ...[...VENDOR_LABELS].map(([label, key]): [string, string] => [label, `vendor:${key}`]),
+]);
+
 export { parseReportForm, blankReportForm } from './report.ts';
 export { parseVendorReplyForm, type VendorReplyOptions } from './vendor.ts';
 export { findCaseId } from './case-id.ts';
@@ -20,7 +26,13 @@ export { REPORT_FIELDS, VENDOR_FIELDS, type ReportKey, type VendorKey } from './
 export function formScore(text: string): { report: number; vendorReply: number } {
   try {
     const t = typeof text === 'string' ? text : '';
-    return { report: knownKeysIn(t, REPORT_LABELS).size, vendorReply: knownKeysIn(t, VENDOR_LABELS).size };
+    let report = 0;
+    let vendorReply = 0;
+    for (const k of knownKeysIn(t, BOTH_LABELS)) {
+      if (k.startsWith('report:')) report++;
+      else vendorReply++;
+    }
+    return { report, vendorReply };
   } catch {
     return { report: 0, vendorReply: 0 };
   }

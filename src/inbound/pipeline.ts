@@ -245,7 +245,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
   const result: Partial<InspectResult> = { ...common, kind };
   if (kind === 'report') result.report = parseReportForm(text);
   if (kind === 'vendor-reply') {
-    const reply = parseVendorReplyForm(text);
+    const reply = parseVendorReplyForm(text, { casePrefix: prefix });
     const caseId = findCaseId(env.subject ?? '', prefix) ?? reply.caseId ?? findCaseId(text, prefix);
     result.vendorReply = { ...reply, ...(caseId ? { caseId } : {}) };
   }

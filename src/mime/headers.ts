@@ -70,7 +70,7 @@ export function parseAddresses(rawLatin1: string): Address[] {
     }
   };
   try {
-    walk(addressparser(decoded) as unknown[]);
+    walk(addressparser(decoded));
   } catch {
     /* unparsable address header: no address */
   }
