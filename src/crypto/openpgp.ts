@@ -366,3 +366,117 @@ export async function verifyCleartext(
   for (const s of raw) out.push(await judge(s, ring, now));
   return { ok: true, text, signatures: out };
 }
+
+// ---- outbound: the desk's own key, signing and encryption ------------------------------
+
+export interface DeskKey {
+  fingerprint: string;
+  armoredPrivate: string;
+  armoredPublic: string;
+}
+
+/**
+ * A v4 ECC key (ed25519 + cv25519 "legacy"): pitfalls.md: openpgp's `curve25519` makes
+ * RFC 9580 v6 keys that GnuPG 2.2 cannot import; `ecc` (curve25519Legacy) interoperates.
+ */
+export async function generateDeskKey(name: string, email: string, now = new Date()): Promise<DeskKey> {
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name, email }],
+    format: 'armored',
+    date: now,
+    config: { v6Keys: false },
+  });
+  const key = await openpgp.readPrivateKey({ armoredKey: privateKey });
+  return { fingerprint: upper(key.getFingerprint()), armoredPrivate: privateKey, armoredPublic: publicKey };
+}
+
+export interface SigningKey {
+  readonly fingerprint: string;
+  readonly armoredPublic: string;
+  /** @internal */
+  readonly _key: openpgp.PrivateKey;
+}
+
+export async function readSigningKey(armoredPrivate: string, passphrase?: string): Promise<SigningKey> {
+  let key = await openpgp.readPrivateKey({ armoredKey: armoredPrivate });
+  if (!key.isDecrypted()) {
+    if (passphrase === undefined) throw new Error(`desk key ${key.getFingerprint()} is protected: set MADOGUCHI_KEY_PASSPHRASE`);
+    key = await openpgp.decryptKey({ privateKey: key, passphrase });
+  }
+  return { fingerprint: upper(key.getFingerprint()), armoredPublic: key.toPublic().armor(), _key: key };
+}
+
+/** RFC 3156 §5 `micalg` names for openpgp's hash ids. */
+const MICALG: Record<number, string> = {
+  [openpgp.enums.hash.sha256]: 'pgp-sha256',
+  [openpgp.enums.hash.sha384]: 'pgp-sha384',
+  [openpgp.enums.hash.sha512]: 'pgp-sha512',
+  [openpgp.enums.hash.sha224]: 'pgp-sha224',
+};
+
+/**
+ * Detached signature over `data` (already canonical CRLF). Returns the armored
+ * signature and the `micalg` matching the hash actually used (pitfalls.md: openpgp signs
+ * with SHA-512 by default; the header must say what the signature used).
+ */
+export async function signDetached(data: Uint8Array, key: SigningKey): Promise<{ armored: string; micalg: string }> {
+  const message = await openpgp.createMessage({ binary: data });
+  const signed: unknown = await openpgp.sign({ message, signingKeys: key._key, detached: true, format: 'armored' });
+  if (typeof signed !== 'string') throw new Error('openpgp.sign returned no armored text');
+  const armored = signed;
+  const sig = await openpgp.readSignature({ armoredSignature: armored });
+  const hash = sig.packets[0]?.hashAlgorithm;
+  const micalg = hash !== undefined && hash !== null ? MICALG[hash] : undefined;
+  if (!micalg) throw new Error(`unexpected signature hash ${String(hash)}`);
+  return { armored, micalg };
+}
+
+export interface Recipient {
+  readonly fingerprint: string;
+  /** @internal */
+  readonly _key: openpgp.Key;
+}
+
+export type RecipientCheck = { ok: true; recipient: Recipient } | { ok: false; why: 'unreadable' | 'revoked' | 'expired' | 'no-encryption-key'; detail: string };
+
+/**
+ * Whether a recipient's key can be encrypted to now. Fail closed (DEVELOPERS.md): a
+ * revoked, expired or encryption-less key means no details are sent.
+ */
+export async function checkRecipientKey(armoredPublic: string, now = new Date()): Promise<RecipientCheck> {
+  let key: openpgp.Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: armoredPublic });
+  } catch (e) {
+    return { ok: false, why: 'unreadable', detail: errText(e) };
+  }
+  if (await key.isRevoked(undefined, undefined, now).catch(() => false)) return { ok: false, why: 'revoked', detail: 'key is revoked' };
+  try {
+    const exp = await key.getExpirationTime();
+    if (exp instanceof Date && exp.getTime() <= now.getTime()) return { ok: false, why: 'expired', detail: 'key has expired' };
+  } catch (e) {
+    return { ok: false, why: 'expired', detail: errText(e) };
+  }
+  try {
+    await key.getEncryptionKey(undefined, now, undefined, configFor({ maxDecompressedBytes: 1 }));
+  } catch (e) {
+    return { ok: false, why: 'no-encryption-key', detail: errText(e) };
+  }
+  return { ok: true, recipient: { fingerprint: upper(key.getFingerprint()), _key: key } };
+}
+
+/** Encrypts (and optionally signs inside, RFC 3156 §6.2) to every recipient; armored output. */
+export async function encryptTo(data: Uint8Array, recipients: Recipient[], signer: SigningKey | null, now = new Date()): Promise<string> {
+  const message = await openpgp.createMessage({ binary: data, date: now });
+  const armored: unknown = await openpgp.encrypt({
+    message,
+    encryptionKeys: recipients.map((r) => r._key),
+    ...(signer ? { signingKeys: signer._key } : {}),
+    format: 'armored',
+    date: now,
+    config: configFor({ maxDecompressedBytes: 1 }),
+  });
+  return armored as string;
+}
