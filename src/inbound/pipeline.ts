@@ -8,7 +8,7 @@ import type { AttachmentInfo, InspectResult, MessageKind, Rejection, SignatureSt
 import { REJECTIONS } from '../domain/rejections.ts';
 import { findCaseId, formScore, parseReportForm, parseVendorReplyForm } from '../forms/index.ts';
 import { parseAddresses } from '../mime/headers.ts';
-import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, type MimeLimits, type MimePart } from '../mime/parse.ts';
+import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, walk, type MimeLimits, type MimePart } from '../mime/parse.ts';
 import { unwrap, type ContentItem, type Unwrapped } from './unwrap.ts';
 
 export interface InboundLimits {
@@ -206,7 +206,11 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
   }
   const outer = envelopeOf(root.headers);
   const structural = f2Structure(root);
-  if (structural) return finish(outer, structural);
+  if (structural) {
+    // An encrypted layer was there and was not opened: say so (§5 "failed").
+    const encrypted = [...walk(root)].some((p) => p.contentType === 'multipart/encrypted');
+    return finish(outer, structural, encrypted ? { encryption: 'failed' } : {});
+  }
 
   // Decrypt and verify, without merging anything.
   const u = await unwrap(root, { ring: opts.ring, crypto: limits.crypto, mime: limits.mime, now });
