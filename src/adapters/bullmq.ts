@@ -1,0 +1,135 @@
+// The job queue adapter: the only file that imports bullmq and ioredis.
+// pitfalls.md: job ids may not be integers or contain ':'; a stalled job can run twice
+// (handlers are idempotent against the database); Redis without persistence loses
+// queued jobs (the desk reconciles from the database at start).
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+
+export type JobName = 'open' | 'triage' | 'notify' | 'file';
+
+export interface JobData {
+  messageId?: number;
+  noticeId?: string;
+}
+
+export interface FailedJob {
+  id: string;
+  name: string;
+  data: JobData;
+  failedReason: string;
+  attemptsMade: number;
+  finishedOn: Date | null;
+}
+
+/** Thrown by a handler for an error that retrying cannot fix (e.g. SMTP 5xx). */
+export class PermanentJobError extends Error {}
+
+export class RedisUnavailableError extends Error {}
+
+export interface QueueOptions {
+  url: string;
+  prefix: string;
+  queueName?: string;
+  attempts: number;
+  backoffMs: number;
+}
+
+export interface JobQueue {
+  add(name: JobName, data: JobData, jobId: string): Promise<void>;
+  failed(): Promise<FailedJob[]>;
+  retry(jobId: string): Promise<boolean>;
+  counts(): Promise<Record<string, number>>;
+  /** Runs handlers; returns a function that stops the worker gracefully. */
+  work(handler: (name: JobName, data: JobData, attempt: number) => Promise<void>, concurrency: number): () => Promise<void>;
+  close(): Promise<void>;
+}
+
+function connection(url: string): Redis {
+  // maxRetriesPerRequest null: required by BullMQ workers (blocking commands).
+  const r = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, enableOfflineQueue: true });
+  r.on('error', () => undefined); // reconnection is ioredis's job; errors surface on commands
+  return r;
+}
+
+/** One clear sentence when Redis is not there (issue 3: stop with what to install or set). */
+export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: timeoutMs });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    await r.ping();
+  } catch (e) {
+    throw new RedisUnavailableError(
+      `Redis is not reachable at ${url} (${e instanceof Error ? e.message : String(e)}): start redis-server (Debian: apt-get install redis-server) or set REDIS_URL to a reachable Redis.`,
+    );
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function openQueue(opts: QueueOptions): Promise<JobQueue> {
+  await checkRedis(opts.url);
+  const name = opts.queueName ?? 'desk';
+  const conn = connection(opts.url);
+  const queue = new Queue(name, {
+    connection: conn,
+    prefix: opts.prefix,
+    defaultJobOptions: {
+      attempts: opts.attempts,
+      backoff: { type: 'exponential', delay: opts.backoffMs },
+      removeOnComplete: { age: 24 * 3600, count: 10000 },
+      removeOnFail: false,
+    },
+  });
+  const workers: Worker[] = [];
+  const toFailed = (j: Job): FailedJob => ({
+    id: j.id ?? '',
+    name: j.name,
+    data: j.data as JobData,
+    failedReason: j.failedReason,
+    attemptsMade: j.attemptsMade,
+    finishedOn: j.finishedOn ? new Date(j.finishedOn) : null,
+  });
+  return {
+    async add(jobName, data, jobId) {
+      if (/[:]/.test(jobId) || /^\d+$/.test(jobId)) throw new Error(`bad job id ${jobId}`);
+      await queue.add(jobName, data, { jobId });
+    },
+    async failed() {
+      return (await queue.getFailed(0, 1000)).map(toFailed);
+    },
+    async retry(jobId) {
+      const j = await queue.getJob(jobId);
+      if (!j || !(await j.isFailed())) return false;
+      await j.retry('failed');
+      return true;
+    },
+    async counts() {
+      return queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+    },
+    work(handler, concurrency) {
+      const w = new Worker(
+        name,
+        async (job: Job) => {
+          try {
+            await handler(job.name as JobName, job.data as JobData, job.attemptsMade + 1);
+          } catch (e) {
+            if (e instanceof PermanentJobError) throw new UnrecoverableError(e.message);
+            throw e;
+          }
+        },
+        { connection: connection(opts.url), prefix: opts.prefix, concurrency, autorun: true },
+      );
+      w.on('error', () => undefined);
+      workers.push(w);
+      return async () => {
+        await w.close();
+      };
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await queue.close();
+      conn.disconnect();
+    },
+  };
+}
