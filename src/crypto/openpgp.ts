@@ -26,7 +26,9 @@ export interface Keyring {
 
 export interface KeySource {
   name: string;
+  /** Armored key text; a source may instead carry binary key packets. */
   text: string;
+  binary?: Uint8Array;
 }
 
 const upper = (s: string): string => s.toUpperCase();
@@ -50,7 +52,7 @@ export async function loadKeyring(sources: KeySource[], passphrase: string | und
   for (const src of sources) {
     let keys: openpgp.Key[];
     try {
-      keys = await openpgp.readKeys({ armoredKeys: src.text });
+      keys = src.binary ? await openpgp.readKeys({ binaryKeys: src.binary }) : await openpgp.readKeys({ armoredKeys: src.text });
     } catch (e) {
       warn(`${src.name}: not a readable OpenPGP key (${errText(e)}); skipped`);
       continue;
@@ -87,6 +89,19 @@ export async function loadKeyring(sources: KeySource[], passphrase: string | und
   }
   const summaries = [...pub.values()].map((k) => summarise(k, priv.has(upper(k.getFingerprint()))));
   return { keys: summaries, _pub: [...pub.values()], _priv: [...priv.values()] };
+}
+
+/** Armored public keys of a keyring, for storing keys the desk learned. */
+export function exportPublicKeys(ring: Keyring): { fingerprint: string; emails: string[]; armored: string }[] {
+  return ring._pub.map((k) => ({ fingerprint: upper(k.getFingerprint()), emails: summarise(k, false).emails, armored: k.armor() }));
+}
+
+/** A keyring with more keys (public only), e.g. keys a message carries. */
+export async function extendKeyring(ring: Keyring, sources: KeySource[]): Promise<Keyring> {
+  const extra = await loadKeyring(sources, undefined, () => undefined);
+  const known = new Set(ring.keys.map((k) => k.fingerprint));
+  const add = extra._pub.filter((k) => !known.has(upper(k.getFingerprint())));
+  return { keys: [...ring.keys, ...add.map((k) => summarise(k, false))], _pub: [...ring._pub, ...add], _priv: ring._priv };
 }
 
 export interface SignatureCheck {

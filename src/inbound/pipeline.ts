@@ -42,6 +42,10 @@ export interface Inbound {
   text: string;
   attachments: { info: AttachmentInfo; bytes: Uint8Array }[];
   attachedKeys: string[];
+  /** Key data of an Autocrypt header whose addr is the From address (Autocrypt 1.1 §2.1). */
+  autocryptKey: Uint8Array | null;
+  /** Auto-Submitted, bounces, list mail: never answered (RFC 3834 §2, §5). */
+  automated: boolean;
   /** The signature checks behind `verdict.signature` (for key pinning downstream). */
   signatures: SignatureCheck[];
 }
@@ -168,6 +172,34 @@ function classify(text: string, subject: string | null, prefix: string): Message
   return 'unknown';
 }
 
+/**
+ * RFC 3834: never answer automatic mail (Auto-Submitted other than "no"), delivery
+ * reports, or list traffic; and never answer the mailer daemon.
+ */
+function isAutomated(root: MimePart): boolean {
+  const auto = header(root, 'auto-submitted')?.trim().toLowerCase();
+  if (auto && auto !== 'no') return true;
+  if (/^(bulk|list|junk)$/i.test(header(root, 'precedence')?.trim() ?? '')) return true;
+  if (header(root, 'list-id') !== undefined) return true;
+  if (root.contentType === 'multipart/report') return true;
+  const from = header(root, 'from') ?? '';
+  return /mailer-daemon|postmaster@/i.test(from);
+}
+
+/** Autocrypt 1.1 §2.1: `addr=...; [prefer-encrypt=...;] keydata=BASE64`. */
+function autocryptKeyOf(root: MimePart, from: string | null): Uint8Array | null {
+  const h = header(root, 'autocrypt');
+  if (!h || !from) return null;
+  const attrs = new Map<string, string>();
+  for (const part of h.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) attrs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  if (attrs.get('addr')?.toLowerCase() !== from) return null;
+  const data = attrs.get('keydata');
+  return data ? Buffer.from(data.replace(/\s+/g, ''), 'base64') : null;
+}
+
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Promise<Inbound> {
@@ -190,6 +222,8 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     text: '',
     attachments: [],
     attachedKeys: [],
+    autocryptKey: null,
+    automated: false,
     signatures: [],
     ...rest,
   });
@@ -202,14 +236,17 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     root = parseMime(raw, limits.mime);
   } catch (e) {
     const detail = e instanceof MimeError ? e.message : 'unparsable MIME';
-    return finish(quickEnvelope(raw), reject('malformed', `The message structure is not acceptable: ${detail}.`));
+    const env = quickEnvelope(raw);
+    // Headers we could not parse cannot show it is not automated: stay silent (RFC 3834).
+    return finish(env, reject('malformed', `The message structure is not acceptable: ${detail}.`), {}, { automated: true });
   }
   const outer = envelopeOf(root.headers);
+  const meta = { automated: isAutomated(root), autocryptKey: autocryptKeyOf(root, outer.from) };
   const structural = f2Structure(root);
   if (structural) {
     // An encrypted layer was there and was not opened: say so (§5 "failed").
     const encrypted = [...walk(root)].some((p) => p.contentType === 'multipart/encrypted');
-    return finish(outer, structural, encrypted ? { encryption: 'failed' } : {});
+    return finish(outer, structural, encrypted ? { encryption: 'failed' } : {}, meta);
   }
 
   // Decrypt and verify, without merging anything.
@@ -234,7 +271,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     attachments: attachments.map((a) => a.info),
     notes: u.notes,
   };
-  const rest: Partial<Inbound> = { attachedKeys: u.attachedKeys, signatures: sig.checks };
+  const rest: Partial<Inbound> = { attachedKeys: u.attachedKeys, signatures: sig.checks, ...meta };
 
   // Post-decryption filters.
   const rejected = f3Mixed(u) ?? f4Crypto(u) ?? f5NoContent(u);
