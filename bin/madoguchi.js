@@ -3,4 +3,7 @@
 import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// A command is over when main returns (`start` returns after its graceful stop); exit
+// rather than wait on any handle a library left open.
+process.exit(code);

@@ -40,7 +40,11 @@ export interface JobQueue {
   retry(jobId: string): Promise<boolean>;
   counts(): Promise<Record<string, number>>;
   /** Runs handlers; returns a function that stops the worker gracefully. */
-  work(handler: (name: JobName, data: JobData, attempt: number) => Promise<void>, concurrency: number): () => Promise<void>;
+  work(
+    handler: (name: JobName, data: JobData, attempt: number) => Promise<void>,
+    concurrency: number,
+    onFinalFailure?: (name: JobName, data: JobData, reason: string) => Promise<void>,
+  ): () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,7 +111,9 @@ export async function openQueue(opts: QueueOptions): Promise<JobQueue> {
     async counts() {
       return queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
     },
-    work(handler, concurrency) {
+    work(handler, concurrency, onFinalFailure) {
+      // BullMQ does not close a connection it was given: we own it and close it below.
+      const workerConn = connection(opts.url);
       const w = new Worker(
         name,
         async (job: Job) => {
@@ -118,12 +124,18 @@ export async function openQueue(opts: QueueOptions): Promise<JobQueue> {
             throw e;
           }
         },
-        { connection: connection(opts.url), prefix: opts.prefix, concurrency, autorun: true },
+        { connection: workerConn, prefix: opts.prefix, concurrency, autorun: true },
       );
       w.on('error', () => undefined);
+      w.on('failed', (job, err) => {
+        if (!job || !onFinalFailure) return;
+        const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+        if (final) void onFinalFailure(job.name as JobName, job.data as JobData, err.message).catch(() => undefined);
+      });
       workers.push(w);
       return async () => {
         await w.close();
+        workerConn.disconnect();
       };
     },
     async close() {

@@ -2,6 +2,7 @@
 // included), 2 for bad usage (mail-protocol.md §5), 1 for an internal error.
 import { Command, CommanderError } from 'commander';
 import { runInspect, UsageError, type InspectCliOptions } from './inspect.ts';
+import { runDeliver, runJobsFailed, runJobsRetry, runStart } from './desk.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string): void => void process.stdout.write(s + '\n');
@@ -22,6 +23,35 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-message-mb <n>', 'cap on the raw message (default 25)')
     .action(async (file: string, opts: InspectCliOptions) => {
       code = await runInspect(file, opts, out, err);
+    });
+
+  program
+    .command('start')
+    .description('run the desk (configuration: config/default.yaml, config/local.yaml, environment)')
+    .action(async () => {
+      code = await runStart(out, err);
+    });
+
+  program
+    .command('deliver')
+    .description('read one message on standard input into the desk\'s Maildir inbox (an MTA pipe transport); exit 75 on a temporary failure')
+    .action(async () => {
+      code = await runDeliver(err);
+    });
+
+  const jobs = program.command('jobs').description('the job queue');
+  jobs
+    .command('failed')
+    .description('list jobs that failed for good')
+    .action(async () => {
+      code = await runJobsFailed(out, err);
+    });
+  jobs
+    .command('retry')
+    .argument('<id>', 'job id (from `jobs failed`)')
+    .description('retry a failed job')
+    .action(async (id: string) => {
+      code = await runJobsRetry(id, out, err);
     });
 
   try {

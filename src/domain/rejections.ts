@@ -6,7 +6,7 @@ import type { RejectReason } from './inspect.ts';
 export interface RejectionInfo {
   /** One sentence for people (CLI output, coordinator digests). */
   sentence: string;
-  /** Template under templates/ used to answer the sender (content-free). */
+  /** Template under templates/ that answers the sender (content-free; it takes the reason). */
   replyTemplate: string;
   /** Whether the sender may be answered at all (never if answering could leak or amplify). */
   answerSender: boolean;
@@ -15,32 +15,32 @@ export interface RejectionInfo {
 export const REJECTIONS: Record<RejectReason, RejectionInfo> = {
   'mixed-encryption': {
     sentence: 'The message mixes clear and encrypted parts; the desk never merges them (EFAIL).',
-    replyTemplate: 'reject-mixed',
+    replyTemplate: 'rejected',
     answerSender: true,
   },
   'not-for-us': {
     sentence: 'The message is encrypted to keys the desk does not hold.',
-    replyTemplate: 'reject-not-for-us',
+    replyTemplate: 'rejected',
     answerSender: true,
   },
   'decompression-limit': {
     sentence: 'The encrypted content expands beyond the desk’s size limit (possible compression bomb).',
-    replyTemplate: 'reject-too-large',
+    replyTemplate: 'rejected',
     answerSender: true,
   },
   'too-large': {
     sentence: 'The message is larger than the desk accepts.',
-    replyTemplate: 'reject-too-large',
+    replyTemplate: 'rejected',
     answerSender: true,
   },
   malformed: {
     sentence: 'The message is malformed and cannot be read safely.',
-    replyTemplate: 'reject-malformed',
+    replyTemplate: 'rejected',
     answerSender: true,
   },
   'no-content': {
     sentence: 'The message has no content.',
-    replyTemplate: 'reject-no-content',
+    replyTemplate: 'rejected',
     answerSender: true,
   },
 };

@@ -1,0 +1,101 @@
+// CLI commands of the running desk: start, deliver, jobs.
+import { openQueue, RedisUnavailableError } from '../adapters/bullmq.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { startDesk } from '../desk/run.ts';
+import { deliverToMaildir } from '../intake/maildir.ts';
+import { resolve } from 'node:path';
+
+/** sysexits.h EX_TEMPFAIL: the MTA keeps the message and tries again. */
+const EX_TEMPFAIL = 75;
+const EX_CONFIG = 78;
+
+export async function runStart(out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let cfg;
+  try {
+    cfg = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`madoguchi: configuration: ${e.message}`);
+      return EX_CONFIG;
+    }
+    throw e;
+  }
+  let running;
+  try {
+    running = await startDesk(cfg, (m) => out(`${new Date().toISOString()} ${m}`));
+  } catch (e) {
+    if (e instanceof RedisUnavailableError || (e instanceof Error && /another madoguchi process/.test(e.message))) {
+      err(`madoguchi: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  await new Promise<void>((resolveStop) => {
+    const stop = (sig: string): void => {
+      out(`${new Date().toISOString()} ${sig}: stopping (finishing running jobs)`);
+      void running.stop().then(resolveStop);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+export async function runDeliver(err: (s: string) => void): Promise<number> {
+  try {
+    const cfg = loadConfig();
+    if (!cfg.intake.maildir) {
+      err('madoguchi deliver: intake.maildir (MADOGUCHI_INBOX) is not set');
+      return EX_CONFIG;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    if (raw.length === 0) {
+      err('madoguchi deliver: empty input');
+      return 65; // EX_DATAERR
+    }
+    await deliverToMaildir(resolve(cfg.intake.maildir), raw);
+    return 0;
+  } catch (e) {
+    err(`madoguchi deliver: ${e instanceof Error ? e.message : String(e)}`);
+    return EX_TEMPFAIL;
+  }
+}
+
+async function withQueue<T>(fn: (q: Awaited<ReturnType<typeof openQueue>>) => Promise<T>): Promise<T> {
+  const cfg = loadConfig();
+  const q = await openQueue({ url: cfg.redis.url, prefix: cfg.redis.queuePrefix, attempts: cfg.jobs.attempts, backoffMs: cfg.jobs.backoffMs });
+  try {
+    return await fn(q);
+  } finally {
+    await q.close();
+  }
+}
+
+export async function runJobsFailed(out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    const failed = await withQueue((q) => q.failed());
+    if (failed.length === 0) out('no failed jobs');
+    for (const j of failed) out(`${j.id}\t${j.name}\tattempts=${j.attemptsMade}\t${j.finishedOn?.toISOString() ?? ''}\t${j.failedReason}`);
+    return 0;
+  } catch (e) {
+    err(`madoguchi: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+export async function runJobsRetry(id: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    const ok = await withQueue((q) => q.retry(id));
+    if (!ok) {
+      err(`madoguchi: no failed job ${id}`);
+      return 1;
+    }
+    out(`retrying ${id}`);
+    return 0;
+  } catch (e) {
+    err(`madoguchi: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,124 @@
+// `madoguchi start`: wires configuration, keys, store, queue, intake and transport into a
+// running desk, and stops it gracefully on SIGTERM/SIGINT.
+import { resolve } from 'node:path';
+import { createSmtpTransport } from '../adapters/nodemailer.ts';
+import { openQueue, PermanentJobError, type JobQueue } from '../adapters/bullmq.ts';
+import { startImapIntake, type ImapIntake } from '../adapters/imap.ts';
+import type { Config } from '../config.ts';
+import { startMaildirIntake, type MaildirIntake } from '../intake/maildir.ts';
+import { MaildirOutbox } from '../outbound/maildir.ts';
+import type { Transport } from '../outbound/transport.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { getCheckpoint, setCheckpoint } from '../store/repo.ts';
+import { ensureDeskKeys } from './keys.ts';
+import { Desk, limitsFromMb, PermanentError } from './service.ts';
+
+export interface RunningDesk {
+  desk: Desk;
+  db: Db;
+  queue: JobQueue;
+  imap: ImapIntake | null;
+  stop(): Promise<void>;
+}
+
+export async function startDesk(cfg: Config, log: (m: string) => void, opts: { clock?: () => Date } = {}): Promise<RunningDesk> {
+  const keys = await ensureDeskKeys(resolve(cfg.desk.keysDir), cfg.desk.name, cfg.desk.address, log);
+  log(`desk key ${keys.signer.fingerprint}`);
+  // Redis first: if it is missing, say so before anything else is opened.
+  const queue = await openQueue({ url: cfg.redis.url, prefix: cfg.redis.queuePrefix, attempts: cfg.jobs.attempts, backoffMs: cfg.jobs.backoffMs });
+  let db: Db;
+  try {
+    db = await openDb(cfg.store.databaseUrl ? { databaseUrl: cfg.store.databaseUrl } : { dataDir: resolve(cfg.store.dataDir) });
+  } catch (e) {
+    await queue.close();
+    throw e;
+  }
+  const transport: Transport =
+    cfg.outbound.transport === 'smtp'
+      ? createSmtpTransport({
+          host: cfg.outbound.smtp.host,
+          port: cfg.outbound.smtp.port,
+          secure: cfg.outbound.smtp.secure,
+          ...(cfg.outbound.smtp.user ? { auth: { user: cfg.outbound.smtp.user, pass: cfg.outbound.smtp.password } } : {}),
+        })
+      : new MaildirOutbox(resolve(cfg.outbound.outbox));
+
+  let imap: ImapIntake | null = null;
+  const desk = new Desk({
+    db,
+    queue,
+    transport,
+    signer: keys.signer,
+    ring: keys.ring,
+    address: cfg.desk.address,
+    casePrefix: cfg.desk.casePrefix,
+    limits: limitsFromMb(cfg.limits.maxMessageMb, cfg.limits.maxDecompressedMb),
+    log,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    filer: {
+      async file(source, sourceRef, outcome) {
+        if (!source.startsWith('imap:') || !sourceRef || !imap) return;
+        const [uidValidity, uid] = sourceRef.split(':').map(Number);
+        await imap.file({ mailbox: source.slice(5), uidValidity: uidValidity!, uid: uid! }, outcome);
+      },
+    },
+  });
+
+  const stopWorker = queue.work(
+    async (name, data) => {
+      try {
+        await desk.handle(name, data);
+      } catch (e) {
+        if (e instanceof PermanentError) throw new PermanentJobError(e.message);
+        throw e;
+      }
+    },
+    cfg.jobs.concurrency,
+    (name, data, reason) => desk.onFinalFailure(name, data, reason),
+  );
+  const requeued = await desk.reconcile();
+  if (requeued > 0) log(`reconciled: ${requeued} unfinished items re-enqueued`);
+
+  let maildir: MaildirIntake | null = null;
+  if (cfg.intake.maildir) {
+    maildir = startMaildirIntake(resolve(cfg.intake.maildir), async (raw, name) => void (await desk.accept(raw, 'maildir', name)), log);
+    log(`reading Maildir ${resolve(cfg.intake.maildir)}`);
+  }
+  if (cfg.intake.imap.host) {
+    const s = cfg.intake.imap;
+    imap = startImapIntake(
+      s,
+      {
+        get: (mb) => getCheckpoint(db, mb),
+        set: (mb, cp) => setCheckpoint(db, mb, cp).then(() => undefined),
+      },
+      async (raw, ref) => void (await desk.accept(raw, `imap:${ref.mailbox}`, `${ref.uidValidity}:${ref.uid}`)),
+      log,
+    );
+  }
+  log(`desk ${cfg.desk.address} running (${cfg.outbound.transport} out${cfg.store.databaseUrl ? ', PostgreSQL' : ', embedded PGlite'})`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    desk,
+    db,
+    queue,
+    imap,
+    stop() {
+      stopping ??= (async () => {
+        const step = async (what: string, fn: () => Promise<void> | undefined): Promise<void> => {
+          const t0 = Date.now();
+          await fn();
+          if (process.env.MADOGUCHI_DEBUG) log(`stopped ${what} (${Date.now() - t0} ms)`);
+        };
+        await step('maildir intake', () => maildir?.stop());
+        await step('imap intake', () => imap?.stop());
+        await step('worker', () => stopWorker());
+        await step('queue', () => queue.close());
+        await step('transport', () => transport.close());
+        await step('store', () => db.close());
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,375 @@
+// The running desk: intake → open → triage → notify → file, as queue jobs.
+//
+// The database is the truth; the queue only says what to look at next (pitfalls.md: a
+// stalled job can run twice, and Redis without persistence loses queued jobs). So every
+// handler first checks the stored state and does nothing twice, and `reconcile()` at
+// start re-enqueues whatever the database says is unfinished.
+import { checkRecipientKey, exportPublicKeys, extendKeyring, type Keyring, type SigningKey } from '../crypto/openpgp.ts';
+import type { InspectResult, ReportForm } from '../domain/inspect.ts';
+import { blankReportForm } from '../forms/index.ts';
+import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
+import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
+import { renderNotice, type NoticeContexts, type NoticeName } from '../outbound/templates.ts';
+import type { Transport } from '../outbound/transport.ts';
+import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
+import type { Db } from '../store/db.ts';
+import {
+  addParty,
+  appendTimeline,
+  closeDraft,
+  createCase,
+  findKeysByEmail,
+  findOpenDraft,
+  getMessage,
+  getNotice,
+  insertNotice,
+  listMessagesInState,
+  listNoticesInState,
+  markNoticeFailed,
+  markNoticeSent,
+  nextCaseId,
+  saveDraft,
+  setMessageState,
+  storeMessage,
+  upsertKey,
+} from '../store/repo.ts';
+import type { JobData, JobName } from '../adapters/bullmq.ts';
+
+export interface Queue {
+  add(name: JobName, data: JobData, jobId: string): Promise<void>;
+}
+
+export interface Filer {
+  /** Files the source message (IMAP: move to Processed / Failed). */
+  file(source: string, sourceRef: string | null, outcome: 'processed' | 'failed'): Promise<void>;
+}
+
+export interface DeskOptions {
+  db: Db;
+  queue: Queue;
+  transport: Transport;
+  signer: SigningKey;
+  ring: Keyring;
+  address: string;
+  casePrefix: string;
+  limits?: InboundLimits;
+  clock?: () => Date;
+  filer?: Filer;
+  log?: (m: string) => void;
+}
+
+/** What `open` keeps of the reading, beside the §5 verdict. */
+interface OpenedVerdict extends InspectResult {
+  desk: { text: string; automated: boolean; signerFpr: string | null };
+}
+
+export class PermanentError extends Error {}
+
+export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
+  return { ...DEFAULT_LIMITS, maxMessageBytes: Math.floor(maxMessageMb * MiB), crypto: { maxDecompressedBytes: Math.floor(maxDecompressedMb * MiB) } };
+}
+
+export class Desk {
+  private readonly o: Required<Omit<DeskOptions, 'filer'>> & { filer: Filer | null };
+  private readonly domain: string;
+
+  constructor(opts: DeskOptions) {
+    this.o = {
+      limits: DEFAULT_LIMITS,
+      clock: () => new Date(),
+      log: () => undefined,
+      ...opts,
+      filer: opts.filer ?? null,
+    };
+    this.domain = opts.address.split('@')[1] ?? 'madoguchi.invalid';
+  }
+
+  // ---- intake ---------------------------------------------------------------------------
+
+  /** Stores the raw message (idempotent), then enqueues its reading. Returns the row id. */
+  async accept(raw: Buffer, source: string, sourceRef: string | null): Promise<number> {
+    const { id, created } = await storeMessage(this.o.db, { raw, source, sourceRef });
+    if (created) await appendTimeline(this.o.db, { caseId: null, actor: 'desk', event: 'message-received', data: { message: id, source, size: raw.length } });
+    await this.o.queue.add('open', { messageId: id }, `open-${id}`);
+    return id;
+  }
+
+  // ---- jobs -----------------------------------------------------------------------------
+
+  async handle(name: JobName, data: JobData): Promise<void> {
+    switch (name) {
+      case 'open':
+        return this.open(need(data.messageId));
+      case 'triage':
+        return this.triage(need(data.messageId));
+      case 'notify':
+        return this.notify(needS(data.noticeId));
+      case 'file':
+        return this.fileMessage(need(data.messageId));
+    }
+  }
+
+  /** After the queue gave up on a job: the message is failed and filed as such. */
+  async onFinalFailure(name: JobName, data: JobData, reason: string): Promise<void> {
+    const db = this.o.db;
+    if (name === 'notify' && data.noticeId) {
+      await markNoticeFailed(db, data.noticeId, reason).catch(() => undefined);
+      const n = await getNotice(db, data.noticeId);
+      await appendTimeline(db, { caseId: n?.caseId ?? null, actor: 'desk', event: 'notice-failed', data: { notice: data.noticeId, reason } });
+      if (n?.messageRef) await this.maybeFinish(n.messageRef);
+      return;
+    }
+    if (data.messageId) {
+      await setMessageState(db, data.messageId, 'failed', { error: reason });
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, reason } });
+      await this.o.queue.add('file', { messageId: data.messageId }, `file-${data.messageId}`);
+    }
+  }
+
+  private async open(id: number): Promise<void> {
+    const m = await getMessage(this.o.db, id);
+    if (!m) throw new PermanentError(`message ${id} is not stored`);
+    if (m.state !== 'stored') {
+      if (m.state === 'opened') await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
+      return;
+    }
+    const now = this.o.clock();
+    const opts = { limits: this.o.limits, now, casePrefix: this.o.casePrefix };
+    // Keys the desk learned before, for this sender.
+    let ring = this.o.ring;
+    const from = (await inspectHead(m.raw)) ?? null;
+    if (from) {
+      const known = await findKeysByEmail(this.o.db, from);
+      if (known.length > 0) ring = await extendKeyring(ring, known.map((k) => ({ name: k.fingerprint, text: k.armored })));
+    }
+    let inb = await inspectMessage(m.raw, { ring, ...opts });
+    // A first-time reporter's key travels with the message (attachment or Autocrypt).
+    const carried = [
+      ...inb.attachedKeys.map((t, i) => ({ name: `attached-${i}`, text: t, source: 'attachment' as const })),
+      ...(inb.autocryptKey ? [{ name: 'autocrypt', text: '', binary: inb.autocryptKey, source: 'autocrypt' as const }] : []),
+    ];
+    if (carried.length > 0) {
+      ring = await extendKeyring(ring, carried);
+      if (inb.verdict.signature.status === 'unknown-key' || inb.verdict.signature.status === 'none') inb = await inspectMessage(m.raw, { ring, ...opts });
+    }
+    const v = inb.verdict;
+    const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom ? v.signature.fingerprint : null;
+    // Remember the sender's key: the signing key (the sender proved it), or a carried key
+    // with the sender's address (trust on first use). Never keys of rejected messages.
+    if (!v.rejected && v.from) {
+      for (const k of exportPublicKeys(ring)) {
+        const isSigner = k.fingerprint === signerFpr;
+        const carriedForSender = carried.length > 0 && k.emails.includes(v.from) && !this.o.ring.keys.some((d) => d.fingerprint === k.fingerprint);
+        if (isSigner || carriedForSender) {
+          await upsertKey(this.o.db, { fingerprint: k.fingerprint, emails: k.emails, armored: k.armored, source: isSigner ? 'signature' : (carried[0]?.source ?? 'attachment') });
+        }
+      }
+    }
+    const opened: OpenedVerdict = { ...v, desk: { text: inb.text, automated: inb.automated, signerFpr } };
+    await setMessageState(this.o.db, id, 'opened', { verdict: opened });
+    await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
+  }
+
+  private async senderKey(email: string): Promise<{ status: KeyStatus; armored: string | null }> {
+    const now = this.o.clock();
+    let worst: KeyStatus = 'none';
+    for (const k of await findKeysByEmail(this.o.db, email)) {
+      const c = await checkRecipientKey(k.armored, now);
+      if (c.ok) return { status: 'ok', armored: k.armored };
+      if (c.why === 'revoked') worst = 'revoked';
+      else if (c.why === 'expired' && worst !== 'revoked') worst = 'expired';
+    }
+    return { status: worst, armored: null };
+  }
+
+  private async triage(id: number): Promise<void> {
+    const db = this.o.db;
+    const m = await getMessage(db, id);
+    if (!m) throw new PermanentError(`message ${id} is not stored`);
+    if (m.state !== 'opened') {
+      if (m.state === 'triaged') await this.enqueueNotices(id);
+      return;
+    }
+    const v = m.verdict as OpenedVerdict;
+    const from = v.from;
+    const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
+    const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
+    const decisions = screen({ verdict: v, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null });
+    const now = this.o.clock();
+
+    const done = await db.tx(async (tx) => {
+      // The conditional update is the lock: a second run of this job finds no row.
+      const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
+      if (claimed.length === 0) return false;
+      let caseId: string | null = null;
+      let report: ReportForm | null = null;
+      for (const d of decisions) {
+        switch (d.type) {
+          case 'open-case': {
+            caseId = await nextCaseId(tx, this.o.casePrefix, jstYear(now));
+            report = d.report;
+            await createCase(tx, { id: caseId, kind: d.report.kind ?? 'unknown', state: d.states[d.states.length - 1]!, lang: d.lang, report: d.report, reporterEmail: from, reporterFpr: v.desk.signerFpr, openedFrom: id });
+            await addParty(tx, { caseId, role: 'reporter', email: from, name: d.report.reporter?.name ?? null, keyFpr: v.desk.signerFpr, data: { consent: d.report.consent ?? {} } });
+            for (const s of d.states) await appendTimeline(tx, { caseId, actor: 'desk', event: `state:${s}`, data: { message: id } });
+            break;
+          }
+          case 'save-draft':
+            report = d.report;
+            await saveDraft(tx, { reporterEmail: from!, reporterFpr: v.desk.signerFpr, report: d.report, missing: d.report.missing, messageId: id });
+            break;
+          case 'close-draft':
+            if (draft) await closeDraft(tx, draft.id, { caseId });
+            break;
+          case 'record':
+            await appendTimeline(tx, { caseId, actor: 'desk', event: d.event, data: { message: id, detail: d.detail } });
+            break;
+          case 'notice': {
+            const noticeId = `<${d.template}.${caseId ?? `m${id}`}@${this.domain}>`;
+            const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now);
+            await insertNotice(tx, { id: noticeId, caseId, messageRef: id, kind: d.template, lang: d.lang, recipient: d.to, raw });
+            await appendTimeline(tx, { caseId, actor: 'desk', event: 'notice-queued', data: { notice: noticeId, kind: d.template, to: d.to, encrypted: d.encrypted } });
+            break;
+          }
+        }
+      }
+      return true;
+    });
+    if (done) await this.enqueueNotices(id);
+  }
+
+  private async compose(
+    d: Extract<Decision, { type: 'notice' }>,
+    messageId: string,
+    caseId: string | null,
+    report: ReportForm | null,
+    v: InspectResult,
+    recipientKey: string | null,
+    now: Date,
+  ): Promise<Buffer> {
+    const lang: Lang = d.lang;
+    const base = { from: this.o.address, to: [d.to], caseTag: caseId, messageId, date: now, ...(v.messageId ? { inReplyTo: v.messageId, references: v.messageId } : {}) };
+    if (d.encrypted) {
+      // Fail closed: details only to a key that is usable now.
+      const check = recipientKey ? await checkRecipientKey(recipientKey, now) : null;
+      if (!check?.ok) throw new PermanentError(`no usable key for ${d.to}: details not sent`);
+      const rendered = this.render(d.template, lang, caseId, report, now);
+      return composeEncrypted({ ...base, subject: rendered.subject, text: rendered.text }, this.o.signer, [check.recipient]);
+    }
+    const rendered = this.render(d.template, lang, caseId, report, now, d);
+    return composeSignedClear({ ...base, subject: rendered.subject, text: rendered.text, attachDeskKey: d.template === 'unencrypted' || d.template === 'nokey' }, this.o.signer);
+  }
+
+  private render(t: NoticeName, lang: Lang, caseId: string | null, report: ReportForm | null, now: Date, d?: Extract<Decision, { type: 'notice' }>) {
+    switch (t) {
+      case 'ack': {
+        const kind = report?.kind === 'website' ? 'website' : 'product';
+        return renderNotice('ack', lang, {
+          caseId: caseId!,
+          receivedAt: now,
+          kind,
+          ...(kind === 'product' && report?.product?.name ? { productName: report.product.name } : {}),
+          ...(kind === 'website' && report?.website?.url ? { siteUrl: report.website.url } : {}),
+        });
+      }
+      case 'missing':
+        return renderNotice('missing', lang, { missing: (report?.missing ?? []) as NoticeContexts['missing']['missing'], blankForm: blankReportForm(lang) });
+      case 'unencrypted':
+        return renderNotice('unencrypted', lang, { deskFingerprint: this.o.signer.fingerprint });
+      case 'nokey':
+        return renderNotice('nokey', lang, { why: d?.keyWhy === 'expired' || d?.keyWhy === 'revoked' ? d.keyWhy : 'none' });
+      case 'rejected':
+        return renderNotice('rejected', lang, { reason: d?.reason ?? 'malformed' });
+    }
+  }
+
+  private async enqueueNotices(messageId: number): Promise<void> {
+    const rows = await this.o.db.query<{ id: string; state: string }>('SELECT id, state FROM notices WHERE message_ref = $1', [messageId]);
+    if (rows.length === 0) return this.maybeFinish(messageId);
+    for (const r of rows) if (r.state === 'pending') await this.o.queue.add('notify', { noticeId: r.id }, `notify-${jobKey(r.id)}`);
+    await this.maybeFinish(messageId);
+  }
+
+  private async notify(noticeId: string): Promise<void> {
+    const db = this.o.db;
+    const n = await getNotice(db, noticeId);
+    if (!n) throw new PermanentError(`notice ${noticeId} does not exist`);
+    if (n.state !== 'pending') return;
+    // The stored bytes are sent as they are: a retry after a crash resends the same
+    // message with the same Message-ID, never a second, different notice.
+    const r = await this.o.transport.send(n.raw, { from: this.o.address, to: [n.recipient] }, n.id);
+    if (!r.ok) {
+      await db.query('UPDATE notices SET attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1', [n.id, r.response]);
+      if (r.permanent) throw new PermanentError(`notice ${n.id} refused: ${r.response}`);
+      throw new Error(`notice ${n.id} not sent yet: ${r.response}`);
+    }
+    await markNoticeSent(db, n.id);
+    await appendTimeline(db, { caseId: n.caseId, actor: 'desk', event: 'notice-sent', data: { notice: n.id, kind: n.kind, to: n.recipient } });
+    if (n.messageRef) await this.maybeFinish(n.messageRef);
+  }
+
+  /** A triaged message whose notices are all final is done, then filed. */
+  private async maybeFinish(messageId: number): Promise<void> {
+    const [row] = await this.o.db.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM notices WHERE message_ref = $1 AND state = 'pending'`, [messageId]);
+    if ((row?.pending ?? 0) > 0) return;
+    const done = await this.o.db.query<{ id: number }>(`UPDATE messages SET state = 'done', updated_at = now() WHERE id = $1 AND state = 'triaged' RETURNING id`, [messageId]);
+    const m = await this.o.db.query<{ state: string }>('SELECT state FROM messages WHERE id = $1', [messageId]);
+    if (done.length > 0 || m[0]?.state === 'done') await this.o.queue.add('file', { messageId }, `file-${messageId}`);
+  }
+
+  private async fileMessage(id: number): Promise<void> {
+    const m = await getMessage(this.o.db, id);
+    if (!m || !this.o.filer) return;
+    if (m.state !== 'done' && m.state !== 'failed') return;
+    await this.o.filer.file(m.source, m.sourceRef, m.state === 'done' ? 'processed' : 'failed');
+  }
+
+  /** Start-up: re-enqueue what the database says is unfinished (Redis may have lost it). */
+  async reconcile(): Promise<number> {
+    const db = this.o.db;
+    let n = 0;
+    for (const m of await listMessagesInState(db, ['stored'], { limit: 100000 })) {
+      await this.o.queue.add('open', { messageId: m.id }, `open-${m.id}`);
+      n++;
+    }
+    for (const m of await listMessagesInState(db, ['opened'], { limit: 100000 })) {
+      await this.o.queue.add('triage', { messageId: m.id }, `triage-${m.id}`);
+      n++;
+    }
+    for (const x of await listNoticesInState(db, ['pending'], { limit: 100000 })) {
+      await this.o.queue.add('notify', { noticeId: x.id }, `notify-${jobKey(x.id)}`);
+      n++;
+    }
+    for (const m of await listMessagesInState(db, ['triaged'], { limit: 100000 })) await this.maybeFinish(m.id);
+    return n;
+  }
+}
+
+function need(n: number | undefined): number {
+  if (typeof n !== 'number') throw new PermanentError('job without a message id');
+  return n;
+}
+function needS(s: string | undefined): string {
+  if (typeof s !== 'string') throw new PermanentError('job without a notice id');
+  return s;
+}
+
+/** BullMQ job ids may not contain ':' (pitfalls.md); Message-IDs become safe keys. */
+export function jobKey(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** Case ids count by the JST year (guideline §8: JST is the desk's time zone). */
+export function jstYear(d: Date): number {
+  return new Date(d.getTime() + 9 * 3600 * 1000).getUTCFullYear();
+}
+
+/** The From address, from the outer header block only (cheap; for key lookup). */
+async function inspectHead(raw: Buffer): Promise<string | null> {
+  const { parseHeaderFields } = await import('../mime/parse.ts');
+  const { parseAddresses } = await import('../mime/headers.ts');
+  const s = raw.subarray(0, Math.min(raw.length, 64 * 1024));
+  const end = Buffer.from(s).toString('latin1').search(/\r?\n\r?\n/);
+  const fields = parseHeaderFields(s.subarray(0, end < 0 ? s.length : end));
+  const from = fields.find((f) => f.name === 'from');
+  return from ? (parseAddresses(from.raw)[0]?.address ?? null) : null;
+}

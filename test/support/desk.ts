@@ -1,0 +1,95 @@
+// The desk as a separate process, the way it runs in production: `madoguchi start` with
+// its settings in the environment. Tests can stop it, or kill -9 it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ROOT } from './paths.ts';
+
+export interface DeskProcess {
+  proc: ChildProcess;
+  logs: string[];
+  waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+export function spawnDesk(env: Record<string, string>): DeskProcess {
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), 'start'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+  const onData = (b: Buffer): void => {
+    for (const line of b.toString().split('\n')) {
+      if (!line) continue;
+      logs.push(line);
+      for (const w of [...waiters]) if (w.re.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return {
+    proc,
+    logs,
+    waitForLog(re, timeoutMs = 30_000) {
+      const hit = logs.find((l) => re.test(l));
+      if (hit) return Promise.resolve(hit);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`timeout waiting for ${String(re)}; log:\n${logs.slice(-30).join('\n')}`)), timeoutMs);
+        waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
+        void exited.then(() => {
+          clearTimeout(t);
+          reject(new Error(`desk exited before ${String(re)}; log:\n${logs.slice(-30).join('\n')}`));
+        });
+      });
+    },
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGTERM');
+      await exited;
+    },
+    async kill9() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+const ADMIN = process.env.MADOGUCHI_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh PostgreSQL database for one test file; drop() removes it. */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `mdg_it_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    url,
+    async drop() {
+      const c = new pg.Client({ connectionString: ADMIN });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
