@@ -1,0 +1,161 @@
+// npm run bench:e2e [-- --count N]
+// N encrypted+signed reports (made by gpg) are appended to the desk's mailbox on a real
+// Dovecot; the desk (its own process, PostgreSQL, Redis, SMTP out through Postfix) drains
+// them. Prints drain throughput, acknowledgement latency p50/p95 from append to the
+// SMTP hand-off of the ack, the desk's peak RSS, and beside them the same crypto done
+// in-process with openpgp (the floor) and by a gpg process per message, both at the
+// desk's parallelism. Last line:
+// `e2e reports_per_s=R floor_ratio=F gpg_ratio=G p50_ms=A p95_ms=B rss_mb=M`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ImapFlow } from 'imapflow';
+import * as openpgp from 'openpgp';
+import { freshDatabase, query, spawnDesk } from '../test/support/desk.ts';
+import { Gpg, makeReport } from '../test/support/gpg.ts';
+import { startMailServers } from '../test/support/mailservers.ts';
+import { FIXTURES, ROOT } from '../test/support/paths.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const count = arg('--count', 1000);
+const concurrency = arg('--concurrency', 2);
+const DESK = 'desk@madoguchi.test';
+const REPORTER = 'taro@reporter.test';
+const err = (s: string): void => void process.stderr.write(s + '\n');
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function parallel<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
+}
+
+const servers = await startMailServers();
+const db = await freshDatabase();
+const work = mkdtempSync(join(tmpdir(), 'mdg-bench-'));
+const gpg = new Gpg();
+let desk: ReturnType<typeof spawnDesk> | null = null;
+try {
+  desk = spawnDesk({
+    MADOGUCHI_DESK_ADDRESS: DESK,
+    MADOGUCHI_KEYS_DIR: join(work, 'keys'),
+    MADOGUCHI_INBOX: '',
+    DATABASE_URL: db.url,
+    MADOGUCHI_QUEUE_PREFIX: `mdg-bench-${process.pid}`,
+    IMAP_HOST: servers.imap.host,
+    IMAP_PORT: String(servers.imap.port),
+    IMAP_SECURE: 'false',
+    IMAP_USER: DESK,
+    IMAP_PASSWORD: 'secret',
+    MADOGUCHI_TRANSPORT: 'smtp',
+    SMTP_HOST: servers.smtp.host,
+    SMTP_PORT: String(servers.smtp.port),
+    MADOGUCHI_CONCURRENCY: String(concurrency),
+  });
+  await desk.waitForLog(/imap: connected/, 90_000);
+  gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
+  gpg.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
+
+  err(`making ${count} encrypted+signed reports with gpg...`);
+  const body = readFileSync(join(ROOT, 'test', 'fixtures', 'report-ja.txt'), 'utf8');
+  const reports: { id: string; raw: Buffer; armored: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `<bench-${i}-${process.pid}@reporter.test>`;
+    const raw = makeReport(gpg, { from: REPORTER, fromName: 'Taro Yamada', to: DESK, body: body.replace('2.3.1', `2.3.${i}`), messageId: id });
+    const armored = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(raw.toString('latin1'))![0];
+    reports.push({ id, raw, armored });
+  }
+
+  // Append to the desk's mailbox (another IMAP session: the desk sees it through IDLE).
+  const imap = new ImapFlow({ host: servers.imap.host, port: servers.imap.port, secure: false, auth: { user: DESK, pass: 'secret' }, logger: false });
+  await imap.connect();
+  const appendedAt = new Map<string, number>();
+  const t0 = Date.now();
+  for (const r of reports) {
+    appendedAt.set(r.id, Date.now());
+    await imap.append('INBOX', r.raw);
+  }
+  await imap.logout();
+  err(`appended ${count} in ${((Date.now() - t0) / 1000).toFixed(1)} s; draining...`);
+
+  // Drained when every report has its acknowledgement handed to SMTP.
+  const deadline = Date.now() + 30 * 60_000;
+  let sent = 0;
+  while (Date.now() < deadline) {
+    const [row] = await query<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM notices WHERE kind = 'ack' AND state = 'sent'`);
+    sent = row?.n ?? 0;
+    if (sent >= count) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (sent < count) throw new Error(`only ${sent}/${count} acknowledgements were sent`);
+  const rows = await query<{ in_reply: string; sent_at: Date }>(
+    db.url,
+    `SELECT m.message_id AS in_reply, n.sent_at FROM notices n JOIN messages m ON m.id = n.message_ref WHERE n.kind = 'ack'`,
+  );
+  const lat = rows.map((r) => r.sent_at.getTime() - (appendedAt.get(r.in_reply) ?? NaN)).filter((x) => Number.isFinite(x));
+  const lastSent = Math.max(...rows.map((r) => r.sent_at.getTime()));
+  const drainS = (lastSent - t0) / 1000;
+  const R = count / drainS;
+  const status = readFileSync(`/proc/${desk.proc.pid}/status`, 'utf8');
+  const rssMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+
+  // The floor: the same crypto in-process (decrypt+verify the report, sign+encrypt a reply).
+  const deskSec = await openpgp.readPrivateKey({ armoredKey: readFileSync(join(work, 'keys', 'desk.sec.asc'), 'utf8') });
+  const repPub = await openpgp.readKey({ armoredKey: gpg.run(['--armor', '--export', REPORTER]).toString() });
+  const reply = new TextEncoder().encode('x'.repeat(3000));
+  let t = performance.now();
+  await parallel(reports, concurrency, async (r) => {
+    const message = await openpgp.readMessage({ armoredMessage: r.armored });
+    const d = await openpgp.decrypt({ message, decryptionKeys: deskSec, verificationKeys: repPub, format: 'binary' });
+    await d.signatures[0]!.verified;
+    await openpgp.encrypt({ message: await openpgp.createMessage({ binary: reply }), encryptionKeys: repPub, signingKeys: deskSec });
+  });
+  const floor = count / ((performance.now() - t) / 1000);
+
+  // gpg, one process per operation, at the same parallelism.
+  const gdesk = new Gpg();
+  gdesk.run(['--import'], readFileSync(join(work, 'keys', 'desk.sec.asc')));
+  gdesk.run(['--import'], gpg.run(['--armor', '--export', REPORTER]));
+  const run = (args: string[], input: string | Buffer): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const p = spawn('gpg', ['--homedir', gdesk.home, '--batch', '--quiet', '--trust-model', 'always', ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
+      p.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`gpg ${args.join(' ')} exited ${String(c)}`))));
+      p.stdin.end(input);
+    });
+  t = performance.now();
+  await parallel(reports, concurrency, async (r) => {
+    await run(['--decrypt'], r.armored);
+    await run(['-es', '-u', DESK, '-r', REPORTER], Buffer.from(reply));
+  });
+  const gpgRate = count / ((performance.now() - t) / 1000);
+  gdesk.close();
+
+  console.log(`reports: ${count}, desk concurrency ${concurrency}`);
+  console.log(`desk drain:      ${R.toFixed(1)} reports/s (${drainS.toFixed(1)} s from first append to last ack handed to SMTP)`);
+  console.log(`ack latency:     p50 ${pct(lat, 50).toFixed(0)} ms, p95 ${pct(lat, 95).toFixed(0)} ms (append → SMTP accepted the ack)`);
+  console.log(`desk peak RSS:   ${rssMb.toFixed(0)} MB`);
+  console.log(`crypto floor:    ${floor.toFixed(1)} reports/s (openpgp decrypt+verify + encrypt+sign, in-process)`);
+  console.log(`gpg per message: ${gpgRate.toFixed(1)} reports/s (gpg --decrypt + gpg -es)`);
+  console.log(
+    `e2e reports_per_s=${R.toFixed(1)} floor_ratio=${(R / floor).toFixed(2)} gpg_ratio=${(R / gpgRate).toFixed(2)} p50_ms=${pct(lat, 50).toFixed(0)} p95_ms=${pct(lat, 95).toFixed(0)} rss_mb=${rssMb.toFixed(0)}`,
+  );
+} finally {
+  await desk?.stop();
+  await servers.stop();
+  await db.drop();
+  gpg.close();
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(0);
