@@ -28,7 +28,7 @@ export interface Config {
     outbox: string;
     smtp: { host: string; port: number; secure: boolean; user: string; password: string };
   };
-  jobs: { concurrency: number; attempts: number; backoffMs: number };
+  jobs: { concurrency: number; attempts: number; backoffMs: number; reconcileSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +65,7 @@ const ENV: Record<string, string> = {
   'jobs.concurrency': 'MADOGUCHI_CONCURRENCY',
   'jobs.attempts': 'MADOGUCHI_JOB_ATTEMPTS',
   'jobs.backoffMs': 'MADOGUCHI_JOB_BACKOFF_MS',
+  'jobs.reconcileSeconds': 'MADOGUCHI_RECONCILE_SECONDS',
 };
 
 type Tree = Record<string, unknown>;
@@ -140,5 +141,6 @@ function validate(c: Config): void {
   if (!/^redis(s)?:\/\//.test(c.redis.url)) bad('redis.url', 'must be a redis:// URL');
   if (c.store.databaseUrl && !/^postgres(ql)?:\/\//.test(c.store.databaseUrl)) bad('store.databaseUrl', 'must be a postgres:// URL');
   if (c.jobs.concurrency < 1 || c.jobs.attempts < 1) bad('jobs.concurrency', 'and jobs.attempts must be at least 1');
+  if (c.jobs.reconcileSeconds < 1) bad('jobs.reconcileSeconds', 'must be at least 1');
   if (c.intake.imap.watchdogSeconds < 5) bad('intake.imap.watchdogSeconds', 'must be at least 5');
 }

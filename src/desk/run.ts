@@ -96,6 +96,20 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
       log,
     );
   }
+  // Redis keeps nothing on disk here: after a Redis restart the queue is empty while the
+  // database still lists unfinished work. Reconciling periodically heals that without a
+  // desk restart (jobs are deduplicated by id, so this re-adds only what is missing).
+  let reconciling = false;
+  const reconcileTimer = setInterval(() => {
+    if (reconciling) return;
+    reconciling = true;
+    desk
+      .reconcile()
+      .then((n) => (n > 0 && process.env.MADOGUCHI_DEBUG ? log(`reconcile: ${n} items`) : undefined))
+      .catch((e: unknown) => log(`reconcile failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (reconciling = false));
+  }, cfg.jobs.reconcileSeconds * 1000);
+  reconcileTimer.unref();
   log(`desk ${cfg.desk.address} running (${cfg.outbound.transport} out${cfg.store.databaseUrl ? ', PostgreSQL' : ', embedded PGlite'})`);
 
   let stopping: Promise<void> | null = null;
@@ -111,6 +125,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
           await fn();
           if (process.env.MADOGUCHI_DEBUG) log(`stopped ${what} (${Date.now() - t0} ms)`);
         };
+        clearInterval(reconcileTimer);
         await step('maildir intake', () => maildir?.stop());
         await step('imap intake', () => imap?.stop());
         await step('worker', () => stopWorker());

@@ -317,10 +317,15 @@ export class Desk {
   }
 
   private async fileMessage(id: number): Promise<void> {
-    const m = await getMessage(this.o.db, id);
-    if (!m || !this.o.filer) return;
-    if (m.state !== 'done' && m.state !== 'failed') return;
-    await this.o.filer.file(m.source, m.sourceRef, m.state === 'done' ? 'processed' : 'failed');
+    const [m] = await this.o.db.query<{ state: string; source: string; source_ref: string | null; filed_at: Date | null }>(
+      'SELECT state, source, source_ref, filed_at FROM messages WHERE id = $1',
+      [id],
+    );
+    if (!m || m.filed_at || (m.state !== 'done' && m.state !== 'failed')) return;
+    // Moving an IMAP message twice is harmless (the second UID MOVE finds nothing), so a
+    // crash between the move and this mark only repeats the move.
+    if (this.o.filer) await this.o.filer.file(m.source, m.source_ref, m.state === 'done' ? 'processed' : 'failed');
+    await this.o.db.query('UPDATE messages SET filed_at = now() WHERE id = $1', [id]);
   }
 
   /** Start-up: re-enqueue what the database says is unfinished (Redis may have lost it). */
@@ -340,6 +345,10 @@ export class Desk {
       n++;
     }
     for (const m of await listMessagesInState(db, ['triaged'], { limit: 100000 })) await this.maybeFinish(m.id);
+    for (const m of await db.query<{ id: number }>(`SELECT id FROM messages WHERE filed_at IS NULL AND state IN ('done', 'failed') ORDER BY id LIMIT 100000`)) {
+      await this.o.queue.add('file', { messageId: m.id }, `file-${m.id}`);
+      n++;
+    }
     return n;
   }
 }
