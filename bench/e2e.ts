@@ -23,7 +23,7 @@ const arg = (name: string, dflt: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const count = arg('--count', 1000);
-const concurrency = arg('--concurrency', 2);
+const concurrency = arg('--concurrency', 8);
 const DESK = 'desk@madoguchi.test';
 const REPORTER = 'taro@reporter.test';
 const err = (s: string): void => void process.stderr.write(s + '\n');
@@ -63,6 +63,8 @@ try {
     SMTP_HOST: servers.smtp.host,
     SMTP_PORT: String(servers.smtp.port),
     MADOGUCHI_CONCURRENCY: String(concurrency),
+    ...(process.env.BENCH_DEBUG ? { MADOGUCHI_DEBUG: '1' } : {}),
+    ...(process.env.BENCH_PROF ? { DESK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {}),
   });
   await desk.waitForLog(/imap: connected/, 90_000);
   gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
@@ -142,6 +144,7 @@ try {
   const gpgRate = count / ((performance.now() - t) / 1000);
   gdesk.close();
 
+  if (process.env.BENCH_DEBUG) for (const l of desk.logs) err(l);
   console.log(`reports: ${count}, desk concurrency ${concurrency}`);
   console.log(`desk drain:      ${R.toFixed(1)} reports/s (${drainS.toFixed(1)} s from first append to last ack handed to SMTP)`);
   console.log(`ack latency:     p50 ${pct(lat, 50).toFixed(0)} ms, p95 ${pct(lat, 95).toFixed(0)} ms (append → SMTP accepted the ack)`);
@@ -154,7 +157,8 @@ try {
 } finally {
   await desk?.stop();
   await servers.stop();
-  await db.drop();
+  if (process.env.BENCH_KEEP_DB) err(`kept database ${db.url}`);
+  else await db.drop();
   gpg.close();
   rmSync(work, { recursive: true, force: true });
 }

@@ -9,16 +9,20 @@
 #
 # Ports (env, defaults): MAIL_IMAP_PORT=10143  MAIL_SMTP_PORT=10025  MAIL_LMTP_PORT=10024
 # `start` prints IMAP_PORT=.., SMTP_PORT=.., LMTP_PORT=.., MAIL_DIR=.. lines once all ports answer.
+# MAIL_SERVERS_DEBUG=1 logs each readiness probe to stderr.
 #
 # Behaviour of the servers:
 # - SMTP (Postfix 3.7, its own config dir DIR/postfix/etc, no chroot) accepts mail for ANY
 #   domain from loopback clients, without AUTH or TLS, and relays every recipient to Dovecot LMTP
-#   on 127.0.0.1:MAIL_LMTP_PORT. It adds a Received: header; Dovecot adds Return-Path: and
-#   Delivered-To:. Bodies pass byte for byte (disable_mime_output_conversion = yes), but like
-#   any real MTA Postfix folds lines longer than 998 bytes.
+#   on 127.0.0.1:MAIL_LMTP_PORT. Postfix adds a Received: header, Dovecot adds Return-Path:, a
+#   Received: and, only when the LMTP transaction has a single recipient, Delivered-To:. Bodies
+#   pass byte for byte, 8-bit included (disable_mime_output_conversion = yes), except that, like
+#   any real MTA, Postfix breaks lines longer than 998 bytes (inserting CRLF).
 # - IMAP (Dovecot 2.3): ANY user name logs in with password "secret"; the user name is the full
 #   address, lower-cased ("desk@madoguchi.test"). Mailboxes Processed and Failed are auto-created.
 #   "user+tag@domain" is delivered to "user@domain" (Dovecot's default recipient_delimiter "+").
+#   IDLE is pushed at once (inotify). No login throttling, even after failed logins.
+# - Not the fallback: this is real Postfix; nodemailer's LMTP mode is not used.
 #
 # Needs root (Postfix's master and Dovecot's master run as root and drop privileges to the
 # `postfix` and `nobody` users), which is what CI and the dev machines are. Works with CI=true,
@@ -192,10 +196,11 @@ cmd_start() {
   LMTP_PORT=${MAIL_LMTP_PORT:-10024}
   local p
   for p in "$IMAP_PORT" "$SMTP_PORT" "$LMTP_PORT"; do
-    [[ "$p" =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] || die "bad port: $p"
+    if ! [[ "$p" =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then die "bad port: $p"; fi
   done
-  [ "$IMAP_PORT" != "$SMTP_PORT" ] && [ "$IMAP_PORT" != "$LMTP_PORT" ] && [ "$SMTP_PORT" != "$LMTP_PORT" ] ||
+  if [ "$IMAP_PORT" = "$SMTP_PORT" ] || [ "$IMAP_PORT" = "$LMTP_PORT" ] || [ "$SMTP_PORT" = "$LMTP_PORT" ]; then
     die "IMAP, SMTP and LMTP ports must differ"
+  fi
 
   # Starting twice with the same DIR: stop the previous instance first (it may use other ports).
   if [ -d "$DIR" ]; then cmd_stop "$DIR" 2>/dev/null; fi
@@ -234,7 +239,7 @@ cmd_start() {
     die "postfix failed to start"
   fi
 
-  local ok= i
+  local ok='' i
   for ((i = 0; i < 300; i++)); do
     if port_greets "$IMAP_PORT" '* OK' && port_greets "$SMTP_PORT" '220' && port_greets "$LMTP_PORT" '220'; then
       ok=1

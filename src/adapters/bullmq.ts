@@ -7,6 +7,13 @@ import { Redis } from 'ioredis';
 
 export type JobName = 'open' | 'triage' | 'notify' | 'file';
 
+/**
+ * Later stages first (BullMQ: a lower number runs sooner): a report already started is
+ * finished before new ones are opened, so a burst of mail does not hold every
+ * acknowledgement back until the last report has been read.
+ */
+const PRIORITY: Record<JobName, number> = { notify: 1, file: 2, triage: 3, open: 4 };
+
 export interface JobData {
   messageId?: number;
   noticeId?: string;
@@ -97,7 +104,7 @@ export async function openQueue(opts: QueueOptions): Promise<JobQueue> {
   return {
     async add(jobName, data, jobId) {
       if (/[:]/.test(jobId) || /^\d+$/.test(jobId)) throw new Error(`bad job id ${jobId}`);
-      await queue.add(jobName, data, { jobId });
+      await queue.add(jobName, data, { jobId, priority: PRIORITY[jobName] });
     },
     async failed() {
       return (await queue.getFailed(0, 1000)).map(toFailed);

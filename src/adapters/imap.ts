@@ -5,7 +5,10 @@
 // - another session's appends are not seen until the view syncs: `noop()` before fetching;
 // - never issue commands inside a `fetch()` iterator: `fetchAll`;
 // - a dead IDLE connection can go unnoticed: a watchdog NOOP/fetch every interval, and a
-//   connection whose watchdog does not answer in time is dropped and replaced.
+//   connection whose watchdog does not answer in time is dropped and replaced;
+// - imapflow re-enters IDLE only 15 s after the last command (`autoIdleDelay` default):
+//   mail arriving in that window, e.g. right after each of our own moves, went unseen for
+//   15 s. We set it to 100 ms.
 import { ImapFlow } from 'imapflow';
 
 export interface ImapSettings {
@@ -113,6 +116,7 @@ export function startImapIntake(
       auth: { user: s.user, pass: s.password },
       logger: false,
       disableAutoIdle: false,
+      autoIdleDelay: 100,
       tls: { rejectUnauthorized: s.secure },
     });
     c.on('error', (e: Error) => log(`imap: ${e.message}`));

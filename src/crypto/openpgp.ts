@@ -91,9 +91,16 @@ export async function loadKeyring(sources: KeySource[], passphrase: string | und
   return { keys: summaries, _pub: [...pub.values()], _priv: [...priv.values()] };
 }
 
-/** Armored public keys of a keyring, for storing keys the desk learned. */
-export function exportPublicKeys(ring: Keyring): { fingerprint: string; emails: string[]; armored: string }[] {
-  return ring._pub.map((k) => ({ fingerprint: upper(k.getFingerprint()), emails: summarise(k, false).emails, armored: k.armor() }));
+/** Public keys of a keyring, for storing keys the desk learned. `armored` is computed on first read: armoring costs. */
+export function exportPublicKeys(ring: Keyring): { fingerprint: string; emails: string[]; readonly armored: string; armor(): string }[] {
+  return ring._pub.map((k) => ({
+    fingerprint: upper(k.getFingerprint()),
+    emails: summarise(k, false).emails,
+    get armored(): string {
+      return k.armor();
+    },
+    armor: () => k.armor(),
+  }));
 }
 
 /** A keyring with more keys (public only), e.g. keys a message carries. */
@@ -461,6 +468,21 @@ export type RecipientCheck = { ok: true; recipient: Recipient } | { ok: false; w
  * revoked, expired or encryption-less key means no details are sent.
  */
 export async function checkRecipientKey(armoredPublic: string, now = new Date()): Promise<RecipientCheck> {
+  // The same key is checked for every notice to the same person: keep the verdict for a
+  // minute (a key's state changes only with new key material or as time passes, and the
+  // cache entry is bound to the exact armored text).
+  const cacheKey = armoredPublic;
+  const hit = recipientCache.get(cacheKey);
+  if (hit && hit.until > now.getTime() && hit.at <= now.getTime()) return hit.result;
+  const result = await checkRecipientKeyUncached(armoredPublic, now);
+  if (recipientCache.size > 1000) recipientCache.clear();
+  recipientCache.set(cacheKey, { result, at: now.getTime(), until: now.getTime() + 60_000 });
+  return result;
+}
+
+const recipientCache = new Map<string, { result: RecipientCheck; at: number; until: number }>();
+
+async function checkRecipientKeyUncached(armoredPublic: string, now: Date): Promise<RecipientCheck> {
   let key: openpgp.Key;
   try {
     key = await openpgp.readKey({ armoredKey: armoredPublic });

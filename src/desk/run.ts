@@ -66,8 +66,10 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
 
   const stopWorker = queue.work(
     async (name, data) => {
+      const t0 = Date.now();
       try {
         await desk.handle(name, data);
+        if (process.env.MADOGUCHI_DEBUG) log(`job ${name} ${data.messageId ?? data.noticeId ?? ''} ${Date.now() - t0} ms`);
       } catch (e) {
         if (e instanceof PermanentError) throw new PermanentJobError(e.message);
         throw e;

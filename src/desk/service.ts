@@ -157,7 +157,9 @@ export class Desk {
     // Remember the sender's key: the signing key (the sender proved it), or a carried key
     // with the sender's address (trust on first use). Never keys of rejected messages.
     if (!v.rejected && v.from) {
+      const stored = new Set((await findKeysByEmail(this.o.db, v.from)).map((k) => k.fingerprint));
       for (const k of exportPublicKeys(ring)) {
+        if (stored.has(k.fingerprint)) continue;
         const isSigner = k.fingerprint === signerFpr;
         const carriedForSender = carried.length > 0 && k.emails.includes(v.from) && !this.o.ring.keys.some((d) => d.fingerprint === k.fingerprint);
         if (isSigner || carriedForSender) {

@@ -15,7 +15,9 @@ export interface DeskProcess {
 }
 
 export function spawnDesk(env: Record<string, string>): DeskProcess {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), 'start'], {
+  // DESK_NODE_ARGS: extra node flags for the desk (e.g. --cpu-prof), for profiling runs.
+  const nodeArgs = (env.DESK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'madoguchi.js'), 'start'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

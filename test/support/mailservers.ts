@@ -11,7 +11,7 @@
 // The free helpers (readMailbox, waitForMessages, sendRaw, openImap) use the most recently
 // started servers of this process unless given a `servers` argument.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,12 +87,50 @@ export function installMailServers(): Promise<string> {
   return installed;
 }
 
+// Unix socket paths under the directory must stay short: avoid a long TMPDIR.
+const BASE = tmpdir().length <= 20 ? tmpdir() : '/tmp';
+const PREFIX = 'madoguchi-mail-';
+const OWNER_FILE = 'owner.pid';
+const KEEP_FILE = 'keep';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Stops and removes servers left behind by test processes that died without afterAll (killed
+ * worker, timeout): directories made by startMailServers whose owner process is gone.
+ */
+export async function reapLeftoverMailServers(): Promise<string[]> {
+  const reaped: string[] = [];
+  for (const name of await readdir(BASE).catch(() => [] as string[])) {
+    if (!name.startsWith(PREFIX)) continue;
+    const dir = path.join(BASE, name);
+    const owner = Number.parseInt(await readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => ''), 10);
+    if (!Number.isInteger(owner) || owner <= 0 || processAlive(owner)) continue;
+    await run(['stop', dir], 60_000).catch(() => undefined);
+    const keep = await readFile(path.join(dir, KEEP_FILE)).then(() => true, () => false);
+    if (keep) await rm(path.join(dir, OWNER_FILE), { force: true });
+    else await rm(dir, { recursive: true, force: true });
+    reaped.push(dir);
+  }
+  return reaped;
+}
+
 export async function startMailServers(opts: StartOptions = {}): Promise<MailServers> {
   await installMailServers();
-  // Unix socket paths under the directory must stay short: avoid a long TMPDIR.
-  const base = tmpdir().length <= 20 ? tmpdir() : '/tmp';
+  await reapLeftoverMailServers();
   const ownDir = opts.dir === undefined;
-  const dir = opts.dir === undefined ? await mkdtemp(path.join(base, 'madoguchi-mail-')) : path.resolve(opts.dir);
+  const dir = opts.dir === undefined ? await mkdtemp(path.join(BASE, PREFIX)) : path.resolve(opts.dir);
+  if (ownDir) {
+    await writeFile(path.join(dir, OWNER_FILE), `${process.pid}\n`);
+    if (opts.keepDir) await writeFile(path.join(dir, KEEP_FILE), '');
+  }
 
   let lastError: unknown;
   // Another process may grab a port between freePorts() and the servers binding it: retry.

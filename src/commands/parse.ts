@@ -1,0 +1,536 @@
+// The coordinators' command language (docs/commands.md). A command mail carries keyword
+// lines at the top of its body, Schleuder-style:
+//
+//   X-CASE: VR-2026-0042
+//   X-ADD-VENDOR: acme
+//   X-SET-DATE: 2026-12-20
+//   X-NOTE: vendor confirmed by phone;
+//     fix expected in 3.2.2
+//
+//   (free text from here on is ignored)
+//
+// The same commands are given on the command line (`madoguchi case VR-2026-0042 accept`),
+// and both forms produce the same `ParsedCommands`. Pure functions: no store, no clock.
+// Who may send a command is decided elsewhere (auth.ts); what a command does to a case is
+// decided by the code that applies it. This file only says what was asked, or why the
+// text cannot be read. Anything it cannot read is an error entry, never skipped.
+
+import { findCaseId } from '../forms/index.ts';
+
+// ---- the commands ----------------------------------------------------------------------
+
+/** guideline §3 item 3, plus `known` (already public: "it is already known"). */
+export const STOP_REASONS = ['not-vulnerability', 'duplicate', 'not-reproducible', 'illegal', 'known'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+/** guideline §3 item 8: the publication judgment committee publishes or withholds. */
+export const COMMITTEE_DECISIONS = ['publish', 'withhold'] as const;
+export type CommitteeDecision = (typeof COMMITTEE_DECISIONS)[number];
+
+export type StopCommand =
+  | { kind: 'stop'; reason: 'duplicate'; duplicateOf: string; text: string | null }
+  | { kind: 'stop'; reason: Exclude<StopReason, 'duplicate'>; text: string | null };
+
+/**
+ * One coordinator command. Free text (`reason`, `text`, `comment`) is kept as written
+ * (trimmed; continuation lines joined with LF); identifiers are normalised (case ids
+ * `VR-2026-0042`, vendor ids lower case, dates `YYYY-MM-DD`).
+ */
+export type Command =
+  /** 受理 (guideline §3 item 2). `comment` is internal (timeline only). */
+  | { kind: 'accept'; comment: string | null }
+  /** Not accepted; `reason` is told to the reporter. */
+  | { kind: 'reject'; reason: string }
+  /** Stop handling (§3 item 3); the reporter is told the reason, and `text` if given. */
+  | StopCommand
+  | { kind: 'add-vendor'; vendor: string }
+  | { kind: 'remove-vendor'; vendor: string }
+  /** Publication date (JST calendar date), set or changed. */
+  | { kind: 'set-date'; date: string }
+  /** §3 item 7: the unreachable-vendor procedure starts for this vendor. */
+  | { kind: 'mark-unreachable'; vendor: string }
+  /** §3 item 7: contact resumed; the unreachable entry is withdrawn. */
+  | { kind: 'mark-reachable'; vendor: string }
+  /** §3 item 8: coordination impossible (調整不能); `reason` is internal. */
+  | { kind: 'open-impossible'; reason: string | null }
+  /** §3 item 8: the committee's decision; `reason` is internal (never public, §2). */
+  | { kind: 'committee-decision'; decision: CommitteeDecision; reason: string | null }
+  /** §3 item 13: publish now. */
+  | { kind: 'publish' }
+  /** Internal note on the case timeline. */
+  | { kind: 'note'; text: string }
+  /** §3 item 4: send the notifications to the case's vendors not yet notified. */
+  | { kind: 'notify-vendors' }
+  /** §3 item 10: introduce reporter and vendor (only when both consent). */
+  | { kind: 'direct-contact'; vendor: string };
+
+export type CommandKind = Command['kind'];
+
+export const COMMAND_KINDS: readonly CommandKind[] = [
+  'accept',
+  'reject',
+  'stop',
+  'add-vendor',
+  'remove-vendor',
+  'set-date',
+  'mark-unreachable',
+  'mark-reachable',
+  'open-impossible',
+  'committee-decision',
+  'publish',
+  'note',
+  'notify-vendors',
+  'direct-contact',
+];
+
+export type ParseErrorCode =
+  /** `X-FOO:` is not a keyword of the desk (an `X-` line is never free text). */
+  | 'unknown-keyword'
+  | 'missing-argument'
+  | 'unexpected-argument'
+  /** An indented line after a keyword that takes no free text. */
+  | 'unexpected-continuation'
+  | 'bad-case-id'
+  /** Two different case ids (two X-CASE lines, or X-CASE and the subject tag). */
+  | 'case-conflict'
+  /** Commands, but no case to apply them to. */
+  | 'no-case'
+  | 'bad-date'
+  | 'bad-vendor'
+  | 'bad-stop-reason'
+  | 'bad-decision'
+  | 'duplicate-of-self'
+  | 'too-long'
+  | 'too-many-commands'
+  /** Control or bidirectional-override characters in an argument. */
+  | 'control-characters'
+  /** No keyword line at the top of the body. */
+  | 'no-commands';
+
+export interface ParseError {
+  /** 1-based line of the body; 0 for the mail as a whole and for the command line. */
+  line: number;
+  code: ParseErrorCode;
+  /** English, for logs and the CLI; confirm.ts renders `code` in ja/en. */
+  message: string;
+  /** The keyword as written (folded: `x-add-vendor`), when the error is about one. */
+  keyword?: string;
+  /** The offending value (shortened), when there is one. */
+  value?: string;
+}
+
+export interface ParsedCommands {
+  caseId: string | null;
+  /** In the order written; apply in this order. */
+  commands: Command[];
+  /** Non-empty: apply nothing (docs/commands.md). */
+  errors: ParseError[];
+}
+
+export interface ParseOptions {
+  /** Case id prefix (config desk.casePrefix); default `VR`. */
+  casePrefix?: string;
+  /**
+   * The subject, to take the case id from its `[VR-2026-0042]` tag when the body has no
+   * X-CASE line. Pass it ONLY when the subject is covered by the signature (a protected
+   * header inside the signed part): an outer Subject is not signed, and a tag there could
+   * point a genuine signed command at another case.
+   */
+  subject?: string | null;
+}
+
+// ---- limits ----------------------------------------------------------------------------
+
+export const LIMITS = {
+  /** Commands in one mail. */
+  commands: 50,
+  /** Characters of a note. */
+  note: 20_000,
+  /** Characters of any other free text (reasons, comments). */
+  reason: 4_000,
+} as const;
+
+/** The same rule as the vendor registry's ids (src/store/vendors.ts VENDOR_ID_RE). */
+export const VENDOR_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+// ---- folding ---------------------------------------------------------------------------
+
+/** Hyphen-like characters Japanese clients and ISO-2022-JP produce (pitfalls: U+2212). */
+const DASHES = /[\u2010-\u2015\u2212\u30fc\uff0d\ufe63]/gu;
+
+/** NFKC, hyphens folded, lower case: for keywords and identifiers, never for free text. */
+function fold(s: string): string {
+  return s.normalize('NFKC').replace(DASHES, '-').toLowerCase();
+}
+
+// C0/C1 controls other than TAB and LF, and the bidi overrides/isolates (they can make a
+// confirmation read differently from what was stored).
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const FORBIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+const short = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
+
+/** `VR-2026-0042` (also `[vr-2026-0042]`, full-width) → canonical, or null. */
+export function parseCaseId(value: string, prefix = 'VR'): string | null {
+  const p = prefix.normalize('NFKC');
+  const v = fold(value).trim().replace(/^\[\s*(.*?)\s*\]$/u, '$1');
+  const m = /^([a-z][a-z0-9]*)-(\d{4})-(\d{4,6})$/u.exec(v);
+  if (!m || m[1] !== p.toLowerCase()) return null;
+  return `${p}-${m[2] ?? ''}-${m[3] ?? ''}`;
+}
+
+/** `2026-12-20`, `2026/12/20`, `2026.12.20`, `2026年12月20日` → `2026-12-20`, or null. */
+export function parseDate(value: string): string | null {
+  const v = fold(value).trim();
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/u.exec(v) ?? /^(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日$/u.exec(v);
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (y < 2000 || y > 2999 || mo < 1 || mo > 12 || d < 1) return null;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d > days) return null;
+  return `${String(y)}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+const STOP_WORDS: Record<StopReason, readonly string[]> = {
+  'not-vulnerability': ['not-vulnerability', 'not-a-vulnerability', 'no-vulnerability', '脆弱性ではない', '脆弱性でない', '非脆弱性'],
+  duplicate: ['duplicate', 'dup', '重複'],
+  'not-reproducible': ['not-reproducible', 'cannot-reproduce', 'unreproducible', '再現不可', '再現不能', '再現できない'],
+  illegal: ['illegal', 'obtained-illegally', 'illegally-obtained', '不正入手', '違法'],
+  known: ['known', 'already-known', 'publicly-known', '既知'],
+};
+
+const DECISION_WORDS: Record<CommitteeDecision, readonly string[]> = {
+  publish: ['publish', '公表', '公表する'],
+  withhold: ['withhold', 'do-not-publish', 'not-publish', '非公表', '公表しない'],
+};
+
+function lookup<T extends string>(table: Record<T, readonly string[]>, token: string): T | null {
+  const t = fold(token).replace(/_/g, '-');
+  for (const [k, words] of Object.entries(table) as [T, readonly string[]][]) if (words.includes(t)) return k;
+  return null;
+}
+
+/** First whitespace-separated token (raw) and the rest (raw, trimmed). */
+function splitFirst(s: string): [string, string] {
+  const m = /^\s*(\S+)\s*([\s\S]*)$/u.exec(s);
+  return m ? [m[1] ?? '', (m[2] ?? '').trim()] : ['', ''];
+}
+
+// ---- keyword table ---------------------------------------------------------------------
+
+/** How a keyword's argument is read. */
+type ArgShape =
+  | 'none'
+  | 'optional-text'
+  | 'text'
+  | 'note'
+  | 'vendor'
+  | 'vendors'
+  | 'date'
+  | 'stop'
+  | 'decision'
+  | 'case';
+
+const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape }> = {
+  case: { kind: 'case', arg: 'case' },
+  accept: { kind: 'accept', arg: 'optional-text' },
+  reject: { kind: 'reject', arg: 'text' },
+  stop: { kind: 'stop', arg: 'stop' },
+  'add-vendor': { kind: 'add-vendor', arg: 'vendors' },
+  'remove-vendor': { kind: 'remove-vendor', arg: 'vendors' },
+  'set-date': { kind: 'set-date', arg: 'date' },
+  'mark-unreachable': { kind: 'mark-unreachable', arg: 'vendors' },
+  'mark-reachable': { kind: 'mark-reachable', arg: 'vendors' },
+  'open-impossible': { kind: 'open-impossible', arg: 'optional-text' },
+  'committee-decision': { kind: 'committee-decision', arg: 'decision' },
+  publish: { kind: 'publish', arg: 'none' },
+  note: { kind: 'note', arg: 'note' },
+  'notify-vendors': { kind: 'notify-vendors', arg: 'none' },
+  'direct-contact': { kind: 'direct-contact', arg: 'vendor' },
+};
+
+/** Shapes whose argument may continue on indented lines. */
+const CONTINUES: ReadonlySet<ArgShape> = new Set(['optional-text', 'text', 'note', 'stop', 'decision']);
+
+type Built = { commands: Command[]; caseId?: string; errors: Omit<ParseError, 'line'>[] };
+
+/**
+ * Reads one keyword's argument (first-line tail and continuation lines joined by LF).
+ * `keyword` is the folded name without `x-`.
+ */
+function build(keyword: string, arg: string, prefix: string): Built {
+  const spec = KEYWORDS[keyword];
+  const kw = `x-${keyword}`;
+  const err = (code: ParseErrorCode, message: string, value?: string): Built => ({
+    commands: [],
+    errors: [{ code, message, keyword: kw, ...(value !== undefined ? { value: short(value) } : {}) }],
+  });
+  if (!spec) return err('unknown-keyword', `unknown keyword X-${keyword.toUpperCase()}`);
+  if (FORBIDDEN.test(arg)) return err('control-characters', `X-${keyword.toUpperCase()}: the argument contains control or direction-override characters`);
+  const text = arg.trim();
+  const freeText = (t: string, max: number): string | null | Built => {
+    if (t === '') return null;
+    if (t.length > max) return err('too-long', `X-${keyword.toUpperCase()}: the text is longer than ${max} characters`);
+    return t;
+  };
+  const K = keyword.toUpperCase();
+  switch (spec.arg) {
+    case 'case': {
+      if (text === '') return err('missing-argument', `X-CASE needs a case id (${prefix}-YYYY-NNNN)`);
+      const id = parseCaseId(text, prefix);
+      return id ? { commands: [], caseId: id, errors: [] } : err('bad-case-id', `not a case id of this desk (${prefix}-YYYY-NNNN)`, text);
+    }
+    case 'none':
+      return text === '' ? { commands: [{ kind: spec.kind } as Command], errors: [] } : err('unexpected-argument', `X-${K} takes no argument`, text);
+    case 'optional-text':
+    case 'text':
+    case 'note': {
+      if (spec.arg !== 'optional-text' && text === '') return err('missing-argument', `X-${K} needs ${spec.arg === 'note' ? 'a text' : 'a reason'}`);
+      const t = freeText(text, spec.arg === 'note' ? LIMITS.note : LIMITS.reason);
+      if (t !== null && typeof t !== 'string') return t;
+      if (spec.kind === 'accept') return { commands: [{ kind: 'accept', comment: t }], errors: [] };
+      if (spec.kind === 'open-impossible') return { commands: [{ kind: 'open-impossible', reason: t }], errors: [] };
+      if (spec.kind === 'reject') return { commands: [{ kind: 'reject', reason: t ?? '' }], errors: [] };
+      return { commands: [{ kind: 'note', text: t ?? '' }], errors: [] };
+    }
+    case 'vendor':
+    case 'vendors': {
+      const ids = fold(text).split(/[\s,;、]+/u).filter((s) => s !== '');
+      if (ids.length === 0) return err('missing-argument', `X-${K} needs a vendor id`);
+      if (spec.arg === 'vendor' && ids.length > 1) return err('unexpected-argument', `X-${K} takes one vendor id`, text);
+      const bad = ids.find((v) => !VENDOR_ID.test(v));
+      if (bad !== undefined) return err('bad-vendor', `not a vendor id (lower-case letters, digits, inner hyphens)`, bad);
+      const kind = spec.kind as 'add-vendor' | 'remove-vendor' | 'mark-unreachable' | 'mark-reachable' | 'direct-contact';
+      return { commands: [...new Set(ids)].map((vendor) => ({ kind, vendor })), errors: [] };
+    }
+    case 'date': {
+      if (text === '') return err('missing-argument', 'X-SET-DATE needs a date (YYYY-MM-DD)');
+      const date = parseDate(text);
+      return date ? { commands: [{ kind: 'set-date', date }], errors: [] } : err('bad-date', 'not a calendar date (YYYY-MM-DD or YYYY/MM/DD)', text);
+    }
+    case 'stop': {
+      const [head, rest] = splitFirst(text);
+      if (head === '') return err('missing-argument', `X-STOP needs a reason: ${STOP_REASONS.join(', ')}`);
+      const reason = lookup(STOP_WORDS, head);
+      if (!reason) return err('bad-stop-reason', `unknown stop reason (one of ${STOP_REASONS.join(', ')})`, head);
+      if (reason === 'duplicate') {
+        const [idText, tail] = splitFirst(rest);
+        if (idText === '') return err('missing-argument', `X-STOP: duplicate needs the case id it duplicates (${prefix}-YYYY-NNNN)`);
+        const id = parseCaseId(idText, prefix);
+        if (!id) return err('bad-case-id', `not a case id of this desk (${prefix}-YYYY-NNNN)`, idText);
+        const t = freeText(tail, LIMITS.reason);
+        if (t !== null && typeof t !== 'string') return t;
+        return { commands: [{ kind: 'stop', reason, duplicateOf: id, text: t }], errors: [] };
+      }
+      const t = freeText(rest, LIMITS.reason);
+      if (t !== null && typeof t !== 'string') return t;
+      return { commands: [{ kind: 'stop', reason, text: t }], errors: [] };
+    }
+    case 'decision': {
+      const [head, rest] = splitFirst(text);
+      if (head === '') return err('missing-argument', `X-COMMITTEE-DECISION needs ${COMMITTEE_DECISIONS.join(' or ')}`);
+      const decision = lookup(DECISION_WORDS, head);
+      if (!decision) return err('bad-decision', `the decision is ${COMMITTEE_DECISIONS.join(' or ')}`, head);
+      const t = freeText(rest, LIMITS.reason);
+      if (t !== null && typeof t !== 'string') return t;
+      return { commands: [{ kind: 'committee-decision', decision, reason: t }], errors: [] };
+    }
+  }
+}
+
+// ---- mail form -------------------------------------------------------------------------
+
+/** A keyword line: `X-NAME`, then optional space, an optional colon (also `：`), the argument. */
+const KEYWORD_LINE = /^([^\s:：﹕︓]+)\s*[:：﹕︓]?\s*(.*)$/u;
+
+/** The folded keyword name (without `x-`) if `line` is a keyword line, else null. */
+function keywordOf(line: string): { name: string; arg: string } | null {
+  if (/^\s/u.test(line)) return null;
+  const m = KEYWORD_LINE.exec(line);
+  if (!m) return null;
+  const head = fold(m[1] ?? '');
+  if (!head.startsWith('x-') || head.length < 3) return null;
+  return { name: head.slice(2), arg: m[2] ?? '' };
+}
+
+function lines(text: string): string[] {
+  return text.replace(/^\uFEFF/u, '').replace(/\r\n?/g, '\n').split('\n');
+}
+
+/** True when the first non-blank line of `text` is a keyword line (`X-...`): route it here. */
+export function looksLikeCommandMail(text: string): boolean {
+  for (const l of lines(text)) {
+    if (l.trim() === '') continue;
+    return keywordOf(l) !== null;
+  }
+  return false;
+}
+
+/**
+ * The keyword block of a command mail's body. Rules (docs/commands.md):
+ * - keyword lines start in column 1: `X-NAME: argument` (case-insensitive, full-width
+ *   forms and `：` accepted); the colon may be left out;
+ * - an indented line continues the free text of the keyword above it;
+ * - blank lines are skipped (and end a continuation);
+ * - the first other line ends the block: the rest is free text, ignored;
+ * - every `X-` line in the block is read: an unknown keyword is an error.
+ */
+export function parseCommandMail(text: string, opts: ParseOptions = {}): ParsedCommands {
+  const prefix = opts.casePrefix ?? 'VR';
+  const out: ParsedCommands = { caseId: null, commands: [], errors: [] };
+  const caseIds: { id: string; line: number }[] = [];
+  let current: { name: string; line: number; parts: string[] } | null = null;
+  let sawKeyword = false;
+
+  const flush = (): void => {
+    if (!current) return;
+    const c = current;
+    current = null;
+    const shape = KEYWORDS[c.name]?.arg;
+    if (shape !== undefined && c.parts.length > 1 && !CONTINUES.has(shape)) {
+      out.errors.push({ line: c.line + 1, code: 'unexpected-continuation', message: `X-${c.name.toUpperCase()} takes no text on further lines`, keyword: `x-${c.name}` });
+      return;
+    }
+    const built = build(c.name, c.parts.join('\n'), prefix);
+    for (const e of built.errors) out.errors.push({ line: c.line, ...e });
+    if (built.caseId) caseIds.push({ id: built.caseId, line: c.line });
+    out.commands.push(...built.commands);
+  };
+
+  const all = lines(text);
+  for (let i = 0; i < all.length; i++) {
+    const raw = all[i] ?? '';
+    if (raw.trim() === '') {
+      flush();
+      continue;
+    }
+    const kw = keywordOf(raw);
+    if (kw) {
+      flush();
+      sawKeyword = true;
+      current = { name: kw.name, line: i + 1, parts: [kw.arg.trim()] };
+      continue;
+    }
+    if (current && /^[ \t\u3000]/u.test(raw)) {
+      (current as { parts: string[] }).parts.push(raw.trim());
+      continue;
+    }
+    break; // free text
+  }
+  flush();
+
+  if (!sawKeyword) out.errors.push({ line: 0, code: 'no-commands', message: 'no keyword line (X-...) at the top of the body' });
+  if (out.commands.length > LIMITS.commands) {
+    out.errors.push({ line: 0, code: 'too-many-commands', message: `more than ${LIMITS.commands} commands in one mail` });
+  }
+
+  // The case: X-CASE lines (signed text), else the subject tag (when the caller passed a
+  // signed subject); two different ids are an error, not a choice.
+  const distinct = [...new Set(caseIds.map((c) => c.id))];
+  const fromSubject = opts.subject ? findCaseId(opts.subject, prefix) : null;
+  if (distinct.length > 1) {
+    out.errors.push({ line: caseIds[1]?.line ?? 0, code: 'case-conflict', message: `two case ids: ${distinct.join(', ')}`, keyword: 'x-case' });
+  } else if (distinct.length === 1 && fromSubject && fromSubject !== distinct[0]) {
+    out.errors.push({ line: caseIds[0]?.line ?? 0, code: 'case-conflict', message: `X-CASE ${distinct[0] ?? ''} differs from the subject tag ${fromSubject}`, keyword: 'x-case' });
+  } else {
+    out.caseId = distinct[0] ?? fromSubject;
+  }
+  finish(out);
+  return out;
+}
+
+/** Checks that need the whole mail: a case to act on, no duplicate of itself. */
+function finish(out: ParsedCommands): void {
+  // An error about the case id itself already says there is no case.
+  const caseError = out.errors.some((e) => e.keyword === 'x-case');
+  if (out.commands.length > 0 && out.caseId === null && !caseError) {
+    out.errors.push({ line: 0, code: 'no-case', message: 'no case id: add an X-CASE line' });
+  }
+  for (const c of out.commands) {
+    if (c.kind === 'stop' && c.reason === 'duplicate' && c.duplicateOf === out.caseId) {
+      out.errors.push({ line: 0, code: 'duplicate-of-self', message: `${out.caseId} cannot be a duplicate of itself`, keyword: 'x-stop', value: c.duplicateOf });
+    }
+  }
+}
+
+// ---- command line ----------------------------------------------------------------------
+
+/**
+ * `madoguchi case <case-id> <command> [arguments...]`: `args` is what follows `case`.
+ * The command is a keyword without `X-` (`accept`, `stop`, `add-vendor`, ...; `X-ACCEPT`
+ * is accepted too); the arguments are joined with spaces and read exactly as the mail
+ * form reads the keyword's argument. Errors carry line 0.
+ */
+export function parseCliCommand(args: readonly string[], opts: Pick<ParseOptions, 'casePrefix'> = {}): ParsedCommands {
+  const prefix = opts.casePrefix ?? 'VR';
+  const out: ParsedCommands = { caseId: null, commands: [], errors: [] };
+  const [idArg, verb, ...rest] = args;
+  if (idArg === undefined || idArg.trim() === '') {
+    out.errors.push({ line: 0, code: 'no-case', message: `usage: case <${prefix}-YYYY-NNNN> <command> [arguments]` });
+    return out;
+  }
+  const id = parseCaseId(idArg, prefix);
+  if (!id) out.errors.push({ line: 0, code: 'bad-case-id', message: `not a case id of this desk (${prefix}-YYYY-NNNN)`, keyword: 'x-case', value: short(idArg) });
+  out.caseId = id;
+  if (verb === undefined || verb.trim() === '') {
+    out.errors.push({ line: 0, code: 'no-commands', message: `no command after the case id (one of ${COMMAND_KINDS.join(', ')})` });
+    return out;
+  }
+  let name = fold(verb).trim().replace(/[:：]$/u, '');
+  if (name.startsWith('x-')) name = name.slice(2);
+  if (name === 'case' || !KEYWORDS[name]) {
+    out.errors.push({ line: 0, code: 'unknown-keyword', message: `unknown command "${short(verb)}" (one of ${COMMAND_KINDS.join(', ')})`, keyword: name });
+    return out;
+  }
+  const built = build(name, rest.join(' '), prefix);
+  for (const e of built.errors) out.errors.push({ line: 0, ...e });
+  out.commands.push(...built.commands);
+  finish(out);
+  return out;
+}
+
+// ---- canonical form --------------------------------------------------------------------
+
+/** Free text as an argument: further lines indented by two spaces (continuation). */
+const cont = (t: string): string => t.split('\n').join('\n  ');
+
+/**
+ * The canonical mail form of one command (`X-STOP: duplicate VR-2026-0007 same root
+ * cause`). `parseCommandMail` reads it back to the same command.
+ */
+export function formatCommand(c: Command): string {
+  switch (c.kind) {
+    case 'accept':
+      return c.comment ? `X-ACCEPT: ${cont(c.comment)}` : 'X-ACCEPT';
+    case 'reject':
+      return `X-REJECT: ${cont(c.reason)}`;
+    case 'stop': {
+      const head = c.reason === 'duplicate' ? `duplicate ${c.duplicateOf}` : c.reason;
+      return `X-STOP: ${head}${c.text ? ` ${cont(c.text)}` : ''}`;
+    }
+    case 'add-vendor':
+      return `X-ADD-VENDOR: ${c.vendor}`;
+    case 'remove-vendor':
+      return `X-REMOVE-VENDOR: ${c.vendor}`;
+    case 'set-date':
+      return `X-SET-DATE: ${c.date}`;
+    case 'mark-unreachable':
+      return `X-MARK-UNREACHABLE: ${c.vendor}`;
+    case 'mark-reachable':
+      return `X-MARK-REACHABLE: ${c.vendor}`;
+    case 'open-impossible':
+      return c.reason ? `X-OPEN-IMPOSSIBLE: ${cont(c.reason)}` : 'X-OPEN-IMPOSSIBLE';
+    case 'committee-decision':
+      return `X-COMMITTEE-DECISION: ${c.decision}${c.reason ? ` ${cont(c.reason)}` : ''}`;
+    case 'publish':
+      return 'X-PUBLISH';
+    case 'note':
+      return `X-NOTE: ${cont(c.text)}`;
+    case 'notify-vendors':
+      return 'X-NOTIFY-VENDORS';
+    case 'direct-contact':
+      return `X-DIRECT-CONTACT: ${c.vendor}`;
+  }
+}

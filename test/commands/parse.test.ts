@@ -1,0 +1,351 @@
+import { describe, expect, it } from 'vitest';
+import {
+  COMMAND_KINDS,
+  formatCommand,
+  LIMITS,
+  looksLikeCommandMail,
+  parseCaseId,
+  parseCliCommand,
+  parseCommandMail,
+  parseDate,
+  VENDOR_ID,
+  type Command,
+  type ParseErrorCode,
+} from '../../src/commands/parse.ts';
+import { VENDOR_ID_RE } from '../../src/store/vendors.ts';
+
+const mail = (...lines: string[]): string => lines.join('\n');
+const codes = (errors: { code: ParseErrorCode }[]): ParseErrorCode[] => errors.map((e) => e.code);
+
+/** Every command: the mail line, the CLI arguments, and what both must give. */
+const EVERY: { line: string; cli: string[]; want: Command }[] = [
+  { line: 'X-ACCEPT', cli: ['accept'], want: { kind: 'accept', comment: null } },
+  { line: 'X-ACCEPT: complete after resend', cli: ['accept', 'complete after resend'], want: { kind: 'accept', comment: 'complete after resend' } },
+  { line: 'X-REJECT: the product is not sold in Japan', cli: ['reject', 'the product is not sold in Japan'], want: { kind: 'reject', reason: 'the product is not sold in Japan' } },
+  { line: 'X-STOP: not-vulnerability', cli: ['stop', 'not-vulnerability'], want: { kind: 'stop', reason: 'not-vulnerability', text: null } },
+  {
+    line: 'X-STOP: not-vulnerability this is documented behaviour',
+    cli: ['stop', 'not-vulnerability', 'this is documented behaviour'],
+    want: { kind: 'stop', reason: 'not-vulnerability', text: 'this is documented behaviour' },
+  },
+  {
+    line: 'X-STOP: duplicate VR-2026-0007 same root cause',
+    cli: ['stop', 'duplicate', 'VR-2026-0007', 'same root cause'],
+    want: { kind: 'stop', reason: 'duplicate', duplicateOf: 'VR-2026-0007', text: 'same root cause' },
+  },
+  { line: 'X-STOP: duplicate VR-2026-0007', cli: ['stop', 'duplicate', 'VR-2026-0007'], want: { kind: 'stop', reason: 'duplicate', duplicateOf: 'VR-2026-0007', text: null } },
+  { line: 'X-STOP: not-reproducible tried 3.2.0 and 3.2.1', cli: ['stop', 'not-reproducible', 'tried 3.2.0 and 3.2.1'], want: { kind: 'stop', reason: 'not-reproducible', text: 'tried 3.2.0 and 3.2.1' } },
+  { line: 'X-STOP: illegal', cli: ['stop', 'illegal'], want: { kind: 'stop', reason: 'illegal', text: null } },
+  { line: 'X-STOP: known CVE-2025-1234', cli: ['stop', 'known', 'CVE-2025-1234'], want: { kind: 'stop', reason: 'known', text: 'CVE-2025-1234' } },
+  { line: 'X-ADD-VENDOR: acme', cli: ['add-vendor', 'acme'], want: { kind: 'add-vendor', vendor: 'acme' } },
+  { line: 'X-REMOVE-VENDOR: acme', cli: ['remove-vendor', 'acme'], want: { kind: 'remove-vendor', vendor: 'acme' } },
+  { line: 'X-SET-DATE: 2026-12-20', cli: ['set-date', '2026-12-20'], want: { kind: 'set-date', date: '2026-12-20' } },
+  { line: 'X-SET-DATE: 2026/12/20', cli: ['set-date', '2026/12/20'], want: { kind: 'set-date', date: '2026-12-20' } },
+  { line: 'X-MARK-UNREACHABLE: globex', cli: ['mark-unreachable', 'globex'], want: { kind: 'mark-unreachable', vendor: 'globex' } },
+  { line: 'X-MARK-REACHABLE: globex', cli: ['mark-reachable', 'globex'], want: { kind: 'mark-reachable', vendor: 'globex' } },
+  { line: 'X-OPEN-IMPOSSIBLE', cli: ['open-impossible'], want: { kind: 'open-impossible', reason: null } },
+  { line: 'X-OPEN-IMPOSSIBLE: no answer for 6 months', cli: ['open-impossible', 'no answer for 6 months'], want: { kind: 'open-impossible', reason: 'no answer for 6 months' } },
+  { line: 'X-COMMITTEE-DECISION: publish', cli: ['committee-decision', 'publish'], want: { kind: 'committee-decision', decision: 'publish', reason: null } },
+  {
+    line: 'X-COMMITTEE-DECISION: withhold users notified individually',
+    cli: ['committee-decision', 'withhold', 'users notified individually'],
+    want: { kind: 'committee-decision', decision: 'withhold', reason: 'users notified individually' },
+  },
+  { line: 'X-PUBLISH', cli: ['publish'], want: { kind: 'publish' } },
+  { line: 'X-NOTE: called the vendor', cli: ['note', 'called', 'the', 'vendor'], want: { kind: 'note', text: 'called the vendor' } },
+  { line: 'X-NOTIFY-VENDORS', cli: ['notify-vendors'], want: { kind: 'notify-vendors' } },
+  { line: 'X-DIRECT-CONTACT: acme', cli: ['direct-contact', 'acme'], want: { kind: 'direct-contact', vendor: 'acme' } },
+];
+
+describe('mail form: every command', () => {
+  for (const { line, want } of EVERY) {
+    it(line, () => {
+      const p = parseCommandMail(mail('X-CASE: VR-2026-0042', line));
+      expect(p.errors).toEqual([]);
+      expect(p.caseId).toBe('VR-2026-0042');
+      expect(p.commands).toEqual([want]);
+    });
+  }
+  it('covers every command kind', () => {
+    expect(new Set(EVERY.map((e) => e.want.kind))).toEqual(new Set(COMMAND_KINDS));
+  });
+});
+
+describe('command line: every command', () => {
+  for (const { cli, want } of EVERY) {
+    it(cli.join(' '), () => {
+      const p = parseCliCommand(['VR-2026-0042', ...cli]);
+      expect(p.errors).toEqual([]);
+      expect(p.caseId).toBe('VR-2026-0042');
+      expect(p.commands).toEqual([want]);
+    });
+  }
+  it('accepts the keyword spelling and upper case', () => {
+    expect(parseCliCommand(['vr-2026-0042', 'X-ADD-VENDOR:', 'ACME']).commands).toEqual([{ kind: 'add-vendor', vendor: 'acme' }]);
+  });
+  it('refuses an unknown command, naming it', () => {
+    const p = parseCliCommand(['VR-2026-0042', 'frobnicate']);
+    expect(codes(p.errors)).toEqual(['unknown-keyword']);
+    expect(p.errors[0]?.message).toContain('frobnicate');
+    expect(p.commands).toEqual([]);
+  });
+  it('refuses `case` as a command', () => {
+    expect(codes(parseCliCommand(['VR-2026-0042', 'case', 'VR-2026-0043']).errors)).toEqual(['unknown-keyword']);
+  });
+  it('needs a case id and a command', () => {
+    expect(codes(parseCliCommand([]).errors)).toEqual(['no-case']);
+    expect(codes(parseCliCommand(['VR-2026-0042']).errors)).toEqual(['no-commands']);
+  });
+  it('refuses a bad case id but still reads the command', () => {
+    const p = parseCliCommand(['VR-26-1', 'publish']);
+    expect(p.caseId).toBeNull();
+    expect(codes(p.errors)).toEqual(['bad-case-id']);
+    expect(p.commands).toEqual([{ kind: 'publish' }]);
+  });
+  it('reports argument errors like the mail form (line 0)', () => {
+    const p = parseCliCommand(['VR-2026-0042', 'set-date', '2026-02-30']);
+    expect(p.errors).toMatchObject([{ line: 0, code: 'bad-date', value: '2026-02-30' }]);
+    expect(codes(parseCliCommand(['VR-2026-0042', 'publish', 'now']).errors)).toEqual(['unexpected-argument']);
+    expect(codes(parseCliCommand(['VR-2026-0042', 'stop', 'duplicate', 'VR-2026-0042']).errors)).toEqual(['duplicate-of-self']);
+  });
+});
+
+describe('canonical form', () => {
+  for (const { want } of EVERY) {
+    it(`reads back ${formatCommand(want)}`, () => {
+      const p = parseCommandMail(`X-CASE: VR-2026-0042\n${formatCommand(want)}\n`);
+      expect(p.errors).toEqual([]);
+      expect(p.commands).toEqual([want]);
+    });
+  }
+  it('reads back multi-line free text', () => {
+    const c: Command = { kind: 'note', text: 'first line\nsecond line\n第三行' };
+    expect(formatCommand(c)).toBe('X-NOTE: first line\n  second line\n  第三行');
+    expect(parseCommandMail(`X-CASE: VR-2026-0042\n${formatCommand(c)}`).commands).toEqual([c]);
+  });
+});
+
+describe('mail form: block rules', () => {
+  it('applies several commands in the order written', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-ADD-VENDOR: acme', 'X-SET-DATE: 2026-12-20', 'X-NOTIFY-VENDORS'));
+    expect(p.commands.map((c) => c.kind)).toEqual(['add-vendor', 'set-date', 'notify-vendors']);
+  });
+  it('stops at the first line that is not a keyword line: the rest is ignored, X- lines included', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-ACCEPT', 'Thanks, see you tomorrow.', 'X-PUBLISH', 'X-FOO: bar'));
+    expect(p.errors).toEqual([]);
+    expect(p.commands).toEqual([{ kind: 'accept', comment: null }]);
+  });
+  it('skips blank lines between keyword lines', () => {
+    const p = parseCommandMail(mail('', 'X-CASE: VR-2026-0042', '', 'X-ACCEPT', '', '', 'X-NOTIFY-VENDORS', '', '-- ', 'Taro'));
+    expect(p.commands.map((c) => c.kind)).toEqual(['accept', 'notify-vendors']);
+  });
+  it('reads CRLF line ends and a BOM', () => {
+    const p = parseCommandMail('\uFEFFX-CASE: VR-2026-0042\r\nX-SET-DATE: 2026-12-20\r\n\r\nfree text\r\n');
+    expect(p.errors).toEqual([]);
+    expect(p.commands).toEqual([{ kind: 'set-date', date: '2026-12-20' }]);
+  });
+  it('continues a note on indented lines, and a blank line ends it', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-NOTE: vendor called back;', '  fix planned for 3.2.2', '\t(see ticket 77)', '', '  indented free text after the blank line'));
+    expect(p.errors).toEqual([]);
+    expect(p.commands).toEqual([{ kind: 'note', text: 'vendor called back;\nfix planned for 3.2.2\n(see ticket 77)' }]);
+  });
+  it('never reads an indented X- line inside a note as a command', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-NOTE: the vendor asked whether we would send', '  X-PUBLISH tomorrow'));
+    expect(p.commands).toEqual([{ kind: 'note', text: 'the vendor asked whether we would send\nX-PUBLISH tomorrow' }]);
+    expect(p.commands.some((c) => c.kind === 'publish')).toBe(false);
+  });
+  it('takes a reason on the following indented lines', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-REJECT:', '  the report names no product', '  and no version'));
+    expect(p.commands).toEqual([{ kind: 'reject', reason: 'the report names no product\nand no version' }]);
+  });
+  it('refuses continuation lines after a keyword that takes no text', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-ADD-VENDOR: acme', '  globex'));
+    expect(p.errors).toMatchObject([{ line: 3, code: 'unexpected-continuation' }]);
+    expect(p.commands).toEqual([]);
+  });
+  it('reads several vendors on one line, once each', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-ADD-VENDOR: acme, globex  initech、acme'));
+    expect(p.commands).toEqual([
+      { kind: 'add-vendor', vendor: 'acme' },
+      { kind: 'add-vendor', vendor: 'globex' },
+      { kind: 'add-vendor', vendor: 'initech' },
+    ]);
+  });
+  it('takes one vendor only for X-DIRECT-CONTACT', () => {
+    expect(codes(parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-DIRECT-CONTACT: acme globex')).errors)).toEqual(['unexpected-argument']);
+  });
+  it('reports a mail with no keyword lines', () => {
+    const p = parseCommandMail('Hello,\nplease accept VR-2026-0042.\n');
+    expect(codes(p.errors)).toEqual(['no-commands']);
+    expect(p.commands).toEqual([]);
+  });
+  it('tells command mail apart for routing', () => {
+    expect(looksLikeCommandMail('\n\nX-CASE: VR-2026-0042\nX-ACCEPT\n')).toBe(true);
+    expect(looksLikeCommandMail('ｘ－ｃａｓｅ：VR-2026-0042')).toBe(true);
+    expect(looksLikeCommandMail('氏名: 山田太郎\nX-CASE: VR-2026-0042')).toBe(false);
+    expect(looksLikeCommandMail('  X-CASE: VR-2026-0042')).toBe(false);
+    expect(looksLikeCommandMail('')).toBe(false);
+  });
+});
+
+describe('mail form: case and width variants', () => {
+  it('reads keywords in any case', () => {
+    const p = parseCommandMail(mail('x-case: vr-2026-0042', 'x-Add-Vendor: ACME', 'X-set-DATE: 2026-12-20'));
+    expect(p.errors).toEqual([]);
+    expect(p.caseId).toBe('VR-2026-0042');
+    expect(p.commands).toEqual([
+      { kind: 'add-vendor', vendor: 'acme' },
+      { kind: 'set-date', date: '2026-12-20' },
+    ]);
+  });
+  it('reads full-width keywords, colons, digits and ideographic spaces (NFKC)', () => {
+    const p = parseCommandMail(mail('Ｘ－ＣＡＳＥ：ＶＲ－２０２６－００４２', 'Ｘ－ＳＥＴ－ＤＡＴＥ：２０２６／１２／２０', 'X-STOP：duplicate　VR－2026－0007　同じ原因', 'X-ADD-VENDOR：ａｃｍｅ'));
+    expect(p.errors).toEqual([]);
+    expect(p.caseId).toBe('VR-2026-0042');
+    expect(p.commands).toEqual([
+      { kind: 'set-date', date: '2026-12-20' },
+      { kind: 'stop', reason: 'duplicate', duplicateOf: 'VR-2026-0007', text: '同じ原因' },
+      { kind: 'add-vendor', vendor: 'acme' },
+    ]);
+  });
+  it('reads the minus sign ISO-2022-JP produces in a case id', () => {
+    expect(parseCommandMail('X-CASE: VR\u22122026\u22120042\nX-PUBLISH').caseId).toBe('VR-2026-0042');
+  });
+  it('accepts a keyword without a colon', () => {
+    expect(parseCommandMail(mail('X-CASE VR-2026-0042', 'X-SET-DATE 2026-12-20')).commands).toEqual([{ kind: 'set-date', date: '2026-12-20' }]);
+  });
+  it('keeps free text as written (no NFKC on reasons and notes)', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-NOTE: ﾃｽﾄ　①'));
+    expect(p.commands).toEqual([{ kind: 'note', text: 'ﾃｽﾄ　①' }]);
+  });
+  it('reads Japanese stop reasons and decisions', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-STOP: 再現不可 手順どおりでは再現せず', 'X-COMMITTEE-DECISION: 非公表'));
+    expect(p.commands).toEqual([
+      { kind: 'stop', reason: 'not-reproducible', text: '手順どおりでは再現せず' },
+      { kind: 'committee-decision', decision: 'withhold', reason: null },
+    ]);
+  });
+  it('reads dates in the forms people write', () => {
+    expect(parseDate('2026-1-5')).toBe('2026-01-05');
+    expect(parseDate('2026.12.20')).toBe('2026-12-20');
+    expect(parseDate('2026年12月20日')).toBe('2026-12-20');
+    expect(parseDate('2028-02-29')).toBe('2028-02-29');
+  });
+});
+
+describe('case id', () => {
+  it('comes from the subject tag when there is no X-CASE line', () => {
+    const p = parseCommandMail('X-ACCEPT\n', { subject: 'Re: [VR-2026-0042] report received' });
+    expect(p.errors).toEqual([]);
+    expect(p.caseId).toBe('VR-2026-0042');
+  });
+  it('X-CASE and the same subject tag agree', () => {
+    expect(parseCommandMail('X-CASE: VR-2026-0042\nX-ACCEPT', { subject: '[VR-2026-0042]' }).errors).toEqual([]);
+  });
+  it('X-CASE and a different subject tag conflict: no case', () => {
+    const p = parseCommandMail('X-CASE: VR-2026-0042\nX-ACCEPT', { subject: 'Re: [VR-2026-0043]' });
+    expect(codes(p.errors)).toEqual(['case-conflict']);
+    expect(p.caseId).toBeNull();
+  });
+  it('two different X-CASE lines conflict', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-ACCEPT', 'X-CASE: VR-2026-0043'));
+    expect(p.errors).toMatchObject([{ code: 'case-conflict', line: 3 }]);
+    expect(p.caseId).toBeNull();
+  });
+  it('the same X-CASE twice is fine', () => {
+    expect(parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-CASE: [vr-2026-0042]', 'X-ACCEPT')).errors).toEqual([]);
+  });
+  it('commands without any case id are an error', () => {
+    expect(codes(parseCommandMail('X-ACCEPT').errors)).toEqual(['no-case']);
+  });
+  it('uses the configured prefix', () => {
+    expect(parseCommandMail('X-CASE: JV-2026-0001\nX-PUBLISH', { casePrefix: 'JV' }).caseId).toBe('JV-2026-0001');
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0001\nX-PUBLISH', { casePrefix: 'JV' }).errors)).toEqual(['bad-case-id']);
+  });
+  for (const bad of ['VR-26-0042', 'VR-2026-42', 'XVR-2026-0042', 'VR-2026-0042a', 'VR 2026 0042', 'VR-2026-0042 VR-2026-0043']) {
+    it(`refuses "${bad}"`, () => {
+      const p = parseCommandMail(`X-CASE: ${bad}\nX-ACCEPT`);
+      expect(p.errors).toMatchObject([{ line: 1, code: 'bad-case-id' }]);
+      expect(p.caseId).toBeNull();
+      expect(parseCaseId(bad)).toBeNull();
+    });
+  }
+  it('refuses an empty X-CASE', () => {
+    expect(codes(parseCommandMail('X-CASE:\nX-ACCEPT').errors)).toEqual(['missing-argument']);
+  });
+});
+
+describe('errors', () => {
+  it('an unknown keyword is an error entry with its line, never skipped', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-ACCEPT', 'X-ACEPT-ALL: yes', 'X-PUBLISH'));
+    expect(p.errors).toEqual([{ line: 3, code: 'unknown-keyword', keyword: 'x-acept-all', message: 'unknown keyword X-ACEPT-ALL' }]);
+    expect(p.commands.map((c) => c.kind)).toEqual(['accept', 'publish']);
+  });
+  it('a Schleuder habit (X-LIST-NAME) is unknown here', () => {
+    expect(codes(parseCommandMail('X-LIST-NAME: desk@example.jp\nX-CASE: VR-2026-0042\nX-ACCEPT').errors)).toEqual(['unknown-keyword']);
+  });
+  it('a bare X-STOP (Schleuder\'s end marker) stops nothing: it needs a reason', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-STOP'));
+    expect(codes(p.errors)).toEqual(['missing-argument']);
+    expect(p.commands).toEqual([]);
+  });
+  for (const bad of ['2026-02-30', '2026-13-01', '26-12-20', '2026-12-20 10:00', 'tomorrow', '2026-00-10', '1999-12-31', '2026/12/32']) {
+    it(`bad date "${bad}"`, () => {
+      const p = parseCommandMail(`X-CASE: VR-2026-0042\nX-SET-DATE: ${bad}`);
+      expect(p.errors).toMatchObject([{ line: 2, code: 'bad-date', value: bad }]);
+      expect(p.commands).toEqual([]);
+    });
+  }
+  it('missing arguments', () => {
+    for (const kw of ['X-REJECT', 'X-STOP:', 'X-ADD-VENDOR', 'X-REMOVE-VENDOR:', 'X-SET-DATE', 'X-MARK-UNREACHABLE', 'X-MARK-REACHABLE', 'X-COMMITTEE-DECISION', 'X-NOTE:', 'X-DIRECT-CONTACT']) {
+      expect(codes(parseCommandMail(`X-CASE: VR-2026-0042\n${kw}`).errors), kw).toEqual(['missing-argument']);
+    }
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0042\nX-STOP: duplicate').errors)).toEqual(['missing-argument']);
+  });
+  it('unexpected arguments', () => {
+    for (const line of ['X-PUBLISH: now', 'X-NOTIFY-VENDORS: acme']) {
+      expect(codes(parseCommandMail(`X-CASE: VR-2026-0042\n${line}`).errors), line).toEqual(['unexpected-argument']);
+    }
+  });
+  it('bad vendor ids', () => {
+    const p = parseCommandMail('X-CASE: VR-2026-0042\nX-ADD-VENDOR: acme inc!');
+    expect(p.errors).toMatchObject([{ code: 'bad-vendor', value: 'inc!' }]);
+    expect(p.commands).toEqual([]);
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0042\nX-ADD-VENDOR: -acme').errors)).toEqual(['bad-vendor']);
+  });
+  it('bad stop reasons, duplicate without a proper id, duplicate of itself', () => {
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0042\nX-STOP: boring').errors)).toEqual(['bad-stop-reason']);
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0042\nX-STOP: duplicate of VR-2026-0007').errors)).toEqual(['bad-case-id']);
+    const self = parseCommandMail('X-CASE: VR-2026-0042\nX-STOP: duplicate VR-2026-0042');
+    expect(codes(self.errors)).toEqual(['duplicate-of-self']);
+  });
+  it('bad committee decisions', () => {
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0042\nX-COMMITTEE-DECISION: maybe').errors)).toEqual(['bad-decision']);
+  });
+  it('control and direction-override characters in arguments', () => {
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0042\nX-NOTE: a\u0007b').errors)).toEqual(['control-characters']);
+    expect(codes(parseCommandMail('X-CASE: VR-2026-0042\nX-REJECT: \u202Etxet').errors)).toEqual(['control-characters']);
+  });
+  it('texts longer than the limit', () => {
+    expect(codes(parseCommandMail(`X-CASE: VR-2026-0042\nX-NOTE: ${'a'.repeat(LIMITS.note + 1)}`).errors)).toEqual(['too-long']);
+    expect(codes(parseCommandMail(`X-CASE: VR-2026-0042\nX-REJECT: ${'a'.repeat(LIMITS.reason + 1)}`).errors)).toEqual(['too-long']);
+    expect(parseCommandMail(`X-CASE: VR-2026-0042\nX-NOTE: ${'a'.repeat(LIMITS.note)}`).errors).toEqual([]);
+  });
+  it('too many commands in one mail', () => {
+    const many = Array.from({ length: LIMITS.commands + 1 }, (_, i) => `X-NOTE: ${String(i)}`);
+    expect(codes(parseCommandMail(['X-CASE: VR-2026-0042', ...many].join('\n')).errors)).toEqual(['too-many-commands']);
+  });
+  it('collects every error, with line numbers', () => {
+    const p = parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-SET-DATE: 2026-02-30', 'X-FOO', 'X-ACCEPT'));
+    expect(p.errors.map((e) => [e.line, e.code])).toEqual([
+      [2, 'bad-date'],
+      [3, 'unknown-keyword'],
+    ]);
+  });
+});
+
+describe('vendor ids', () => {
+  it('follow the vendor registry rule', () => {
+    expect(VENDOR_ID.source).toBe(VENDOR_ID_RE.source);
+  });
+});
