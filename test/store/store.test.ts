@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db, type DbKind } from '../../src/store/db.ts';
-import { MIGRATIONS_DIR, migrate } from '../../src/store/migrate.ts';
+import { loadMigrations, MIGRATIONS_DIR, migrate } from '../../src/store/migrate.ts';
 import {
   addParty,
   appendTimeline,
@@ -41,6 +41,9 @@ import {
   storeMessage,
   upsertKey,
 } from '../../src/store/repo.ts';
+
+// Every migration the tree has (the count grows with the schema).
+const ALL_MIGRATIONS = (await loadMigrations()).map((m) => m.name);
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = path.join(ROOT, 'test/store/open-db-child.ts');
@@ -165,7 +168,7 @@ describe.each(['pg', 'pglite'] as const)('store on %s', (kind: DbKind) => {
     it('a second run is a no-op', async () => {
       expect(await migrate(db)).toEqual([]);
       const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
-      expect(rows.map((r) => r.name)).toEqual(['001_init.sql']);
+      expect(rows.map((r) => r.name)).toEqual(ALL_MIGRATIONS);
     });
 
     it('applies a new file once and refuses an edited applied one', async () => {
@@ -590,7 +593,7 @@ describe('PostgreSQL migrations', () => {
       const rows = dbs[0] ? await dbs[0].query<{ name: string }>('SELECT name FROM schema_migrations') : [];
       await Promise.all(dbs.map((d) => d.close()));
       expect(opened.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok']);
-      expect(rows.map((r) => r.name)).toEqual(['001_init.sql']);
+      expect(rows.map((r) => r.name)).toEqual(ALL_MIGRATIONS);
     } finally {
       await fresh.drop();
     }
@@ -630,7 +633,7 @@ describe('PGlite data-directory lock', () => {
           'stop it or set DATABASE_URL to use PostgreSQL',
       );
       // The first process is unharmed.
-      expect((await first.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations'))[0]?.n).toBe(1);
+      expect((await first.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations'))[0]?.n).toBe(ALL_MIGRATIONS.length);
 
       await first.close();
       firstOpen = false;
@@ -640,7 +643,7 @@ describe('PGlite data-directory lock', () => {
       const ok = await runChild(dataDir);
       timings.push(`pglite: child process open+query+close on an existing data dir ${Math.round(performance.now() - t1)} ms`);
       expect(ok.stderr).toBe('');
-      expect(ok.stdout.trim()).toBe('OK 1');
+      expect(ok.stdout.trim()).toBe(`OK ${ALL_MIGRATIONS.length}`);
       expect(ok.code).toBe(0);
       expect(existsSync(`${dataDir}.lock`)).toBe(false);
     } finally {
@@ -657,7 +660,7 @@ describe('PGlite data-directory lock', () => {
     timings.push(`pglite: openDb on an existing data dir ${Math.round(performance.now() - t0)} ms`);
     try {
       expect((await readFile(`${dataDir}.lock`, 'utf8')).split('\n')[0]).toBe(String(process.pid));
-      expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations'))[0]?.n).toBe(1);
+      expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations'))[0]?.n).toBe(ALL_MIGRATIONS.length);
     } finally {
       await db.close();
     }
