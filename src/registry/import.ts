@@ -1,0 +1,24 @@
+// Applies a validated registry file to the store: all vendors in one transaction (a key
+// clash with a vendor already stored rolls the whole file back), one timeline entry per
+// vendor that changed (upsertVendor).
+import type { Db } from '../store/db.ts';
+import { upsertVendor, type VendorChange } from '../store/vendors.ts';
+import type { VendorImport } from './yaml.ts';
+
+export interface ImportOutcome {
+  id: string;
+  change: VendorChange;
+}
+
+/** Throws when `imp` has errors (nothing is written) or the store refuses an entry. */
+export async function applyVendorImport(db: Db, imp: VendorImport, actor: string): Promise<ImportOutcome[]> {
+  if (imp.errors.length > 0) throw new Error(`the registry file has ${imp.errors.length} error(s); nothing imported`);
+  return db.tx(async (t) => {
+    const out: ImportOutcome[] = [];
+    for (const v of imp.vendors) {
+      const { change } = await upsertVendor(t, v, actor);
+      out.push({ id: v.id, change });
+    }
+    return out;
+  });
+}

@@ -1,0 +1,674 @@
+// The product track (guideline §3; 002 資料1 V, 資料2 III; 003) as a pure function:
+// `decideProduct(case, event, now, settings)` returns the decisions (data) the caller
+// carries out in one transaction — notices, state changes, timeline entries. Nothing here
+// talks to mail, the database or the system clock; `now` comes from an injectable Clock.
+//
+// The snapshot carries what was already done (first contact, reminders, list entries,
+// notices), and every time rule compares `now` with it, so a tick repeated at the same
+// `now` on the updated snapshot decides nothing new. A coordinator command that is not
+// allowed yields exactly one `error` decision and nothing else.
+import { addCalendarDays, addCalendarYears, addDays, isIsoDate, jstDate, publicationTarget, type IsoDate } from '../domain/clock.ts';
+import { TransitionError, transition as transitionRm, type RmEvent } from '../domain/states.ts';
+import {
+  pxaFlags,
+  transitionCoordination,
+  transitionEm,
+  transitionFix,
+  transitionImpossible,
+  transitionPxa,
+  type CoordinationEvent,
+  type EmEvent,
+  type FixEvent,
+  type ImpossibleEvent,
+  type PxaEvent,
+} from '../domain/vultron.ts';
+import {
+  applyDecision,
+  DEFAULT_SETTINGS,
+  type Advisory,
+  type AdvisoryVendorStatus,
+  type CaseVendor,
+  type CoordinatorCommand,
+  type ProductCase,
+  type ProductDecision,
+  type ProductEvent,
+  type Settings,
+  type StopReason,
+  type VendorPatch,
+  type VendorReplyEvent,
+  type VendorsMatchedEvent,
+  newVendor,
+} from './product-state.ts';
+
+export * from './product-state.ts';
+
+/** A command the guideline does not allow now; becomes the single `error` decision. */
+export class RuleRefusal extends Error {
+  override name = 'RuleRefusal';
+}
+
+function refuse(message: string): never {
+  throw new RuleRefusal(message);
+}
+
+/** The working copy: every decision is applied at once, so later steps see its effect. */
+class Out {
+  readonly decisions: ProductDecision[] = [];
+  constructor(
+    public c: ProductCase,
+    readonly now: Date,
+    readonly s: Settings,
+  ) {}
+
+  push(...ds: ProductDecision[]): void {
+    for (const d of ds) {
+      this.decisions.push(d);
+      this.c = applyDecision(this.c, d);
+    }
+  }
+
+  record(event: string, detail: string): void {
+    this.push({ type: 'record', event, detail });
+  }
+
+  vendor(id: string): CaseVendor {
+    const v = this.c.vendors.find((x) => x.id === id);
+    if (!v) refuse(`case ${this.c.id} has no vendor "${id}"`);
+    return v;
+  }
+
+  get today(): IsoDate {
+    return jstDate(this.now);
+  }
+
+  // One helper per machine: the table decides; an unchanged state emits no decision.
+  rm(e: RmEvent): void {
+    const to = transitionRm(this.c.rm, e);
+    if (to !== this.c.rm) this.push({ type: 'set-state', machine: 'rm', to });
+  }
+  em(e: EmEvent): void {
+    const to = transitionEm(this.c.em, e);
+    if (to !== this.c.em) this.push({ type: 'set-state', machine: 'em', to });
+  }
+  pxa(e: PxaEvent): void {
+    const to = transitionPxa(this.c.pxa, e);
+    if (to !== this.c.pxa) this.push({ type: 'set-state', machine: 'pxa', to });
+  }
+  impossible(e: ImpossibleEvent): void {
+    const to = transitionImpossible(this.c.impossible, e);
+    if (to !== this.c.impossible) this.push({ type: 'set-state', machine: 'impossible', to });
+  }
+  fix(vendorId: string, e: FixEvent): void {
+    const from = this.vendor(vendorId).fix;
+    const to = transitionFix(from, e);
+    if (to !== from) this.push({ type: 'set-state', machine: 'fix', vendorId, to });
+  }
+  coordination(vendorId: string, e: CoordinationEvent): void {
+    const from = this.vendor(vendorId).coordination;
+    const to = transitionCoordination(from, e);
+    if (to !== from) this.push({ type: 'set-state', machine: 'coordination', vendorId, to });
+  }
+
+  /** Every notice to a vendor: identity only with consent (guideline §2; 資料1 2.(4)). */
+  notifyVendor(vendorId: string, n: Omit<Extract<ProductDecision, { type: 'notify-vendor' }>, 'type' | 'vendorId' | 'includeReporterIdentity' | 'offerDirectContact'>): void {
+    const consent = this.c.reporter.consent;
+    this.push({ type: 'notify-vendor', vendorId, includeReporterIdentity: consent.shareIdentity === true, offerDirectContact: consent.directContact === true, ...n });
+  }
+}
+
+/**
+ * The product-track rules. `now` is the instant the event is handled (from the Clock);
+ * `settings` default to guideline §8.
+ */
+export function decideProduct(c: ProductCase, event: ProductEvent, now: Date, settings: Settings = DEFAULT_SETTINGS): ProductDecision[] {
+  if (!Number.isFinite(now.getTime())) throw new RangeError('decideProduct: invalid now');
+  const o = new Out(c, now, settings);
+  try {
+    switch (event.type) {
+      case 'tick':
+        onTick(o);
+        break;
+      case 'vendor-reply':
+        onVendorReply(o, event);
+        break;
+      case 'vendors-matched':
+        onVendorsMatched(o, event);
+        break;
+      default:
+        onCommand(o, event);
+    }
+  } catch (e) {
+    // A refused command, or a snapshot the tables do not allow: nothing half-done.
+    if (e instanceof RuleRefusal || e instanceof TransitionError) return [{ type: 'error', message: e.message }];
+    throw e;
+  }
+  return o.decisions;
+}
+
+/** Run the rules and apply their decisions: the next snapshot and what was decided. */
+export function stepProduct(c: ProductCase, event: ProductEvent, now: Date, settings: Settings = DEFAULT_SETTINGS): { case: ProductCase; decisions: ProductDecision[] } {
+  const decisions = decideProduct(c, event, now, settings);
+  return { case: decisions.reduce(applyDecision, c), decisions };
+}
+
+// ---- derived values ---------------------------------------------------------------------
+
+/**
+ * The date from which the reporter may withdraw the non-disclosure request: 起算日 +
+ * `withdrawAfterDays`, and never before the calendar anniversary for each whole 365 days
+ * (guideline §3.9; 003 *9 says one year *or more*: 365 days from a date before 29 February
+ * would fall a day short).
+ */
+export function withdrawalDate(start: IsoDate, s: Settings = DEFAULT_SETTINGS): IsoDate {
+  const byDays = addCalendarDays(start, s.withdrawAfterDays);
+  const years = Math.floor(s.withdrawAfterDays / 365);
+  const byYears = years > 0 ? addCalendarYears(start, years) : byDays;
+  return byDays > byYears ? byDays : byYears;
+}
+
+/** The name in the advisory's credit, or null: only when the reporter asked (資料2 III.4.7). */
+export function creditOf(c: ProductCase): string | null {
+  const k = c.reporter.consent;
+  if (k.credit !== true) return null;
+  const name = (k.creditName ?? '').trim() || c.reporter.name.trim();
+  return name === '' ? null : name;
+}
+
+function advisoryStatus(v: CaseVendor): AdvisoryVendorStatus {
+  if (v.fix === 'not-affected') return 'not-affected';
+  if (v.fix === 'fix-ready' || v.fix === 'fix-deployed') return 'fixed';
+  if (v.fix === 'vendor-aware' && v.status === 'affected') return 'affected';
+  return 'unknown';
+}
+
+/** Vendors the desk has written to: the parties told of schedule and publication. */
+const contacted = (c: ProductCase): CaseVendor[] => c.vendors.filter((v) => v.coordination !== 'unnotified');
+const isListed = (v: CaseVendor): boolean => v.vendorNamePublishedAt !== null;
+
+/** Publication on the agreed date (guideline §3.5, §3.13; 001: one common date). */
+function publicationDue(c: ProductCase, today: IsoDate): boolean {
+  const agreed = c.publication.agreed;
+  if (agreed === null || today < agreed) return false;
+  if (c.em !== 'active' && c.em !== 'revise') return false;
+  // §3.8: while the committee has not decided, or when it decided not to, nothing is published.
+  if (c.impossible === 'open' || c.impossible === 'vendor-invited') return false;
+  if (c.procedure?.outcome === 'do-not-publish') return false;
+  // Nothing to publish when every vendor said it is not affected (coordinators were told).
+  return c.vendors.some((v) => v.fix !== 'not-affected');
+}
+
+// ---- shared steps -----------------------------------------------------------------------
+
+/**
+ * The case's 起算日 is the JST date of the first contact attempt to any of its vendors
+ * (guideline §3.4; 003 *5); the desk then proposes the publication target, 起算日 + 45
+ * days (§3.5; 003 *9), as the embargo.
+ */
+function startClock(o: Out): void {
+  if (o.c.firstContactDate === null) o.push({ type: 'update-case', patch: { firstContactDate: o.today } });
+  if (o.c.em === 'none') {
+    o.em('propose');
+    const target = publicationTarget(o.c.firstContactDate ?? o.today, o.s.publicationDays);
+    o.push({ type: 'update-case', patch: { publication: { proposed: target, proposedBy: 'desk', agreed: null } } });
+  }
+}
+
+/** guideline §3.4: the vendor is notified promptly; the first attempt is its 起算日. */
+function notifyVendor(o: Out, vendorId: string): void {
+  const before = o.vendor(vendorId);
+  o.coordination(vendorId, 'notify');
+  o.fix(vendorId, 'notify');
+  o.push({ type: 'update-vendor', vendorId, patch: { firstContactAt: before.firstContactAt ?? o.now, lastContactAt: o.now } });
+  startClock(o);
+  const date = o.c.publication.agreed ?? o.c.publication.proposed;
+  o.notifyVendor(vendorId, { template: 'notify', date });
+  o.record('vendor-notified', `${vendorId}: first contact attempt${before.firstContactAt ? ' (again)' : ''}; case 起算日 ${o.c.firstContactDate ?? '?'}; publication ${date ?? 'not scheduled'}`);
+  // A vendor added later has less time than its own 45 days (001: one date for all).
+  const own = publicationTarget(o.now, o.s.publicationDays);
+  if (before.firstContactAt === null && date !== null && own > date && o.c.firstContactDate !== o.today) {
+    o.push({ type: 'notify-coordinators', template: 'late-vendor', vendorId, date, detail: `${vendorId} was first contacted on ${o.today}; its own target would be ${own}, the case date is ${date}` });
+  }
+}
+
+/** guideline §3.7; 003 *8: 連絡不能. Coordinators alerted; the vendor's name goes on the public list. */
+function markUnreachable(o: Out, vendorId: string, why: string): void {
+  const v = o.vendor(vendorId);
+  o.coordination(vendorId, 'mark-unreachable');
+  if (v.fix === 'vendor-unaware') o.fix(vendorId, 'unreachable');
+  o.push({
+    type: 'update-vendor',
+    vendorId,
+    patch: { unreachableSince: o.now, vendorNamePublishedAt: o.now, productNamePublishedAt: null, firstContactAt: v.firstContactAt ?? o.now },
+  });
+  startClock(o);
+  o.push({ type: 'publish-unreachable-list', change: 'add-vendor', vendorId });
+  o.push({ type: 'notify-coordinators', template: 'vendor-unreachable', vendorId, detail: `${v.name} (${vendorId}) is unreachable: ${why}; its name is published on the unreachable list` });
+  o.record('vendor-unreachable', `${vendorId}: ${why}`);
+}
+
+/** Off the public unreachable list (003 *8: removed when contact resumes, or the case ends). */
+function unlist(o: Out, vendorId: string): void {
+  if (!isListed(o.vendor(vendorId))) return;
+  o.push({ type: 'publish-unreachable-list', change: 'remove', vendorId });
+  o.push({ type: 'update-vendor', vendorId, patch: { vendorNamePublishedAt: null, productNamePublishedAt: null } });
+}
+
+/** Ends the embargo however it stands: a proposal is rejected, an agreement terminated. */
+function endEmbargo(o: Out): void {
+  if (o.c.em === 'proposed') o.em('reject');
+  else if (o.c.em === 'active' || o.c.em === 'revise') o.em('terminate');
+}
+
+/**
+ * guideline §3.13: the desk publishes together with the vendors and tells the reporter;
+ * every contacted vendor and the coordinators are told. The advisory holds summary-class
+ * information only (§2) and the reporter's name only with consent.
+ */
+function publish(o: Out, how: string): void {
+  const date = o.today;
+  const credit = creditOf(o.c);
+  const advisory: Advisory = {
+    caseId: o.c.id,
+    date,
+    vendors: o.c.vendors.map((v) => ({
+      vendorId: v.id,
+      name: v.name,
+      product: v.product,
+      status: advisoryStatus(v),
+      fixedVersions: v.fixedVersions,
+      workaround: v.workaround,
+      advisoryUrl: v.advisoryUrl,
+    })),
+    credit,
+    byCommittee: o.c.procedure?.outcome === 'publish',
+  };
+  o.push({ type: 'send-advisory', advisory });
+  if (o.c.em === 'active' || o.c.em === 'revise') o.em('terminate');
+  if (!pxaFlags(o.c.pxa).publicAware) o.pxa('public-aware');
+  for (const v of o.c.vendors) if (v.fix === 'fix-ready') o.fix(v.id, 'fix-deployed');
+  o.push({ type: 'update-case', patch: { publishedAt: o.now } });
+  for (const v of contacted(o.c)) o.notifyVendor(v.id, { template: 'published', date });
+  o.push({ type: 'notify-reporter', template: 'published', date, credit });
+  o.push({ type: 'notify-coordinators', template: 'published', date, detail: `${o.c.id} published on ${date} (${how})` });
+  o.record('published', `${how}; credit ${credit === null ? 'none (no consent)' : 'per consent'}`);
+}
+
+// ---- tick: time passes ------------------------------------------------------------------
+
+function onTick(o: Out): void {
+  const s = o.s;
+  if (o.c.rm !== 'accepted' || o.c.publishedAt !== null) return;
+
+  // Publication day (guideline §3.5, §3.13): before it, no advisory leaves the case.
+  if (publicationDue(o.c, o.today)) {
+    publish(o, `agreed date ${o.c.publication.agreed ?? ''}`);
+    return;
+  }
+
+  for (const v of o.c.vendors) {
+    // guideline §8: a silent vendor is reminded 7 days after the first contact attempt,
+    // then every 7 days; after 3 unanswered reminders it is unreachable (003 *8).
+    if ((v.coordination === 'notified' || v.coordination === 'reminded') && v.firstContactAt !== null) {
+      const last = v.lastReminderAt ?? v.firstContactAt;
+      const wait = v.reminders === 0 ? s.reminderAfterDays : s.reminderEveryDays;
+      if (o.now.getTime() >= addDays(last, wait).getTime()) {
+        if (v.reminders >= s.unreachableAfterReminders) {
+          markUnreachable(o, v.id, `no answer to ${v.reminders} reminder(s) since ${jstDate(v.firstContactAt)}`);
+        } else {
+          const n = v.reminders + 1;
+          o.coordination(v.id, 'remind');
+          o.push({ type: 'update-vendor', vendorId: v.id, patch: { reminders: n, lastReminderAt: o.now, lastContactAt: o.now } });
+          o.push({ type: 'remind-vendor', vendorId: v.id, n, since: v.firstContactAt });
+          o.record('vendor-reminded', `${v.id}: reminder ${n}`);
+        }
+      }
+    }
+    // guideline §3.7; 003: the product name and version follow about three months later.
+    if (v.coordination === 'unreachable' && v.vendorNamePublishedAt !== null && v.productNamePublishedAt === null) {
+      if (o.now.getTime() >= addDays(v.vendorNamePublishedAt, s.productNameAfterDays).getTime()) {
+        o.push({ type: 'update-vendor', vendorId: v.id, patch: { productNamePublishedAt: o.now } });
+        o.push({ type: 'publish-unreachable-list', change: 'add-product', vendorId: v.id });
+        o.push({ type: 'notify-coordinators', template: 'product-name-published', vendorId: v.id, detail: `${v.name}: still silent; product ${v.product ?? '(unnamed)'} added to the unreachable list` });
+        o.record('product-name-published', v.id);
+      }
+    }
+  }
+
+  // guideline §3.8: the vendor's time to state its view is over; the committee may decide.
+  const p = o.c.procedure;
+  if (o.c.impossible === 'vendor-invited' && p && p.vendorViewAt === null && p.deadlineAlertedAt === null && o.today > p.deadline) {
+    o.push({ type: 'update-case', patch: { procedure: { ...p, deadlineAlertedAt: o.now } } });
+    o.push({ type: 'notify-coordinators', template: 'impossible-deadline', date: p.deadline, detail: `no view from ${p.vendorIds.join(', ')} by ${p.deadline}: the committee may decide` });
+    o.record('impossible-deadline', p.deadline);
+  }
+
+  // guideline §3.9; 003 *9: one year or more after 起算日 the reporter may withdraw the
+  // non-disclosure request; the desk tells them once.
+  const start = o.c.firstContactDate;
+  if (start !== null && o.c.withdrawalNoticeAt === null && o.today >= withdrawalDate(start, s)) {
+    o.push({ type: 'update-case', patch: { withdrawalNoticeAt: o.now } });
+    o.push({ type: 'notify-reporter', template: 'may-withdraw', since: start });
+    o.record('withdrawal-notice', `起算日 ${start}`);
+  }
+}
+
+// ---- vendor replies (mail-protocol §4) --------------------------------------------------
+
+function onVendorReply(o: Out, e: VendorReplyEvent): void {
+  const r = e.reply;
+  const said = [r.status ?? 'no status', r.proposedPublication ? `date ${r.proposedPublication}` : null, r.fixedVersions ? 'fixed versions' : null, r.advisoryUrl ? 'advisory URL' : null]
+    .filter((x) => x !== null)
+    .join(', ');
+  const v0 = o.c.vendors.find((x) => x.id === e.vendorId);
+  if (!v0 || o.c.rm !== 'accepted' || v0.coordination === 'unnotified') {
+    o.record('vendor-reply', `${e.vendorId}: ${said} (not processed)`);
+    const why = !v0 ? 'is not a vendor of this case' : o.c.rm !== 'accepted' ? `wrote about a case in state ${o.c.rm}` : 'was not notified yet';
+    o.push({ type: 'notify-coordinators', template: 'reply-out-of-scope', vendorId: e.vendorId, detail: `${e.vendorId} ${why}` });
+    return;
+  }
+  const id = v0.id;
+  o.record('vendor-reply', `${id}: ${said}`);
+
+  // Any answer: contact established (003 *8: the unreachable entry is removed).
+  const wasUnreachable = v0.coordination === 'unreachable';
+  o.coordination(id, 'answer');
+  if (v0.fix === 'vendor-unaware' || v0.fix === 'unreachable') o.fix(id, 'acknowledge');
+  o.push({ type: 'update-vendor', vendorId: id, patch: { lastAnswerAt: o.now, unreachableSince: null } });
+  unlist(o, id);
+  if (wasUnreachable) o.push({ type: 'notify-coordinators', template: 'vendor-reachable', vendorId: id, detail: `${v0.name} answered; removed from the unreachable list` });
+
+  // The fix path (Vultron V → F; not-affected is final).
+  const fix = o.vendor(id).fix;
+  let conflict: string | null = null;
+  switch (r.status) {
+    case 'not-affected':
+      if (fix === 'vendor-aware') o.fix(id, 'not-affected');
+      else if (fix !== 'not-affected') conflict = `said not affected after reporting a fix (${fix})`;
+      break;
+    case 'fixed':
+      if (fix === 'vendor-aware') o.fix(id, 'fix-ready');
+      else if (fix === 'not-affected') conflict = 'said fixed after saying not affected';
+      break;
+    case 'affected':
+    case 'investigating':
+      if (fix === 'not-affected') conflict = `said ${r.status} after saying not affected`;
+      break;
+    case undefined:
+      break;
+  }
+  if (conflict !== null) {
+    o.push({ type: 'notify-coordinators', template: 'reply-conflict', vendorId: id, detail: `${id} ${conflict}; state kept` });
+  }
+  const patch: VendorPatch = {};
+  if (r.status !== undefined && conflict === null) patch.status = r.status;
+  if (r.fixedVersions !== undefined) patch.fixedVersions = r.fixedVersions;
+  if (r.workaround !== undefined) patch.workaround = r.workaround;
+  if (r.advisoryUrl !== undefined) patch.advisoryUrl = r.advisoryUrl;
+  if (r.proposedPublication !== undefined) patch.proposedPublication = r.proposedPublication;
+  if (Object.keys(patch).length > 0) o.push({ type: 'update-vendor', vendorId: id, patch });
+
+  // guideline §3.14; 001: a vendor advisory before the common date may be an early publication.
+  if (r.advisoryUrl !== undefined && o.c.publishedAt === null) {
+    o.push({ type: 'notify-coordinators', template: 'advisory-url', vendorId: id, detail: `${id} gave an advisory URL before publication: check that nothing is public yet` });
+  }
+
+  if (r.proposedPublication !== undefined) vendorProposesDate(o, id, r.proposedPublication);
+
+  // guideline §3.6: vendors do not talk to each other; the desk decides whom to add.
+  if (e.otherVendorsAffected !== undefined && e.otherVendorsAffected.trim() !== '') {
+    o.push({ type: 'notify-coordinators', template: 'other-vendors', vendorId: id, detail: e.otherVendorsAffected.trim() });
+  }
+
+  // guideline §3.8: an invited vendor's reply is its view for the committee.
+  const p = o.c.procedure;
+  if (o.c.impossible === 'vendor-invited' && p && p.vendorIds.includes(id) && p.vendorViewAt === null) {
+    o.push({ type: 'update-case', patch: { procedure: { ...p, vendorViewAt: o.now } } });
+    o.push({ type: 'notify-coordinators', template: 'impossible-view', vendorId: id, detail: `${id} stated its view for the publication judgment committee` });
+  }
+
+  if (r.status === 'not-affected' && o.c.vendors.every((v) => v.fix === 'not-affected') && o.c.publishedAt === null) {
+    o.push({ type: 'notify-coordinators', template: 'all-not-affected', detail: `every vendor of ${o.c.id} says it is not affected: stop the case or add vendors` });
+  }
+}
+
+/**
+ * guideline §3.5: the vendor proposes a publication date; the coordinator agrees it
+ * (set-date). The same date as the one on the table is the vendor's agreement; another is
+ * a (counter-)proposal (EM propose, or revise while the agreed date stands).
+ */
+function vendorProposesDate(o: Out, vendorId: string, date: IsoDate): void {
+  const cur = o.c.publication;
+  if (!isIsoDate(date) || o.c.publishedAt !== null || o.c.em === 'exited' || date < o.today) {
+    const why = !isIsoDate(date) ? 'not a date' : date < o.today ? 'in the past' : 'the embargo is over';
+    o.push({ type: 'notify-coordinators', template: 'date-rejected', vendorId, date, detail: `${vendorId} proposed ${date}: ${why}; not taken` });
+    return;
+  }
+  const onTable = o.c.em === 'proposed' || o.c.em === 'revise' ? cur.proposed : cur.agreed;
+  if (date === onTable || (o.c.em === 'revise' && date === cur.agreed)) {
+    o.record('date-agreed-by-vendor', `${vendorId}: ${date}`);
+    return;
+  }
+  o.em(o.c.em === 'active' || o.c.em === 'revise' ? 'revise-propose' : 'propose');
+  o.push({ type: 'update-case', patch: { publication: { ...o.c.publication, proposed: date, proposedBy: vendorId } } });
+  o.push({ type: 'notify-coordinators', template: 'date-proposed', vendorId, date, detail: `${vendorId} proposes ${date}${cur.agreed ? ` (agreed: ${cur.agreed})` : ''}` });
+}
+
+// ---- vendor-list lookup (guideline §3.4) ------------------------------------------------
+
+function onVendorsMatched(o: Out, e: VendorsMatchedEvent): void {
+  if (o.c.rm === 'invalid' || o.c.rm === 'closed') {
+    o.record('vendors-matched', `${e.candidates.length} candidate(s) ignored: case ${o.c.rm}`);
+    return;
+  }
+  const fresh = e.candidates.filter((x) => !o.c.vendors.some((v) => v.id === x.id));
+  const only = e.candidates.length === 1 ? fresh[0] : undefined;
+  if (o.s.autoNotifySingleMatch && only) {
+    o.push({ type: 'add-vendor', vendor: newVendor(only) });
+    o.record('vendor-added', `${only.id} (single vendor-list match)`);
+    if (o.c.rm === 'accepted') notifyVendor(o, only.id);
+    return;
+  }
+  const names = fresh.map((x) => `${x.name} (${x.id})`).join(', ');
+  o.push({ type: 'notify-coordinators', template: 'confirm-vendor', detail: fresh.length === 0 ? 'no new vendor-list match: identify the vendor' : `confirm the vendor(s): ${names}` });
+  o.record('vendors-matched', names || 'none');
+}
+
+// ---- coordinator commands ---------------------------------------------------------------
+
+function requireOpen(o: Out): void {
+  if (o.c.rm !== 'accepted') refuse(`case ${o.c.id} is not accepted (report state "${o.c.rm}")`);
+  if (o.c.publishedAt !== null) refuse(`case ${o.c.id} is already published`);
+}
+
+function onCommand(o: Out, cmd: CoordinatorCommand): void {
+  switch (cmd.type) {
+    case 'accept':
+      return accept(o);
+    case 'reject':
+      return reject(o, cmd.reason);
+    case 'stop':
+      return stop(o, cmd.reason);
+    case 'add-vendor': {
+      if (o.c.rm === 'invalid' || o.c.rm === 'closed') refuse(`case ${o.c.id} is ${o.c.rm}`);
+      if (o.c.publishedAt !== null) refuse(`case ${o.c.id} is already published`);
+      if (o.c.vendors.some((v) => v.id === cmd.vendor.id)) refuse(`${cmd.vendor.id} is already a vendor of ${o.c.id}`);
+      o.push({ type: 'add-vendor', vendor: newVendor(cmd.vendor) });
+      o.record('vendor-added', cmd.vendor.id);
+      if (o.c.rm === 'accepted') notifyVendor(o, cmd.vendor.id);
+      return;
+    }
+    case 'remove-vendor': {
+      const v = o.vendor(cmd.vendorId);
+      if (o.c.publishedAt !== null) refuse(`case ${o.c.id} is already published`);
+      unlist(o, v.id);
+      // It holds confidential information: it is told it is out, and to keep it so.
+      if (v.coordination !== 'unnotified') o.notifyVendor(v.id, { template: 'withdrawn' });
+      o.push({ type: 'remove-vendor', vendorId: v.id });
+      o.record('vendor-removed', v.id);
+      return;
+    }
+    case 'set-date':
+      return setDate(o, cmd.date);
+    case 'mark-unreachable':
+      requireOpen(o);
+      o.vendor(cmd.vendorId);
+      return markUnreachable(o, cmd.vendorId, 'marked by a coordinator');
+    case 'open-impossible':
+      return openImpossible(o, cmd.vendorIds);
+    case 'committee-decision':
+      return committeeDecision(o, cmd.decision);
+    case 'publish':
+      return publishNow(o);
+    case 'flag':
+      return flag(o, cmd.flag);
+    case 'note':
+      if (cmd.text.trim() === '') refuse('an empty note');
+      return o.record('note', cmd.text);
+  }
+}
+
+/** guideline §3.2: accepted (受理); the reporter is asked to keep it confidential (情報非開示依頼). */
+function accept(o: Out): void {
+  if (o.c.rm === 'accepted') refuse(`case ${o.c.id} is already accepted`);
+  if (o.c.rm === 'received') o.rm('validate');
+  o.rm('accept');
+  o.push({ type: 'notify-reporter', template: 'accepted' });
+  o.record('accepted', 'by a coordinator; non-disclosure requested from the reporter');
+  for (const v of o.c.vendors) if (v.coordination === 'unnotified') notifyVendor(o, v.id);
+}
+
+/** guideline §3.2: not accepted; the reporter is told why. */
+function reject(o: Out, reason: string): void {
+  if (reason.trim() === '') refuse('a rejection needs a reason for the reporter');
+  if (o.c.rm === 'accepted') refuse(`case ${o.c.id} is already accepted: stop it instead`);
+  o.rm('invalidate');
+  o.push({ type: 'notify-reporter', template: 'not-accepted', reason });
+  o.record('not-accepted', reason);
+}
+
+/**
+ * guideline §3.3: handling stops (not a vulnerability, already known, not reproducible,
+ * obtained illegally); the reporter is told the reason; vendors already contacted are told
+ * the case is over (and still hold confidential information); list entries come off.
+ */
+function stop(o: Out, reason: StopReason): void {
+  if (o.c.publishedAt !== null) refuse(`case ${o.c.id} is already published`);
+  if (reason.kind === 'duplicate' && reason.caseId.trim() === '') refuse('a duplicate needs the case id it duplicates');
+  if (o.c.rm === 'received' || o.c.rm === 'valid') o.rm('invalidate');
+  else if (o.c.rm === 'accepted' || o.c.rm === 'deferred') o.rm('close');
+  else refuse(`case ${o.c.id} is already ${o.c.rm}`);
+  endEmbargo(o);
+  for (const v of o.c.vendors) {
+    unlist(o, v.id);
+    if (v.coordination !== 'unnotified') o.notifyVendor(v.id, { template: 'stopped', reason: reason.kind });
+  }
+  // The duplicate's case id stays with the coordinators.
+  o.push({ type: 'notify-reporter', template: 'stopped', reason: reason.kind });
+  o.record('stopped', reason.kind === 'duplicate' ? `duplicate of ${reason.caseId}` : reason.kind);
+}
+
+/**
+ * guideline §3.5: the coordinator agrees the one publication date (001: all vendors
+ * together) and every contacted vendor still concerned, and the reporter, are told it.
+ */
+function setDate(o: Out, date: IsoDate): void {
+  if (!isIsoDate(date)) refuse(`not a date: ${String(date)}`);
+  requireOpen(o);
+  if (date < o.today) refuse(`${date} is in the past (today is ${o.today} JST)`);
+  if (o.c.procedure?.outcome === 'do-not-publish') refuse('the publication judgment committee decided not to publish');
+  const cur = o.c.publication;
+  switch (o.c.em) {
+    case 'none':
+      o.em('propose');
+      o.em('accept');
+      break;
+    case 'proposed':
+      o.em('accept');
+      break;
+    case 'active':
+      if (date === cur.agreed) refuse(`${date} is already the agreed date`);
+      o.em('revise-propose');
+      o.em('revise-accept');
+      break;
+    case 'revise':
+      // The agreed date again: the revision is rejected and the old terms stand.
+      o.em(date === cur.agreed ? 'revise-reject' : 'revise-accept');
+      break;
+    case 'exited':
+      refuse('the embargo is over (the case became public): publish instead');
+  }
+  o.push({ type: 'update-case', patch: { publication: { proposed: null, proposedBy: null, agreed: date } } });
+  for (const v of contacted(o.c)) if (v.fix !== 'not-affected') o.notifyVendor(v.id, { template: 'schedule', date });
+  o.push({ type: 'notify-reporter', template: 'schedule', date });
+  const was = cur.agreed && cur.agreed !== date ? ` (was ${cur.agreed})` : '';
+  const revision = o.c.em === 'active' && cur.proposed !== null && cur.proposed !== date ? `; revision to ${cur.proposed} rejected` : '';
+  o.record('date-agreed', `${date}${was}${revision}`);
+}
+
+/** guideline §3.8; 003 *10: the committee procedure opens and the vendor is invited first. */
+function openImpossible(o: Out, vendorIds: string[]): void {
+  requireOpen(o);
+  const ids = [...new Set(vendorIds)];
+  if (ids.length === 0) refuse('name the vendor(s) coordination is impossible with');
+  for (const id of ids) o.vendor(id);
+  o.impossible('open');
+  o.impossible('invite-vendor');
+  const deadline = addCalendarDays(o.today, o.s.opinionDays);
+  o.push({
+    type: 'update-case',
+    patch: { procedure: { vendorIds: ids, openedAt: o.now, deadline, vendorViewAt: null, deadlineAlertedAt: null, outcome: null, decidedAt: null } },
+  });
+  for (const id of ids) o.notifyVendor(id, { template: 'impossible-invite', deadline });
+  o.record('impossible-opened', `${ids.join(', ')}; view invited until ${deadline}`);
+}
+
+/** guideline §3.8: the committee decides once the vendor stated its view or its time ran out. */
+function committeeDecision(o: Out, decision: 'publish' | 'withhold'): void {
+  requireOpen(o);
+  const p = o.c.procedure;
+  if (o.c.impossible !== 'vendor-invited' || !p) refuse(`no committee procedure awaits a decision (state "${o.c.impossible}")`);
+  if (p.vendorViewAt === null && o.today <= p.deadline) refuse(`the vendor may state its view until ${p.deadline}`);
+  const outcome = decision === 'publish' ? 'publish' : 'do-not-publish';
+  o.impossible('decide');
+  o.push({ type: 'update-case', patch: { procedure: { ...p, outcome, decidedAt: o.now } } });
+  for (const id of p.vendorIds) if (o.c.vendors.some((v) => v.id === id)) o.notifyVendor(id, { template: 'impossible-decided', outcome });
+  o.push({ type: 'notify-reporter', template: 'impossible-decided', outcome });
+  const next = outcome === 'publish' ? (o.c.publication.agreed ? `publication on ${o.c.publication.agreed}` : 'set the publication date') : 'nothing is published';
+  o.push({ type: 'notify-coordinators', template: 'impossible-decided', detail: `committee: ${outcome}; ${next}` });
+  o.record('impossible-decided', outcome);
+}
+
+/**
+ * Publication by hand: on or after the agreed date, or once the case is public anyway
+ * (P). Before the agreed date the coordinator moves the date first (set-date), so every
+ * vendor hears of it and the date stays common (001).
+ */
+function publishNow(o: Out): void {
+  requireOpen(o);
+  const isPublic = pxaFlags(o.c.pxa).publicAware;
+  if (!isPublic) {
+    if (o.c.impossible === 'open' || o.c.impossible === 'vendor-invited') refuse('the publication judgment committee has not decided');
+    if (o.c.procedure?.outcome === 'do-not-publish') refuse('the publication judgment committee decided not to publish');
+    const agreed = o.c.publication.agreed;
+    if ((o.c.em !== 'active' && o.c.em !== 'revise') || agreed === null) refuse('no publication date is agreed');
+    if (o.today < agreed) refuse(`the agreed date is ${agreed}: move it with set-date first`);
+  }
+  publish(o, isPublic ? 'by a coordinator; the case was already public' : 'by a coordinator');
+}
+
+/**
+ * Vultron P/X/A. A public exploit makes the vulnerability public; once public the embargo
+ * cannot hold and ends (Vultron early termination): coordinators decide to publish now.
+ */
+function flag(o: Out, f: PxaEvent): void {
+  if (o.c.rm === 'invalid' || o.c.rm === 'closed') refuse(`case ${o.c.id} is ${o.c.rm}`);
+  const wasPublic = pxaFlags(o.c.pxa).publicAware;
+  o.pxa(f);
+  if (f === 'exploit-public' && !wasPublic) o.pxa('public-aware');
+  if (!wasPublic && pxaFlags(o.c.pxa).publicAware && o.c.publishedAt === null) {
+    endEmbargo(o);
+    o.push({ type: 'notify-coordinators', template: 'embargo-broken', detail: `${o.c.id} is public (${f}): the embargo ended; publish now` });
+  }
+  if (f === 'attacks-observed') o.push({ type: 'notify-coordinators', template: 'attacks-observed', detail: `attacks observed on ${o.c.id}: consider an earlier date` });
+  o.record('flag', f);
+}
