@@ -6,7 +6,7 @@
 // start re-enqueues whatever the database says is unfinished.
 import { checkRecipientKey, exportPublicKeys, extendKeyring, type Keyring, type SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
-import { blankReportForm } from '../forms/index.ts';
+import { blankReportForm, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { renderNotice, type NoticeContexts, type NoticeName } from '../outbound/templates.ts';
@@ -196,7 +196,10 @@ export class Desk {
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
     const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
-    const decisions = screen({ verdict: v, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null });
+    // A resend completing a draft may carry only the missing fields, too few labels for
+    // the classifier to call it a report: the form is read from the sender's text anyway.
+    const asReport = v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? { ...v, report: parseReportForm(v.desk.text) } : v;
+    const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null });
     const now = this.o.clock();
 
     const done = await db.tx(async (tx) => {
@@ -295,7 +298,9 @@ export class Desk {
     const db = this.o.db;
     const n = await getNotice(db, noticeId);
     if (!n) throw new PermanentError(`notice ${noticeId} does not exist`);
-    if (n.state !== 'pending') return;
+    // `failed` is sent again only by an explicit retry (`madoguchi jobs retry`): the
+    // reconciler re-enqueues `pending` notices alone.
+    if (n.state === 'sent' || n.state === 'withheld') return;
     // The stored bytes are sent as they are: a retry after a crash resends the same
     // message with the same Message-ID, never a second, different notice.
     const r = await this.o.transport.send(n.raw, { from: this.o.address, to: [n.recipient] }, n.id);
