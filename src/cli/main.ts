@@ -3,6 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { runInspect, UsageError, type InspectCliOptions } from './inspect.ts';
 import { runDeliver, runJobsFailed, runJobsRetry, runStart } from './desk.ts';
+import { registerCaseCommands } from './cases.ts';
+import { registerVendorCommands } from './vendors.ts';
+import { resolve } from 'node:path';
+import { loadConfig } from '../config.ts';
+import { openDb } from '../store/db.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string): void => void process.stdout.write(s + '\n');
@@ -53,6 +58,20 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (id: string) => {
       code = await runJobsRetry(id, out, err);
     });
+
+  const storeDeps = {
+    openDb: async () => {
+      const cfg = loadConfig();
+      return openDb(cfg.store.databaseUrl ? { databaseUrl: cfg.store.databaseUrl } : { dataDir: resolve(cfg.store.dataDir) });
+    },
+    out,
+    err,
+    setCode: (n: number) => {
+      code = n;
+    },
+  };
+  registerVendorCommands(program, storeDeps);
+  registerCaseCommands(program, storeDeps);
 
   try {
     await program.parseAsync(argv);

@@ -118,6 +118,8 @@ export interface SignatureCheck {
   /** Email addresses of the signing key's user ids (for matchesFrom). */
   emails: string[];
   detail: string;
+  /** When the signature says it was made (its creation time); null when unreadable. */
+  created?: Date | null;
 }
 
 export interface CryptoLimits {
@@ -236,13 +238,14 @@ async function judge(s: RawSig, ring: Keyring, now: Date): Promise<SignatureChec
   s.verified.catch(() => undefined);
   if (packet === undefined) return { status: 'invalid', fingerprint: null, emails: [], detail: 'empty signature' };
   if (packet.version === 3) return { status: 'unsupported', fingerprint: null, emails: [], detail: 'v3 signature packet' };
+  const created = packet.created instanceof Date ? packet.created : null;
   const issuerFpr = packet.issuerFingerprint ? upper(Buffer.from(packet.issuerFingerprint).toString('hex')) : null;
   const key = findKey(ring, packet.issuerKeyID);
   if (!key) {
-    return { status: 'unknown-key', fingerprint: issuerFpr, emails: [], detail: `no key for issuer ${upper(packet.issuerKeyID.toHex())}` };
+    return { status: 'unknown-key', fingerprint: issuerFpr, emails: [], detail: `no key for issuer ${upper(packet.issuerKeyID.toHex())}`, created };
   }
   const summary = summarise(key, false);
-  const base = { fingerprint: summary.fingerprint, emails: summary.emails };
+  const base = { fingerprint: summary.fingerprint, emails: summary.emails, created };
   if (packet.hashAlgorithm !== null && WEAK_HASHES.has(packet.hashAlgorithm)) {
     return { status: 'unsupported', ...base, detail: `weak digest (hash algorithm ${packet.hashAlgorithm})` };
   }

@@ -48,6 +48,8 @@ export interface Inbound {
   automated: boolean;
   /** The signature checks behind `verdict.signature` (for key pinning downstream). */
   signatures: SignatureCheck[];
+  /** Creation time of the signature `verdict.signature` names (replay protection of commands). */
+  signedAt: Date | null;
 }
 
 interface Envelope {
@@ -149,9 +151,9 @@ const SEVERITY: SignatureStatus[] = ['invalid', 'revoked-key', 'expired-key', 'u
  * part inside an unsigned multipart/mixed leaves the message unsigned). Among the
  * covering signatures the worst one decides, each judged on its own.
  */
-export function signatureVerdict(u: Unwrapped, fromAddrs: string[]): { verdict: SignatureVerdict; checks: SignatureCheck[] } {
+export function signatureVerdict(u: Unwrapped, fromAddrs: string[]): { verdict: SignatureVerdict; checks: SignatureCheck[]; signedAt: Date | null } {
   const content = u.items.filter((i) => !i.plumbing);
-  const none = { verdict: { status: 'none' as const, fingerprint: null, matchesFrom: false }, checks: [] };
+  const none = { verdict: { status: 'none' as const, fingerprint: null, matchesFrom: false }, checks: [], signedAt: null };
   if (content.length === 0 || content.some((i) => i.covered === null)) {
     if (content.some((i) => i.covered !== null)) u.notes.push('only part of the message is signed: treated as unsigned');
     return none;
@@ -161,7 +163,7 @@ export function signatureVerdict(u: Unwrapped, fromAddrs: string[]): { verdict: 
   const worst = [...checks].sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status))[0]!;
   const wanted = fromAddrs.filter((a) => a.length > 0);
   const matchesFrom = wanted.length > 0 && checks.every((c) => wanted.every((a) => c.emails.includes(a)));
-  return { verdict: { status: worst.status, fingerprint: worst.fingerprint, matchesFrom }, checks };
+  return { verdict: { status: worst.status, fingerprint: worst.fingerprint, matchesFrom }, checks, signedAt: worst.created ?? null };
 }
 
 function classify(text: string, subject: string | null, prefix: string): MessageKind {
@@ -225,6 +227,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     autocryptKey: null,
     automated: false,
     signatures: [],
+    signedAt: null,
     ...rest,
   });
 
@@ -271,7 +274,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     attachments: attachments.map((a) => a.info),
     notes: u.notes,
   };
-  const rest: Partial<Inbound> = { attachedKeys: u.attachedKeys, signatures: sig.checks, ...meta };
+  const rest: Partial<Inbound> = { attachedKeys: u.attachedKeys, signatures: sig.checks, signedAt: sig.signedAt, ...meta };
 
   // Post-decryption filters.
   const rejected = f3Mixed(u) ?? f4Crypto(u) ?? f5NoContent(u);

@@ -66,3 +66,13 @@ describe('MIME splitting on exact bytes (RFC 2046 §5.1.1, RFC 3156 §5)', () =>
     expect(root.headers.map((h) => h.name)).toEqual(['subject', 'content-type']);
   });
 });
+
+describe('signature time', () => {
+  it('the verdict carries the creation time of the signature it names', async () => {
+    const r = await inspectMessage(fixture('pgpmime-enc-signed-ja.eml'), { ring: await fixtureRing() });
+    expect(r.verdict.signature.status).toBe('valid');
+    expect(r.signedAt).toBeInstanceOf(Date);
+    expect(r.signedAt!.getTime()).toBeLessThan(Date.now());
+    expect((await inspectMessage(fixture('plain-ja.eml'), { ring: await fixtureRing() })).signedAt).toBeNull();
+  });
+});
