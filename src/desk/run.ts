@@ -57,30 +57,17 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
     ...(opts.clock ? { clock: opts.clock } : {}),
     filer: {
       async file(source, sourceRef, outcome) {
-        if (!source.startsWith('imap:') || !sourceRef || !imap) return;
+        if (!source.startsWith('imap:') || !sourceRef) return;
+        // Never skip silently: a message marked filed but left in the inbox is lost work.
+        // Until the intake is up the job fails and is retried.
+        if (!imap) throw new Error('IMAP intake not started yet (will retry)');
         const [uidValidity, uid] = sourceRef.split(':').map(Number);
         await imap.file({ mailbox: source.slice(5), uidValidity: uidValidity!, uid: uid! }, outcome);
       },
     },
   });
 
-  const stopWorker = queue.work(
-    async (name, data) => {
-      const t0 = Date.now();
-      try {
-        await desk.handle(name, data);
-        if (process.env.MADOGUCHI_DEBUG) log(`job ${name} ${data.messageId ?? data.noticeId ?? ''} ${Date.now() - t0} ms`);
-      } catch (e) {
-        if (e instanceof PermanentError) throw new PermanentJobError(e.message);
-        throw e;
-      }
-    },
-    cfg.jobs.concurrency,
-    (name, data, reason) => desk.onFinalFailure(name, data, reason),
-  );
-  const requeued = await desk.reconcile();
-  if (requeued > 0) log(`reconciled: ${requeued} unfinished items re-enqueued`);
-
+  // Intake first: jobs the reconciler re-enqueues may need it (file moves IMAP messages).
   let maildir: MaildirIntake | null = null;
   if (cfg.intake.maildir) {
     maildir = startMaildirIntake(resolve(cfg.intake.maildir), async (raw, name) => void (await desk.accept(raw, 'maildir', name)), log);
@@ -98,6 +85,23 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
       log,
     );
   }
+  const stopWorker = queue.work(
+    async (name, data) => {
+      const t0 = Date.now();
+      try {
+        await desk.handle(name, data);
+        if (process.env.MADOGUCHI_DEBUG) log(`job ${name} ${data.messageId ?? data.noticeId ?? ''} ${Date.now() - t0} ms`);
+      } catch (e) {
+        if (e instanceof PermanentError) throw new PermanentJobError(e.message);
+        throw e;
+      }
+    },
+    cfg.jobs.concurrency,
+    (name, data, reason) => desk.onFinalFailure(name, data, reason),
+  );
+  const requeued = await desk.reconcile();
+  if (requeued > 0) log(`reconciled: ${requeued} unfinished items re-enqueued`);
+
   // Redis keeps nothing on disk here: after a Redis restart the queue is empty while the
   // database still lists unfinished work. Reconciling periodically heals that without a
   // desk restart (jobs are deduplicated by id, so this re-adds only what is missing).

@@ -119,6 +119,12 @@ export class Desk {
       if (n?.messageRef) await this.maybeFinish(n.messageRef);
       return;
     }
+    if (name === 'file' && data.messageId) {
+      // The work is done; only the move failed (IMAP down). The message keeps its state and
+      // stays unfiled: the coordinator sees the job in the failed set and can retry it.
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'file-failed', data: { message: data.messageId, reason } });
+      return;
+    }
     if (data.messageId) {
       await setMessageState(db, data.messageId, 'failed', { error: reason });
       await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, reason } });
