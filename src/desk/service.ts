@@ -11,7 +11,9 @@ import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbo
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { renderNotice, type NoticeContexts, type NoticeName } from '../outbound/templates.ts';
 import type { Transport } from '../outbound/transport.ts';
+import { newProductCase } from '../rules/product.ts';
 import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
+import { saveSnapshot } from './coordination.ts';
 import type { Db } from '../store/db.ts';
 import {
   addParty,
@@ -222,6 +224,20 @@ export class Desk {
             await createCase(tx, { id: caseId, kind: d.report.kind ?? 'unknown', state: d.states[d.states.length - 1]!, lang: d.lang, report: d.report, reporterEmail: from, reporterFpr: v.desk.signerFpr, openedFrom: id });
             await addParty(tx, { caseId, role: 'reporter', email: from, name: d.report.reporter?.name ?? null, keyFpr: v.desk.signerFpr, data: { consent: d.report.consent ?? {} } });
             for (const s of d.states) await appendTimeline(tx, { caseId, actor: 'desk', event: `state:${s}`, data: { message: id } });
+            if (d.report.kind === 'product') {
+              // The product track's own state (guideline §3), stepped by src/rules/product.ts.
+              const c = d.report.consent ?? {};
+              await saveSnapshot(
+                tx,
+                newProductCase({
+                  id: caseId,
+                  reporter: {
+                    name: d.report.reporter?.name ?? '',
+                    consent: { shareIdentity: c.shareIdentity === true, directContact: c.directContact === true, credit: c.credit === true, creditName: c.creditName ?? null },
+                  },
+                }),
+              );
+            }
             break;
           }
           case 'save-draft':

@@ -1,0 +1,98 @@
+// Persistence of the product track (guideline §3): the ProductCase snapshot of a case is
+// read, stepped by the pure rules (src/rules/product.ts) and written back in one
+// transaction, with the case row locked, and every decision lands on the timeline. The
+// notices the decisions ask for are returned to the caller, which composes and queues them.
+import { ReplayConflictError, type ReplayStore } from '../commands/auth.ts';
+import { DEFAULT_SETTINGS, stepProduct, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
+import type { Db } from '../store/db.ts';
+import { appendTimeline } from '../store/repo.ts';
+
+/** JSON with Dates kept as Dates: `{"$date": ISO}` on the way out, revived on the way in. */
+export function serializeSnapshot(c: ProductCase): string {
+  return JSON.stringify(c, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? { $date: raw.toISOString() } : value;
+  });
+}
+
+export function reviveSnapshot(json: unknown): ProductCase {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (keys.length === 1 && keys[0] === '$date' && typeof o.$date === 'string') return new Date(o.$date);
+      return Object.fromEntries(keys.map((k) => [k, walk(o[k])]));
+    }
+    return v;
+  };
+  return walk(typeof json === 'string' ? (JSON.parse(json) as unknown) : json) as ProductCase;
+}
+
+export async function loadSnapshot(db: Db, caseId: string, opts: { lock?: boolean } = {}): Promise<ProductCase | null> {
+  const [row] = await db.query<{ coordination: unknown }>(`SELECT coordination FROM cases WHERE id = $1${opts.lock && db.kind === 'pg' ? ' FOR UPDATE' : ''}`, [caseId]);
+  return row?.coordination ? reviveSnapshot(row.coordination) : null;
+}
+
+export async function saveSnapshot(db: Db, c: ProductCase): Promise<void> {
+  const rows = await db.query('UPDATE cases SET coordination = $2::text::jsonb, updated_at = now() WHERE id = $1 RETURNING id', [c.id, serializeSnapshot(c)]);
+  if (rows.length === 0) throw new Error(`no case ${c.id}`);
+}
+
+/** Timeline entry for a decision (the audit log of guideline §2 / 000 §4). */
+function timelineOf(d: ProductDecision): { event: string; data: unknown } {
+  switch (d.type) {
+    case 'record':
+      return { event: d.event, data: { detail: d.detail } };
+    case 'error':
+      return { event: 'command-refused', data: { message: d.message } };
+    case 'set-state':
+      return { event: `state:${d.machine}:${d.to}`, data: 'vendorId' in d ? { vendor: d.vendorId } : {} };
+    case 'send-advisory':
+      // The advisory itself is the public text; the timeline notes that it went out.
+      return { event: 'advisory', data: { date: d.advisory.date } };
+    default:
+      return { event: d.type, data: d };
+  }
+}
+
+/**
+ * Steps the case's product track by one event at `now`, in one transaction. Returns the
+ * decisions (the notices among them are for the caller to send), or null when the case
+ * has no product-track state.
+ */
+export async function applyEvent(
+  db: Db,
+  caseId: string,
+  event: ProductEvent,
+  now: Date,
+  actor: string,
+  settings: Settings = DEFAULT_SETTINGS,
+): Promise<{ decisions: ProductDecision[]; snapshot: ProductCase } | null> {
+  return db.tx(async (tx) => {
+    const before = await loadSnapshot(tx, caseId, { lock: true });
+    if (!before) return null;
+    const { case: after, decisions } = stepProduct(before, event, now, settings);
+    if (decisions.some((d) => d.type !== 'error')) await saveSnapshot(tx, after);
+    for (const d of decisions) {
+      const t = timelineOf(d);
+      await appendTimeline(tx, { caseId, actor, event: t.event, data: t.data, at: now });
+    }
+    return { decisions, snapshot: after };
+  });
+}
+
+/** Replay store on the database (src/commands/auth.ts): run it inside the applying transaction. */
+export class DbReplayStore implements ReplayStore {
+  constructor(private readonly db: Db) {}
+  async seen(key: string): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM command_replays WHERE key = $1', [key])).length > 0;
+  }
+  async remember(key: string, at: Date): Promise<void> {
+    const rows = await this.db.query('INSERT INTO command_replays (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, at]);
+    if (rows.length === 0) throw new ReplayConflictError(key);
+  }
+  async prune(olderThan: Date): Promise<number> {
+    return (await this.db.query('DELETE FROM command_replays WHERE at < $1 RETURNING key', [olderThan])).length;
+  }
+}
