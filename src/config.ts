@@ -3,9 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { validateCoordinators, type Coordinator } from './commands/auth.ts';
 
 export interface Config {
   desk: { name: string; address: string; casePrefix: string; keysDir: string };
+  coordinators: Coordinator[];
   limits: { maxMessageMb: number; maxDecompressedMb: number };
   store: { databaseUrl: string; dataDir: string };
   redis: { url: string; queuePrefix: string };
@@ -75,7 +77,11 @@ function merge(base: Tree, over: Tree, path: string, source: string): void {
     const key = path ? `${path}.${k}` : k;
     if (!(k in base)) throw new ConfigError(`${source}: unknown setting "${key}"`);
     const b = base[k];
-    if (b !== null && typeof b === 'object') {
+    if (Array.isArray(b)) {
+      // Lists replace the default as a whole (checked in validate()).
+      if (!Array.isArray(v)) throw new ConfigError(`${source}: setting "${key}" must be a list`);
+      base[k] = v;
+    } else if (b !== null && typeof b === 'object') {
       if (v === null || typeof v !== 'object') throw new ConfigError(`${source}: setting "${key}" must be a section`);
       merge(b as Tree, v as Tree, key, source);
     } else {
@@ -114,6 +120,13 @@ export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = proces
   const base = readYaml(join(cfgDir, 'default.yaml'));
   const local = env.MADOGUCHI_CONFIG ? resolve(root, env.MADOGUCHI_CONFIG) : join(cfgDir, 'local.yaml');
   if (existsSync(local)) merge(base, readYaml(local), '', local);
+  if (env.MADOGUCHI_COORDINATORS !== undefined) {
+    try {
+      base.coordinators = JSON.parse(env.MADOGUCHI_COORDINATORS) as unknown;
+    } catch {
+      throw new ConfigError('environment MADOGUCHI_COORDINATORS: not a JSON list of {name, email, fingerprints}');
+    }
+  }
   for (const [path, name] of Object.entries(ENV)) {
     const v = env[name];
     if (v === undefined) continue;
@@ -142,5 +155,8 @@ function validate(c: Config): void {
   if (c.store.databaseUrl && !/^postgres(ql)?:\/\//.test(c.store.databaseUrl)) bad('store.databaseUrl', 'must be a postgres:// URL');
   if (c.jobs.concurrency < 1 || c.jobs.attempts < 1) bad('jobs.concurrency', 'and jobs.attempts must be at least 1');
   if (c.jobs.reconcileSeconds < 1) bad('jobs.reconcileSeconds', 'must be at least 1');
+  if (!Array.isArray(c.coordinators)) bad('coordinators', 'must be a list');
+  const problems = validateCoordinators(c.coordinators);
+  if (problems.length > 0) throw new ConfigError(`setting "coordinators": ${problems.join('; ')}`);
   if (c.intake.imap.watchdogSeconds < 5) bad('intake.imap.watchdogSeconds', 'must be at least 5');
 }

@@ -1,0 +1,45 @@
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ROOT } from '../support/paths.ts';
+
+function root(local?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mdg-cfg-'));
+  mkdirSync(join(dir, 'config'));
+  copyFileSync(join(ROOT, 'config', 'default.yaml'), join(dir, 'config', 'default.yaml'));
+  if (local !== undefined) writeFileSync(join(dir, 'config', 'local.yaml'), local);
+  return dir;
+}
+const FPR = 'A'.repeat(40);
+
+describe('configuration', () => {
+  it('defaults load and validate', () => {
+    const c = loadConfig(root(), {});
+    expect(c.desk.casePrefix).toBe('VR');
+    expect(c.coordinators).toEqual([]);
+    expect(c.jobs.reconcileSeconds).toBe(30);
+  });
+
+  it('environment overrides are typed, and a bad one is named', () => {
+    expect(loadConfig(root(), { MADOGUCHI_CONCURRENCY: '3' }).jobs.concurrency).toBe(3);
+    expect(() => loadConfig(root(), { MADOGUCHI_CONCURRENCY: 'many' })).toThrow(/jobs\.concurrency.*number/);
+    expect(() => loadConfig(root(), { IMAP_SECURE: 'perhaps' })).toThrow(/intake\.imap\.secure/);
+    expect(() => loadConfig(root(), { MADOGUCHI_CASE_PREFIX: 'vr' })).toThrow(/desk\.casePrefix/);
+  });
+
+  it('local.yaml overrides, and an unknown setting is named', () => {
+    expect(loadConfig(root('desk:\n  casePrefix: JVN\n'), {}).desk.casePrefix).toBe('JVN');
+    expect(() => loadConfig(root('desk:\n  casePrefx: JVN\n'), {})).toThrow(/unknown setting "desk\.casePrefx"/);
+  });
+
+  it('coordinators come from local.yaml or MADOGUCHI_COORDINATORS, with pinned full fingerprints', () => {
+    const yaml = `coordinators:\n  - name: Sato\n    email: sato@desk.test\n    fingerprints: ["${FPR}"]\n`;
+    expect(loadConfig(root(yaml), {}).coordinators[0]?.name).toBe('Sato');
+    const env = { MADOGUCHI_COORDINATORS: JSON.stringify([{ name: 'Ito', email: 'ito@desk.test', fingerprints: [FPR] }]) };
+    expect(loadConfig(root(), env).coordinators[0]?.email).toBe('ito@desk.test');
+    expect(() => loadConfig(root(), { MADOGUCHI_COORDINATORS: JSON.stringify([{ name: 'X', email: 'x@desk.test', fingerprints: ['ABCD1234'] }]) })).toThrow(ConfigError);
+    expect(() => loadConfig(root(), { MADOGUCHI_COORDINATORS: 'not json' })).toThrow(/MADOGUCHI_COORDINATORS/);
+  });
+});
