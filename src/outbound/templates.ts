@@ -11,12 +11,25 @@
 // a content-free notice. The schema of the content-free notices (`unencrypted`, `nokey`,
 // `rejected`) admits only enums and the desk's own fingerprint, so they cannot carry
 // anything from the message they answer.
+//
+// The product track's notices (vendor-notify ... published) follow the guideline's
+// information classes (guideline §2): each schema holds exactly what its reader may see.
+// The reporter's identity reaches a vendor only with `shareIdentity: true`; the advisory
+// and the reporter's notices have no key for the verification or attack method; the
+// public unreachable list takes no case id, reporter or vulnerability detail at all.
+// Text that comes from outside the desk and may span lines (the reporter's summary and
+// steps, a vendor's workaround) is rendered as a quoted block (`  | `), so it cannot pass
+// for the desk's own words nor for a label line of a form.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTemplateEngine } from '../adapters/handlebars.ts';
+import { formatCommand, STOP_REASONS, VENDOR_ID, type Command, type StopReason } from '../commands/parse.ts';
+import { addCalendarDays, isIsoDate, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
 import type { RejectReason } from '../domain/inspect.ts';
-import { REPORT_FIELDS, type ReportKey } from '../forms/index.ts';
+import type { ImpossibleOutcome } from '../domain/vultron.ts';
+import { REPORT_FIELDS, VENDOR_FIELDS, type ReportKey } from '../forms/index.ts';
+import type { AdvisoryVendorStatus, CoordinatorTemplate } from '../rules/product-state.ts';
 
 export type Lang = 'ja' | 'en';
 export const LANGS: readonly Lang[] = ['ja', 'en'];
@@ -36,6 +49,254 @@ export interface NoticeContexts {
    * `invalid-signature` (a tampered or forged signature: src/rules/screening.ts).
    */
   rejected: { reason: NoticeRejectReason };
+
+  // ---- the product track (guideline §3) -------------------------------------------------
+  /** To one vendor, encrypted to its pinned keys only: the case in full (§3.4). */
+  'vendor-notify': VendorNotifyContext;
+  /** The n-th reminder to a silent vendor (§8): case id and product name only. */
+  'vendor-remind': VendorRemindContext;
+  /** To a silent vendor: its name (then its product) is on the public unreachable list (§3.7). */
+  'vendor-unreachable-listed': VendorUnreachableListedContext;
+  /** To the coordinators: a new case, with vendor and duplicate candidates and the commands to act. */
+  'coord-new-case': CoordNewCaseContext;
+  /** To the coordinators: something needs a decision; about the case only its id. */
+  'coord-alert': CoordAlertContext;
+  /** To the reporter: progress in general terms, no vendor secrets (§2). */
+  'reporter-progress': ReporterProgressContext;
+  /** To the reporter: handling stopped, with the reason (§3.3). */
+  'reporter-stopped': { caseId: string; reason: StopReason };
+  /** To the reporter: one year after 起算日 the non-disclosure request may be withdrawn (§3.9). */
+  'reporter-withdrawal': { caseId: string; startDate: IsoDate };
+  /** To a vendor: the coordination-impossible procedure is open; its view is invited (§3.8). */
+  'impossible-invite': { caseId: string; vendorName: string; productName: string; deadline: IsoDate };
+  /** To a vendor, the reporter or the coordinators: the committee's decision, never its reasons (§2). */
+  'impossible-outcome': ImpossibleOutcomeContext;
+  /** The public advisory (§3.13): summary-class information only (§2). */
+  advisory: AdvisoryContext;
+  /** To the reporter: the case is published, with the credit line as it appears. */
+  published: PublishedContext;
+}
+
+/** Credit in the advisory: the name only when the reporter asked for it (資料2 III.4.7). */
+export type CreditContext = { credit: true; creditName: string } | { credit: false; creditName?: never };
+
+export interface VendorNotifyBase {
+  caseId: string;
+  /** The vendor as registered (the salutation). */
+  vendorName: string;
+  productName: string;
+  productVersion: string;
+  /** The reporter's text (several lines allowed; shown quoted). */
+  summary: string;
+  /** Free text or `CWE-n`, one line. */
+  vulnerabilityType?: string;
+  /** A CVSS vector, one line. */
+  cvss?: string;
+  impact?: string;
+  /** Confidential: never public (§2). */
+  reproduction: string;
+  /** Confidential: never public (§2). */
+  verification?: string;
+  /** The case's 起算日 (§3.4; 003 *5). */
+  startDate: IsoDate;
+  /** The publication date on the table (JST calendar date). */
+  publicationDate: IsoDate;
+  /** Whether `publicationDate` is the desk's proposal or the agreed date. */
+  dateStatus: 'proposed' | 'agreed';
+  /** Settings.publicationDays: the target, days after 起算日 (45; 003 *9). */
+  publicationDays: number;
+  /** The reporter agreed to exchange information directly (§3.10): the desk offers to introduce. */
+  offerDirectContact: boolean;
+}
+
+/** The reporter's name, e-mail and organisation only with consent (§2; 資料1 2.(4)). */
+export type VendorNotifyContext = VendorNotifyBase &
+  (
+    | { shareIdentity: true; reporterName: string; reporterEmail: string; reporterOrganization?: string }
+    | { shareIdentity: false; reporterName?: never; reporterEmail?: never; reporterOrganization?: never }
+  );
+
+export interface VendorRemindContext {
+  caseId: string;
+  vendorName: string;
+  productName: string;
+  /** 1 .. unreachableAfterReminders. */
+  n: number;
+  /** The first contact attempt (the vendor's 起算日). */
+  since: Date;
+  /** Settings.unreachableAfterReminders (3). */
+  unreachableAfterReminders: number;
+}
+
+export interface VendorUnreachableListedContext {
+  caseId: string;
+  vendorName: string;
+  /** The first contact attempt. */
+  since: Date;
+  /** When this stage went on the list. */
+  listedAt: Date;
+  /** `vendor-name`: the name was listed; `product-name`: the product name followed (§3.7). */
+  stage: 'vendor-name' | 'product-name';
+  /** Settings.productNameAfterDays (90): only with stage `vendor-name`. */
+  productNameAfterDays?: number;
+}
+
+export interface CoordNewCaseContext {
+  caseId: string;
+  receivedAt: Date;
+  kind: 'product' | 'website';
+  /** As reported: `product` only (productName required). */
+  productName?: string;
+  productVersion?: string;
+  reportedVendor?: string;
+  /** As reported: `website` only (required). */
+  siteUrl?: string;
+  vulnerabilityType?: string;
+  summary: string;
+  /** registry/candidates.ts vendorCandidates, best first (empty for `website`). */
+  vendorCandidates: { id: string; name: string; score: number; why: string[] }[];
+  /** registry/candidates.ts duplicateCandidates, best first. */
+  duplicateCandidates: { caseId: string; score: number; why: string[] }[];
+}
+
+export const COORD_ALERT_KINDS = [
+  'unauthorised-command',
+  'reply-wrong-key',
+  'vendor-unreachable',
+  'impossible-deadline',
+  'other-vendors-affected',
+  'advisory-url-early',
+  'late-vendor-date',
+  'all-not-affected',
+  'notice-withheld-no-key',
+  // The other coordinator notices of the rules (product-state.ts CoordinatorTemplate).
+  'vendor-reachable',
+  'product-name-published',
+  'confirm-vendor',
+  'date-proposed',
+  'date-rejected',
+  'reply-conflict',
+  'reply-out-of-scope',
+  'embargo-broken',
+  'attacks-observed',
+  'impossible-view',
+  'published',
+] as const;
+export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
+
+/**
+ * The coord-alert kind of each coordinator notice the rules decide (`notify-coordinators`);
+ * `impossible-decided` is the `impossible-outcome` notice (audience `coordinators`). A
+ * Record, so that a template added to the rules fails to compile until it is mapped here.
+ */
+export const COORD_ALERT_FOR: Record<Exclude<CoordinatorTemplate, 'impossible-decided'>, CoordAlertKind> = {
+  'vendor-unreachable': 'vendor-unreachable',
+  'vendor-reachable': 'vendor-reachable',
+  'product-name-published': 'product-name-published',
+  'late-vendor': 'late-vendor-date',
+  'confirm-vendor': 'confirm-vendor',
+  'date-proposed': 'date-proposed',
+  'date-rejected': 'date-rejected',
+  'other-vendors': 'other-vendors-affected',
+  'reply-conflict': 'reply-conflict',
+  'reply-out-of-scope': 'reply-out-of-scope',
+  'all-not-affected': 'all-not-affected',
+  'advisory-url': 'advisory-url-early',
+  'embargo-broken': 'embargo-broken',
+  'attacks-observed': 'attacks-observed',
+  'impossible-view': 'impossible-view',
+  'impossible-deadline': 'impossible-deadline',
+  published: 'published',
+};
+
+export interface CoordAlertContext {
+  kind: CoordAlertKind;
+  /** Absent for `unauthorised-command` (the mail is not trusted to name a case). */
+  caseId?: string;
+  /** One short line made by the desk (the rules' `detail`). */
+  detail: string;
+}
+
+export const PROGRESS_ITEMS = [
+  'vendor-notified',
+  'vendor-investigating',
+  'vendor-confirmed',
+  'fix-in-preparation',
+  'fix-ready',
+  'vendor-not-affected',
+  'vendor-unreachable',
+  'date-set',
+  'date-changed',
+] as const;
+export type ProgressItem = (typeof PROGRESS_ITEMS)[number];
+
+export type ReporterProgressContext = {
+  caseId: string;
+  /** What happened, in general terms (no fixed versions, no vendor's words). */
+  progress: ProgressItem[];
+  /** Required with `date-set` / `date-changed`, absent otherwise. */
+  publicationDate?: IsoDate;
+} & ({ vendorNamesPublic: true; vendorNames: string[] } | { vendorNamesPublic: false; vendorNames?: never });
+
+export interface ImpossibleOutcomeContext {
+  caseId: string;
+  audience: 'vendor' | 'reporter' | 'coordinators';
+  outcome: ImpossibleOutcome;
+  /** With outcome `publish`, when the date is set. */
+  publicationDate?: IsoDate;
+  /** Audience `vendor` only (required there). */
+  vendorName?: string;
+}
+
+export interface AdvisoryVendor {
+  name: string;
+  status: AdvisoryVendorStatus;
+  product?: string;
+  /** Status `fixed` only. */
+  fixedVersions?: string;
+  /** Not with status `not-affected`. */
+  workaround?: string;
+  advisoryUrl?: string;
+  /** The vendor's view on the publication (public once published, §2). */
+  statement?: string;
+}
+
+export type AdvisoryContext = {
+  caseId: string;
+  title: string;
+  publishedOn: IsoDate;
+  /** Date received (資料2 III.4.7). */
+  receivedOn: IsoDate;
+  productName: string;
+  affectedVersions: string;
+  /** The public summary (what is wrong, not how to exploit it). */
+  summary: string;
+  vulnerabilityType?: string;
+  cvss?: string;
+  impact?: string;
+  vendors: AdvisoryVendor[];
+  /** Further URLs (CVE, other advisories). */
+  references?: string[];
+  /** The desk's contact for the advisory. */
+  contact: string;
+  /** Published after the publication judgment committee decided to (§3.8): the fact only. */
+  byCommittee: boolean;
+} & CreditContext;
+
+export type PublishedContext = {
+  caseId: string;
+  publishedOn: IsoDate;
+  /** The desk's published advisory. */
+  advisoryUrl?: string;
+} & CreditContext;
+
+/** One line of the public unreachable list (§3.7; 003 *8). */
+export interface UnreachableListEntry {
+  vendorName: string;
+  /** When the vendor name was listed. */
+  since: Date;
+  /** Only once the product name is published (about three months later). */
+  productName?: string;
 }
 
 export type NoticeRejectReason = RejectReason | 'invalid-signature';
@@ -52,8 +313,31 @@ const REASONS: Record<NoticeRejectReason, true> = {
 };
 export const NOTICE_REJECT_REASONS = Object.keys(REASONS) as readonly NoticeRejectReason[];
 
-export type NoticeName = keyof NoticeContexts;
+/** Every notice. */
+export type AnyNoticeName = keyof NoticeContexts;
+/**
+ * The screening notices (report intake, src/rules/screening.ts), which NOTICE_NAMES lists.
+ * Kept to these five so the exhaustive switches over it elsewhere still hold; the product
+ * track's notices are CoordinationNoticeName.
+ */
+export type NoticeName = 'ack' | 'missing' | 'unencrypted' | 'nokey' | 'rejected';
 export const NOTICE_NAMES: readonly NoticeName[] = ['ack', 'missing', 'unencrypted', 'nokey', 'rejected'];
+export type CoordinationNoticeName = Exclude<AnyNoticeName, NoticeName>;
+export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
+  'vendor-notify',
+  'vendor-remind',
+  'vendor-unreachable-listed',
+  'coord-new-case',
+  'coord-alert',
+  'reporter-progress',
+  'reporter-stopped',
+  'reporter-withdrawal',
+  'impossible-invite',
+  'impossible-outcome',
+  'advisory',
+  'published',
+];
+export const ALL_NOTICE_NAMES: readonly AnyNoticeName[] = [...NOTICE_NAMES, ...COORDINATION_NOTICE_NAMES];
 
 export interface RenderedNotice {
   /** The real subject (single line): for protected inner headers only. */
@@ -111,24 +395,46 @@ export function formatFingerprint(fpr: string): string {
 type FieldType =
   /** One line of text: no control characters (a newline would let data forge desk text). */
   | { type: 'line'; max: number; pattern?: RegExp }
-  /** Several lines of desk-made text (the blank form). */
+  /** Several lines of text (the blank form; outside text is rendered quoted). */
   | { type: 'text'; max: number }
   | { type: 'date' }
   | { type: 'enum'; values: readonly string[] }
   /** A non-empty list of distinct values from `values`. */
-  | { type: 'enum[]'; values: readonly string[] };
+  | { type: 'enum[]'; values: readonly string[] }
+  | { type: 'bool' }
+  /** A finite number in [min, max]; whole when `integer`. */
+  | { type: 'number'; min: number; max: number; integer?: boolean }
+  /** A JST calendar date `YYYY-MM-DD` that exists (clock.ts IsoDate). */
+  | { type: 'day' }
+  /** A list of one-line values (`line` rules each), `minItems` (default 1) to `maxItems`. */
+  | { type: 'line[]'; max: number; maxItems: number; minItems?: number; pattern?: RegExp }
+  /** A list of plain objects, each checked against `of` (unknown keys rejected). */
+  | { type: 'list'; of: Schema; maxItems: number; minItems?: number };
 
-type Schema = Record<string, FieldType & { optional?: boolean }>;
+type Field = FieldType & { optional?: boolean };
+interface Schema {
+  [key: string]: Field;
+}
 
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 const CASE_ID = /^[A-Z][A-Z0-9]{0,15}-\d{4}-\d{4,6}$/;
 const FINGERPRINT = /^[0-9A-F]{40}$/;
+const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/u;
+const URL_RE = /^https?:\/\/[^\s<>"]+$/iu;
 const REPORT_KEYS: readonly string[] = REPORT_FIELDS.map((f) => f.key);
 
-const SCHEMAS: { [N in NoticeName]: Schema } = {
+const caseId: Field = { type: 'line', max: 40, pattern: CASE_ID };
+const name: Field = { type: 'line', max: 300 };
+/** A count the desk's settings give (days, reminders). */
+const count = (max: number): Field => ({ type: 'number', min: 1, max, integer: true });
+const opt = (f: Field): Field => ({ ...f, optional: true });
+/** Outside text that may span lines: the reporter's report, a vendor's answer. */
+const block = (max: number): Field => ({ type: 'text', max });
+
+const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
   ack: {
-    caseId: { type: 'line', max: 40, pattern: CASE_ID },
+    caseId,
     receivedAt: { type: 'date' },
     kind: { type: 'enum', values: ['product', 'website'] },
     productName: { type: 'line', max: 300, optional: true },
@@ -141,6 +447,134 @@ const SCHEMAS: { [N in NoticeName]: Schema } = {
   unencrypted: { deskFingerprint: { type: 'line', max: 40, pattern: FINGERPRINT } },
   nokey: { why: { type: 'enum', values: ['none', 'expired', 'revoked'] } },
   rejected: { reason: { type: 'enum', values: NOTICE_REJECT_REASONS } },
+  'vendor-notify': {
+    caseId,
+    vendorName: name,
+    productName: name,
+    productVersion: { type: 'line', max: 300 },
+    summary: block(20_000),
+    vulnerabilityType: opt({ type: 'line', max: 200 }),
+    cvss: opt({ type: 'line', max: 200 }),
+    impact: opt(block(20_000)),
+    reproduction: block(100_000),
+    verification: opt(block(100_000)),
+    startDate: { type: 'day' },
+    publicationDate: { type: 'day' },
+    dateStatus: { type: 'enum', values: ['proposed', 'agreed'] },
+    publicationDays: count(3650),
+    offerDirectContact: { type: 'bool' },
+    shareIdentity: { type: 'bool' },
+    reporterName: opt(name),
+    reporterEmail: opt({ type: 'line', max: 320, pattern: EMAIL }),
+    reporterOrganization: opt(name),
+  },
+  'vendor-remind': {
+    caseId,
+    vendorName: name,
+    productName: name,
+    n: count(99),
+    since: { type: 'date' },
+    unreachableAfterReminders: count(99),
+  },
+  'vendor-unreachable-listed': {
+    caseId,
+    vendorName: name,
+    since: { type: 'date' },
+    listedAt: { type: 'date' },
+    stage: { type: 'enum', values: ['vendor-name', 'product-name'] },
+    productNameAfterDays: opt(count(3650)),
+  },
+  'coord-new-case': {
+    caseId,
+    receivedAt: { type: 'date' },
+    kind: { type: 'enum', values: ['product', 'website'] },
+    productName: opt(name),
+    productVersion: opt({ type: 'line', max: 300 }),
+    reportedVendor: opt(name),
+    siteUrl: opt({ type: 'line', max: 2000 }),
+    vulnerabilityType: opt({ type: 'line', max: 200 }),
+    summary: block(20_000),
+    vendorCandidates: {
+      type: 'list',
+      minItems: 0,
+      maxItems: 50,
+      of: {
+        id: { type: 'line', max: 64, pattern: VENDOR_ID },
+        name,
+        score: { type: 'number', min: 0, max: 1_000_000 },
+        why: { type: 'line[]', max: 500, maxItems: 30, minItems: 0 },
+      },
+    },
+    duplicateCandidates: {
+      type: 'list',
+      minItems: 0,
+      maxItems: 50,
+      of: {
+        caseId,
+        score: { type: 'number', min: 0, max: 1 },
+        why: { type: 'line[]', max: 500, maxItems: 30, minItems: 0 },
+      },
+    },
+  },
+  'coord-alert': {
+    kind: { type: 'enum', values: COORD_ALERT_KINDS },
+    caseId: opt(caseId),
+    detail: { type: 'line', max: 500 },
+  },
+  'reporter-progress': {
+    caseId,
+    progress: { type: 'enum[]', values: PROGRESS_ITEMS },
+    publicationDate: opt({ type: 'day' }),
+    vendorNamesPublic: { type: 'bool' },
+    vendorNames: opt({ type: 'line[]', max: 300, maxItems: 50 }),
+  },
+  'reporter-stopped': { caseId, reason: { type: 'enum', values: STOP_REASONS } },
+  'reporter-withdrawal': { caseId, startDate: { type: 'day' } },
+  'impossible-invite': { caseId, vendorName: name, productName: name, deadline: { type: 'day' } },
+  'impossible-outcome': {
+    caseId,
+    audience: { type: 'enum', values: ['vendor', 'reporter', 'coordinators'] },
+    outcome: { type: 'enum', values: ['publish', 'do-not-publish'] satisfies ImpossibleOutcome[] },
+    publicationDate: opt({ type: 'day' }),
+    vendorName: opt(name),
+  },
+  advisory: {
+    caseId,
+    title: { type: 'line', max: 300 },
+    publishedOn: { type: 'day' },
+    receivedOn: { type: 'day' },
+    productName: name,
+    affectedVersions: { type: 'line', max: 500 },
+    summary: block(20_000),
+    vulnerabilityType: opt({ type: 'line', max: 200 }),
+    cvss: opt({ type: 'line', max: 200 }),
+    impact: opt(block(20_000)),
+    vendors: {
+      type: 'list',
+      maxItems: 100,
+      of: {
+        name,
+        status: { type: 'enum', values: ['fixed', 'affected', 'not-affected', 'unknown'] satisfies AdvisoryVendorStatus[] },
+        product: opt(name),
+        fixedVersions: opt({ type: 'line', max: 500 }),
+        workaround: opt(block(20_000)),
+        advisoryUrl: opt({ type: 'line', max: 2000, pattern: URL_RE }),
+        statement: opt(block(20_000)),
+      },
+    },
+    references: opt({ type: 'line[]', max: 2000, maxItems: 30, pattern: URL_RE }),
+    contact: { type: 'line', max: 300 },
+    byCommittee: { type: 'bool' },
+    credit: { type: 'bool' },
+    creditName: opt(name),
+  },
+  published: {
+    caseId,
+    publishedOn: { type: 'day' },
+    advisoryUrl: opt({ type: 'line', max: 2000, pattern: URL_RE }),
+    credit: { type: 'bool' },
+    creditName: opt(name),
+  },
 };
 
 function describe(v: unknown): string {
@@ -150,18 +584,24 @@ function describe(v: unknown): string {
   return typeof v === 'string' ? 'a string' : typeof v;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+function checkLine(bad: (problem: string) => never, v: unknown, max: number, pattern?: RegExp): void {
+  if (typeof v !== 'string') return bad(`must be a string, got ${describe(v)}`);
+  if (v.trim() === '') return bad('must not be empty');
+  if (v.length > max) return bad(`is longer than ${max} characters`);
+  if (CONTROL.test(v)) return bad('must be one line without control characters');
+  if (pattern && !pattern.test(v)) return bad(`does not match ${String(pattern)}`);
+}
+
 function checkField(name: string, key: string, spec: FieldType, v: unknown): void {
   const bad = (problem: string): never => {
     throw new NoticeContextError(name, key, problem);
   };
   switch (spec.type) {
     case 'line':
-      if (typeof v !== 'string') return bad(`must be a string, got ${describe(v)}`);
-      if (v.trim() === '') return bad('must not be empty');
-      if (v.length > spec.max) return bad(`is longer than ${spec.max} characters`);
-      if (CONTROL.test(v)) return bad('must be one line without control characters');
-      if (spec.pattern && !spec.pattern.test(v)) return bad(`does not match ${String(spec.pattern)}`);
-      return;
+      return checkLine(bad, v, spec.max, spec.pattern);
     case 'text':
       if (typeof v !== 'string') return bad(`must be a string, got ${describe(v)}`);
       if (v.trim() === '') return bad('must not be empty');
@@ -187,36 +627,140 @@ function checkField(name: string, key: string, spec: FieldType, v: unknown): voi
       }
       return;
     }
+    case 'bool':
+      if (typeof v !== 'boolean') return bad(`must be true or false, got ${describe(v)}`);
+      return;
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) return bad(`must be a finite number, got ${describe(v)}`);
+      if (spec.integer && !Number.isInteger(v)) return bad('must be a whole number');
+      if (v < spec.min || v > spec.max) return bad(`must be between ${spec.min} and ${spec.max}`);
+      return;
+    case 'day':
+      if (!isIsoDate(v)) return bad('must be a calendar date YYYY-MM-DD');
+      return;
+    case 'line[]': {
+      if (!Array.isArray(v)) return bad(`must be an array, got ${describe(v)}`);
+      const min = spec.minItems ?? 1;
+      if (v.length < min) return bad(min === 1 ? 'must not be empty' : `must have at least ${min} entries`);
+      if (v.length > spec.maxItems) return bad(`has more than ${spec.maxItems} entries`);
+      (v as unknown[]).forEach((item, i) => {
+        checkLine((problem) => bad(`entry ${i} ${problem}`), item, spec.max, spec.pattern);
+      });
+      return;
+    }
+    case 'list': {
+      if (!Array.isArray(v)) return bad(`must be an array, got ${describe(v)}`);
+      const min = spec.minItems ?? 1;
+      if (v.length < min) return bad(min === 1 ? 'must not be empty' : `must have at least ${min} entries`);
+      if (v.length > spec.maxItems) return bad(`has more than ${spec.maxItems} entries`);
+      (v as unknown[]).forEach((item, i) => {
+        checkObject(name, `${key}[${i}]`, spec.of, item);
+      });
+      return;
+    }
   }
 }
 
-/** Checks `context` against the schema of `name`; throws NoticeContextError naming the key. */
-export function validateNoticeContext<N extends NoticeName>(name: N, context: unknown): asserts context is NoticeContexts[N] {
-  const schema = SCHEMAS[name] as Schema | undefined;
-  if (!schema) throw new Error(`unknown notice template "${String(name)}"`);
-  if (typeof context !== 'object' || context === null || Array.isArray(context) || context instanceof Date) {
-    throw new NoticeContextError(name, '(context)', `must be a plain object, got ${describe(context)}`);
-  }
-  const ctx = context as Record<string, unknown>;
-  for (const key of Object.keys(ctx)) {
-    if (!Object.hasOwn(schema, key)) throw new NoticeContextError(name, key, 'is not part of this template (unknown keys are rejected)');
+/** Checks one object against a schema: not a plain object, unknown keys, missing keys, each value. */
+function checkObject(name: string, path: string, schema: Schema, value: unknown): void {
+  const at = (key: string): string => (path === '' ? key : `${path}.${key}`);
+  if (!isPlainObject(value)) throw new NoticeContextError(name, path === '' ? '(context)' : path, `must be a plain object, got ${describe(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(schema, key)) throw new NoticeContextError(name, at(key), 'is not part of this template (unknown keys are rejected)');
   }
   for (const [key, spec] of Object.entries(schema)) {
-    const v = ctx[key];
+    const v = value[key];
     if (v === undefined) {
       if (spec.optional) continue;
-      throw new NoticeContextError(name, key, 'is missing');
+      throw new NoticeContextError(name, at(key), 'is missing');
     }
-    checkField(name, key, spec, v);
+    checkField(name, at(key), spec, v);
   }
-  // Rules across keys.
-  if (name === 'ack') {
-    const c = ctx as NoticeContexts['ack'];
-    if (c.kind === 'product' && c.productName === undefined) throw new NoticeContextError(name, 'productName', 'is missing (required when kind is product)');
-    if (c.kind === 'product' && c.siteUrl !== undefined) throw new NoticeContextError(name, 'siteUrl', 'must be absent when kind is product');
-    if (c.kind === 'website' && c.siteUrl === undefined) throw new NoticeContextError(name, 'siteUrl', 'is missing (required when kind is website)');
-    if (c.kind === 'website' && c.productName !== undefined) throw new NoticeContextError(name, 'productName', 'must be absent when kind is website');
-  }
+}
+
+type Fail = (key: string, problem: string) => never;
+
+/** `key` present exactly when `cond` holds (`when` says when, for the message). */
+function presentIff(c: Record<string, unknown>, key: string, cond: boolean, when: string, fail: Fail): void {
+  if (cond && c[key] === undefined) fail(key, `is missing (required when ${when})`);
+  if (!cond && c[key] !== undefined) fail(key, `must be absent unless ${when}`);
+}
+
+/** Rules across keys, run after every key passed its own check. */
+const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unknown>, fail: Fail) => void } = {
+  ack: (c, fail) => {
+    if (c.kind === 'product' && c.productName === undefined) fail('productName', 'is missing (required when kind is product)');
+    if (c.kind === 'product' && c.siteUrl !== undefined) fail('siteUrl', 'must be absent when kind is product');
+    if (c.kind === 'website' && c.siteUrl === undefined) fail('siteUrl', 'is missing (required when kind is website)');
+    if (c.kind === 'website' && c.productName !== undefined) fail('productName', 'must be absent when kind is website');
+  },
+  'vendor-notify': (c, fail) => {
+    // guideline §2; 資料1 2.(4): the reporter's identity only with consent.
+    presentIff(c, 'reporterName', c.shareIdentity, 'shareIdentity is true', fail);
+    presentIff(c, 'reporterEmail', c.shareIdentity, 'shareIdentity is true', fail);
+    if (!c.shareIdentity && c.reporterOrganization !== undefined) fail('reporterOrganization', 'must be absent unless shareIdentity is true');
+  },
+  'vendor-remind': (c, fail) => {
+    if (c.n > c.unreachableAfterReminders) fail('n', `must not exceed unreachableAfterReminders (${c.unreachableAfterReminders})`);
+  },
+  'vendor-unreachable-listed': (c, fail) => {
+    presentIff(c, 'productNameAfterDays', c.stage === 'vendor-name', 'stage is vendor-name', fail);
+    if (c.listedAt.getTime() < c.since.getTime()) fail('listedAt', 'must not be before since');
+  },
+  'coord-new-case': (c, fail) => {
+    const product = c.kind === 'product';
+    presentIff(c, 'productName', product, 'kind is product', fail);
+    presentIff(c, 'siteUrl', !product, 'kind is website', fail);
+    if (!product) {
+      for (const k of ['productVersion', 'reportedVendor']) if (c[k] !== undefined) fail(k, 'must be absent when kind is website');
+      if (c.vendorCandidates.length > 0) fail('vendorCandidates', 'must be empty when kind is website');
+    }
+    const ids = new Set<string>();
+    c.vendorCandidates.forEach((v, i) => {
+      if (ids.has(v.id)) fail(`vendorCandidates[${i}].id`, `lists ${v.id} twice`);
+      ids.add(v.id);
+    });
+    c.duplicateCandidates.forEach((d, i) => {
+      if (d.caseId === c.caseId) fail(`duplicateCandidates[${i}].caseId`, 'is the case itself');
+    });
+  },
+  'coord-alert': (c, fail) => {
+    // Whoever wrote a refused command mail does not get to name a case in the alert.
+    if (c.kind === 'unauthorised-command' && c.caseId !== undefined) fail('caseId', 'must be absent for unauthorised-command');
+    if (c.kind !== 'unauthorised-command' && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
+  },
+  'reporter-progress': (c, fail) => {
+    const dated = c.progress.includes('date-set') || c.progress.includes('date-changed');
+    presentIff(c, 'publicationDate', dated, 'progress has date-set or date-changed', fail);
+    if (c.progress.includes('date-set') && c.progress.includes('date-changed')) fail('progress', 'must not have both date-set and date-changed');
+    // guideline §2: vendor names only when they are public.
+    presentIff(c, 'vendorNames', c.vendorNamesPublic, 'vendorNamesPublic is true', fail);
+  },
+  'impossible-outcome': (c, fail) => {
+    presentIff(c, 'vendorName', c.audience === 'vendor', 'audience is vendor', fail);
+    if (c.outcome !== 'publish' && c.publicationDate !== undefined) fail('publicationDate', 'must be absent unless outcome is publish');
+  },
+  advisory: (c, fail) => {
+    presentIff(c, 'creditName', c.credit, 'credit is true', fail);
+    c.vendors.forEach((v, i) => {
+      if (v.fixedVersions !== undefined && v.status !== 'fixed') fail(`vendors[${i}].fixedVersions`, 'must be absent unless status is fixed');
+      if (v.workaround !== undefined && v.status === 'not-affected') fail(`vendors[${i}].workaround`, 'must be absent when status is not-affected');
+    });
+  },
+  published: (c, fail) => {
+    presentIff(c, 'creditName', c.credit, 'credit is true', fail);
+  },
+};
+
+/** Checks `context` against the schema of `name`; throws NoticeContextError naming the key. */
+export function validateNoticeContext<N extends AnyNoticeName>(name: N, context: unknown): asserts context is NoticeContexts[N] {
+  const schema = SCHEMAS[name] as Schema | undefined;
+  if (!schema) throw new Error(`unknown notice template "${String(name)}"`);
+  checkObject(name, '', schema, context);
+  const cross = CROSS[name] as ((c: unknown, fail: Fail) => void) | undefined;
+  cross?.(context, (key, problem) => {
+    throw new NoticeContextError(name, key, problem);
+  });
 }
 
 // ---- views: what a template sees -------------------------------------------------------
@@ -233,7 +777,258 @@ function flags(values: readonly string[], chosen: string): Record<string, boolea
   return Object.fromEntries(values.map((v) => [camel(v), v === chosen]));
 }
 
-function view<N extends NoticeName>(name: N, lang: Lang, context: NoticeContexts[N]): object {
+// ---- helpers of the product track's views ----------------------------------------------
+
+// eslint-disable-next-line no-control-regex -- control characters are what it replaces
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** Outside text for display: controls (TAB and LF kept) and bidi overrides/isolates become U+FFFD. */
+function safe(s: string): string {
+  return s.replace(UNSAFE, '\uFFFD');
+}
+
+function lines(text: string): string[] {
+  const ls = safe(text.replace(/\r\n?|[\u2028\u2029]/g, '\n'))
+    .split('\n')
+    .map((l) => l.trimEnd());
+  while (ls.length > 0 && ls[0] === '') ls.shift();
+  while (ls.length > 0 && ls[ls.length - 1] === '') ls.pop();
+  return ls;
+}
+
+/**
+ * Outside text as a quoted block: every line starts with `  | `, so nothing in it reads as
+ * the desk's own text, a heading, or a label line of a form (lines.ts: `| 状態：` is no label).
+ */
+function quoted(text: string): string {
+  return lines(text)
+    .map((l) => (l === '' ? '  |' : `  | ${l}`))
+    .join('\n');
+}
+
+/** Text indented by `n` spaces (public text of the advisory). */
+function indent(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return lines(text)
+    .map((l) => (l === '' ? '' : `${pad}${l}`))
+    .join('\n');
+}
+
+function utcMinute(d: Date): string {
+  const w = wallClock(d.getTime());
+  return `${w.date} ${w.time}`;
+}
+
+/** A JST calendar date with the UTC instant it begins: `2026-12-20 JST (from 2026-12-19 15:00 UTC)`. */
+function dayLong(day: IsoDate, lang: Lang): string {
+  const utc = utcMinute(jstStartOfDay(day));
+  return lang === 'ja' ? `${day}（日本時間／UTC ${utc} から）` : `${day} JST (from ${utc} UTC)`;
+}
+
+/** A JST calendar date, labelled: `2026-12-20（日本時間）`, `2026-12-20 (JST)`. */
+function dayShort(day: IsoDate, lang: Lang): string {
+  return lang === 'ja' ? `${day}（日本時間）` : `${day} (JST)`;
+}
+
+/** The last minute of a JST calendar date (a deadline "until" that date). */
+function endOfDay(day: IsoDate): Date {
+  return new Date(jstStartOfDay(addCalendarDays(day, 1)).getTime() - 60_000);
+}
+
+/** The credit line, the same in the advisory and in the reporter's `published` notice. */
+function creditLine(lang: Lang, name: string): string {
+  return lang === 'ja' ? `この脆弱性情報は、${safe(name)} 氏が報告しました。` : `Thanks to ${safe(name)}, who reported this vulnerability.`;
+}
+
+/**
+ * The mail-protocol §4 reply form with blank values, in the vendor's language, the case id
+ * filled in: the first label of each VENDOR_FIELDS entry (what parseVendorReplyForm reads).
+ */
+export function blankVendorReplyForm(lang: Lang, caseId?: string): string {
+  const colon = lang === 'ja' ? '：' : ':';
+  return VENDOR_FIELDS.map((f) => {
+    const label = (lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key;
+    const value = f.key === 'caseId' && caseId !== undefined ? (lang === 'ja' ? caseId : ` ${caseId}`) : '';
+    return `${label}${colon}${value}`;
+  }).join('\n');
+}
+
+function vendorNotifyView(lang: Lang, c: NoticeContexts['vendor-notify']): object {
+  return {
+    caseId: c.caseId,
+    vendorName: safe(c.vendorName),
+    productName: safe(c.productName),
+    productVersion: safe(c.productVersion),
+    summary: quoted(c.summary),
+    hasType: c.vulnerabilityType !== undefined,
+    vulnerabilityType: safe(c.vulnerabilityType ?? ''),
+    hasCvss: c.cvss !== undefined,
+    cvss: safe(c.cvss ?? ''),
+    hasImpact: c.impact !== undefined,
+    impact: c.impact === undefined ? '' : quoted(c.impact),
+    reproduction: quoted(c.reproduction),
+    hasVerification: c.verification !== undefined,
+    verification: c.verification === undefined ? '' : quoted(c.verification),
+    startDate: dayShort(c.startDate, lang),
+    publicationDate: dayLong(c.publicationDate, lang),
+    ...flags(['proposed', 'agreed'], c.dateStatus),
+    publicationDays: c.publicationDays,
+    shareIdentity: c.shareIdentity,
+    reporterName: safe(c.reporterName ?? ''),
+    reporterEmail: safe(c.reporterEmail ?? ''),
+    hasOrganization: c.reporterOrganization !== undefined,
+    reporterOrganization: safe(c.reporterOrganization ?? ''),
+    offerDirectContact: c.offerDirectContact,
+    replyForm: blankVendorReplyForm(lang, c.caseId),
+  };
+}
+
+/** `X-ADD-VENDOR: acme` → `add-vendor acme` (docs/commands.md: the CLI takes the keyword without `X-`). */
+function cliForm(mailLine: string): string {
+  const m = /^X-([A-Z-]+)(?::\s?(.*))?$/u.exec(mailLine);
+  if (!m) throw new Error(`not a one-line command: ${mailLine}`);
+  return [(m[1] ?? '').toLowerCase(), m[2] ?? ''].filter((x) => x !== '').join(' ');
+}
+
+function commandLines(caseId: string, cmds: Command[]): { mail: string[]; cli: string[] } {
+  const formatted = cmds.map(formatCommand);
+  return { mail: [`X-CASE: ${caseId}`, ...formatted], cli: formatted.map((l) => `madoguchi case ${caseId} ${cliForm(l)}`) };
+}
+
+function coordNewCaseView(c: NoticeContexts['coord-new-case']): object {
+  const top = c.vendorCandidates[0];
+  const dup = c.duplicateCandidates[0];
+  const add = commandLines(c.caseId, [{ kind: 'add-vendor', vendor: top?.id ?? '<vendor-id>' }, { kind: 'notify-vendors' }]);
+  const stopDup = dup ? commandLines(c.caseId, [{ kind: 'stop', reason: 'duplicate', duplicateOf: dup.caseId, text: null }]) : { mail: [], cli: [] };
+  const stop = commandLines(c.caseId, [{ kind: 'stop', reason: 'not-vulnerability', text: null }]);
+  return {
+    caseId: c.caseId,
+    receivedAt: formatJst(c.receivedAt),
+    ...flags(['product', 'website'], c.kind),
+    productName: safe(c.productName ?? ''),
+    hasVersion: c.productVersion !== undefined,
+    productVersion: safe(c.productVersion ?? ''),
+    hasReportedVendor: c.reportedVendor !== undefined,
+    reportedVendor: safe(c.reportedVendor ?? ''),
+    siteUrl: safe(c.siteUrl ?? ''),
+    hasType: c.vulnerabilityType !== undefined,
+    vulnerabilityType: safe(c.vulnerabilityType ?? ''),
+    summary: quoted(c.summary),
+    hasVendors: c.vendorCandidates.length > 0,
+    vendors: c.vendorCandidates.map((v, i) => ({ no: i + 1, id: v.id, name: safe(v.name), score: String(Math.round(v.score * 100) / 100), why: v.why.map(safe) })),
+    hasDuplicates: c.duplicateCandidates.length > 0,
+    duplicates: c.duplicateCandidates.map((d, i) => ({ no: i + 1, caseId: d.caseId, score: d.score.toFixed(2), why: d.why.map(safe) })),
+    hasTop: top !== undefined,
+    addMail: add.mail,
+    addCli: add.cli,
+    hasDup: dup !== undefined,
+    dupMail: stopDup.mail,
+    dupCli: stopDup.cli,
+    stopMail: stop.mail,
+    stopCli: stop.cli,
+    otherReasons: STOP_REASONS.filter((r) => r !== 'duplicate' && r !== 'not-vulnerability').join(', '),
+  };
+}
+
+const ADVISORY_STATUSES: readonly AdvisoryVendorStatus[] = ['fixed', 'affected', 'not-affected', 'unknown'];
+
+function advisoryView(lang: Lang, c: NoticeContexts['advisory']): object {
+  const vendors = c.vendors.map((v) => ({
+    name: safe(v.name),
+    hasProduct: v.product !== undefined,
+    product: safe(v.product ?? ''),
+    ...flags(ADVISORY_STATUSES, v.status),
+    hasFixedVersions: v.fixedVersions !== undefined,
+    fixedVersions: safe(v.fixedVersions ?? ''),
+    hasWorkaround: v.workaround !== undefined,
+    workaround: v.workaround === undefined ? '' : indent(v.workaround, 8),
+    hasAdvisoryUrl: v.advisoryUrl !== undefined,
+    advisoryUrl: safe(v.advisoryUrl ?? ''),
+    hasStatement: v.statement !== undefined,
+    statement: v.statement === undefined ? '' : indent(v.statement, 4),
+  }));
+  const countermeasures = vendors.filter((v) => v.hasFixedVersions || v.hasWorkaround);
+  const links = [
+    ...vendors.filter((v) => v.hasAdvisoryUrl).map((v) => `${v.name}: ${v.advisoryUrl}`),
+    ...(c.references ?? []).map(safe),
+  ];
+  return {
+    caseId: c.caseId,
+    title: safe(c.title),
+    publishedOn: c.publishedOn,
+    receivedOn: c.receivedOn,
+    productName: safe(c.productName),
+    affectedVersions: safe(c.affectedVersions),
+    summary: indent(c.summary, 2),
+    hasType: c.vulnerabilityType !== undefined,
+    vulnerabilityType: safe(c.vulnerabilityType ?? ''),
+    hasCvss: c.cvss !== undefined,
+    cvss: safe(c.cvss ?? ''),
+    hasImpact: c.impact !== undefined,
+    impact: c.impact === undefined ? '' : indent(c.impact, 2),
+    vendors,
+    hasUnknown: c.vendors.some((v) => v.status === 'unknown'),
+    hasCountermeasures: countermeasures.length > 0,
+    countermeasures,
+    statements: vendors.filter((v) => v.hasStatement),
+    hasStatements: vendors.some((v) => v.hasStatement),
+    hasLinks: links.length > 0,
+    links,
+    contact: safe(c.contact),
+    byCommittee: c.byCommittee,
+    credit: c.credit,
+    creditLine: c.credit ? creditLine(lang, c.creditName) : '',
+  };
+}
+
+const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
+  en: {
+    'unauthorised-command': 'A command mail was refused',
+    'reply-wrong-key': 'A reply was signed with a key not registered for the vendor',
+    'vendor-unreachable': 'A vendor is unreachable',
+    'impossible-deadline': "The vendor's time to state its view is over",
+    'other-vendors-affected': 'A vendor reports that other vendors are affected',
+    'advisory-url-early': 'A vendor gave an advisory URL before publication',
+    'late-vendor-date': 'A vendor was first contacted late for the case date',
+    'all-not-affected': 'Every vendor says it is not affected',
+    'notice-withheld-no-key': 'A notice was not sent: no usable key',
+    'vendor-reachable': 'A vendor is reachable again',
+    'product-name-published': 'A product name was added to the unreachable list',
+    'confirm-vendor': 'Confirm the vendors of the case',
+    'date-proposed': 'A vendor proposes a publication date',
+    'date-rejected': 'A proposed publication date was not taken',
+    'reply-conflict': "A vendor's reply contradicts its earlier answer",
+    'reply-out-of-scope': 'A vendor reply was not processed',
+    'embargo-broken': 'The case became public before publication',
+    'attacks-observed': 'Attacks are observed',
+    'impossible-view': 'A vendor stated its view for the committee',
+    published: 'The case is published',
+  },
+  ja: {
+    'unauthorised-command': '権限のないコマンドメールを拒否しました',
+    'reply-wrong-key': '製品開発者の登録鍵ではない鍵で署名された返信がありました',
+    'vendor-unreachable': '製品開発者と連絡が取れません',
+    'impossible-deadline': '製品開発者の意見表明の期限が過ぎました',
+    'other-vendors-affected': '他の製品開発者も影響を受けるとの連絡がありました',
+    'advisory-url-early': '公表前に製品開発者から公表URLが届きました',
+    'late-vendor-date': '公表日に対して連絡の遅れた製品開発者がいます',
+    'all-not-affected': 'すべての製品開発者が影響なしと回答しました',
+    'notice-withheld-no-key': '使える鍵がないため通知を送っていません',
+    'vendor-reachable': '製品開発者と連絡が取れるようになりました',
+    'product-name-published': '連絡不能一覧に製品名を掲載しました',
+    'confirm-vendor': '製品開発者の確認をお願いします',
+    'date-proposed': '製品開発者から公表日の提案がありました',
+    'date-rejected': '提案された公表日を採用しませんでした',
+    'reply-conflict': '製品開発者の回答が以前の回答と矛盾しています',
+    'reply-out-of-scope': '処理しなかった製品開発者の返信があります',
+    'embargo-broken': '公表前に本件が公知になりました',
+    'attacks-observed': '攻撃が観測されています',
+    'impossible-view': '製品開発者が委員会への意見を表明しました',
+    published: '本件を公表しました',
+  },
+};
+
+function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeContexts[N]): object {
   switch (name) {
     case 'ack': {
       const c = context as NoticeContexts['ack'];
@@ -273,6 +1068,90 @@ function view<N extends NoticeName>(name: N, lang: Lang, context: NoticeContexts
       const c = context as NoticeContexts['rejected'];
       return flags(NOTICE_REJECT_REASONS, c.reason);
     }
+    case 'vendor-notify':
+      return vendorNotifyView(lang, context as NoticeContexts['vendor-notify']);
+    case 'vendor-remind': {
+      const c = context as NoticeContexts['vendor-remind'];
+      return {
+        caseId: c.caseId,
+        vendorName: safe(c.vendorName),
+        productName: safe(c.productName),
+        n: c.n,
+        since: formatJst(c.since),
+        limit: c.unreachableAfterReminders,
+        isLast: c.n >= c.unreachableAfterReminders,
+      };
+    }
+    case 'vendor-unreachable-listed': {
+      const c = context as NoticeContexts['vendor-unreachable-listed'];
+      return {
+        caseId: c.caseId,
+        vendorName: safe(c.vendorName),
+        since: formatJst(c.since),
+        listedAt: formatJst(c.listedAt),
+        productListed: c.stage === 'product-name',
+        productNameAfterDays: c.productNameAfterDays ?? 0,
+      };
+    }
+    case 'coord-new-case':
+      return coordNewCaseView(context as NoticeContexts['coord-new-case']);
+    case 'coord-alert': {
+      const c = context as NoticeContexts['coord-alert'];
+      return {
+        hasCase: c.caseId !== undefined,
+        caseId: c.caseId ?? '',
+        title: ALERT_TITLES[lang][c.kind],
+        detail: safe(c.detail),
+        ...flags(COORD_ALERT_KINDS, c.kind),
+      };
+    }
+    case 'reporter-progress': {
+      const c = context as NoticeContexts['reporter-progress'];
+      return {
+        caseId: c.caseId,
+        vendorNamesPublic: c.vendorNamesPublic,
+        vendorNames: (c.vendorNames ?? []).map(safe).join(lang === 'ja' ? '、' : ', '),
+        items: c.progress.map((p) => flags(PROGRESS_ITEMS, p)),
+        publicationDate: c.publicationDate === undefined ? '' : dayLong(c.publicationDate, lang),
+      };
+    }
+    case 'reporter-stopped': {
+      const c = context as NoticeContexts['reporter-stopped'];
+      return { caseId: c.caseId, ...flags(STOP_REASONS, c.reason) };
+    }
+    case 'reporter-withdrawal': {
+      const c = context as NoticeContexts['reporter-withdrawal'];
+      return { caseId: c.caseId, startDate: dayShort(c.startDate, lang) };
+    }
+    case 'impossible-invite': {
+      const c = context as NoticeContexts['impossible-invite'];
+      return { caseId: c.caseId, vendorName: safe(c.vendorName), productName: safe(c.productName), deadline: formatJst(endOfDay(c.deadline)) };
+    }
+    case 'impossible-outcome': {
+      const c = context as NoticeContexts['impossible-outcome'];
+      return {
+        caseId: c.caseId,
+        vendorName: safe(c.vendorName ?? ''),
+        ...flags(['vendor', 'reporter', 'coordinators'], c.audience),
+        publish: c.outcome === 'publish',
+        withhold: c.outcome === 'do-not-publish',
+        hasDate: c.publicationDate !== undefined,
+        publicationDate: c.publicationDate === undefined ? '' : dayLong(c.publicationDate, lang),
+      };
+    }
+    case 'advisory':
+      return advisoryView(lang, context as NoticeContexts['advisory']);
+    case 'published': {
+      const c = context as NoticeContexts['published'];
+      return {
+        caseId: c.caseId,
+        publishedOn: dayShort(c.publishedOn, lang),
+        hasUrl: c.advisoryUrl !== undefined,
+        advisoryUrl: safe(c.advisoryUrl ?? ''),
+        credit: c.credit,
+        creditLine: c.credit ? creditLine(lang, c.creditName) : '',
+      };
+    }
   }
   throw new Error(`unknown notice template "${String(name)}"`);
 }
@@ -311,12 +1190,15 @@ export interface RenderOptions {
  * Renders notice `name` in `lang`. Throws NoticeContextError (naming the key) when the
  * context does not fit the template, before anything is rendered.
  */
-export function renderNotice<N extends NoticeName>(name: N, lang: Lang, context: NoticeContexts[N], opts: RenderOptions = {}): RenderedNotice {
+export function renderNotice<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeContexts[N], opts: RenderOptions = {}): RenderedNotice {
   if (!LANGS.includes(lang)) throw new Error(`unknown notice language "${String(lang)}"`);
   validateNoticeContext(name, context);
+  return renderFile(name, lang, view(name, lang, context), opts);
+}
+
+function renderFile(name: string, lang: Lang, v: object, opts: RenderOptions): RenderedNotice {
   const path = join(opts.dir ?? TEMPLATE_DIR, `${name}.${lang}.hbs`);
   const file = loadFile(path);
-  const v = view(name, lang, context);
   const subject = engine.compile(`${path}#subject`, file.subject)(v).trim();
   if (subject === '' || CONTROL.test(subject)) throw new Error(`${path}: the rendered subject must be one non-empty line`);
   const text = `${engine
@@ -325,4 +1207,61 @@ export function renderNotice<N extends NoticeName>(name: N, lang: Lang, context:
     .replace(/\n{3,}/g, '\n\n')
     .replace(/\n+$/, '')}\n`;
   return { subject, text };
+}
+
+// ---- the public list of unreachable vendors (guideline §3.7; 003 *8) --------------------
+
+const UNREACHABLE_ENTRY: Schema = {
+  vendorName: name,
+  since: { type: 'date' },
+  productName: opt(name),
+};
+/** A case id of the desk (mail-protocol §3, prefix configurable) anywhere in a text, any width or case. */
+function caseIdIn(text: string, prefix: string): boolean {
+  const p = prefix.normalize('NFKC').replace(/[^A-Za-z0-9]/g, '');
+  return new RegExp(`(?<![A-Za-z0-9])${p}\\s*[-‐‑–—−ー－]\\s*\\d{4}\\s*[-‐‑–—−ー－]\\s*\\d{4,6}(?!\\d)`, 'iu').test(text.normalize('NFKC'));
+}
+
+/** Markdown inline text: the characters that would make a link, emphasis, HTML or a table cell. */
+function mdText(s: string): string {
+  return safe(s).replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+}
+
+/**
+ * The public list of unreachable vendors, as Markdown (templates/unreachable-list.<lang>.hbs,
+ * its `Subject` the title). Only what may be public (guideline §3.7; 003 *8): the vendor's
+ * name, since when it is listed (JST with UTC), and the product name once that is published.
+ * No case id, reporter or vulnerability detail has a place in an entry; a name that carries
+ * a case id of the desk (`opts.casePrefix`, default `VR`) is refused. One row per vendor name (the earliest date; its published product
+ * names), so the number of its cases does not show.
+ */
+export function renderUnreachableList(entries: readonly UnreachableListEntry[], lang: Lang, opts: RenderOptions & { casePrefix?: string } = {}): string {
+  if (!LANGS.includes(lang)) throw new Error(`unknown notice language "${String(lang)}"`);
+  if (!Array.isArray(entries)) throw new NoticeContextError('unreachable-list', 'entries', `must be an array, got ${describe(entries)}`);
+  const rows = new Map<string, { vendor: string; since: Date; products: string[] }>();
+  entries.forEach((e: unknown, i) => {
+    checkObject('unreachable-list', `entries[${i}]`, UNREACHABLE_ENTRY, e);
+    const entry = e as UnreachableListEntry;
+    for (const key of ['vendorName', 'productName'] as const) {
+      const v = entry[key];
+      if (v !== undefined && caseIdIn(v, opts.casePrefix ?? 'VR')) throw new NoticeContextError('unreachable-list', `entries[${i}].${key}`, 'must not contain a case id');
+    }
+    const vendor = entry.vendorName.trim();
+    const row = rows.get(vendor) ?? { vendor, since: entry.since, products: [] };
+    if (entry.since.getTime() < row.since.getTime()) row.since = entry.since;
+    const product = entry.productName?.trim();
+    if (product !== undefined && !row.products.includes(product)) row.products.push(product);
+    rows.set(vendor, row);
+  });
+  const sorted = [...rows.values()].sort((a, b) => a.since.getTime() - b.since.getTime() || (a.vendor < b.vendor ? -1 : a.vendor > b.vendor ? 1 : 0));
+  const v = {
+    hasRows: sorted.length > 0,
+    rows: sorted.map((r) => ({
+      vendor: mdText(r.vendor),
+      since: formatJst(r.since),
+      product: r.products.length === 0 ? '—' : r.products.map(mdText).join(lang === 'ja' ? '、' : ', '),
+    })),
+  };
+  const doc = renderFile('unreachable-list', lang, v, opts);
+  return `# ${doc.subject}\n\n${doc.text}`;
 }
