@@ -3,16 +3,11 @@
 // `show` appends a `case-read` entry to the case's timeline.
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { Db } from '../store/db.ts';
 import { appendTimeline, getCase, listCases, listParties, listTimeline } from '../store/repo.ts';
 import { listCaseVendors } from '../store/vendors.ts';
+import { storeRunner, type StoreCommandDeps } from './store-command.ts';
 
-export interface CaseCommandDeps {
-  openDb: () => Promise<Db>;
-  out: (s: string) => void;
-  err: (s: string) => void;
-  setCode: (n: number) => void;
-}
+export type CaseCommandDeps = StoreCommandDeps;
 
 /** Dates in JST with UTC beside (guideline §8). */
 export function jstUtc(d: Date): string {
@@ -21,19 +16,8 @@ export function jstUtc(d: Date): string {
 }
 
 export function registerCaseCommands(program: Command, deps: CaseCommandDeps): void {
-  const { out, err, setCode } = deps;
-  const withDb = async (fn: (db: Db) => Promise<number>): Promise<void> => {
-    let db: Db | null = null;
-    try {
-      db = await deps.openDb();
-      setCode(await fn(db));
-    } catch (e) {
-      err(`madoguchi: ${e instanceof Error ? e.message : String(e)}`);
-      setCode(1);
-    } finally {
-      await db?.close();
-    }
-  };
+  const { out, err } = deps;
+  const withDb = storeRunner(deps, 'madoguchi cases');
   const cases = program.command('cases').description('cases, their states, dates and timeline');
   cases
     .command('list')

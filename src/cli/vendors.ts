@@ -3,6 +3,7 @@
 // another vendor, database), 2 invalid input (bad options, registry file errors).
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { storeRunner } from './store-command.ts';
 import type { Db } from '../store/db.ts';
 import { getVendor, listVendors, removeVendor, upsertVendor, type Vendor } from '../store/vendors.ts';
 import { applyVendorImport } from '../registry/import.ts';
@@ -53,19 +54,7 @@ interface ImportOptions {
 export function registerVendorCommands(program: Command, deps: VendorCommandDeps): void {
   const { out, err, setCode } = deps;
 
-  /** Opens the store, runs fn, closes; a thrown error is reported with exit code 1. */
-  const withDb = async (fn: (db: Db) => Promise<number>): Promise<void> => {
-    let db: Db | null = null;
-    try {
-      db = await deps.openDb();
-      setCode(await fn(db));
-    } catch (e) {
-      err(`madoguchi vendors: ${e instanceof Error ? e.message : String(e)}`);
-      setCode(1);
-    } finally {
-      if (db) await db.close().catch(() => undefined);
-    }
-  };
+  const withDb = storeRunner(deps, 'madoguchi vendors');
 
   const report = (imp: VendorImport): void => {
     for (const w of imp.warnings) err(`warning: ${w}`);

@@ -1,49 +1,16 @@
 // Helpers for the registry tests: a store on either backend (the harness of
 // test/store/store.test.ts) and vendor keys, good ones from the crypto adapter and bad ones
 // (expired, revoked, sign-only, secret) from real gpg in a throwaway GNUPGHOME.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { generateDeskKey } from '../../src/crypto/openpgp.ts';
 import { openDb, type Db, type DbKind } from '../../src/store/db.ts';
+import { createPgDatabase as createPg } from '../support/pgdb.ts';
 import { Gpg } from '../support/gpg.ts';
 
-const ADMIN_URLS = ['postgres://postgres@127.0.0.1:5432/postgres', 'postgres://root@127.0.0.1:5432/postgres'];
-
-/** A fresh PostgreSQL database; tries user postgres, then root. */
-async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `mdg_reg_${randomBytes(6).toString('hex')}`;
-  let lastErr: unknown;
-  for (const adminUrl of ADMIN_URLS) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    try {
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return {
-        url: url.toString(),
-        drop: async () => {
-          const c = new pg.Client({ connectionString: adminUrl });
-          await c.connect();
-          try {
-            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          } finally {
-            await c.end();
-          }
-        },
-      };
-    } catch (err) {
-      lastErr = err;
-      await admin.end().catch(() => undefined);
-    }
-  }
-  throw new Error(`PostgreSQL at 127.0.0.1:5432 not usable as postgres or root: ${String(lastErr)}`);
-}
+const createPgDatabase = (): ReturnType<typeof createPg> => createPg('mdg_reg');
 
 /** A migrated store on `kind` (fresh database / data directory) and its cleanup. */
 export async function openTestDb(kind: DbKind): Promise<{ db: Db; cleanup: () => Promise<void> }> {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db, type DbKind } from '../../src/store/db.ts';
+import { createPgDatabase as createPg } from '../support/pgdb.ts';
 import { loadMigrations, MIGRATIONS_DIR, migrate } from '../../src/store/migrate.ts';
 import {
   addParty,
@@ -47,39 +48,7 @@ const ALL_MIGRATIONS = (await loadMigrations()).map((m) => m.name);
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = path.join(ROOT, 'test/store/open-db-child.ts');
-const ADMIN_URLS = ['postgres://postgres@127.0.0.1:5432/postgres', 'postgres://root@127.0.0.1:5432/postgres'];
-
-/** A fresh PostgreSQL database; tries user postgres, then root. */
-async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `mdg_test_${randomBytes(6).toString('hex')}`;
-  let lastErr: unknown;
-  for (const adminUrl of ADMIN_URLS) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    try {
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return {
-        url: url.toString(),
-        drop: async () => {
-          const c = new pg.Client({ connectionString: adminUrl });
-          await c.connect();
-          try {
-            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          } finally {
-            await c.end();
-          }
-        },
-      };
-    } catch (err) {
-      lastErr = err;
-      await admin.end().catch(() => undefined);
-    }
-  }
-  throw new Error(`PostgreSQL at 127.0.0.1:5432 not usable as postgres or root: ${String(lastErr)}`);
-}
+const createPgDatabase = (): ReturnType<typeof createPg> => createPg('mdg_test');
 
 function mail(opts: { body: string; messageId?: string; subject?: string; trace?: string; eol?: string }): Buffer {
   const eol = opts.eol ?? '\r\n';

@@ -1,10 +1,10 @@
 // The desk as a separate process, the way it runs in production: `madoguchi start` with
 // its settings in the environment. Tests can stop it, or kill -9 it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ROOT } from './paths.ts';
+import { createPgDatabase } from './pgdb.ts';
 
 export interface DeskProcess {
   proc: ChildProcess;
@@ -65,25 +65,9 @@ export function spawnDesk(env: Record<string, string>): DeskProcess {
   };
 }
 
-const ADMIN = process.env.MADOGUCHI_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
 /** A fresh PostgreSQL database for one test file; drop() removes it. */
-export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `mdg_it_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
-  return {
-    url,
-    async drop() {
-      const c = new pg.Client({ connectionString: ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+export function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createPgDatabase('mdg_it');
 }
 
 export async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
