@@ -18,6 +18,7 @@ import type { Db } from '../store/db.ts';
 import {
   addParty,
   appendTimeline,
+  appendTimelineMany,
   closeDraft,
   createCase,
   findKeysByEmail,
@@ -34,6 +35,7 @@ import {
   setMessageState,
   storeMessage,
   upsertKey,
+  type NewTimelineEntry,
 } from '../store/repo.ts';
 import type { JobData, JobName } from '../adapters/bullmq.ts';
 
@@ -146,10 +148,8 @@ export class Desk {
     // Keys the desk learned before, for this sender.
     let ring = this.o.ring;
     const from = (await inspectHead(m.raw)) ?? null;
-    if (from) {
-      const known = await findKeysByEmail(this.o.db, from);
-      if (known.length > 0) ring = await extendKeyring(ring, known.map((k) => ({ name: k.fingerprint, text: k.armored })));
-    }
+    const known = from ? await findKeysByEmail(this.o.db, from) : [];
+    if (known.length > 0) ring = await extendKeyring(ring, known.map((k) => ({ name: k.fingerprint, text: k.armored })));
     let inb = await inspectMessage(m.raw, { ring, ...opts });
     // A first-time reporter's key travels with the message (attachment or Autocrypt).
     const carried = [
@@ -165,7 +165,7 @@ export class Desk {
     // Remember the sender's key: the signing key (the sender proved it), or a carried key
     // with the sender's address (trust on first use). Never keys of rejected messages.
     if (!v.rejected && v.from) {
-      const stored = new Set((await findKeysByEmail(this.o.db, v.from)).map((k) => k.fingerprint));
+      const stored = new Set((v.from === from ? known : await findKeysByEmail(this.o.db, v.from)).map((k) => k.fingerprint));
       for (const k of exportPublicKeys(ring)) {
         if (stored.has(k.fingerprint)) continue;
         const isSigner = k.fingerprint === signerFpr;
@@ -214,6 +214,7 @@ export class Desk {
       // The conditional update is the lock: a second run of this job finds no row.
       const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
       if (claimed.length === 0) return false;
+      const log: NewTimelineEntry[] = [];
       let caseId: string | null = null;
       let report: ReportForm | null = null;
       for (const d of decisions) {
@@ -223,7 +224,7 @@ export class Desk {
             report = d.report;
             await createCase(tx, { id: caseId, kind: d.report.kind ?? 'unknown', state: d.states[d.states.length - 1]!, lang: d.lang, report: d.report, reporterEmail: from, reporterFpr: v.desk.signerFpr, openedFrom: id });
             await addParty(tx, { caseId, role: 'reporter', email: from, name: d.report.reporter?.name ?? null, keyFpr: v.desk.signerFpr, data: { consent: d.report.consent ?? {} } });
-            for (const s of d.states) await appendTimeline(tx, { caseId, actor: 'desk', event: `state:${s}`, data: { message: id } });
+            for (const s of d.states) log.push({ caseId, actor: 'desk', event: `state:${s}`, data: { message: id } });
             if (d.report.kind === 'product') {
               // The product track's own state (guideline §3), stepped by src/rules/product.ts.
               const c = d.report.consent ?? {};
@@ -248,17 +249,18 @@ export class Desk {
             if (draft) await closeDraft(tx, draft.id, { caseId });
             break;
           case 'record':
-            await appendTimeline(tx, { caseId, actor: 'desk', event: d.event, data: { message: id, detail: d.detail } });
+            log.push({ caseId, actor: 'desk', event: d.event, data: { message: id, detail: d.detail } });
             break;
           case 'notice': {
             const noticeId = `<${d.template}.${caseId ?? `m${id}`}@${this.domain}>`;
             const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now);
             await insertNotice(tx, { id: noticeId, caseId, messageRef: id, kind: d.template, lang: d.lang, recipient: d.to, raw });
-            await appendTimeline(tx, { caseId, actor: 'desk', event: 'notice-queued', data: { notice: noticeId, kind: d.template, to: d.to, encrypted: d.encrypted } });
+            log.push({ caseId, actor: 'desk', event: 'notice-queued', data: { notice: noticeId, kind: d.template, to: d.to, encrypted: d.encrypted } });
             break;
           }
         }
       }
+      await appendTimelineMany(tx, log);
       return true;
     });
     if (done) await this.enqueueNotices(id);
@@ -338,11 +340,22 @@ export class Desk {
 
   /** A triaged message whose notices are all final is done, then filed. */
   private async maybeFinish(messageId: number): Promise<void> {
-    const [row] = await this.o.db.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM notices WHERE message_ref = $1 AND state = 'pending'`, [messageId]);
-    if ((row?.pending ?? 0) > 0) return;
-    const done = await this.o.db.query<{ id: number }>(`UPDATE messages SET state = 'done', updated_at = now() WHERE id = $1 AND state = 'triaged' RETURNING id`, [messageId]);
-    const m = await this.o.db.query<{ state: string }>('SELECT state FROM messages WHERE id = $1', [messageId]);
-    if (done.length > 0 || m[0]?.state === 'done') await this.o.queue.add('file', { messageId }, `file-${messageId}`);
+    // One round trip (each one costs): mark done when nothing is pending, and report the
+    // state either way. An IMAP message still has to be moved; other sources are filed here.
+    const [row] = await this.o.db.query<{ state: string; source: string; filed: boolean }>(
+      `WITH done AS (
+         UPDATE messages SET state = 'done', updated_at = now()
+          WHERE id = $1 AND state = 'triaged'
+            AND NOT EXISTS (SELECT 1 FROM notices WHERE message_ref = $1 AND state = 'pending')
+          RETURNING state, source, filed_at)
+       SELECT state, source, filed_at IS NOT NULL AS filed FROM done
+       UNION ALL
+       SELECT state, source, filed_at IS NOT NULL FROM messages WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM done)`,
+      [messageId],
+    );
+    if (!row || row.filed || (row.state !== 'done' && row.state !== 'failed')) return;
+    if (row.source.startsWith('imap:') && this.o.filer) await this.o.queue.add('file', { messageId }, `file-${messageId}`);
+    else await this.o.db.query('UPDATE messages SET filed_at = now() WHERE id = $1 AND filed_at IS NULL', [messageId]);
   }
 
   private async fileMessage(id: number): Promise<void> {
@@ -375,7 +388,7 @@ export class Desk {
     }
     for (const m of await listMessagesInState(db, ['triaged'], { limit: 100000 })) await this.maybeFinish(m.id);
     for (const m of await db.query<{ id: number }>(`SELECT id FROM messages WHERE filed_at IS NULL AND state IN ('done', 'failed') ORDER BY id LIMIT 100000`)) {
-      await this.o.queue.add('file', { messageId: m.id }, `file-${m.id}`);
+      await this.maybeFinish(Number(m.id));
       n++;
     }
     return n;

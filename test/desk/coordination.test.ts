@@ -83,3 +83,16 @@ describe('replay store', () => {
     expect(await store.prune(new Date(Date.now() + 1000))).toBe(1);
   });
 });
+
+describe('timeline batch', () => {
+  it('appendTimelineMany keeps the order of the entries', async () => {
+    const { appendTimelineMany } = await import('../../src/store/repo.ts');
+    await appendTimelineMany(db, [
+      { caseId: 'VR-2026-0002', actor: 'desk', event: 'first', data: { n: 1 } },
+      { caseId: 'VR-2026-0002', actor: 'desk', event: 'second' },
+      { caseId: 'VR-2026-0002', actor: 'desk', event: 'third', data: { n: 3 } },
+    ]);
+    const events = (await listTimeline(db, 'VR-2026-0002')).map((e) => e.event);
+    expect(events.slice(-3)).toEqual(['first', 'second', 'third']);
+  });
+});
