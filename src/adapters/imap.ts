@@ -8,7 +8,8 @@
 //   connection whose watchdog does not answer in time is dropped and replaced;
 // - imapflow re-enters IDLE only 15 s after the last command (`autoIdleDelay` default):
 //   mail arriving in that window, e.g. right after each of our own moves, went unseen for
-//   15 s. We set it to 100 ms.
+//   15 s. We set it to 100 ms;
+// - commands such as messageMove report failure by returning false, not by throwing.
 import { ImapFlow } from 'imapflow';
 
 export interface ImapSettings {
@@ -173,7 +174,12 @@ export function startImapIntake(
       if (ref.uidValidity !== uidValidity) return; // the mailbox was rebuilt: that UID is gone
       const dest = to === 'processed' ? s.processedMailbox : s.failedMailbox;
       await serial(async () => {
-        await c.messageMove(String(ref.uid), dest, { uid: true });
+        // imapflow reports a failed MOVE by returning false (or undefined with no mailbox
+        // selected) instead of throwing: a move cut off by a dropped connection looked done,
+        // and the message stayed in the inbox marked filed (found by the 50 fault rounds).
+        // Moving a UID that is already gone is a plain OK, so retrying is harmless.
+        const moved: unknown = await c.messageMove(String(ref.uid), dest, { uid: true });
+        if (!moved) throw new Error(`imap: moving UID ${ref.uid} to ${dest} failed (will retry)`);
       });
     },
     kick() {
