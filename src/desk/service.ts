@@ -163,13 +163,15 @@ export class Desk {
     const v = inb.verdict;
     const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom ? v.signature.fingerprint : null;
     // Remember the sender's key: the signing key (the sender proved it), or a carried key
-    // with the sender's address (trust on first use). Never keys of rejected messages.
+    // with the sender's address, only while the desk knows no key for that address (trust
+    // on first use): otherwise anyone could add a key for someone else's address and make
+    // the desk's notices to them unreadable. Never keys of rejected messages.
     if (!v.rejected && v.from) {
       const stored = new Set((v.from === from ? known : await findKeysByEmail(this.o.db, v.from)).map((k) => k.fingerprint));
       for (const k of exportPublicKeys(ring)) {
         if (stored.has(k.fingerprint)) continue;
         const isSigner = k.fingerprint === signerFpr;
-        const carriedForSender = carried.length > 0 && k.emails.includes(v.from) && !this.o.ring.keys.some((d) => d.fingerprint === k.fingerprint);
+        const carriedForSender = stored.size === 0 && carried.length > 0 && k.emails.includes(v.from) && !this.o.ring.keys.some((d) => d.fingerprint === k.fingerprint);
         if (isSigner || carriedForSender) {
           await upsertKey(this.o.db, { fingerprint: k.fingerprint, emails: k.emails, armored: k.armored, source: isSigner ? 'signature' : (carried[0]?.source ?? 'attachment') });
         }
