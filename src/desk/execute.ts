@@ -1,0 +1,165 @@
+// Product-track decisions (src/rules/product.ts) → composed notices, ready to be stored and
+// sent by the notify job. Covered so far: vendor notification and the coordination-
+// impossible invitation, reminders, and coordinator alerts. Other decisions are returned
+// in `unhandled` for the caller to record (issue 4 wires the rest: reporter notices,
+// advisory, unreachable list document).
+//
+// Confidentiality (guideline §2): a vendor notice carries the vulnerability details and is
+// encrypted to that vendor's pinned keys only, sent to its registered contacts only; the
+// reporter's identity goes with it only with consent (資料1 2.(4)). No usable key: the
+// notice is withheld (stored, never sent) and the coordinators are told instead.
+import { checkRecipientKey, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import type { ReportForm } from '../domain/inspect.ts';
+import { jstDate } from '../domain/clock.ts';
+import { composeEncrypted } from '../outbound/compose.ts';
+import { COORD_ALERT_FOR, renderNotice, type Lang } from '../outbound/templates.ts';
+import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts';
+import type { Vendor } from '../store/vendors.ts';
+
+export interface ComposedNotice {
+  id: string;
+  kind: string;
+  recipients: string[];
+  lang: Lang;
+  /** Null when withheld: no usable key, nothing is sent. */
+  raw: Buffer | null;
+  withheldReason?: string;
+}
+
+export interface ExecuteContext {
+  caseId: string;
+  report: ReportForm;
+  lang: Lang;
+  snapshot: ProductCase;
+  vendors: Map<string, Vendor>;
+  coordinators: { name: string; email: string; armoredKeys: string[] }[];
+  signer: SigningKey;
+  address: string;
+  domain: string;
+  settings: Settings;
+  now: Date;
+  /** Makes Message-IDs unique per event and deterministic on a retry (e.g. the event's id). */
+  eventKey: string;
+}
+
+async function usableKeys(armored: string[], now: Date): Promise<Recipient[]> {
+  const out: Recipient[] = [];
+  for (const a of armored) {
+    const c = await checkRecipientKey(a, now);
+    if (c.ok) out.push(c.recipient);
+  }
+  return out;
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim().slice(0, 480);
+
+export async function composeDecisions(ctx: ExecuteContext, decisions: readonly ProductDecision[]): Promise<{ notices: ComposedNotice[]; unhandled: ProductDecision[] }> {
+  const notices: ComposedNotice[] = [];
+  const unhandled: ProductDecision[] = [];
+  const id = (kind: string, who: string): string => `<${kind}.${ctx.caseId}.${who}.${ctx.eventKey}@${ctx.domain}>`;
+  const r = ctx.report;
+
+  const toCoordinators = async (kind: string, render: () => { subject: string; text: string }): Promise<void> => {
+    const rendered = render();
+    for (const c of ctx.coordinators) {
+      const keys = await usableKeys(c.armoredKeys, ctx.now);
+      const nid = id(kind, c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_'));
+      if (keys.length === 0) {
+        notices.push({ id: nid, kind, recipients: [c.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the coordinator' });
+        continue;
+      }
+      const raw = await composeEncrypted(
+        { from: ctx.address, to: [c.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now },
+        ctx.signer,
+        keys,
+      );
+      notices.push({ id: nid, kind, recipients: [c.email], lang: ctx.lang, raw });
+    }
+  };
+
+  for (const d of decisions) {
+    if (d.type === 'notify-vendor' && (d.template === 'notify' || d.template === 'impossible-invite')) {
+      const vendor = ctx.vendors.get(d.vendorId);
+      if (!vendor) {
+        unhandled.push(d);
+        continue;
+      }
+      const keys = await usableKeys(
+        vendor.keys.map((k) => k.armored),
+        ctx.now,
+      );
+      const kind = d.template === 'notify' ? 'vendor-notify' : 'impossible-invite';
+      const nid = id(kind, vendor.id);
+      const to = [...vendor.contacts.to, ...vendor.contacts.cc];
+      if (keys.length === 0 || to.length === 0) {
+        // Fail closed: nothing confidential without a usable pinned key.
+        notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw: null, withheldReason: keys.length === 0 ? 'no usable pinned key' : 'no contact address' });
+        await toCoordinators('coord-alert', () =>
+          renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-no-key', caseId: ctx.caseId, detail: oneLine(`${vendor.id}: ${kind} withheld (no usable pinned key or contact)`) }),
+        );
+        continue;
+      }
+      const productName = r.product?.name ?? vendor.products[0]?.name ?? vendor.name;
+      let rendered: { subject: string; text: string };
+      if (d.template === 'notify') {
+        const start = ctx.snapshot.firstContactDate ?? jstDate(ctx.now);
+        const date = d.date ?? ctx.snapshot.publication.agreed ?? ctx.snapshot.publication.proposed ?? start;
+        const base = {
+          caseId: ctx.caseId,
+          vendorName: vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name,
+          productName,
+          productVersion: r.product?.version ?? '',
+          summary: r.vulnerability?.summary ?? '',
+          ...(r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
+          ...(r.cvss ? { cvss: oneLine(r.cvss) } : {}),
+          ...(r.impact ? { impact: r.impact } : {}),
+          reproduction: r.reproduction ?? '',
+          ...(r.verification ? { verification: r.verification } : {}),
+          startDate: start,
+          publicationDate: date,
+          dateStatus: ctx.snapshot.publication.agreed ? ('agreed' as const) : ('proposed' as const),
+          publicationDays: ctx.settings.publicationDays,
+          offerDirectContact: d.offerDirectContact,
+        };
+        rendered = d.includeReporterIdentity
+          ? renderNotice('vendor-notify', ctx.lang, {
+              ...base,
+              shareIdentity: true,
+              reporterName: r.reporter?.name ?? '',
+              reporterEmail: r.reporter?.email ?? '',
+              ...(r.reporter?.organization ? { reporterOrganization: oneLine(r.reporter.organization) } : {}),
+            })
+          : renderNotice('vendor-notify', ctx.lang, { ...base, shareIdentity: false });
+      } else {
+        rendered = renderNotice('impossible-invite', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName, deadline: d.deadline ?? jstDate(ctx.now) });
+      }
+      const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+      notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw });
+    } else if (d.type === 'remind-vendor') {
+      const vendor = ctx.vendors.get(d.vendorId);
+      const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];
+      const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
+      const nid = id(`vendor-remind-${d.n}`, d.vendorId);
+      if (!vendor || keys.length === 0 || to.length === 0) {
+        notices.push({ id: nid, kind: 'vendor-remind', recipients: to, lang: ctx.lang, raw: null, withheldReason: 'no usable pinned key or contact' });
+        continue;
+      }
+      const rendered = renderNotice('vendor-remind', ctx.lang, {
+        caseId: ctx.caseId,
+        vendorName: vendor.name,
+        productName: r.product?.name ?? vendor.products[0]?.name ?? vendor.name,
+        n: d.n,
+        since: d.since,
+        unreachableAfterReminders: ctx.settings.unreachableAfterReminders,
+      });
+      const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+      notices.push({ id: nid, kind: 'vendor-remind', recipients: to, lang: ctx.lang, raw });
+    } else if (d.type === 'notify-coordinators' && d.template !== 'impossible-decided') {
+      const kind = COORD_ALERT_FOR[d.template];
+      await toCoordinators('coord-alert', () => renderNotice('coord-alert', ctx.lang, { kind, caseId: ctx.caseId, detail: oneLine(d.detail) }));
+    } else if (d.type === 'notify-vendor' || d.type === 'notify-reporter' || d.type === 'notify-coordinators' || d.type === 'send-advisory' || d.type === 'publish-unreachable-list') {
+      unhandled.push(d);
+    }
+  }
+  return { notices, unhandled };
+}
