@@ -3,7 +3,14 @@ import { openQueue, RedisUnavailableError } from '../adapters/bullmq.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { startDesk } from '../desk/run.ts';
 import { deliverToMaildir } from '../intake/maildir.ts';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseCliCommand } from '../commands/parse.ts';
+import { loadKeyDir } from '../crypto/keydir.ts';
+import { exportPublicKeys, readSigningKey } from '../crypto/openpgp.ts';
+import { applyCommands } from '../desk/commands.ts';
+import { openDb } from '../store/db.ts';
 
 /** sysexits.h EX_TEMPFAIL: the MTA keeps the message and tries again. */
 const EX_TEMPFAIL = 75;
@@ -97,5 +104,54 @@ export async function runJobsRetry(id: string, out: (s: string) => void, err: (s
   } catch (e) {
     err(`madoguchi: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
+  }
+}
+
+/**
+ * `madoguchi case ID COMMAND [ARGS…]` (docs/commands.md): a coordinator command applied to
+ * a case on the CLI, the same way as by signed mail; the notices it decides are stored and
+ * handed to the running desk's queue.
+ */
+export async function runCaseCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const cfg = loadConfig();
+  const parsed = parseCliCommand(args, { casePrefix: cfg.desk.casePrefix });
+  if (parsed.errors.length > 0 || !parsed.caseId) {
+    for (const e of parsed.errors) err(`madoguchi case: ${e.message}`);
+    if (!parsed.caseId) err('madoguchi case: usage: madoguchi case VR-YYYY-NNNN COMMAND [ARGS…] (docs/commands.md)');
+    return 2;
+  }
+  const keysDir = resolve(cfg.desk.keysDir);
+  const secPath = join(keysDir, 'desk.sec.asc');
+  if (!existsSync(secPath)) {
+    err(`madoguchi case: no desk key in ${keysDir}: start the desk once first`);
+    return 1;
+  }
+  const signer = await readSigningKey(readFileSync(secPath, 'utf8'), process.env.MADOGUCHI_KEY_PASSPHRASE);
+  const ring = await loadKeyDir(keysDir, process.env.MADOGUCHI_KEY_PASSPHRASE, () => undefined);
+  const pub = exportPublicKeys(ring);
+  const coordinators = cfg.coordinators.map((c) => ({
+    name: c.name,
+    email: c.email,
+    armoredKeys: pub.filter((k) => c.fingerprints.some((f) => f.replace(/\s+/g, '').toUpperCase() === k.fingerprint)).map((k) => k.armored),
+  }));
+  const db = await openDb(cfg.store.databaseUrl ? { databaseUrl: cfg.store.databaseUrl } : { dataDir: resolve(cfg.store.dataDir) });
+  try {
+    const outcomes = await applyCommands(
+      { db, signer, address: cfg.desk.address, coordinators, now: new Date(), actor: `cli:${userInfo().username}` },
+      parsed.caseId,
+      parsed.commands,
+    );
+    const q = await openQueue({ url: cfg.redis.url, prefix: cfg.redis.queuePrefix, attempts: cfg.jobs.attempts, backoffMs: cfg.jobs.backoffMs });
+    try {
+      for (const o of outcomes) {
+        out(`${o.command.kind}: ${o.ok ? 'done' : 'error'}${o.message !== 'done' ? ` (${o.message})` : ''}${o.notices.length ? `; notices: ${o.notices.join(' ')}` : ''}`);
+        for (const id of o.notices) await q.add('notify', { noticeId: id }, `notify-${id.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+      }
+    } finally {
+      await q.close();
+    }
+    return outcomes.every((o) => o.ok) ? 0 : 1;
+  } finally {
+    await db.close();
   }
 }

@@ -2,7 +2,7 @@
 // included), 2 for bad usage (mail-protocol.md §5), 1 for an internal error.
 import { Command, CommanderError } from 'commander';
 import { runInspect, UsageError, type InspectCliOptions } from './inspect.ts';
-import { runDeliver, runJobsFailed, runJobsRetry, runStart } from './desk.ts';
+import { runCaseCommand, runDeliver, runJobsFailed, runJobsRetry, runStart } from './desk.ts';
 import { registerCaseCommands } from './cases.ts';
 import { registerVendorCommands } from './vendors.ts';
 import { resolve } from 'node:path';
@@ -57,6 +57,15 @@ export async function main(argv: string[]): Promise<number> {
     .description('retry a failed job')
     .action(async (id: string) => {
       code = await runJobsRetry(id, out, err);
+    });
+
+  program
+    .command('case')
+    .description('apply a coordinator command to a case, e.g. `case VR-2026-0042 add-vendor acme` (docs/commands.md)')
+    .argument('<args...>', 'case id, command and its arguments')
+    .allowUnknownOption()
+    .action(async (args: string[]) => {
+      code = await runCaseCommand(args, out, err);
     });
 
   const storeDeps = {

@@ -68,6 +68,8 @@ export async function applyEvent(
   now: Date,
   actor: string,
   settings: Settings = DEFAULT_SETTINGS,
+  /** Runs inside the same transaction (e.g. composing and storing the notices decided). */
+  within?: (tx: Db, decisions: ProductDecision[], snapshot: ProductCase) => Promise<void>,
 ): Promise<{ decisions: ProductDecision[]; snapshot: ProductCase } | null> {
   return db.tx(async (tx) => {
     const before = await loadSnapshot(tx, caseId, { lock: true });
@@ -78,6 +80,7 @@ export async function applyEvent(
       const t = timelineOf(d);
       await appendTimeline(tx, { caseId, actor, event: t.event, data: t.data, at: now });
     }
+    if (within) await within(tx, decisions, after);
     return { decisions, snapshot: after };
   });
 }

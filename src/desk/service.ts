@@ -329,7 +329,9 @@ export class Desk {
     if (n.state === 'sent' || n.state === 'withheld') return;
     // The stored bytes are sent as they are: a retry after a crash resends the same
     // message with the same Message-ID, never a second, different notice.
-    const r = await this.o.transport.send(n.raw, { from: this.o.address, to: [n.recipient] }, n.id);
+    // `recipient` holds one address, or several separated by commas (a vendor's to + cc).
+    const to = n.recipient.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+    const r = await this.o.transport.send(n.raw, { from: this.o.address, to }, n.id);
     if (!r.ok) {
       await db.query('UPDATE notices SET attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1', [n.id, r.response]);
       if (r.permanent) throw new PermanentError(`notice ${n.id} refused: ${r.response}`);
