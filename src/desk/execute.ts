@@ -12,7 +12,7 @@ import { checkRecipientKey, type Recipient, type SigningKey } from '../crypto/op
 import type { ReportForm } from '../domain/inspect.ts';
 import { jstDate } from '../domain/clock.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
-import { COORD_ALERT_FOR, renderNotice, type Lang } from '../outbound/templates.ts';
+import { COORD_ALERT_FOR, renderNotice, type CoordAlertKind, type Lang } from '../outbound/templates.ts';
 import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts';
 import type { Vendor } from '../store/vendors.ts';
 
@@ -162,4 +162,29 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     }
   }
   return { notices, unhandled };
+}
+
+/** One alert to every coordinator (encrypted to each one's keys; withheld without a key). */
+export async function composeCoordinatorAlert(
+  ctx: Pick<ExecuteContext, 'coordinators' | 'signer' | 'address' | 'domain' | 'lang' | 'now' | 'eventKey'> & { caseId: string | null },
+  kind: CoordAlertKind,
+  detail: string,
+): Promise<ComposedNotice[]> {
+  const rendered = renderNotice('coord-alert', ctx.lang, { kind, ...(ctx.caseId && kind !== 'unauthorised-command' ? { caseId: ctx.caseId } : {}), detail: oneLine(detail) });
+  const out: ComposedNotice[] = [];
+  for (const c of ctx.coordinators) {
+    const nid = `<coord-alert.${ctx.caseId ?? 'desk'}.${c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_')}.${ctx.eventKey}@${ctx.domain}>`;
+    const keys = await usableKeys(c.armoredKeys, ctx.now);
+    if (keys.length === 0) {
+      out.push({ id: nid, kind: 'coord-alert', recipients: [c.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the coordinator' });
+      continue;
+    }
+    const raw = await composeEncrypted(
+      { from: ctx.address, to: [c.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now },
+      ctx.signer,
+      keys,
+    );
+    out.push({ id: nid, kind: 'coord-alert', recipients: [c.email], lang: ctx.lang, raw });
+  }
+  return out;
 }

@@ -10,6 +10,7 @@ import { MaildirOutbox } from '../outbound/maildir.ts';
 import type { Transport } from '../outbound/transport.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { getCheckpoint, setCheckpoint } from '../store/repo.ts';
+import { exportPublicKeys } from '../crypto/openpgp.ts';
 import { ensureDeskKeys } from './keys.ts';
 import { Desk, limitsFromMb, PermanentError } from './service.ts';
 
@@ -44,7 +45,16 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
       : new MaildirOutbox(resolve(cfg.outbound.outbox));
 
   let imap: ImapIntake | null = null;
+  // Coordinators' public keys come from the desk's key directory, pinned by fingerprint.
+  const pub = exportPublicKeys(keys.ring);
+  const coordinators = cfg.coordinators.map((c) => ({
+    name: c.name,
+    email: c.email,
+    armoredKeys: pub.filter((k) => c.fingerprints.some((f) => f.replace(/\s+/g, '').toUpperCase() === k.fingerprint)).map((k) => k.armored),
+  }));
+  for (const c of coordinators) if (c.armoredKeys.length === 0) log(`warning: no key in ${cfg.desk.keysDir} for coordinator ${c.name}: alerts to them are withheld`);
   const desk = new Desk({
+    coordinators,
     db,
     queue,
     transport,

@@ -13,7 +13,10 @@ import { renderNotice, type NoticeContexts, type NoticeName } from '../outbound/
 import type { Transport } from '../outbound/transport.ts';
 import { newProductCase } from '../rules/product.ts';
 import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
-import { saveSnapshot } from './coordination.ts';
+import { applyEvent, saveSnapshot } from './coordination.ts';
+import { composeCoordinatorAlert, composeDecisions, type ComposedNotice } from './execute.ts';
+import { DEFAULT_SETTINGS } from '../rules/product.ts';
+import { listVendors, vendorByKeyFingerprint } from '../store/vendors.ts';
 import type { Db } from '../store/db.ts';
 import {
   addParty,
@@ -23,6 +26,7 @@ import {
   createCase,
   findKeysByEmail,
   findOpenDraft,
+  getCase,
   getMessage,
   getNotice,
   insertNotice,
@@ -60,6 +64,8 @@ export interface DeskOptions {
   clock?: () => Date;
   filer?: Filer;
   log?: (m: string) => void;
+  /** Coordinators with their public keys (alerts, confirmations). */
+  coordinators?: { name: string; email: string; armoredKeys: string[] }[];
 }
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
@@ -82,6 +88,7 @@ export class Desk {
       limits: DEFAULT_LIMITS,
       clock: () => new Date(),
       log: () => undefined,
+      coordinators: [],
       ...opts,
       filer: opts.filer ?? null,
     };
@@ -160,6 +167,15 @@ export class Desk {
       ring = await extendKeyring(ring, carried);
       if (inb.verdict.signature.status === 'unknown-key' || inb.verdict.signature.status === 'none') inb = await inspectMessage(m.raw, { ring, ...opts });
     }
+    // A vendor's reply is signed with a key pinned in the vendor registry, not one the desk
+    // keyring holds: look the issuer up there and verify again with that vendor's keys.
+    if (inb.verdict.signature.status === 'unknown-key' && inb.verdict.signature.fingerprint) {
+      const vendor = await vendorByKeyFingerprint(this.o.db, inb.verdict.signature.fingerprint);
+      if (vendor) {
+        ring = await extendKeyring(ring, vendor.keys.map((k) => ({ name: `vendor-${vendor.id}`, text: k.armored })));
+        inb = await inspectMessage(m.raw, { ring, ...opts });
+      }
+    }
     const v = inb.verdict;
     const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom ? v.signature.fingerprint : null;
     // Remember the sender's key: the signing key (the sender proved it), or a carried key
@@ -203,6 +219,7 @@ export class Desk {
       return;
     }
     const v = m.verdict as OpenedVerdict;
+    if (v.kind === 'vendor-reply' && !v.rejected && v.encryption !== 'none') return this.vendorReply(id, v);
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
     const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
@@ -263,6 +280,53 @@ export class Desk {
         }
       }
       await appendTimelineMany(tx, log);
+      return true;
+    });
+    if (done) await this.enqueueNotices(id);
+  }
+
+  /**
+   * A vendor's reply (mail-protocol §4) counts only when signed by a key pinned for a
+   * vendor AND sent from that vendor's registered contact, whatever else the message
+   * claims; otherwise nothing changes and the coordinators are alerted (issue 4).
+   */
+  private async vendorReply(id: number, v: OpenedVerdict): Promise<void> {
+    const now = this.o.clock();
+    const lang: Lang = 'ja';
+    const done = await this.o.db.tx(async (tx) => {
+      const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
+      if (claimed.length === 0) return false;
+      const caseId = v.vendorReply?.caseId ?? null;
+      const fpr = v.signature.status === 'valid' ? v.signature.fingerprint : null;
+      const vendor = fpr ? await vendorByKeyFingerprint(tx, fpr) : null;
+      const c = caseId ? await getCase(tx, caseId) : null;
+      let refused: string | null = null;
+      if (!vendor) refused = `not signed by a pinned vendor key (signature ${v.signature.status})`;
+      else if (!v.from || ![...vendor.contacts.to, ...vendor.contacts.cc].includes(v.from)) refused = `signed by ${vendor.id}'s key but sent from ${v.from ?? 'no address'}, not ${vendor.id}'s contact`;
+      else if (!c) refused = `no case ${caseId ?? '(no case id)'}`;
+      // `into`: the transaction handle in use (PGlite has one session: an outer handle used
+      // inside a nested transaction would wait forever).
+      const store = async (into: Db, notices: ComposedNotice[]): Promise<void> => {
+        for (const n of notices) {
+          await insertNotice(into, { id: n.id, caseId: c ? c.id : null, messageRef: id, kind: n.kind, lang: n.lang, recipient: n.recipients.join(', '), raw: n.raw ?? Buffer.alloc(0), ...(n.raw ? {} : { state: 'withheld' as const }) });
+        }
+      };
+      const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: (c?.lang) ?? lang, now, eventKey: `m${id}` };
+      if (refused || !vendor || !c) {
+        await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, detail: refused } });
+        await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'reply-wrong-key', refused ?? 'refused'));
+        return true;
+      }
+      const vendors = new Map((await listVendors(tx, { includeRemoved: true })).map((x) => [x.id, x]));
+      const reply = v.vendorReply ?? {};
+      const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply }, now, `vendor:${vendor.id}`, DEFAULT_SETTINGS, async (tx2, decisions, after) => {
+        const { notices } = await composeDecisions(
+          { ...base, caseId: c.id, report: c.report as ReportForm, snapshot: after, vendors, settings: DEFAULT_SETTINGS },
+          decisions,
+        );
+        await store(tx2, notices);
+      });
+      if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });
       return true;
     });
     if (done) await this.enqueueNotices(id);

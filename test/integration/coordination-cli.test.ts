@@ -41,13 +41,29 @@ beforeAll(async () => {
   await desk.waitForLog(/running \(/, 60_000);
   gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
   gpg.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
-  gpg.run(['--quick-gen-key', 'ACME PSIRT <psirt@acme.test>', 'ed25519', 'sign', 'never']);
-  const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', 'psirt@acme.test']).toString())![1]!;
-  gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
-  writeFileSync(join(work, 'acme.asc'), gpg.run(['--armor', '--export', 'psirt@acme.test']));
+  for (const [id, addr] of [['acme', 'psirt@acme.test'], ['beta', 'psirt@beta.test']] as const) {
+    gpg.run(['--quick-gen-key', `${id} PSIRT <${addr}>`, 'ed25519', 'sign', 'never']);
+    const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', addr]).toString())![1]!;
+    gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
+    writeFileSync(join(work, `${id}.asc`), gpg.run(['--armor', '--export', addr]));
+  }
   writeFileSync(
     join(work, 'vendors.yaml'),
-    ['vendors:', '  - id: acme', '    name: ACME Corporation', '    contacts: { to: [psirt@acme.test] }', '    keys: [acme.asc]', '    products:', '      - name: まどぐちメールサーバ', '        keywords: [mail]', ''].join('\n'),
+    [
+      'vendors:',
+      '  - id: acme',
+      '    name: ACME Corporation',
+      '    contacts: { to: [psirt@acme.test] }',
+      '    keys: [acme.asc]',
+      '    products:',
+      '      - name: まどぐちメールサーバ',
+      '        keywords: [mail]',
+      '  - id: beta',
+      '    name: Beta Inc.',
+      '    contacts: { to: [psirt@beta.test] }',
+      '    keys: [beta.asc]',
+      '',
+    ].join('\n'),
   );
 }, 120_000);
 
@@ -89,6 +105,27 @@ describe('coordination slice: CLI command → vendor notification', () => {
     expect(show.stdout).toContain('notify-vendor');
   }, 120_000);
 
+  it('a signed reply from the vendor is applied; one claiming to be another vendor but signed with its key changes nothing', async () => {
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
+    const snapshot = async (): Promise<string> => JSON.stringify((await query<{ coordination: unknown }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [c!.id]))[0]!.coordination);
+    expect(cli(['case', c!.id, 'add-vendor', 'beta']).status).toBe(0);
+
+    // ACME answers, signed with its pinned key, from its registered address.
+    const form = (status: string): string => [`案件番号: ${c!.id}`, `状態: ${status}`, '公表希望日: 2026-12-20', 'コメント: 確認しました'].join('\n');
+    expect(cli(['deliver'], vendorReply('psirt@acme.test', 'psirt@acme.test', c!.id, form('影響あり'), '<acme-1@acme.test>')).status).toBe(0);
+    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE actor = 'vendor:acme'`)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const acme = (JSON.parse(await snapshot()) as { vendors: { id: string; coordination: string }[] }).vendors.find((v) => v.id === 'acme')!;
+    expect(acme.coordination).toBe('answered');
+
+    // "Beta" replies, but the signature is ACME's: nothing changes, and it is on record.
+    const before = await snapshot();
+    expect(cli(['deliver'], vendorReply('psirt@beta.test', 'psirt@acme.test', c!.id, form('影響なし'), '<fake-beta@beta.test>')).status).toBe(0);
+    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reply-refused'`)).length, { timeout: 30_000 }).toBe(1);
+    expect(await snapshot()).toBe(before);
+    const beta = (JSON.parse(before) as { vendors: { id: string; coordination: string }[] }).vendors.find((v) => v.id === 'beta')!;
+    expect(beta.coordination).not.toBe('answered');
+  }, 120_000);
+
   it('an unknown vendor or case is refused with a reason, and nothing is sent', async () => {
     const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
     const before = outbox().length;
@@ -101,6 +138,15 @@ describe('coordination slice: CLI command → vendor notification', () => {
     expect(outbox().length).toBe(before);
   });
 });
+
+/** A vendor's §4 reply, encrypted to the desk and signed with `signAs`, sent `from`. */
+function vendorReply(from: string, signAs: string, caseId: string, form: string, id: string): Buffer {
+  const inner = `Content-Type: text/plain; charset=UTF-8\r\n\r\n${form.replace(/\n/g, '\r\n')}`;
+  const armored = gpg.run(['--armor', '-es', '-u', signAs, '-r', DESK], inner).toString();
+  return Buffer.from(
+    [`From: <${from}>`, `To: ${DESK}`, `Subject: [${caseId}] Re: notification`, `Message-ID: ${id}`, 'MIME-Version: 1.0', 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="vb"', '', '--vb', 'Content-Type: application/pgp-encrypted', '', 'Version: 1', '', '--vb', 'Content-Type: application/octet-stream', '', armored.trimEnd(), '--vb--', ''].join('\r\n'),
+  );
+}
 
 function decodeParts(mime: string): string {
   let out = mime;
