@@ -30,7 +30,7 @@ export interface Config {
     outbox: string;
     smtp: { host: string; port: number; secure: boolean; user: string; password: string };
   };
-  jobs: { concurrency: number; attempts: number; backoffMs: number; reconcileSeconds: number };
+  jobs: { concurrency: number; attempts: number; backoffMs: number; reconcileSeconds: number; tickSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +68,7 @@ const ENV: Record<string, string> = {
   'jobs.attempts': 'MADOGUCHI_JOB_ATTEMPTS',
   'jobs.backoffMs': 'MADOGUCHI_JOB_BACKOFF_MS',
   'jobs.reconcileSeconds': 'MADOGUCHI_RECONCILE_SECONDS',
+  'jobs.tickSeconds': 'MADOGUCHI_TICK_SECONDS',
 };
 
 type Tree = Record<string, unknown>;
@@ -155,6 +156,7 @@ function validate(c: Config): void {
   if (c.store.databaseUrl && !/^postgres(ql)?:\/\//.test(c.store.databaseUrl)) bad('store.databaseUrl', 'must be a postgres:// URL');
   if (c.jobs.concurrency < 1 || c.jobs.attempts < 1) bad('jobs.concurrency', 'and jobs.attempts must be at least 1');
   if (c.jobs.reconcileSeconds < 1) bad('jobs.reconcileSeconds', 'must be at least 1');
+  if (c.jobs.tickSeconds < 1) bad('jobs.tickSeconds', 'must be at least 1');
   if (!Array.isArray(c.coordinators)) bad('coordinators', 'must be a list');
   const problems = validateCoordinators(c.coordinators);
   if (problems.length > 0) throw new ConfigError(`setting "coordinators": ${problems.join('; ')}`);

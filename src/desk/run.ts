@@ -1,5 +1,6 @@
 // `madoguchi start`: wires configuration, keys, store, queue, intake and transport into a
 // running desk, and stops it gracefully on SIGTERM/SIGINT.
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSmtpTransport } from '../adapters/nodemailer.ts';
 import { openQueue, PermanentJobError, type JobQueue } from '../adapters/bullmq.ts';
@@ -20,6 +21,30 @@ export interface RunningDesk {
   queue: JobQueue;
   imap: ImapIntake | null;
   stop(): Promise<void>;
+}
+
+/**
+ * The desk's clock. MADOGUCHI_CLOCK_FILE (tests, rehearsals) names a file holding an offset
+ * in milliseconds added to real time, re-read when it changes, so a running desk's timers
+ * (reminders after 7 days, publication on the agreed date) can be moved without a restart.
+ */
+export function deskClock(file: string | undefined): () => Date {
+  if (!file) return () => new Date();
+  let mtime = -1;
+  let offset = 0;
+  return () => {
+    try {
+      const st = statSync(file);
+      if (st.mtimeMs !== mtime) {
+        mtime = st.mtimeMs;
+        const n = Number(readFileSync(file, 'utf8').trim());
+        offset = Number.isFinite(n) ? n : 0;
+      }
+    } catch {
+      offset = 0;
+    }
+    return new Date(Date.now() + offset);
+  };
 }
 
 export async function startDesk(cfg: Config, log: (m: string) => void, opts: { clock?: () => Date } = {}): Promise<RunningDesk> {
@@ -64,7 +89,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
     casePrefix: cfg.desk.casePrefix,
     limits: limitsFromMb(cfg.limits.maxMessageMb, cfg.limits.maxDecompressedMb),
     log,
-    ...(opts.clock ? { clock: opts.clock } : {}),
+    clock: opts.clock ?? deskClock(process.env.MADOGUCHI_CLOCK_FILE),
     filer: {
       async file(source, sourceRef, outcome) {
         if (!source.startsWith('imap:') || !sourceRef) return;
@@ -126,6 +151,16 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
       .finally(() => (reconciling = false));
   }, cfg.jobs.reconcileSeconds * 1000);
   reconcileTimer.unref();
+  let ticking = false;
+  const tickTimer = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    desk
+      .tickAll()
+      .catch((e: unknown) => log(`tick failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (ticking = false));
+  }, cfg.jobs.tickSeconds * 1000);
+  tickTimer.unref();
   log(`desk ${cfg.desk.address} running (${cfg.outbound.transport} out${cfg.store.databaseUrl ? ', PostgreSQL' : ', embedded PGlite'})`);
 
   let stopping: Promise<void> | null = null;
@@ -142,6 +177,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
           if (process.env.MADOGUCHI_DEBUG) log(`stopped ${what} (${Date.now() - t0} ms)`);
         };
         clearInterval(reconcileTimer);
+        clearInterval(tickTimer);
         await step('maildir intake', () => maildir?.stop());
         await step('imap intake', () => imap?.stop());
         await step('worker', () => stopWorker());

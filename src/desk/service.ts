@@ -15,7 +15,7 @@ import { newProductCase } from '../rules/product.ts';
 import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
 import { applyEvent, saveSnapshot } from './coordination.ts';
 import { composeCoordinatorAlert, composeDecisions, type ComposedNotice } from './execute.ts';
-import { DEFAULT_SETTINGS } from '../rules/product.ts';
+import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision } from '../rules/product.ts';
 import { listVendors, vendorByKeyFingerprint } from '../store/vendors.ts';
 import type { Db } from '../store/db.ts';
 import {
@@ -285,6 +285,43 @@ export class Desk {
     if (done) await this.enqueueNotices(id);
   }
 
+  /** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
+  private async noticesFor(into: Db, c: { id: string; report: unknown; lang: string }, decisions: ProductDecision[], after: ProductCase, eventKey: string, messageRef: number | null): Promise<string[]> {
+    const vendors = new Map((await listVendors(into, { includeRemoved: true })).map((x) => [x.id, x]));
+    const { notices } = await composeDecisions(
+      { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: c.lang as Lang, now: this.o.clock(), eventKey, caseId: c.id, report: c.report as ReportForm, snapshot: after, vendors, settings: DEFAULT_SETTINGS },
+      decisions,
+    );
+    for (const n of notices) {
+      await insertNotice(into, { id: n.id, caseId: c.id, messageRef, kind: n.kind, lang: n.lang, recipient: n.recipients.join(', '), raw: n.raw ?? Buffer.alloc(0), ...(n.raw ? {} : { state: 'withheld' as const }) });
+    }
+    return notices.filter((n) => n.raw).map((n) => n.id);
+  }
+
+  /**
+   * Time passes (guideline §3.5-9, §8): every case with product-track state is stepped with
+   * a `tick` at the desk's clock; reminders, the unreachable list, the one-year notice and
+   * publication come from there. A tick repeated at the same time decides nothing new.
+   */
+  async tickAll(): Promise<number> {
+    const now = this.o.clock();
+    const rows = await this.o.db.query<{ id: string }>(`SELECT id FROM cases WHERE coordination IS NOT NULL AND state <> 'closed' ORDER BY id`);
+    let sent = 0;
+    for (const { id } of rows) {
+      const pending: string[] = [];
+      await this.o.db.tx(async (tx) => {
+        const c = await getCase(tx, id);
+        if (!c) return;
+        await applyEvent(tx, id, { type: 'tick' }, now, 'desk', DEFAULT_SETTINGS, async (tx2, decisions, after) => {
+          if (decisions.length > 0) pending.push(...(await this.noticesFor(tx2, c, decisions, after, `t${now.getTime().toString(36)}`, null)));
+        });
+      });
+      for (const n of pending) await this.o.queue.add('notify', { noticeId: n }, `notify-${jobKey(n)}`);
+      sent += pending.length;
+    }
+    return sent;
+  }
+
   /**
    * A vendor's reply (mail-protocol §4) counts only when signed by a key pinned for a
    * vendor AND sent from that vendor's registered contact, whatever else the message
@@ -317,14 +354,9 @@ export class Desk {
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'reply-wrong-key', refused ?? 'refused'));
         return true;
       }
-      const vendors = new Map((await listVendors(tx, { includeRemoved: true })).map((x) => [x.id, x]));
       const reply = v.vendorReply ?? {};
       const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply }, now, `vendor:${vendor.id}`, DEFAULT_SETTINGS, async (tx2, decisions, after) => {
-        const { notices } = await composeDecisions(
-          { ...base, caseId: c.id, report: c.report as ReportForm, snapshot: after, vendors, settings: DEFAULT_SETTINGS },
-          decisions,
-        );
-        await store(tx2, notices);
+        await this.noticesFor(tx2, c, decisions, after, `m${id}`, id);
       });
       if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });
       return true;

@@ -36,7 +36,10 @@ beforeAll(async () => {
     MADOGUCHI_TRANSPORT: 'maildir',
     DATABASE_URL: db.url,
     MADOGUCHI_QUEUE_PREFIX: `mdg-coord-${process.pid}`,
+    MADOGUCHI_CLOCK_FILE: join(work, 'clock-offset'),
+    MADOGUCHI_TICK_SECONDS: '1',
   };
+  writeFileSync(join(work, 'clock-offset'), '0');
   desk = spawnDesk(env);
   await desk.waitForLog(/running \(/, 60_000);
   gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
@@ -125,6 +128,20 @@ describe('coordination slice: CLI command → vendor notification', () => {
     const beta = (JSON.parse(before) as { vendors: { id: string; coordination: string }[] }).vendors.find((v) => v.id === 'beta')!;
     expect(beta.coordination).not.toBe('answered');
   }, 120_000);
+
+  it('a moved clock: after 8 silent days the silent vendor, and only it, gets a reminder', async () => {
+    const before = outbox().length;
+    writeFileSync(join(work, 'clock-offset'), String(8 * 86_400_000));
+    await expect.poll(() => outbox().filter((m) => /^To: psirt@beta\.test\r$/m.test(m.raw.toString('latin1'))).length, { timeout: 30_000 }).toBe(2);
+    const reminder = outbox().filter((m) => /^To: psirt@beta\.test\r$/m.test(m.raw.toString('latin1'))).find((m) => m.raw.toString('latin1').includes('vendor-remind-1'))!;
+    expect(reminder).toBeDefined();
+    expect(openNotice(gpg, reminder.raw).decryptedOk).toBe(true);
+    // ACME answered: no reminder for it.
+    expect(outbox().filter((m) => /^To: psirt@acme\.test\r$/m.test(m.raw.toString('latin1')) && m.raw.toString('latin1').includes('vendor-remind'))).toHaveLength(0);
+    // The same clock ticks again: no second reminder.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(outbox().length).toBe(before + 1);
+  }, 60_000);
 
   it('an unknown vendor or case is refused with a reason, and nothing is sent', async () => {
     const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
