@@ -75,6 +75,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
   const coordinators = cfg.coordinators.map((c) => ({
     name: c.name,
     email: c.email,
+    fingerprints: c.fingerprints,
     armoredKeys: pub.filter((k) => c.fingerprints.some((f) => f.replace(/\s+/g, '').toUpperCase() === k.fingerprint)).map((k) => k.armored),
   }));
   for (const c of coordinators) if (c.armoredKeys.length === 0) log(`warning: no key in ${cfg.desk.keysDir} for coordinator ${c.name}: alerts to them are withheld`);

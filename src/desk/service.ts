@@ -4,7 +4,7 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // handler first checks the stored state and does nothing twice, and `reconcile()` at
 // start re-enqueues whatever the database says is unfinished.
-import { checkRecipientKey, exportPublicKeys, extendKeyring, type Keyring, type SigningKey } from '../crypto/openpgp.ts';
+import { checkRecipientKey, exportPublicKeys, extendKeyring, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
@@ -13,7 +13,11 @@ import { renderNotice, type NoticeContexts, type NoticeName } from '../outbound/
 import type { Transport } from '../outbound/transport.ts';
 import { newProductCase } from '../rules/product.ts';
 import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
-import { applyEvent, saveSnapshot } from './coordination.ts';
+import { applyEvent, DbReplayStore, loadSnapshot, saveSnapshot } from './coordination.ts';
+import { toProductEvent } from './commands.ts';
+import { authorizeCommandMail } from '../commands/auth.ts';
+import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
+import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
 import { composeCoordinatorAlert, composeDecisions, type ComposedNotice } from './execute.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision } from '../rules/product.ts';
 import { listVendors, vendorByKeyFingerprint } from '../store/vendors.ts';
@@ -65,12 +69,12 @@ export interface DeskOptions {
   filer?: Filer;
   log?: (m: string) => void;
   /** Coordinators with their public keys (alerts, confirmations). */
-  coordinators?: { name: string; email: string; armoredKeys: string[] }[];
+  coordinators?: { name: string; email: string; fingerprints?: string[]; armoredKeys: string[] }[];
 }
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
 interface OpenedVerdict extends InspectResult {
-  desk: { text: string; automated: boolean; signerFpr: string | null };
+  desk: { text: string; automated: boolean; signerFpr: string | null; signedAt?: string | null };
 }
 
 export class PermanentError extends Error {}
@@ -193,7 +197,7 @@ export class Desk {
         }
       }
     }
-    const opened: OpenedVerdict = { ...v, desk: { text: inb.text, automated: inb.automated, signerFpr } };
+    const opened: OpenedVerdict = { ...v, desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null } };
     await setMessageState(this.o.db, id, 'opened', { verdict: opened });
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
   }
@@ -220,6 +224,7 @@ export class Desk {
     }
     const v = m.verdict as OpenedVerdict;
     if (v.kind === 'vendor-reply' && !v.rejected && v.encryption !== 'none') return this.vendorReply(id, v);
+    if (!v.rejected && looksLikeCommandMail(v.desk.text)) return this.commandMail(id, v);
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
     const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
@@ -320,6 +325,80 @@ export class Desk {
       sent += pending.length;
     }
     return sent;
+  }
+
+  /**
+   * Coordinator commands by mail (docs/commands.md): authority comes only from a pinned
+   * coordinator key's valid signature on an encrypted message, never from the From header;
+   * a replayed or old command changes nothing. A refused mail is reported to the
+   * coordinators and never answered; an accepted one gets an encrypted confirmation.
+   */
+  private async commandMail(id: number, v: OpenedVerdict): Promise<void> {
+    const now = this.o.clock();
+    const done = await this.o.db.tx(async (tx) => {
+      const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
+      if (claimed.length === 0) return false;
+      const store = async (into: Db, notices: ComposedNotice[], caseId: string | null): Promise<void> => {
+        for (const n of notices) {
+          await insertNotice(into, { id: n.id, caseId, messageRef: id, kind: n.kind, lang: n.lang, recipient: n.recipients.join(', '), raw: n.raw ?? Buffer.alloc(0), ...(n.raw ? {} : { state: 'withheld' as const }) });
+        }
+      };
+      const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja' as Lang, now, eventKey: `m${id}` };
+      const coordinators = this.o.coordinators.map((c) => ({ name: c.name, email: c.email, fingerprints: c.fingerprints ?? [] }));
+      const auth = await authorizeCommandMail(v, v.desk.text, coordinators, v.desk.signedAt ? new Date(v.desk.signedAt) : null, now, new DbReplayStore(tx));
+      if (!auth.ok) {
+        await appendTimeline(tx, { caseId: null, actor: 'desk', event: 'command-mail-refused', data: { message: id, reason: auth.reason, detail: auth.detail } });
+        await store(tx, await composeCoordinatorAlert({ ...base, caseId: null }, 'unauthorised-command', `${auth.reason}: a command mail from ${v.from ?? 'no address'} was refused`), null);
+        return true;
+      }
+      const parsed = parseCommandMail(v.desk.text, { casePrefix: this.o.casePrefix });
+      const c = parsed.caseId ? await getCase(tx, parsed.caseId) : null;
+      let outcomes: CommandOutcome[] | undefined;
+      if (parsed.errors.length === 0 && parsed.caseId) {
+        outcomes = [];
+        const vendors = new Map((await listVendors(tx, { includeRemoved: true })).map((x) => [x.id, x]));
+        for (const command of parsed.commands) {
+          const snapshot = c ? await loadSnapshot(tx, c.id) : null;
+          if (!c || !snapshot) {
+            outcomes.push({ command, status: 'failed', error: { code: 'unknown-case' } });
+            continue;
+          }
+          const event = toProductEvent(command, snapshot, vendors);
+          if (typeof event === 'string') {
+            outcomes.push(
+              /no vendor/.test(event) && 'vendor' in command
+                ? { command, status: 'failed', error: { code: 'unknown-vendor', vendor: command.vendor } }
+                : { command, status: 'failed', error: { code: 'not-allowed', state: event } },
+            );
+            continue;
+          }
+          let refusal: string | null = null;
+          await applyEvent(tx, c.id, event, now, `coordinator:${auth.coordinator.name}`, DEFAULT_SETTINGS, async (tx2, decisions, after) => {
+            const error = decisions.find((d) => d.type === 'error');
+            if (error) {
+              refusal = error.message;
+              return;
+            }
+            await this.noticesFor(tx2, c, decisions, after, `m${id}c${outcomes!.length}`, id);
+          });
+          outcomes.push(refusal ? { command, status: 'failed', error: { code: 'not-allowed', state: refusal } } : { command, status: 'applied' });
+        }
+      }
+      const rendered = renderConfirmation({ parsed, ...(outcomes ? { outcomes } : {}), actor: auth.coordinator.name, via: 'mail', receivedAt: now }, (c?.lang) ?? 'ja');
+      const who = this.o.coordinators.find((x) => x.email === auth.coordinator.email);
+      const keys: Recipient[] = [];
+      for (const a of who?.armoredKeys ?? []) {
+        const k = await checkRecipientKey(a, now);
+        if (k.ok) keys.push(k.recipient);
+      }
+      const nid = `<command-confirmation.m${id}@${this.domain}>`;
+      const raw = keys.length > 0
+        ? await composeEncrypted({ from: this.o.address, to: [auth.coordinator.email], caseTag: c ? c.id : null, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        : null;
+      await store(tx, [{ id: nid, kind: 'command-confirmation', recipients: [auth.coordinator.email], lang: 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key' }) }], c ? c.id : null);
+      return true;
+    });
+    if (done) await this.enqueueNotices(id);
   }
 
   /**

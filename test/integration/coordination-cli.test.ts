@@ -3,7 +3,7 @@
 // sends the vendor notification, encrypted to the vendor's pinned key only, without the
 // reporter's identity (the reporter refused consent). Checked with gpg as the vendor.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,16 +40,21 @@ beforeAll(async () => {
     MADOGUCHI_TICK_SECONDS: '1',
   };
   writeFileSync(join(work, 'clock-offset'), '0');
-  desk = spawnDesk(env);
-  await desk.waitForLog(/running \(/, 60_000);
-  gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
   gpg.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
-  for (const [id, addr] of [['acme', 'psirt@acme.test'], ['beta', 'psirt@beta.test']] as const) {
+  for (const [id, addr] of [['acme', 'psirt@acme.test'], ['beta', 'psirt@beta.test'], ['sato', 'sato@desk.test']] as const) {
     gpg.run(['--quick-gen-key', `${id} PSIRT <${addr}>`, 'ed25519', 'sign', 'never']);
     const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', addr]).toString())![1]!;
     gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
     writeFileSync(join(work, `${id}.asc`), gpg.run(['--armor', '--export', addr]));
   }
+  // The coordinator: key in the desk's key directory, fingerprint pinned in the configuration.
+  mkdirSync(join(work, 'keys'), { recursive: true });
+  writeFileSync(join(work, 'keys', 'sato.asc'), readFileSync(join(work, 'sato.asc')));
+  const satoFpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', 'sato@desk.test']).toString())![1]!;
+  env.MADOGUCHI_COORDINATORS = JSON.stringify([{ name: 'Sato', email: 'sato@desk.test', fingerprints: [satoFpr] }]);
+  desk = spawnDesk(env);
+  await desk.waitForLog(/running \(/, 60_000);
+  gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
   writeFileSync(
     join(work, 'vendors.yaml'),
     [
@@ -142,6 +147,43 @@ describe('coordination slice: CLI command → vendor notification', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(outbox().length).toBe(before + 1);
   }, 60_000);
+
+  it('a coordinator command by signed mail is applied and confirmed; its replay and a vendor-signed command change nothing', async () => {
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
+    const agreed = async (): Promise<unknown> =>
+      ((await query<{ coordination: { publication: { agreed: unknown } } }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [c!.id]))[0]!.coordination.publication.agreed);
+    const commandMail = (signAs: string, from: string, id: string, armored?: string): { raw: Buffer; armored: string } => {
+      const inner = `Content-Type: text/plain; charset=UTF-8\r\n\r\nX-CASE: ${c!.id}\r\nX-SET-DATE: 2026-12-20\r\n`;
+      const arm = armored ?? gpg.run(['--armor', '-es', '-u', signAs, '-r', DESK], inner).toString();
+      const raw = Buffer.from(
+        [`From: <${from}>`, `To: ${DESK}`, 'Subject: commands', `Message-ID: ${id}`, 'MIME-Version: 1.0', 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="cb"', '', '--cb', 'Content-Type: application/pgp-encrypted', '', 'Version: 1', '', '--cb', 'Content-Type: application/octet-stream', '', arm.trimEnd(), '--cb--', ''].join('\r\n'),
+      );
+      return { raw, armored: arm };
+    };
+    const toSato = (): number => outbox().filter((m) => /^To: sato@desk\.test\r$/m.test(m.raw.toString('latin1'))).length;
+    // Back to real time: a command signed now would be "too old" for a desk 8 days ahead.
+    writeFileSync(join(work, 'clock-offset'), '0');
+
+    // A command signed by a vendor's key, though From says the coordinator: refused, reported.
+    const before = toSato();
+    expect(cli(['deliver'], commandMail('psirt@acme.test', 'sato@desk.test', '<cmd-0@desk.test>').raw).status).toBe(0);
+    await expect.poll(toSato, { timeout: 30_000 }).toBe(before + 1);
+    expect(await agreed()).toBeNull();
+
+    // The coordinator's own signed, encrypted command: applied and confirmed.
+    const first = commandMail('sato@desk.test', 'sato@desk.test', '<cmd-1@desk.test>');
+    expect(cli(['deliver'], first.raw).status).toBe(0);
+    await expect.poll(agreed, { timeout: 30_000 }).toBe('2026-12-20');
+    await expect.poll(() => outbox().some((m) => m.raw.toString('latin1').includes('command-confirmation')), { timeout: 30_000 }).toBe(true);
+    const confirmation = outbox().find((m) => m.raw.toString('latin1').includes('command-confirmation'))!;
+    expect(openNotice(gpg, confirmation.raw).decryptedOk).toBe(true);
+
+    // The same signed command again, in a new envelope: a replay, refused.
+    expect(cli(['deliver'], commandMail('sato@desk.test', 'sato@desk.test', '<cmd-2@desk.test>', first.armored).raw).status).toBe(0);
+    await expect
+      .poll(async () => (await query<{ data: { reason: string } }>(db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 30_000 })
+      .toEqual(['not-a-coordinator-key', 'replay']);
+  }, 120_000);
 
   it('an unknown vendor or case is refused with a reason, and nothing is sent', async () => {
     const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
