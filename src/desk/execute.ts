@@ -9,6 +9,7 @@
 // reporter's identity goes with it only with consent (資料1 2.(4)). No usable key: the
 // notice is withheld (stored, never sent) and the coordinators are told instead.
 import { checkRecipientKey, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import type { StopReason as CmdStopReason } from '../commands/parse.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { jstDate } from '../domain/clock.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
@@ -40,6 +41,10 @@ export interface ExecuteContext {
   now: Date;
   /** Makes Message-IDs unique per event and deterministic on a retry (e.g. the event's id). */
   eventKey: string;
+  /** The reporter's address and usable keys (reporter notices; none → withheld). */
+  reporter?: { email: string; armoredKeys: string[] };
+  /** When the report was received (advisory: 資料2 III.4.7). */
+  receivedAt?: Date;
 }
 
 async function usableKeys(armored: string[], now: Date): Promise<Recipient[]> {
@@ -50,6 +55,9 @@ async function usableKeys(armored: string[], now: Date): Promise<Recipient[]> {
   }
   return out;
 }
+
+const STOP_REASONS: readonly CmdStopReason[] = ['not-vulnerability', 'duplicate', 'not-reproducible', 'illegal', 'known'];
+const isStopReason = (r: string | undefined): r is CmdStopReason => STOP_REASONS.includes(r as CmdStopReason);
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim().slice(0, 480);
 
@@ -157,7 +165,75 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     } else if (d.type === 'notify-coordinators' && d.template !== 'impossible-decided') {
       const kind = COORD_ALERT_FOR[d.template];
       await toCoordinators('coord-alert', () => renderNotice('coord-alert', ctx.lang, { kind, caseId: ctx.caseId, detail: oneLine(d.detail) }));
-    } else if (d.type === 'notify-vendor' || d.type === 'notify-reporter' || d.type === 'notify-coordinators' || d.type === 'send-advisory' || d.type === 'publish-unreachable-list') {
+    } else if (d.type === 'notify-reporter' && ctx.reporter && ['schedule', 'published', 'may-withdraw', 'stopped'].includes(d.template)) {
+      const rendered =
+        d.template === 'schedule' && d.date
+          ? renderNotice('reporter-progress', ctx.lang, { caseId: ctx.caseId, progress: ['date-set'], publicationDate: d.date, vendorNamesPublic: false })
+          : d.template === 'published'
+            ? renderNotice('published', ctx.lang, { caseId: ctx.caseId, publishedOn: d.date ?? jstDate(ctx.now), ...(d.credit ? { credit: true as const, creditName: d.credit } : { credit: false as const }) })
+            : d.template === 'may-withdraw'
+              ? renderNotice('reporter-withdrawal', ctx.lang, { caseId: ctx.caseId, startDate: d.since ?? jstDate(ctx.now) })
+              : d.template === 'stopped' && isStopReason(d.reason)
+                ? renderNotice('reporter-stopped', ctx.lang, { caseId: ctx.caseId, reason: d.reason })
+                : null;
+      if (!rendered) {
+        unhandled.push(d);
+        continue;
+      }
+      const kind = `reporter-${d.template}`;
+      const nid = id(kind, 'reporter');
+      const keys = await usableKeys(ctx.reporter.armoredKeys, ctx.now);
+      if (keys.length === 0) {
+        notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the reporter' });
+        continue;
+      }
+      const raw = await composeEncrypted({ from: ctx.address, to: [ctx.reporter.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+      notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw });
+    } else if (d.type === 'send-advisory') {
+      // guideline §3.13: on the agreed date the advisory goes to every party of the case at
+      // once (vendors, reporter, coordinators); the verification method is never in it (§2).
+      const a = d.advisory;
+      const rendered = renderNotice('advisory', ctx.lang, {
+        caseId: ctx.caseId,
+        title: oneLine(`${r.product?.name ?? ''} ${r.vulnerability?.type ?? ''}`.trim() || ctx.caseId),
+        publishedOn: a.date,
+        receivedOn: jstDate(ctx.receivedAt ?? ctx.now),
+        productName: r.product?.name ?? '',
+        affectedVersions: oneLine(r.product?.version ?? ''),
+        summary: r.vulnerability?.summary ?? '',
+        ...(r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
+        ...(r.cvss ? { cvss: oneLine(r.cvss) } : {}),
+        vendors: a.vendors.map((v) => ({
+          name: v.name,
+          status: v.status,
+          ...(v.product ? { product: v.product } : {}),
+          ...(v.status === 'fixed' && v.fixedVersions ? { fixedVersions: v.fixedVersions } : {}),
+          ...(v.status !== 'not-affected' && v.workaround ? { workaround: v.workaround } : {}),
+          ...(v.advisoryUrl ? { advisoryUrl: v.advisoryUrl } : {}),
+        })),
+        contact: ctx.address,
+        byCommittee: a.byCommittee,
+        ...(a.credit ? { credit: true as const, creditName: a.credit } : { credit: false as const }),
+      });
+      const parties: { who: string; to: string[]; armored: string[] }[] = [
+        ...a.vendors.flatMap((v) => {
+          const vendor = ctx.vendors.get(v.vendorId);
+          return vendor ? [{ who: vendor.id, to: [...vendor.contacts.to, ...vendor.contacts.cc], armored: vendor.keys.map((k) => k.armored) }] : [];
+        }),
+        ...(ctx.reporter ? [{ who: 'reporter', to: [ctx.reporter.email], armored: ctx.reporter.armoredKeys }] : []),
+        ...ctx.coordinators.map((c) => ({ who: c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_'), to: [c.email], armored: c.armoredKeys })),
+      ];
+      for (const p of parties) {
+        const nid = id('advisory', p.who);
+        const keys = await usableKeys(p.armored, ctx.now);
+        if (keys.length === 0 || p.to.length === 0) {
+          notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: ctx.lang, raw: null, withheldReason: 'no usable key' });
+          continue;
+        }
+        const raw = await composeEncrypted({ from: ctx.address, to: p.to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+        notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: ctx.lang, raw });
+      }
+    } else if (d.type === 'notify-vendor' || d.type === 'notify-reporter' || d.type === 'notify-coordinators' || d.type === 'publish-unreachable-list') {
       unhandled.push(d);
     }
   }

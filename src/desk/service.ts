@@ -291,10 +291,33 @@ export class Desk {
   }
 
   /** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
-  private async noticesFor(into: Db, c: { id: string; report: unknown; lang: string }, decisions: ProductDecision[], after: ProductCase, eventKey: string, messageRef: number | null): Promise<string[]> {
+  private async noticesFor(
+    into: Db,
+    c: { id: string; report: unknown; lang: string; reporterEmail: string | null; createdAt: Date },
+    decisions: ProductDecision[],
+    after: ProductCase,
+    eventKey: string,
+    messageRef: number | null,
+  ): Promise<string[]> {
     const vendors = new Map((await listVendors(into, { includeRemoved: true })).map((x) => [x.id, x]));
+    const reporter = c.reporterEmail ? { email: c.reporterEmail, armoredKeys: (await findKeysByEmail(into, c.reporterEmail)).map((k) => k.armored) } : undefined;
     const { notices } = await composeDecisions(
-      { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: c.lang as Lang, now: this.o.clock(), eventKey, caseId: c.id, report: c.report as ReportForm, snapshot: after, vendors, settings: DEFAULT_SETTINGS },
+      {
+        coordinators: this.o.coordinators,
+        signer: this.o.signer,
+        address: this.o.address,
+        domain: this.domain,
+        lang: c.lang as Lang,
+        now: this.o.clock(),
+        eventKey,
+        caseId: c.id,
+        report: c.report as ReportForm,
+        snapshot: after,
+        vendors,
+        settings: DEFAULT_SETTINGS,
+        receivedAt: c.createdAt,
+        ...(reporter ? { reporter } : {}),
+      },
       decisions,
     );
     for (const n of notices) {

@@ -82,7 +82,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('coordination slice: CLI command → vendor notification', () => {
+describe('the product track on the running desk (real mail formats, gpg on every side)', () => {
   it('the vendor gets the details encrypted to its pinned key, and nothing of the reporter', async () => {
     const body = readFileSync(join(ROOT, 'test', 'fixtures', 'report-ja.txt'), 'utf8').replace('製品開発者への発見者情報の通知：可', '製品開発者への発見者情報の通知：不可');
     expect(cli(['deliver'], makeReport(gpg, { from: 'taro@reporter.test', fromName: 'Taro', to: DESK, body, messageId: '<coord-1@reporter.test>' })).status).toBe(0);
@@ -184,6 +184,26 @@ describe('coordination slice: CLI command → vendor notification', () => {
       .poll(async () => (await query<{ data: { reason: string } }>(db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 30_000 })
       .toEqual(['not-a-coordinator-key', 'replay']);
   }, 120_000);
+
+  it('on the agreed date the advisory goes to every party at once, with the consented credit and no reproduction steps', async () => {
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
+    writeFileSync(join(work, 'clock-offset'), String(Date.parse('2026-12-20T03:00:00Z') - Date.now()));
+    const advisories = (): { name: string; raw: Buffer }[] => outbox().filter((m) => m.raw.toString('latin1').includes('<advisory.'));
+    await expect.poll(() => advisories().length, { timeout: 30_000 }).toBe(4); // acme, beta, reporter, coordinator
+    for (const to of ['psirt@acme.test', 'psirt@beta.test', 'taro@reporter.test', 'sato@desk.test']) {
+      const m = advisories().find((x) => new RegExp(`^To: ${to.replace(/\./g, '\\.')}\r$`, 'm').test(x.raw.toString('latin1')));
+      expect(m, to).toBeDefined();
+      const o = openNotice(gpg, m!.raw);
+      expect(o.decryptedOk).toBe(true);
+      const text = decodeParts(Buffer.from(o.decrypted, 'latin1').toString('utf8'));
+      expect(text).toContain(c!.id);
+      expect(text).toContain('山田太郎'); // credit, as consented (公表時の氏名掲載：可（山田太郎）)
+      expect(text).not.toContain('alert(1)'); // the reproduction steps are never published (§2)
+    }
+    await expect.poll(() => outbox().some((m) => m.raw.toString('latin1').includes('<reporter-published.')), { timeout: 30_000 }).toBe(true);
+    const [snap] = await query<{ coordination: { publishedAt: unknown } }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [c!.id]);
+    expect(snap!.coordination.publishedAt).not.toBeNull();
+  }, 60_000);
 
   it('an unknown vendor or case is refused with a reason, and nothing is sent', async () => {
     const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
