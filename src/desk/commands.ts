@@ -7,10 +7,10 @@ import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
-import { getCase, insertNotice } from '../store/repo.ts';
+import { getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
-import { composeDecisions } from './execute.ts';
+import { composeDecisions, storeComposed } from './execute.ts';
 
 export interface CommandDeps {
   db: Db;
@@ -115,18 +115,8 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
         },
         decisions,
       );
-      for (const n of composed) {
-        await insertNotice(tx, {
-          id: n.id,
-          caseId,
-          kind: n.kind,
-          lang: n.lang,
-          recipient: n.recipients.join(', '),
-          raw: n.raw ?? Buffer.alloc(0),
-          ...(n.raw ? {} : { state: 'withheld' as const }),
-        });
-        notices.push(n.id);
-      }
+      await storeComposed(tx, composed, caseId, null);
+      notices.push(...composed.map((n) => n.id));
     });
     outcomes.push({ command, ok, message, notices });
   }

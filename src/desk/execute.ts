@@ -15,6 +15,8 @@ import { jstDate } from '../domain/clock.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
 import { COORD_ALERT_FOR, renderNotice, type CoordAlertKind, type Lang } from '../outbound/templates.ts';
 import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts';
+import type { Db } from '../store/db.ts';
+import { insertNotice } from '../store/repo.ts';
 import type { Vendor } from '../store/vendors.ts';
 
 export interface ComposedNotice {
@@ -263,4 +265,24 @@ export async function composeCoordinatorAlert(
     out.push({ id: nid, kind: 'coord-alert', recipients: [c.email], lang: ctx.lang, raw });
   }
   return out;
+}
+
+/**
+ * Stores composed notices in `into` (the open transaction): pending ones are sent by the
+ * notify job, withheld ones (no usable key) are kept with empty bytes and never sent.
+ */
+export async function storeComposed(into: Db, notices: readonly ComposedNotice[], caseId: string | null, messageRef: number | null): Promise<string[]> {
+  for (const n of notices) {
+    await insertNotice(into, {
+      id: n.id,
+      caseId,
+      messageRef,
+      kind: n.kind,
+      lang: n.lang,
+      recipient: n.recipients.join(', '),
+      raw: n.raw ?? Buffer.alloc(0),
+      ...(n.raw ? {} : { state: 'withheld' as const }),
+    });
+  }
+  return notices.filter((n) => n.raw).map((n) => n.id);
 }

@@ -18,7 +18,7 @@ import { toProductEvent } from './commands.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
-import { composeCoordinatorAlert, composeDecisions, type ComposedNotice } from './execute.ts';
+import { composeCoordinatorAlert, composeDecisions, storeComposed, type ComposedNotice } from './execute.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision } from '../rules/product.ts';
 import { listVendors, vendorByKeyFingerprint } from '../store/vendors.ts';
 import type { Db } from '../store/db.ts';
@@ -320,10 +320,7 @@ export class Desk {
       },
       decisions,
     );
-    for (const n of notices) {
-      await insertNotice(into, { id: n.id, caseId: c.id, messageRef, kind: n.kind, lang: n.lang, recipient: n.recipients.join(', '), raw: n.raw ?? Buffer.alloc(0), ...(n.raw ? {} : { state: 'withheld' as const }) });
-    }
-    return notices.filter((n) => n.raw).map((n) => n.id);
+    return storeComposed(into, notices, c.id, messageRef);
   }
 
   /**
@@ -361,11 +358,7 @@ export class Desk {
     const done = await this.o.db.tx(async (tx) => {
       const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
       if (claimed.length === 0) return false;
-      const store = async (into: Db, notices: ComposedNotice[], caseId: string | null): Promise<void> => {
-        for (const n of notices) {
-          await insertNotice(into, { id: n.id, caseId, messageRef: id, kind: n.kind, lang: n.lang, recipient: n.recipients.join(', '), raw: n.raw ?? Buffer.alloc(0), ...(n.raw ? {} : { state: 'withheld' as const }) });
-        }
-      };
+      const store = async (into: Db, notices: ComposedNotice[], caseId: string | null): Promise<void> => void (await storeComposed(into, notices, caseId, id));
       const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja' as Lang, now, eventKey: `m${id}` };
       const coordinators = this.o.coordinators.map((c) => ({ name: c.name, email: c.email, fingerprints: c.fingerprints ?? [] }));
       const auth = await authorizeCommandMail(v, v.desk.text, coordinators, v.desk.signedAt ? new Date(v.desk.signedAt) : null, now, new DbReplayStore(tx));
@@ -445,11 +438,7 @@ export class Desk {
       else if (!c) refused = `no case ${caseId ?? '(no case id)'}`;
       // `into`: the transaction handle in use (PGlite has one session: an outer handle used
       // inside a nested transaction would wait forever).
-      const store = async (into: Db, notices: ComposedNotice[]): Promise<void> => {
-        for (const n of notices) {
-          await insertNotice(into, { id: n.id, caseId: c ? c.id : null, messageRef: id, kind: n.kind, lang: n.lang, recipient: n.recipients.join(', '), raw: n.raw ?? Buffer.alloc(0), ...(n.raw ? {} : { state: 'withheld' as const }) });
-        }
-      };
+      const store = async (into: Db, notices: ComposedNotice[]): Promise<void> => void (await storeComposed(into, notices, c ? c.id : null, id));
       const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: (c?.lang) ?? lang, now, eventKey: `m${id}` };
       if (refused || !vendor || !c) {
         await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, detail: refused } });
