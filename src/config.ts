@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { validateCoordinators, type Coordinator } from './commands/auth.ts';
 
 export interface Config {
-  desk: { name: string; address: string; casePrefix: string; keysDir: string };
+  desk: { name: string; address: string; casePrefix: string; keysDir: string; publicDir: string };
   coordinators: Coordinator[];
   limits: { maxMessageMb: number; maxDecompressedMb: number };
   store: { databaseUrl: string; dataDir: string };
@@ -41,6 +41,7 @@ const ENV: Record<string, string> = {
   'desk.address': 'MADOGUCHI_DESK_ADDRESS',
   'desk.casePrefix': 'MADOGUCHI_CASE_PREFIX',
   'desk.keysDir': 'MADOGUCHI_KEYS_DIR',
+  'desk.publicDir': 'MADOGUCHI_PUBLIC_DIR',
   'limits.maxMessageMb': 'MADOGUCHI_MAX_MESSAGE_MB',
   'limits.maxDecompressedMb': 'MADOGUCHI_MAX_DECOMPRESSED_MB',
   'store.databaseUrl': 'DATABASE_URL',

@@ -81,6 +81,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
   for (const c of coordinators) if (c.armoredKeys.length === 0) log(`warning: no key in ${cfg.desk.keysDir} for coordinator ${c.name}: alerts to them are withheld`);
   const desk = new Desk({
     coordinators,
+    publicDir: resolve(cfg.desk.publicDir),
     db,
     queue,
     transport,

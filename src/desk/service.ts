@@ -9,11 +9,13 @@ import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
-import { renderNotice, type NoticeContexts, type NoticeName } from '../outbound/templates.ts';
+import { renderNotice, renderUnreachableList, type NoticeContexts, type NoticeName, type UnreachableListEntry } from '../outbound/templates.ts';
 import type { Transport } from '../outbound/transport.ts';
 import { newProductCase } from '../rules/product.ts';
 import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
-import { applyEvent, DbReplayStore, loadSnapshot, saveSnapshot } from './coordination.ts';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
 import { toProductEvent } from './commands.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
@@ -68,6 +70,8 @@ export interface DeskOptions {
   clock?: () => Date;
   filer?: Filer;
   log?: (m: string) => void;
+  /** Where public documents go (the unreachable-vendor list); none when absent. */
+  publicDir?: string;
   /** Coordinators with their public keys (alerts, confirmations). */
   coordinators?: { name: string; email: string; fingerprints?: string[]; armoredKeys: string[] }[];
 }
@@ -84,7 +88,7 @@ export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): I
 }
 
 export class Desk {
-  private readonly o: Required<Omit<DeskOptions, 'filer'>> & { filer: Filer | null };
+  private readonly o: Required<Omit<DeskOptions, 'filer' | 'publicDir'>> & { filer: Filer | null; publicDir: string | null };
   private readonly domain: string;
 
   constructor(opts: DeskOptions) {
@@ -95,6 +99,7 @@ export class Desk {
       coordinators: [],
       ...opts,
       filer: opts.filer ?? null,
+      publicDir: opts.publicDir ?? null,
     };
     this.domain = opts.address.split('@')[1] ?? 'madoguchi.invalid';
   }
@@ -344,7 +349,33 @@ export class Desk {
       for (const n of pending) await this.o.queue.add('notify', { noticeId: n }, `notify-${jobKey(n)}`);
       sent += pending.length;
     }
+    await this.publishUnreachableList();
     return sent;
+  }
+
+  /**
+   * The published list of vendors the desk cannot reach (guideline §3.7; 003 *8), built from
+   * every case's product-track state: the vendor's name once listed, its product about three
+   * months later, off again when the vendor answers. Nothing else of any case is in it. A
+   * vendor registered with publish_name false is left out. Written atomically, ja and en.
+   */
+  async publishUnreachableList(): Promise<void> {
+    if (!this.o.publicDir) return;
+    const rows = await this.o.db.query<{ coordination: unknown }>('SELECT coordination FROM cases WHERE coordination IS NOT NULL');
+    const hidden = new Set((await listVendors(this.o.db, { includeRemoved: true })).filter((v) => !v.publishName).map((v) => v.id));
+    const entries: UnreachableListEntry[] = [];
+    for (const r of rows) {
+      for (const v of reviveSnapshot(r.coordination).vendors) {
+        if (!v.vendorNamePublishedAt || hidden.has(v.id)) continue;
+        entries.push({ vendorName: v.name, since: v.vendorNamePublishedAt, ...(v.productNamePublishedAt && v.product ? { productName: v.product } : {}) });
+      }
+    }
+    await mkdir(this.o.publicDir, { recursive: true });
+    for (const lang of ['ja', 'en'] as const) {
+      const file = join(this.o.publicDir, `unreachable.${lang}.md`);
+      await writeFile(`${file}.tmp`, renderUnreachableList(entries, lang, { casePrefix: this.o.casePrefix }));
+      await rename(`${file}.tmp`, file);
+    }
   }
 
   /**
@@ -452,7 +483,10 @@ export class Desk {
       if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });
       return true;
     });
-    if (done) await this.enqueueNotices(id);
+    if (done) {
+      await this.enqueueNotices(id);
+      await this.publishUnreachableList(); // an answer takes the vendor off the list
+    }
   }
 
   private async compose(
