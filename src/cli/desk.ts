@@ -1,7 +1,7 @@
 // CLI commands of the running desk: start, deliver, jobs.
 import { openQueue, RedisUnavailableError } from '../adapters/bullmq.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { startDesk } from '../desk/run.ts';
+import { deskClock, startDesk } from '../desk/run.ts';
 import { deliverToMaildir } from '../intake/maildir.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -137,7 +137,8 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
   const db = await openDb(cfg.store.databaseUrl ? { databaseUrl: cfg.store.databaseUrl } : { dataDir: resolve(cfg.store.dataDir) });
   try {
     const outcomes = await applyCommands(
-      { db, signer, address: cfg.desk.address, coordinators, now: new Date(), actor: `cli:${userInfo().username}` },
+      // The desk's clock (MADOGUCHI_CLOCK_FILE), so the CLI and the running desk agree on "now".
+      { db, signer, address: cfg.desk.address, coordinators, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}` },
       parsed.caseId,
       parsed.commands,
     );

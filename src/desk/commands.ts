@@ -7,7 +7,7 @@ import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
-import { getCase } from '../store/repo.ts';
+import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
 import { composeDecisions, storeComposed } from './execute.ts';
@@ -74,6 +74,7 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
   const c = await getCase(db, caseId);
   if (!c) return commands.map((command) => ({ command, ok: false, message: `no case ${caseId}`, notices: [] }));
   const vendors = new Map((await listVendors(db, { includeRemoved: true })).map((v) => [v.id, v]));
+  const reporter = c.reporterEmail ? { email: c.reporterEmail, armoredKeys: (await findKeysByEmail(db, c.reporterEmail)).map((k) => k.armored) } : undefined;
   const domain = deps.address.split('@')[1] ?? 'madoguchi.invalid';
   const outcomes: CommandOutcome[] = [];
   for (const [i, command] of commands.entries()) {
@@ -112,6 +113,8 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           settings: deps.settings ?? DEFAULT_SETTINGS,
           now: deps.now,
           eventKey,
+          receivedAt: c.createdAt,
+          ...(reporter ? { reporter } : {}),
         },
         decisions,
       );

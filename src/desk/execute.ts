@@ -145,6 +145,37 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       }
       const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
       notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw });
+    } else if (d.type === 'notify-vendor' && d.template === 'impossible-decided' && d.outcome) {
+      // guideline §3.8: the committee's decision is told to everyone concerned; its
+      // reasoning never leaves the desk (§2), only the outcome.
+      const vendor = ctx.vendors.get(d.vendorId);
+      const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];
+      const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
+      const nid = id('impossible-outcome', d.vendorId);
+      if (!vendor || keys.length === 0 || to.length === 0) {
+        notices.push({ id: nid, kind: 'impossible-outcome', recipients: to, lang: ctx.lang, raw: null, withheldReason: 'no usable pinned key or contact' });
+        continue;
+      }
+      const rendered = renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'vendor', outcome: d.outcome, vendorName: vendor.name });
+      const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+      notices.push({ id: nid, kind: 'impossible-outcome', recipients: to, lang: ctx.lang, raw });
+    } else if (d.type === 'notify-reporter' && d.template === 'impossible-decided' && d.outcome && ctx.reporter) {
+      const rendered = renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', outcome: d.outcome });
+      const nid = id('impossible-outcome', 'reporter');
+      const keys = await usableKeys(ctx.reporter.armoredKeys, ctx.now);
+      if (keys.length === 0) {
+        notices.push({ id: nid, kind: 'impossible-outcome', recipients: [ctx.reporter.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the reporter' });
+        continue;
+      }
+      const raw = await composeEncrypted({ from: ctx.address, to: [ctx.reporter.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+      notices.push({ id: nid, kind: 'impossible-outcome', recipients: [ctx.reporter.email], lang: ctx.lang, raw });
+    } else if (d.type === 'notify-coordinators' && d.template === 'impossible-decided') {
+      const outcome = decisions.find((x): x is Extract<ProductDecision, { type: 'notify-reporter' }> => x.type === 'notify-reporter' && x.template === 'impossible-decided')?.outcome;
+      if (!outcome) {
+        unhandled.push(d);
+        continue;
+      }
+      await toCoordinators('impossible-outcome', () => renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'coordinators', outcome }));
     } else if (d.type === 'remind-vendor') {
       const vendor = ctx.vendors.get(d.vendorId);
       const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { Gpg, makeReport } from '../support/gpg.ts';
+import { Gpg, makeReport, openNotice } from '../support/gpg.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
 
 const DESK = 'desk@madoguchi.test';
@@ -63,7 +63,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('an unreachable vendor', () => {
+describe('scenario 2: an unreachable vendor, and coordination impossible', () => {
   it('goes on the public list after three unanswered reminders, and comes off when it answers', async () => {
     const body = readFileSync(join(ROOT, 'test', 'fixtures', 'report-ja.txt'), 'utf8');
     expect(cli(['deliver'], makeReport(gpg, { from: 'taro@reporter.test', fromName: 'Taro', to: DESK, body, messageId: '<unr-1@reporter.test>' })).status).toBe(0);
@@ -99,4 +99,28 @@ describe('an unreachable vendor', () => {
     expect(cli(['deliver'], reply).status).toBe(0);
     await expect.poll(() => list('en'), { timeout: 30_000 }).not.toContain('Silent Works');
   }, 180_000);
+
+  it('coordination impossible: the vendor is invited to state its view, the committee decides, everyone concerned is told', async () => {
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
+    const has = (to: string, kind: string): Buffer | undefined => outboxTo(to).find((b) => b.toString('latin1').includes(`<${kind}.`));
+    const open = cli(['case', c!.id, 'open-impossible']);
+    expect(open.status, open.stdout + open.stderr).toBe(0);
+    await expect.poll(() => has('psirt@silent.test', 'impossible-invite') !== undefined, { timeout: 30_000 }).toBe(true);
+
+    // Before the vendor's deadline the committee cannot decide yet.
+    const early = cli(['case', c!.id, 'committee-decision', 'publish']);
+    expect(early.status).toBe(1);
+
+    // The deadline passes (14 days): the decision is recorded and told.
+    writeFileSync(join(work, 'clock-offset'), String(45 * DAY));
+    await new Promise((r) => setTimeout(r, 1500));
+    const decided = cli(['case', c!.id, 'committee-decision', 'publish']);
+    expect(decided.status, decided.stdout + decided.stderr).toBe(0);
+    await expect.poll(() => has('psirt@silent.test', 'impossible-outcome') !== undefined, { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => has('taro@reporter.test', 'impossible-outcome') !== undefined, { timeout: 30_000 }).toBe(true);
+    expect(openNotice(gpg, has('psirt@silent.test', 'impossible-outcome')!).decryptedOk).toBe(true);
+    expect(openNotice(gpg, has('taro@reporter.test', 'impossible-outcome')!).decryptedOk).toBe(true);
+    const events = (await query<{ event: string }>(db.url, 'SELECT event FROM timeline WHERE case_id = $1', [c!.id])).map((e) => e.event);
+    expect(events).toContain('state:impossible:decided');
+  }, 120_000);
 });
