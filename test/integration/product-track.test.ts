@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { Gpg, makeReport, openNotice } from '../support/gpg.ts';
+import { encryptedMail, Gpg, makeKeyPair, makeReport, openNotice } from '../support/gpg.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
 
 const DESK = 'desk@madoguchi.test';
@@ -42,10 +42,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'clock-offset'), '0');
   gpg.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
   for (const [id, addr] of [['acme', 'psirt@acme.test'], ['beta', 'psirt@beta.test'], ['sato', 'sato@desk.test']] as const) {
-    gpg.run(['--quick-gen-key', `${id} PSIRT <${addr}>`, 'ed25519', 'sign', 'never']);
-    const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', addr]).toString())![1]!;
-    gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
-    writeFileSync(join(work, `${id}.asc`), gpg.run(['--armor', '--export', addr]));
+    writeFileSync(join(work, `${id}.asc`), makeKeyPair(gpg, `${id} PSIRT`, addr));
   }
   // The coordinator: key in the desk's key directory, fingerprint pinned in the configuration.
   mkdirSync(join(work, 'keys'), { recursive: true });
@@ -153,6 +150,7 @@ describe('the product track on the running desk (real mail formats, gpg on every
     const agreed = async (): Promise<unknown> =>
       ((await query<{ coordination: { publication: { agreed: unknown } } }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [c!.id]))[0]!.coordination.publication.agreed);
     const commandMail = (signAs: string, from: string, id: string, armored?: string): { raw: Buffer; armored: string } => {
+      // Built by hand (not encryptedMail): the replay case re-wraps the same ciphertext.
       const inner = `Content-Type: text/plain; charset=UTF-8\r\n\r\nX-CASE: ${c!.id}\r\nX-SET-DATE: 2026-12-20\r\n`;
       const arm = armored ?? gpg.run(['--armor', '-es', '-u', signAs, '-r', DESK], inner).toString();
       const raw = Buffer.from(
@@ -220,11 +218,7 @@ describe('the product track on the running desk (real mail formats, gpg on every
 
 /** A vendor's §4 reply, encrypted to the desk and signed with `signAs`, sent `from`. */
 function vendorReply(from: string, signAs: string, caseId: string, form: string, id: string): Buffer {
-  const inner = `Content-Type: text/plain; charset=UTF-8\r\n\r\n${form.replace(/\n/g, '\r\n')}`;
-  const armored = gpg.run(['--armor', '-es', '-u', signAs, '-r', DESK], inner).toString();
-  return Buffer.from(
-    [`From: <${from}>`, `To: ${DESK}`, `Subject: [${caseId}] Re: notification`, `Message-ID: ${id}`, 'MIME-Version: 1.0', 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="vb"', '', '--vb', 'Content-Type: application/pgp-encrypted', '', 'Version: 1', '', '--vb', 'Content-Type: application/octet-stream', '', armored.trimEnd(), '--vb--', ''].join('\r\n'),
-  );
+  return encryptedMail(gpg, { from, signAs, to: DESK, subject: `[${caseId}] Re: notification`, messageId: id, body: form });
 }
 
 function decodeParts(mime: string): string {

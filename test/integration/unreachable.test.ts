@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { Gpg, makeReport, openNotice } from '../support/gpg.ts';
+import { encryptedMail, Gpg, makeKeyPair, makeReport, openNotice } from '../support/gpg.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
 
 const DESK = 'desk@madoguchi.test';
@@ -49,10 +49,7 @@ beforeAll(async () => {
   await desk.waitForLog(/running \(/, 60_000);
   gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
   gpg.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
-  gpg.run(['--quick-gen-key', 'Silent PSIRT <psirt@silent.test>', 'ed25519', 'sign', 'never']);
-  const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', 'psirt@silent.test']).toString())![1]!;
-  gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
-  writeFileSync(join(work, 'silent.asc'), gpg.run(['--armor', '--export', 'psirt@silent.test']));
+  writeFileSync(join(work, 'silent.asc'), makeKeyPair(gpg, 'Silent PSIRT', 'psirt@silent.test'));
   writeFileSync(join(work, 'vendors.yaml'), ['vendors:', '  - id: silent', '    name: Silent Works', '    contacts: { to: [psirt@silent.test] }', '    keys: [silent.asc]', ''].join('\n'));
 }, 120_000);
 
@@ -91,11 +88,7 @@ describe('scenario 2: an unreachable vendor, and coordination impossible', () =>
 
     // The vendor answers, signed and from its registered address: off the list.
     const form = [`案件番号: ${c!.id}`, '状態: 調査中'].join('\n');
-    const inner = `Content-Type: text/plain; charset=UTF-8\r\n\r\n${form.replace(/\n/g, '\r\n')}`;
-    const armored = gpg.run(['--armor', '-es', '-u', 'psirt@silent.test', '-r', DESK], inner).toString();
-    const reply = Buffer.from(
-      ['From: <psirt@silent.test>', `To: ${DESK}`, `Subject: [${c!.id}] Re`, 'Message-ID: <silent-1@silent.test>', 'MIME-Version: 1.0', 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="sb"', '', '--sb', 'Content-Type: application/pgp-encrypted', '', 'Version: 1', '', '--sb', 'Content-Type: application/octet-stream', '', armored.trimEnd(), '--sb--', ''].join('\r\n'),
-    );
+    const reply = encryptedMail(gpg, { from: 'psirt@silent.test', signAs: 'psirt@silent.test', to: DESK, subject: `[${c!.id}] Re`, messageId: '<silent-1@silent.test>', body: form });
     expect(cli(['deliver'], reply).status).toBe(0);
     await expect.poll(() => list('en'), { timeout: 30_000 }).not.toContain('Silent Works');
   }, 180_000);

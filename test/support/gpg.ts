@@ -92,3 +92,39 @@ export function openNotice(gpg: Gpg, raw: Buffer): { decrypted: string; signer: 
 }
 
 export const readText = (f: string): string => readFileSync(f, 'utf8');
+
+/** A fresh ed25519/cv25519 key pair for `uid` ("Name <addr>") in this gpg home; returns the armored public key. */
+export function makeKeyPair(gpg: Gpg, name: string, addr: string): string {
+  gpg.run(['--quick-gen-key', `${name} <${addr}>`, 'ed25519', 'sign', 'never']);
+  const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', addr]).toString())![1]!;
+  gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
+  return gpg.run(['--armor', '--export', addr]).toString();
+}
+
+/** PGP/MIME mail (RFC 3156) with a text/plain body encrypted to `to` and signed as `signAs`, sent `from`. */
+export function encryptedMail(gpg: Gpg, o: { from: string; signAs: string; to: string; subject: string; messageId: string; body: string }): Buffer {
+  const inner = `Content-Type: text/plain; charset=UTF-8\r\n\r\n${o.body.replace(/\r?\n/g, '\r\n')}`;
+  const armored = gpg.run(['--armor', '-es', '-u', o.signAs, '-r', o.to], inner).toString();
+  return Buffer.from(
+    [
+      `From: <${o.from}>`,
+      `To: ${o.to}`,
+      `Subject: ${o.subject}`,
+      `Message-ID: ${o.messageId}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="=-mdg-e"',
+      '',
+      '--=-mdg-e',
+      'Content-Type: application/pgp-encrypted',
+      '',
+      'Version: 1',
+      '',
+      '--=-mdg-e',
+      'Content-Type: application/octet-stream',
+      '',
+      armored.trimEnd(),
+      '--=-mdg-e--',
+      '',
+    ].join('\r\n'),
+  );
+}
