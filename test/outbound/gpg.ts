@@ -54,7 +54,6 @@ export class Gpg {
   }
 }
 
-export const gpgAvailable = spawnSync('gpg', ['--version']).status === 0;
 
 // ---- an independent MIME splitter over exact bytes --------------------------------------
 

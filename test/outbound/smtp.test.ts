@@ -1,10 +1,7 @@
 // The SMTP transport with real nodemailer over real sockets: classification of replies,
 // and (when test/support/mailservers.ts is there) a full trip through Postfix and
 // Dovecot: send an encrypted notice over SMTP, read it back over IMAP byte for byte.
-import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySmtpError, createSmtpTransport } from '../../src/adapters/nodemailer.ts';
@@ -12,7 +9,7 @@ import { checkRecipientKey, generateDeskKey, loadKeyring, readSigningKey } from 
 import { inspectMessage } from '../../src/inbound/pipeline.ts';
 import { composeEncrypted } from '../../src/outbound/compose.ts';
 import { renderNotice } from '../../src/outbound/templates.ts';
-import { ROOT } from '../support/paths.ts';
+import { startMailServers, type MailServers } from '../support/mailservers.ts';
 
 describe('classifySmtpError', () => {
   it('5xx is permanent (503 aside), 4xx and connection errors are transient', () => {
@@ -152,14 +149,6 @@ describe('SMTP transport (pooled nodemailer) against SMTP peers', () => {
 
 // ---- (g) through real Postfix and Dovecot ------------------------------------------------
 
-interface MailServers {
-  smtp: { host: string; port: number };
-  imap: { host: string; port: number };
-  stop(): Promise<void> | void;
-}
-
-const MAILSERVERS = join(ROOT, 'test', 'support', 'mailservers.ts');
-const haveServers = existsSync(MAILSERVERS);
 
 async function waitForMessage(imap: MailServers['imap'], user: string, messageId: string, timeoutMs: number): Promise<Buffer | null> {
   const deadline = Date.now() + timeoutMs;
@@ -185,11 +174,10 @@ async function waitForMessage(imap: MailServers['imap'], user: string, messageId
   return null;
 }
 
-describe.skipIf(!haveServers)('(g) SMTP → Postfix → Dovecot → IMAP, byte for byte', () => {
+describe('(g) SMTP → Postfix → Dovecot → IMAP, byte for byte', () => {
   let servers: MailServers;
   beforeAll(async () => {
-    const mod = (await import(pathToFileURL(MAILSERVERS).href)) as { startMailServers: () => Promise<MailServers> };
-    servers = await mod.startMailServers();
+    servers = await startMailServers();
   }, 120_000);
   afterAll(async () => {
     await servers?.stop();
