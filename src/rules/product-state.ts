@@ -330,7 +330,13 @@ export type ProductDecision =
   /** The published list of unreachable vendors changes for this vendor (§3.7; 003 *8). */
   | { type: 'publish-unreachable-list'; change: UnreachableListChange; vendorId: string }
   /** Publication (§3.13): the only decision that carries case content to the public. */
-  | { type: 'send-advisory'; advisory: Advisory };
+  | { type: 'send-advisory'; advisory: Advisory }
+  /**
+   * Direct exchange (guideline §3.10): the reporter and this vendor both consented, so each
+   * is told how to reach the other (the vendor gets the reporter's name, address and
+   * organisation; the reporter the vendor's name and contact address).
+   */
+  | { type: 'introduce'; vendorId: string };
 
 // ---- the reducer ------------------------------------------------------------------------
 
