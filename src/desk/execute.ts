@@ -1,8 +1,10 @@
 // Product-track decisions (src/rules/product.ts) → composed notices, ready to be stored and
-// sent by the notify job. Covered so far: vendor notification and the coordination-
-// impossible invitation, reminders, and coordinator alerts. Other decisions are returned
-// in `unhandled` for the caller to record (issue 4 wires the rest: reporter notices,
-// advisory, unreachable list document).
+// sent by the notify job: to vendors (notification, reminders, schedule, closing, removal,
+// coordination-impossible invitation and outcome, introduction), to the reporter (schedule,
+// publication, not accepted, stopped, may withdraw, outcome, introduction), to the
+// coordinators (alerts), and the advisory to every party. A decision with nothing to send
+// (e.g. the vendor `published` notice, which the advisory itself is) is skipped; one this
+// module cannot compose is returned in `unhandled` for the caller to record.
 //
 // Confidentiality (guideline §2): a vendor notice carries the vulnerability details and is
 // encrypted to that vendor's pinned keys only, sent to its registered contacts only; the
@@ -87,31 +89,95 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     }
   };
 
+  /** One notice to a vendor of the case: its pinned keys and registered contacts only; else withheld. */
+  const toVendor = async (vendorId: string, kind: string, nid: string, render: (vendor: Vendor) => { subject: string; text: string }): Promise<void> => {
+    const vendor = ctx.vendors.get(vendorId);
+    const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];
+    const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
+    if (!vendor || keys.length === 0 || to.length === 0) {
+      // Fail closed: nothing of the case without a usable pinned key; the coordinators are told.
+      const why = !vendor ? 'not in the registry' : keys.length === 0 ? 'no usable pinned key' : 'no contact address';
+      notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw: null, withheldReason: why });
+      await toCoordinators('coord-alert', () =>
+        renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-no-key', caseId: ctx.caseId, detail: oneLine(`${vendorId}: ${kind} withheld (${why})`) }),
+      );
+      return;
+    }
+    const rendered = render(vendor);
+    const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+    notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw });
+  };
+  /** One notice to the reporter, encrypted to the reporter's key; withheld without one. */
+  const toReporter = async (kind: string, rendered: { subject: string; text: string }): Promise<void> => {
+    if (!ctx.reporter) return;
+    const nid = id(kind, 'reporter');
+    const keys = await usableKeys(ctx.reporter.armoredKeys, ctx.now);
+    if (keys.length === 0) {
+      notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the reporter' });
+      return;
+    }
+    const raw = await composeEncrypted({ from: ctx.address, to: [ctx.reporter.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+    notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw });
+  };
+  const productOf = (vendor: Vendor): string => r.product?.name ?? vendor.products[0]?.name ?? vendor.name;
+
   for (const d of decisions) {
-    if (d.type === 'notify-vendor' && (d.template === 'notify' || d.template === 'impossible-invite')) {
-      const vendor = ctx.vendors.get(d.vendorId);
-      if (!vendor) {
+    if (d.type === 'notify-vendor' && (d.template === 'schedule' || d.template === 'stopped' || d.template === 'withdrawn')) {
+      // guideline §3.5 (the one date, told to every vendor), §3.3 (closed), and a vendor taken
+      // off the case: all still under non-disclosure, so encrypted to its pinned keys.
+      const template = d.template;
+      if ((template === 'schedule' && !d.date) || (template === 'stopped' && !isStopReason(d.reason))) {
         unhandled.push(d);
         continue;
       }
-      const keys = await usableKeys(
-        vendor.keys.map((k) => k.armored),
-        ctx.now,
+      await toVendor(d.vendorId, `vendor-${template}`, id(`vendor-${template}`, d.vendorId), (vendor) =>
+        renderNotice('vendor-update', ctx.lang, {
+          caseId: ctx.caseId,
+          vendorName: vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name,
+          productName: productOf(vendor),
+          event: template,
+          ...(template === 'schedule' && d.date ? { publicationDate: d.date } : {}),
+          ...(template === 'stopped' && isStopReason(d.reason) ? { stopReason: d.reason } : {}),
+        }),
       );
-      const kind = d.template === 'notify' ? 'vendor-notify' : 'impossible-invite';
-      const nid = id(kind, vendor.id);
-      const to = [...vendor.contacts.to, ...vendor.contacts.cc];
-      if (keys.length === 0 || to.length === 0) {
-        // Fail closed: nothing confidential without a usable pinned key.
-        notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw: null, withheldReason: keys.length === 0 ? 'no usable pinned key' : 'no contact address' });
-        await toCoordinators('coord-alert', () =>
-          renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-no-key', caseId: ctx.caseId, detail: oneLine(`${vendor.id}: ${kind} withheld (no usable pinned key or contact)`) }),
-        );
+    } else if (d.type === 'notify-vendor' && d.template === 'published') {
+      // The advisory itself (send-advisory, same event) is the vendor's publication notice.
+      continue;
+    } else if (d.type === 'introduce') {
+      // guideline §3.10: both consented (the rules checked); each side gets the other's contact.
+      const vendor = ctx.vendors.get(d.vendorId);
+      if (!vendor || !ctx.reporter || !r.reporter?.name || !r.reporter.email) {
+        unhandled.push(d);
         continue;
       }
-      const productName = r.product?.name ?? vendor.products[0]?.name ?? vendor.name;
-      let rendered: { subject: string; text: string };
-      if (d.template === 'notify') {
+      const reporter = r.reporter;
+      const vendorName = vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name;
+      await toVendor(vendor.id, 'introduce', id('introduce', vendor.id), () =>
+        renderNotice('introduce', ctx.lang, {
+          caseId: ctx.caseId,
+          audience: 'vendor',
+          vendorName,
+          productName: productOf(vendor),
+          reporterName: oneLine(reporter.name ?? ''),
+          reporterEmail: reporter.email ?? '',
+          ...(reporter.organization ? { reporterOrganization: oneLine(reporter.organization) } : {}),
+        }),
+      );
+      await toReporter(
+        'introduce',
+        renderNotice('introduce', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', vendorName, productName: productOf(vendor), vendorContacts: [...vendor.contacts.to, ...vendor.contacts.cc] }),
+      );
+    } else if (d.type === 'notify-reporter' && d.template === 'not-accepted' && d.reason && d.reason.trim() !== '') {
+      await toReporter('reporter-not-accepted', renderNotice('reporter-not-accepted', ctx.lang, { caseId: ctx.caseId, reason: d.reason }));
+    } else if (d.type === 'notify-vendor' && (d.template === 'notify' || d.template === 'impossible-invite')) {
+      if (!ctx.vendors.has(d.vendorId)) {
+        unhandled.push(d);
+        continue;
+      }
+      const kind = d.template === 'notify' ? 'vendor-notify' : 'impossible-invite';
+      await toVendor(d.vendorId, kind, id(kind, d.vendorId), (vendor) => {
+        const productName = productOf(vendor);
+        if (d.template !== 'notify') return renderNotice('impossible-invite', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName, deadline: d.deadline ?? jstDate(ctx.now) });
         const start = ctx.snapshot.firstContactDate ?? jstDate(ctx.now);
         const date = d.date ?? ctx.snapshot.publication.agreed ?? ctx.snapshot.publication.proposed ?? start;
         const base = {
@@ -131,7 +197,8 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
           publicationDays: ctx.settings.publicationDays,
           offerDirectContact: d.offerDirectContact,
         };
-        rendered = d.includeReporterIdentity
+        // 資料1 2.(4): the reporter's identity only with consent.
+        return d.includeReporterIdentity
           ? renderNotice('vendor-notify', ctx.lang, {
               ...base,
               shareIdentity: true,
@@ -140,35 +207,16 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
               ...(r.reporter?.organization ? { reporterOrganization: oneLine(r.reporter.organization) } : {}),
             })
           : renderNotice('vendor-notify', ctx.lang, { ...base, shareIdentity: false });
-      } else {
-        rendered = renderNotice('impossible-invite', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName, deadline: d.deadline ?? jstDate(ctx.now) });
-      }
-      const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
-      notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw });
+      });
     } else if (d.type === 'notify-vendor' && d.template === 'impossible-decided' && d.outcome) {
       // guideline §3.8: the committee's decision is told to everyone concerned; its
       // reasoning never leaves the desk (§2), only the outcome.
-      const vendor = ctx.vendors.get(d.vendorId);
-      const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];
-      const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
-      const nid = id('impossible-outcome', d.vendorId);
-      if (!vendor || keys.length === 0 || to.length === 0) {
-        notices.push({ id: nid, kind: 'impossible-outcome', recipients: to, lang: ctx.lang, raw: null, withheldReason: 'no usable pinned key or contact' });
-        continue;
-      }
-      const rendered = renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'vendor', outcome: d.outcome, vendorName: vendor.name });
-      const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
-      notices.push({ id: nid, kind: 'impossible-outcome', recipients: to, lang: ctx.lang, raw });
+      const outcome = d.outcome;
+      await toVendor(d.vendorId, 'impossible-outcome', id('impossible-outcome', d.vendorId), (vendor) =>
+        renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'vendor', outcome, vendorName: vendor.name }),
+      );
     } else if (d.type === 'notify-reporter' && d.template === 'impossible-decided' && d.outcome && ctx.reporter) {
-      const rendered = renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', outcome: d.outcome });
-      const nid = id('impossible-outcome', 'reporter');
-      const keys = await usableKeys(ctx.reporter.armoredKeys, ctx.now);
-      if (keys.length === 0) {
-        notices.push({ id: nid, kind: 'impossible-outcome', recipients: [ctx.reporter.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the reporter' });
-        continue;
-      }
-      const raw = await composeEncrypted({ from: ctx.address, to: [ctx.reporter.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
-      notices.push({ id: nid, kind: 'impossible-outcome', recipients: [ctx.reporter.email], lang: ctx.lang, raw });
+      await toReporter('impossible-outcome', renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', outcome: d.outcome }));
     } else if (d.type === 'notify-coordinators' && d.template === 'impossible-decided') {
       const outcome = decisions.find((x): x is Extract<ProductDecision, { type: 'notify-reporter' }> => x.type === 'notify-reporter' && x.template === 'impossible-decided')?.outcome;
       if (!outcome) {
@@ -177,24 +225,10 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       }
       await toCoordinators('impossible-outcome', () => renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'coordinators', outcome }));
     } else if (d.type === 'remind-vendor') {
-      const vendor = ctx.vendors.get(d.vendorId);
-      const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];
-      const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
-      const nid = id(`vendor-remind-${d.n}`, d.vendorId);
-      if (!vendor || keys.length === 0 || to.length === 0) {
-        notices.push({ id: nid, kind: 'vendor-remind', recipients: to, lang: ctx.lang, raw: null, withheldReason: 'no usable pinned key or contact' });
-        continue;
-      }
-      const rendered = renderNotice('vendor-remind', ctx.lang, {
-        caseId: ctx.caseId,
-        vendorName: vendor.name,
-        productName: r.product?.name ?? vendor.products[0]?.name ?? vendor.name,
-        n: d.n,
-        since: d.since,
-        unreachableAfterReminders: ctx.settings.unreachableAfterReminders,
-      });
-      const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
-      notices.push({ id: nid, kind: 'vendor-remind', recipients: to, lang: ctx.lang, raw });
+      const { n, since } = d;
+      await toVendor(d.vendorId, 'vendor-remind', id(`vendor-remind-${n}`, d.vendorId), (vendor) =>
+        renderNotice('vendor-remind', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName: productOf(vendor), n, since, unreachableAfterReminders: ctx.settings.unreachableAfterReminders }),
+      );
     } else if (d.type === 'notify-coordinators' && d.template !== 'impossible-decided') {
       const kind = COORD_ALERT_FOR[d.template];
       await toCoordinators('coord-alert', () => renderNotice('coord-alert', ctx.lang, { kind, caseId: ctx.caseId, detail: oneLine(d.detail) }));
@@ -213,15 +247,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         unhandled.push(d);
         continue;
       }
-      const kind = `reporter-${d.template}`;
-      const nid = id(kind, 'reporter');
-      const keys = await usableKeys(ctx.reporter.armoredKeys, ctx.now);
-      if (keys.length === 0) {
-        notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the reporter' });
-        continue;
-      }
-      const raw = await composeEncrypted({ from: ctx.address, to: [ctx.reporter.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
-      notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw });
+      await toReporter(`reporter-${d.template}`, rendered);
     } else if (d.type === 'send-advisory') {
       // guideline §3.13: on the agreed date the advisory goes to every party of the case at
       // once (vendors, reporter, coordinators); the verification method is never in it (§2).

@@ -63,6 +63,12 @@ export interface NoticeContexts {
   'coord-alert': CoordAlertContext;
   /** To the reporter: progress in general terms, no vendor secrets (§2). */
   'reporter-progress': ReporterProgressContext;
+  /** To a vendor of the case: the agreed date (§3.5), the case closed (§3.3), or it is off the case. */
+  'vendor-update': VendorUpdateContext;
+  /** To the reporter: the coordinator did not accept the report, with the reason (§3.2). */
+  'reporter-not-accepted': { caseId: string; reason: string };
+  /** Direct exchange (§3.10): the reporter and a vendor, both consenting, are told how to reach each other. */
+  introduce: IntroduceContext;
   /** To the reporter: handling stopped, with the reason (§3.3). */
   'reporter-stopped': { caseId: string; reason: StopReason };
   /** To the reporter: one year after 起算日 the non-disclosure request may be withdrawn (§3.9). */
@@ -139,6 +145,34 @@ export interface VendorUnreachableListedContext {
   stage: 'vendor-name' | 'product-name';
   /** Settings.productNameAfterDays (90): only with stage `vendor-name`. */
   productNameAfterDays?: number;
+}
+
+/** What a vendor of the case is told besides the notification (product-state.ts VendorTemplate). */
+export interface VendorUpdateContext {
+  caseId: string;
+  vendorName: string;
+  productName: string;
+  event: 'schedule' | 'stopped' | 'withdrawn';
+  /** `schedule` only: the one common publication date (JST). */
+  publicationDate?: IsoDate;
+  /** `schedule` only, when the date changed. */
+  previousDate?: IsoDate;
+  /** `stopped` only: why (a duplicate's case id is not told). */
+  stopReason?: StopReason;
+}
+
+/** guideline §3.10: identities cross only here, and only when both sides consented. */
+export interface IntroduceContext {
+  caseId: string;
+  audience: 'vendor' | 'reporter';
+  vendorName: string;
+  productName: string;
+  /** `vendor` only. */
+  reporterName?: string;
+  reporterEmail?: string;
+  reporterOrganization?: string;
+  /** `reporter` only: the vendor's registered contact addresses. */
+  vendorContacts?: string[];
 }
 
 export interface CoordNewCaseContext {
@@ -330,6 +364,9 @@ export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'coord-new-case',
   'coord-alert',
   'reporter-progress',
+  'vendor-update',
+  'reporter-not-accepted',
+  'introduce',
   'reporter-stopped',
   'reporter-withdrawal',
   'impossible-invite',
@@ -527,6 +564,26 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
     publicationDate: opt({ type: 'day' }),
     vendorNamesPublic: { type: 'bool' },
     vendorNames: opt({ type: 'line[]', max: 300, maxItems: 50 }),
+  },
+  'vendor-update': {
+    caseId,
+    vendorName: name,
+    productName: name,
+    event: { type: 'enum', values: ['schedule', 'stopped', 'withdrawn'] },
+    publicationDate: opt({ type: 'day' }),
+    previousDate: opt({ type: 'day' }),
+    stopReason: opt({ type: 'enum', values: STOP_REASONS }),
+  },
+  'reporter-not-accepted': { caseId, reason: block(4000) },
+  introduce: {
+    caseId,
+    audience: { type: 'enum', values: ['vendor', 'reporter'] },
+    vendorName: name,
+    productName: name,
+    reporterName: opt(name),
+    reporterEmail: opt({ type: 'line', max: 300, pattern: EMAIL }),
+    reporterOrganization: opt(name),
+    vendorContacts: opt({ type: 'line[]', max: 300, maxItems: 20, pattern: EMAIL }),
   },
   'reporter-stopped': { caseId, reason: { type: 'enum', values: STOP_REASONS } },
   'reporter-withdrawal': { caseId, startDate: { type: 'day' } },
@@ -735,6 +792,18 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
     if (c.progress.includes('date-set') && c.progress.includes('date-changed')) fail('progress', 'must not have both date-set and date-changed');
     // guideline §2: vendor names only when they are public.
     presentIff(c, 'vendorNames', c.vendorNamesPublic, 'vendorNamesPublic is true', fail);
+  },
+  'vendor-update': (c, fail) => {
+    presentIff(c, 'publicationDate', c.event === 'schedule', 'event is schedule', fail);
+    if (c.event !== 'schedule' && c.previousDate !== undefined) fail('previousDate', 'must be absent unless event is schedule');
+    presentIff(c, 'stopReason', c.event === 'stopped', 'event is stopped', fail);
+  },
+  introduce: (c, fail) => {
+    // guideline §3.10: each side gets the other's contact, never its own echoed to the other.
+    presentIff(c, 'reporterName', c.audience === 'vendor', 'audience is vendor', fail);
+    presentIff(c, 'reporterEmail', c.audience === 'vendor', 'audience is vendor', fail);
+    if (c.audience !== 'vendor' && c.reporterOrganization !== undefined) fail('reporterOrganization', 'must be absent unless audience is vendor');
+    presentIff(c, 'vendorContacts', c.audience === 'reporter', 'audience is reporter', fail);
   },
   'impossible-outcome': (c, fail) => {
     presentIff(c, 'vendorName', c.audience === 'vendor', 'audience is vendor', fail);
@@ -1113,6 +1182,37 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
         vendorNames: (c.vendorNames ?? []).map(safe).join(lang === 'ja' ? '、' : ', '),
         items: c.progress.map((p) => flags(PROGRESS_ITEMS, p)),
         publicationDate: c.publicationDate === undefined ? '' : dayLong(c.publicationDate, lang),
+      };
+    }
+    case 'vendor-update': {
+      const c = context as NoticeContexts['vendor-update'];
+      return {
+        caseId: c.caseId,
+        vendorName: safe(c.vendorName),
+        productName: safe(c.productName),
+        ...flags(['schedule', 'stopped', 'withdrawn'], c.event),
+        publicationDate: c.publicationDate === undefined ? '' : dayLong(c.publicationDate, lang),
+        hasPrevious: c.previousDate !== undefined,
+        previousDate: c.previousDate === undefined ? '' : dayShort(c.previousDate, lang),
+        ...flags(STOP_REASONS, c.stopReason ?? ''),
+      };
+    }
+    case 'reporter-not-accepted': {
+      const c = context as NoticeContexts['reporter-not-accepted'];
+      return { caseId: c.caseId, reason: quoted(c.reason) };
+    }
+    case 'introduce': {
+      const c = context as NoticeContexts['introduce'];
+      return {
+        caseId: c.caseId,
+        ...flags(['vendor', 'reporter'], c.audience),
+        vendorName: safe(c.vendorName),
+        productName: safe(c.productName),
+        reporterName: safe(c.reporterName ?? ''),
+        reporterEmail: safe(c.reporterEmail ?? ''),
+        hasOrganization: c.reporterOrganization !== undefined,
+        reporterOrganization: safe(c.reporterOrganization ?? ''),
+        vendorContacts: (c.vendorContacts ?? []).map(safe).join(', '),
       };
     }
     case 'reporter-stopped': {

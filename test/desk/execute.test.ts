@@ -37,14 +37,15 @@ function vendor(id: string, email: string, armored: string[]): Vendor {
 
 let vendors: Map<string, Vendor>;
 let coordinatorKey: string;
+let reporterKey: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'mdg-exec-'));
   const desk = await generateDeskKey('Desk', 'desk@madoguchi.test');
   signer = await readSigningKey(desk.armoredPrivate);
   gpg.importText(desk.armoredPublic);
-  for (const u of ['ACME PSIRT <psirt@acme.test>', 'Sato <sato@desk.test>']) gpg.run(['--quick-gen-key', u, 'ed25519', 'sign', 'never']);
-  for (const e of ['psirt@acme.test', 'sato@desk.test']) {
+  for (const u of ['ACME PSIRT <psirt@acme.test>', 'Sato <sato@desk.test>', 'Taro <taro@reporter.test>']) gpg.run(['--quick-gen-key', u, 'ed25519', 'sign', 'never']);
+  for (const e of ['psirt@acme.test', 'sato@desk.test', 'taro@reporter.test']) {
     const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', e]).toString())![1]!;
     gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
   }
@@ -53,6 +54,7 @@ beforeAll(async () => {
     ['nokey', vendor('nokey', 'sec@nokey.test', [])],
   ]);
   coordinatorKey = gpg.run(['--armor', '--export', 'sato@desk.test']).toString();
+  reporterKey = gpg.run(['--armor', '--export', 'taro@reporter.test']).toString();
 }, 60_000);
 
 afterAll(() => {
@@ -73,6 +75,7 @@ const ctx = (snapshot: ProductCase, now: Date, eventKey: string): ExecuteContext
   settings: DEFAULT_SETTINGS,
   now,
   eventKey,
+  reporter: { email: 'taro@reporter.test', armoredKeys: [reporterKey] },
 });
 
 const start = (shareIdentity: boolean): ProductCase =>
@@ -123,6 +126,60 @@ describe('decision executor', () => {
     const remind = notices.find((x) => x.kind === 'vendor-remind')!;
     expect(remind.id).toContain('vendor-remind-1');
     expect(openNotice(gpg, remind.raw!).decryptedOk).toBe(true);
+  });
+});
+
+describe('decision executor: what vendors and the reporter are told after the notification', () => {
+  const notified = (shareIdentity = false): ProductCase => stepProduct(start(shareIdentity), { type: 'add-vendor', vendor: { id: 'acme', name: 'ACME Corp' } }, t0).case;
+  const open = (raw: Buffer | null): string => decodeParts(Buffer.from(openNotice(gpg, raw!).decrypted, 'latin1').toString('utf8'));
+
+  it('set-date: the vendor is told the common date (encrypted to its key), and so is the reporter', async () => {
+    const s = stepProduct(notified(), { type: 'set-date', date: '2026-12-20' }, t0);
+    const { notices, unhandled } = await composeDecisions(ctx(s.case, t0, 'd1'), s.decisions);
+    expect(unhandled.filter((d) => d.type !== 'record')).toEqual([]);
+    const v = notices.find((n) => n.kind === 'vendor-schedule')!;
+    expect(v.recipients).toEqual(['psirt@acme.test']);
+    expect(v.id).toMatch(/^<vendor-schedule\.VR-2026-0042\.acme\.d1@/);
+    const text = open(v.raw);
+    expect(text).toContain('2026-12-20（日本時間／UTC 2026-12-19 15:00 から）');
+    for (const secret of ['山田', 'taro@reporter.test']) expect(text).not.toContain(secret);
+    expect(open(notices.find((n) => n.kind === 'reporter-schedule')!.raw)).toContain('2026-12-20');
+  });
+
+  it('stop: the vendor is told the case is closed and to keep it confidential; remove-vendor: the vendor is told it is off the case', async () => {
+    const stopped = stepProduct(notified(), { type: 'stop', reason: { kind: 'not-reproducible' } }, t0);
+    const a = await composeDecisions(ctx(stopped.case, t0, 'd2'), stopped.decisions);
+    expect(open(a.notices.find((n) => n.kind === 'vendor-stopped')!.raw)).toContain('再現することができませんでした');
+    expect(a.notices.some((n) => n.kind === 'reporter-stopped' && n.raw !== null)).toBe(true);
+    const removed = stepProduct(notified(), { type: 'remove-vendor', vendorId: 'acme' }, t0);
+    const b = await composeDecisions(ctx(removed.case, t0, 'd3'), removed.decisions);
+    expect(open(b.notices.find((n) => n.kind === 'vendor-withdrawn')!.raw)).toContain('対象から外しました');
+  });
+
+  it('reject: the reporter is told the coordinator\'s reason, encrypted', async () => {
+    const received = { ...start(false), rm: 'received' as const };
+    const s = stepProduct(received, { type: 'reject', reason: '国内で流通していない製品です' }, t0);
+    const { notices } = await composeDecisions(ctx(s.case, t0, 'd4'), s.decisions);
+    const n = notices.find((x) => x.kind === 'reporter-not-accepted')!;
+    expect(n.recipients).toEqual(['taro@reporter.test']);
+    expect(open(n.raw)).toContain('  | 国内で流通していない製品です');
+  });
+
+  it('introduce: the vendor gets the reporter\'s contact, the reporter the vendor\'s, each encrypted to its own key', async () => {
+    const { notices } = await composeDecisions(ctx(notified(), t0, 'd5'), [{ type: 'introduce', vendorId: 'acme' }]);
+    const toVendor = notices.find((n) => n.kind === 'introduce' && n.recipients.includes('psirt@acme.test'))!;
+    const toReporter = notices.find((n) => n.kind === 'introduce' && n.recipients.includes('taro@reporter.test'))!;
+    expect(open(toVendor.raw)).toContain('taro@reporter.test');
+    expect(open(toReporter.raw)).toContain('psirt@acme.test');
+  });
+
+  it('fails closed for every vendor notice: a reminder to a vendor without a key is withheld and the coordinators are told', async () => {
+    const s1 = stepProduct(start(false), { type: 'add-vendor', vendor: { id: 'nokey', name: 'NOKEY Corp' } }, t0);
+    const later = new Date(t0.getTime() + 8 * DAY);
+    const s2 = stepProduct(s1.case, { type: 'tick' }, later);
+    const { notices } = await composeDecisions(ctx(s2.case, later, 'd6'), s2.decisions);
+    expect(notices.find((n) => n.kind === 'vendor-remind')!.raw).toBeNull();
+    expect(notices.find((n) => n.kind === 'coord-alert')!.raw).not.toBeNull();
   });
 });
 

@@ -141,6 +141,18 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { caseId: CASE, progress: ['vendor-notified', 'vendor-investigating', 'vendor-confirmed', 'fix-in-preparation', 'date-set'], publicationDate: '2027-01-06', vendorNamesPublic: false },
     { caseId: CASE, progress: ['fix-ready', 'vendor-not-affected', 'vendor-unreachable', 'date-changed'], publicationDate: '2027-01-20', vendorNamesPublic: true, vendorNames: VENDOR_NAMES },
   ],
+  'vendor-update': [
+    { caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', event: 'schedule', publicationDate: '2027-01-06' },
+    { caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', event: 'schedule', publicationDate: '2027-01-20', previousDate: '2027-01-06' },
+    ...STOP_REASONS.map((stopReason) => ({ caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', event: 'stopped' as const, stopReason })),
+    { caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', event: 'withdrawn' },
+  ],
+  'reporter-not-accepted': [{ caseId: CASE, reason: 'The product is not distributed in Japan.\nPlease report it to the vendor directly.' }],
+  introduce: [
+    { caseId: CASE, audience: 'vendor', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', reporterName: '山田 太郎', reporterEmail: 'taro@reporter.test', reporterOrganization: 'サンプル研究所' },
+    { caseId: CASE, audience: 'vendor', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', reporterName: '山田 太郎', reporterEmail: 'taro@reporter.test' },
+    { caseId: CASE, audience: 'reporter', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', vendorContacts: ['psirt@acme.test', 'cc@acme.test'] },
+  ],
   'reporter-stopped': STOP_REASONS.map((reason) => ({ caseId: CASE, reason })),
   'reporter-withdrawal': [{ caseId: CASE, startDate: '2025-11-22' }],
   'impossible-invite': [{ caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', deadline: '2026-12-10' }],
@@ -186,7 +198,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(12);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(15);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');
@@ -245,6 +257,8 @@ describe('product-track notices: files and rendering', () => {
       expect(new Set(items).size).toBe(PROGRESS_ITEMS.length);
       const outcomes = samples['impossible-outcome'].map((c) => one('impossible-outcome', c));
       expect(new Set(outcomes).size).toBe(outcomes.length);
+      const updates = samples['vendor-update'].map((c) => one('vendor-update', c));
+      expect(new Set(updates).size).toBe(updates.length);
     }
   });
 
@@ -607,6 +621,44 @@ describe('reporter notices', () => {
     expect(text('ja', 'known')).toContain('既知の脆弱性');
     expect(text('en', 'duplicate')).toContain('already been reported to us');
     for (const lang of LANGS) expect(text(lang, 'duplicate').match(/VR-\d{4}-\d{4}/g)).toEqual([CASE, CASE, CASE].slice(0, text(lang, 'duplicate').match(/VR-\d{4}-\d{4}/g)!.length));
+  });
+
+  it('vendor-update: the common date with JST and UTC, the closing reason, the withdrawal; confidentiality each time', () => {
+    const [first, changed] = samples['vendor-update'];
+    const ja = renderNotice('vendor-update', 'ja', first!).text;
+    expect(ja).toContain('2027-01-06（日本時間／UTC 2027-01-05 15:00 から）');
+    expect(ja).toContain('一斉に公表します');
+    const en = renderNotice('vendor-update', 'en', changed!);
+    expect(en.text).toContain('has changed from 2027-01-06 (JST) to');
+    expect(en.text).toContain('2027-01-20 JST (from 2027-01-19 15:00 UTC)');
+    expect(en.subject).toBe(`[${CASE}] Publication date for the vulnerability in まどぐちメールサーバ`);
+    const stopped = renderNotice('vendor-update', 'en', { caseId: CASE, vendorName: 'ACME', productName: 'P', event: 'stopped', stopReason: 'duplicate' }).text;
+    expect(stopped).toContain('handled as another case');
+    expect(stopped.match(/VR-\d{4}-\d{4}/g)!.every((id) => id === CASE)).toBe(true);
+    for (const lang of LANGS) {
+      for (const c of samples['vendor-update']) expect(renderNotice('vendor-update', lang, c).text).toMatch(lang === 'ja' ? /開示しないようお願いいたします/ : /confidential/);
+    }
+    expect(() => renderLoose('vendor-update', 'en', { caseId: CASE, vendorName: 'A', productName: 'P', event: 'schedule' })).toThrow(/"publicationDate" is missing/);
+    expect(() => renderLoose('vendor-update', 'en', { caseId: CASE, vendorName: 'A', productName: 'P', event: 'stopped', stopReason: 'known', publicationDate: '2027-01-06' })).toThrow(/"publicationDate" must be absent/);
+    expect(() => renderLoose('vendor-update', 'en', { caseId: CASE, vendorName: 'A', productName: 'P', event: 'withdrawn', stopReason: 'known' })).toThrow(/"stopReason" must be absent/);
+  });
+
+  it('reporter-not-accepted: the coordinator\'s reason, quoted so it cannot pass for the desk\'s text', () => {
+    const t = renderNotice('reporter-not-accepted', 'en', samples['reporter-not-accepted'][0]!).text;
+    expect(t).toContain('  | The product is not distributed in Japan.\n  | Please report it to the vendor directly.');
+    expect(() => renderLoose('reporter-not-accepted', 'ja', { caseId: CASE, reason: ' ' })).toThrow(/"reason" must not be empty/);
+  });
+
+  it('introduce: each side gets the other\'s contact, and only its own audience\'s fields are allowed', () => {
+    const [toVendor, , toReporter] = samples.introduce;
+    const v = renderNotice('introduce', 'ja', toVendor!).text;
+    for (const s of ['山田 太郎', 'taro@reporter.test', 'サンプル研究所']) expect(v).toContain(s);
+    const r = renderNotice('introduce', 'en', toReporter!).text;
+    expect(r).toContain('psirt@acme.test, cc@acme.test');
+    expect(r).not.toContain('taro@reporter.test');
+    expect(() => renderLoose('introduce', 'en', { ...toReporter, reporterEmail: 'taro@reporter.test' })).toThrow(/"reporterEmail" must be absent/);
+    expect(() => renderLoose('introduce', 'en', { ...toVendor, vendorContacts: ['a@b.test'] })).toThrow(/"vendorContacts" must be absent/);
+    expect(() => renderLoose('introduce', 'en', { caseId: CASE, audience: 'vendor', vendorName: 'A', productName: 'P' })).toThrow(/"reporterName" is missing/);
   });
 
   it('reporter-withdrawal: one year after 起算日, what withdrawing means', () => {
