@@ -507,6 +507,29 @@ async function checkRecipientKeyUncached(armoredPublic: string, now: Date): Prom
   return { ok: true, recipient: { fingerprint: upper(key.getFingerprint()), _key: key } };
 }
 
+const subkeyCache = new Map<string, string[]>();
+
+/**
+ * Every fingerprint of an armored public key: the primary key's first, then its subkeys'.
+ * A signature names the key that made it (RFC 9580 §5.2.3.35, Issuer Fingerprint), which
+ * is a signing subkey as often as the primary key, while registries pin primary keys.
+ * Unreadable text gives no fingerprint.
+ */
+export async function keyFingerprints(armoredPublic: string): Promise<string[]> {
+  const hit = subkeyCache.get(armoredPublic);
+  if (hit) return hit;
+  let out: string[] = [];
+  try {
+    const key = await openpgp.readKey({ armoredKey: armoredPublic });
+    out = [upper(key.getFingerprint()), ...key.getSubkeys().map((k) => upper(k.getFingerprint()))];
+  } catch {
+    out = [];
+  }
+  if (subkeyCache.size > 5000) subkeyCache.clear();
+  subkeyCache.set(armoredPublic, out);
+  return out;
+}
+
 /** Encrypts (and optionally signs inside, RFC 3156 §6.2) to every recipient; armored output. */
 export async function encryptTo(data: Uint8Array, recipients: Recipient[], signer: SigningKey | null, now = new Date()): Promise<string> {
   const message = await openpgp.createMessage({ binary: data, date: now });

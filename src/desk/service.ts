@@ -4,7 +4,7 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // handler first checks the stored state and does nothing twice, and `reconcile()` at
 // start re-enqueues whatever the database says is unfinished.
-import { checkRecipientKey, exportPublicKeys, extendKeyring, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { checkRecipientKey, exportPublicKeys, extendKeyring, keyFingerprints, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
@@ -22,7 +22,7 @@ import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts'
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
 import { composeCoordinatorAlert, composeDecisions, storeComposed, type ComposedNotice } from './execute.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision } from '../rules/product.ts';
-import { listVendors, vendorByKeyFingerprint } from '../store/vendors.ts';
+import { listVendors, vendorBySigningKey } from '../store/vendors.ts';
 import type { Db } from '../store/db.ts';
 import {
   addParty,
@@ -179,7 +179,7 @@ export class Desk {
     // A vendor's reply is signed with a key pinned in the vendor registry, not one the desk
     // keyring holds: look the issuer up there and verify again with that vendor's keys.
     if (inb.verdict.signature.status === 'unknown-key' && inb.verdict.signature.fingerprint) {
-      const vendor = await vendorByKeyFingerprint(this.o.db, inb.verdict.signature.fingerprint);
+      const vendor = await vendorBySigningKey(this.o.db, inb.verdict.signature.fingerprint, keyFingerprints);
       if (vendor) {
         ring = await extendKeyring(ring, vendor.keys.map((k) => ({ name: `vendor-${vendor.id}`, text: k.armored })));
         inb = await inspectMessage(m.raw, { ring, ...opts });
@@ -461,7 +461,7 @@ export class Desk {
       if (claimed.length === 0) return false;
       const caseId = v.vendorReply?.caseId ?? null;
       const fpr = v.signature.status === 'valid' ? v.signature.fingerprint : null;
-      const vendor = fpr ? await vendorByKeyFingerprint(tx, fpr) : null;
+      const vendor = fpr ? await vendorBySigningKey(tx, fpr, keyFingerprints) : null;
       const c = caseId ? await getCase(tx, caseId) : null;
       let refused: string | null = null;
       if (!vendor) refused = `not signed by a pinned vendor key (signature ${v.signature.status})`;

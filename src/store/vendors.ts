@@ -419,6 +419,32 @@ export async function vendorByKeyFingerprint(db: Db, fingerprint: string, opts: 
   return (await hydrate(db, rows))[0] ?? null;
 }
 
+/**
+ * The vendor owning the key that made a signature: its pinned primary key, or a subkey of
+ * one (the signature's issuer is often a signing subkey). `subkeysOf` lists a key's
+ * fingerprints (the crypto adapter's keyFingerprints); it is only asked when no primary
+ * key matches, and only about the registry's keys.
+ */
+export async function vendorBySigningKey(
+  db: Db,
+  fingerprint: string,
+  subkeysOf: (armored: string) => Promise<string[]>,
+  opts: { includeRemoved?: boolean } = {},
+): Promise<Vendor | null> {
+  const direct = await vendorByKeyFingerprint(db, fingerprint, opts);
+  if (direct) return direct;
+  const want = normFingerprint(fingerprint);
+  const rows = await db.query<{ vendor_id: string; armored: string }>(
+    `SELECT k.vendor_id, k.armored FROM vendor_keys k JOIN vendors v ON v.id = k.vendor_id
+     WHERE ($1::boolean OR v.removed_at IS NULL) ORDER BY k.vendor_id`,
+    [opts.includeRemoved ?? false],
+  );
+  for (const r of rows) {
+    if ((await subkeysOf(r.armored)).map(normFingerprint).includes(want)) return getVendor(db, r.vendor_id);
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------
 // case vendors
 

@@ -16,8 +16,10 @@ import {
   setFirstContact,
   upsertVendor,
   vendorByKeyFingerprint,
+  vendorBySigningKey,
   type VendorInput,
 } from '../../src/store/vendors.ts';
+import { keyFingerprints } from '../../src/crypto/openpgp.ts';
 import { applyVendorImport } from '../../src/registry/import.ts';
 import { parseVendorsYaml } from '../../src/registry/yaml.ts';
 import { goodKey, openTestDb, type GoodKey } from './support.ts';
@@ -194,6 +196,16 @@ describe.each(['pg', 'pglite'] as const)('vendor store on %s', (kind: DbKind) =>
       expect(await vendorByKeyFingerprint(db, 'F'.repeat(40))).toBeNull();
     });
 
+    it('vendorBySigningKey also finds the vendor when the signature names a subkey of its pinned key', async () => {
+      const [primary, subkey] = await keyFingerprints(yamatoKey.armored);
+      expect(primary).toBe(yamatoKey.fingerprint);
+      expect(subkey).toMatch(/^[0-9A-F]{40}$/);
+      expect(await vendorByKeyFingerprint(db, subkey!)).toBeNull(); // the pinned fingerprint is the primary's
+      expect((await vendorBySigningKey(db, subkey!, keyFingerprints))?.id).toBe('yamato');
+      expect((await vendorBySigningKey(db, subkey!.toLowerCase(), keyFingerprints))?.id).toBe('yamato');
+      expect(await vendorBySigningKey(db, 'E'.repeat(40), keyFingerprints)).toBeNull();
+    });
+
     it('lists active vendors by id; a removed vendor is kept but hidden, and its keys speak for no one', async () => {
       expect((await listVendors(db)).map((v) => v.id)).toEqual(['acme', 'yamato']);
       const before = await lastTimelineId(db);
@@ -205,6 +217,7 @@ describe.each(['pg', 'pglite'] as const)('vendor store on %s', (kind: DbKind) =>
       expect((await getVendor(db, 'yamato'))?.keys).toHaveLength(1);
       expect(await vendorByKeyFingerprint(db, yamatoKey.fingerprint)).toBeNull();
       expect((await vendorByKeyFingerprint(db, yamatoKey.fingerprint, { includeRemoved: true }))?.id).toBe('yamato');
+      expect(await vendorBySigningKey(db, (await keyFingerprints(yamatoKey.armored))[1]!, keyFingerprints)).toBeNull();
 
       const again = await removeVendor(db, 'yamato', 'cli:carol');
       expect(again.changed).toBe(false);
