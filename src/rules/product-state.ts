@@ -90,6 +90,12 @@ export interface CaseVendor {
   workaround: string | null;
   advisoryUrl: string | null;
   proposedPublication: IsoDate | null;
+  /**
+   * When the reporter and this vendor were introduced for direct exchange (guideline
+   * §3.10); done once. Absent in snapshots stored before the direct exchange existed:
+   * read as null.
+   */
+  introducedAt?: Date | null;
 }
 
 /** The one common publication date (guideline §3.5; 001). */
@@ -151,6 +157,7 @@ export function newVendor(ref: VendorRef): CaseVendor {
     workaround: null,
     advisoryUrl: null,
     proposedPublication: null,
+    introducedAt: null,
   };
 }
 
@@ -179,7 +186,9 @@ export type StopReason =
   | { kind: 'not-vulnerability' }
   | { kind: 'duplicate'; caseId: string }
   | { kind: 'not-reproducible' }
-  | { kind: 'illegal' };
+  | { kind: 'illegal' }
+  /** Already publicly known (the coordinator says where in the command's text). */
+  | { kind: 'known' };
 
 /** What a coordinator tells the desk to do. Refused with an `error` decision when not allowed now. */
 export type CoordinatorCommand =
@@ -190,6 +199,20 @@ export type CoordinatorCommand =
   | { type: 'remove-vendor'; vendorId: string }
   | { type: 'set-date'; date: IsoDate }
   | { type: 'mark-unreachable'; vendorId: string }
+  /** guideline §3.7: contact with an unreachable vendor resumed (003 *8: its list entry is withdrawn). */
+  | { type: 'mark-reachable'; vendorId: string }
+  /**
+   * guideline §3.4: the notification to every vendor of the case that has not answered: a
+   * first notification to those not notified yet, the same notification again to those
+   * still silent (their 起算日 and reminders unchanged).
+   */
+  | { type: 'notify-vendors' }
+  /**
+   * guideline §3.10: introduce the reporter and this vendor to each other. `vendorConsents`
+   * is the vendor registry's `acceptsDirect` for the vendor, read by the caller; the
+   * reporter's consent is in the snapshot.
+   */
+  | { type: 'direct-contact'; vendorId: string; vendorConsents: boolean }
   | { type: 'open-impossible'; vendorIds: string[] }
   | { type: 'committee-decision'; decision: 'publish' | 'withhold' }
   | { type: 'publish' }
@@ -198,7 +221,8 @@ export type CoordinatorCommand =
 
 export const COMMAND_TYPES = [
   'accept', 'reject', 'stop', 'add-vendor', 'remove-vendor', 'set-date', 'mark-unreachable',
-  'open-impossible', 'committee-decision', 'publish', 'flag', 'note',
+  'mark-reachable', 'notify-vendors', 'direct-contact', 'open-impossible', 'committee-decision',
+  'publish', 'flag', 'note',
 ] as const satisfies readonly CoordinatorCommand['type'][];
 
 /** A vendor's signed reply (mail-protocol §4), already matched to the case and the vendor. */

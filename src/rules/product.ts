@@ -10,6 +10,7 @@
 import { addCalendarDays, addCalendarYears, addDays, isIsoDate, jstDate, publicationTarget, type IsoDate } from '../domain/clock.ts';
 import { TransitionError, transition as transitionRm, type RmEvent } from '../domain/states.ts';
 import {
+  coordinationLabel,
   pxaFlags,
   transitionCoordination,
   transitionEm,
@@ -253,6 +254,21 @@ function unlist(o: Out, vendorId: string): void {
   o.push({ type: 'update-vendor', vendorId, patch: { vendorNamePublishedAt: null, productNamePublishedAt: null } });
 }
 
+/**
+ * The vendor answered, or a coordinator says contact resumed (guideline §3.7; 003 *8):
+ * contact is established, the vendor is aware, and an unreachable vendor comes off the
+ * public list and the coordinators are told (`reachableDetail`).
+ */
+function contactEstablished(o: Out, vendorId: string, reachableDetail: string): void {
+  const v = o.vendor(vendorId);
+  const wasUnreachable = v.coordination === 'unreachable';
+  o.coordination(vendorId, 'answer');
+  if (v.fix === 'vendor-unaware' || v.fix === 'unreachable') o.fix(vendorId, 'acknowledge');
+  o.push({ type: 'update-vendor', vendorId, patch: { lastAnswerAt: o.now, unreachableSince: null } });
+  unlist(o, vendorId);
+  if (wasUnreachable) o.push({ type: 'notify-coordinators', template: 'vendor-reachable', vendorId, detail: reachableDetail });
+}
+
 /** Ends the embargo however it stands: a proposal is rejected, an agreement terminated. */
 function endEmbargo(o: Out): void {
   if (o.c.em === 'proposed') o.em('reject');
@@ -370,12 +386,7 @@ function onVendorReply(o: Out, e: VendorReplyEvent): void {
   o.record('vendor-reply', `${id}: ${said}`);
 
   // Any answer: contact established (003 *8: the unreachable entry is removed).
-  const wasUnreachable = v0.coordination === 'unreachable';
-  o.coordination(id, 'answer');
-  if (v0.fix === 'vendor-unaware' || v0.fix === 'unreachable') o.fix(id, 'acknowledge');
-  o.push({ type: 'update-vendor', vendorId: id, patch: { lastAnswerAt: o.now, unreachableSince: null } });
-  unlist(o, id);
-  if (wasUnreachable) o.push({ type: 'notify-coordinators', template: 'vendor-reachable', vendorId: id, detail: `${v0.name} answered; removed from the unreachable list` });
+  contactEstablished(o, id, `${v0.name} answered; removed from the unreachable list`);
 
   // The fix path (Vultron V → F; not-affected is final).
   const fix = o.vendor(id).fix;
@@ -513,6 +524,12 @@ function onCommand(o: Out, cmd: CoordinatorCommand): void {
       requireOpen(o);
       o.vendor(cmd.vendorId);
       return markUnreachable(o, cmd.vendorId, 'marked by a coordinator');
+    case 'mark-reachable':
+      return markReachable(o, cmd.vendorId);
+    case 'notify-vendors':
+      return notifyVendors(o);
+    case 'direct-contact':
+      return directContact(o, cmd.vendorId, cmd.vendorConsents);
     case 'open-impossible':
       return openImpossible(o, cmd.vendorIds);
     case 'committee-decision':
@@ -527,9 +544,13 @@ function onCommand(o: Out, cmd: CoordinatorCommand): void {
   }
 }
 
-/** guideline §3.2: accepted (受理); the reporter is asked to keep it confidential (情報非開示依頼). */
+/**
+ * guideline §3.2: accepted (受理); the reporter is asked to keep it confidential (情報非開示依頼).
+ * An accepted case stays as it is (no second notice to the reporter).
+ */
 function accept(o: Out): void {
-  if (o.c.rm === 'accepted') refuse(`case ${o.c.id} is already accepted`);
+  // Screening accepts complete reports by itself: a coordinator's accept then confirms it.
+  if (o.c.rm === 'accepted') return o.record('accept-confirmed', 'already accepted; nothing changed');
   if (o.c.rm === 'received') o.rm('validate');
   o.rm('accept');
   o.push({ type: 'notify-reporter', template: 'accepted' });
@@ -565,6 +586,82 @@ function stop(o: Out, reason: StopReason): void {
   // The duplicate's case id stays with the coordinators.
   o.push({ type: 'notify-reporter', template: 'stopped', reason: reason.kind });
   o.record('stopped', reason.kind === 'duplicate' ? `duplicate of ${reason.caseId}` : reason.kind);
+}
+
+/**
+ * guideline §3.4: the notification to every vendor of the case that has not answered yet.
+ * A vendor not notified gets its first notification (its 起算日; the case's clock starts
+ * if it has not). A vendor notified or reminded that is still silent gets the same
+ * notification again (e.g. after its key was fixed in the registry): its 起算日, its
+ * reminders and the case's clock stay as they are. Vendors that answered, unreachable ones
+ * (mark-reachable first), and those written to at this same instant (added by the same
+ * command mail) are not written to; the record says which.
+ */
+function notifyVendors(o: Out): void {
+  requireOpen(o);
+  if (o.c.vendors.length === 0) refuse(`case ${o.c.id} has no vendors: add one with add-vendor`);
+  const waiting = o.c.vendors.filter((v) => v.coordination === 'unnotified' || v.coordination === 'notified' || v.coordination === 'reminded');
+  const skipped = o.c.vendors.filter((v) => !waiting.includes(v)).map((v) => `${v.id} ${v.coordination === 'unreachable' ? 'is unreachable (mark-reachable first)' : 'answered'}`);
+  if (waiting.length === 0) refuse(`no vendor of ${o.c.id} awaits the notification: ${skipped.join(', ')}`);
+  const justNow: string[] = [];
+  for (const v of waiting) {
+    if (v.coordination === 'unnotified') {
+      notifyVendor(o, v.id);
+      continue;
+    }
+    // Written to at this very instant (X-ADD-VENDOR then X-NOTIFY-VENDORS in one mail): once is enough.
+    if (v.lastContactAt !== null && v.lastContactAt.getTime() === o.now.getTime()) {
+      justNow.push(v.id);
+      continue;
+    }
+    const date = o.c.publication.agreed ?? o.c.publication.proposed;
+    o.notifyVendor(v.id, { template: 'notify', date });
+    o.push({ type: 'update-vendor', vendorId: v.id, patch: { lastContactAt: o.now } });
+    const since = v.firstContactAt ? jstDate(v.firstContactAt) : '?';
+    o.record('vendor-notified', `${v.id}: notification sent again (no answer yet); its 起算日 ${since} and ${v.reminders} reminder(s) unchanged; publication ${date ?? 'not scheduled'}`);
+  }
+  if (justNow.length > 0) skipped.unshift(...justNow.map((id) => `${id} was notified just now`));
+  if (skipped.length > 0) o.record('vendors-not-notified', `not written to: ${skipped.join(', ')}`);
+}
+
+/**
+ * guideline §3.7; 003 *8: contact with an unreachable vendor resumed (the coordinator heard
+ * from it another way): as for an answer, it is off the unreachable list and the
+ * coordinators are told. A vendor marked unreachable before any notification went out gets
+ * the notification now.
+ */
+function markReachable(o: Out, vendorId: string): void {
+  requireOpen(o);
+  const v = o.vendor(vendorId);
+  if (v.coordination !== 'unreachable') refuse(`${vendorId} is not unreachable (contact state "${coordinationLabel(v.coordination, v.reminders)}")`);
+  contactEstablished(o, vendorId, `${v.name}: contact resumed (a coordinator); removed from the unreachable list`);
+  let sent = '';
+  if (v.lastContactAt === null) {
+    const date = o.c.publication.agreed ?? o.c.publication.proposed;
+    o.notifyVendor(vendorId, { template: 'notify', date });
+    o.push({ type: 'update-vendor', vendorId, patch: { lastContactAt: o.now } });
+    sent = `; it had no notification yet: sent now (publication ${date ?? 'not scheduled'})`;
+  }
+  o.record('vendor-reachable', `${vendorId}: contact resumed, marked by a coordinator${sent}`);
+}
+
+/**
+ * guideline §3.10: the reporter and a vendor exchange information directly only when both
+ * agreed to it; the desk introduces them once (the `introduce` decision), and stays the
+ * channel for everything else (the schedule, publication).
+ */
+function directContact(o: Out, vendorId: string, vendorConsents: boolean): void {
+  requireOpen(o);
+  const v = o.vendor(vendorId);
+  if ((v.introducedAt ?? null) !== null) refuse(`${vendorId} and the reporter were already introduced`);
+  if (v.coordination === 'unnotified') refuse(`${vendorId} has not been notified yet: it is introduced after its notification`);
+  const reporter = o.c.reporter.consent.directContact === true;
+  if (!reporter && !vendorConsents) refuse(`neither the reporter nor ${vendorId} consented to direct contact`);
+  if (!reporter) refuse('the reporter has not consented to direct contact with the vendor');
+  if (!vendorConsents) refuse(`${vendorId} has not consented to direct contact with the reporter (vendor registry: accepts_direct is off)`);
+  o.push({ type: 'update-vendor', vendorId, patch: { introducedAt: o.now } });
+  o.push({ type: 'introduce', vendorId });
+  o.record('direct-contact', `${vendorId}: the reporter and the vendor are introduced to each other (both consented)`);
 }
 
 /**

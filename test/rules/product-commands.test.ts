@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   applyDecisions,
   COMMAND_TYPES,
@@ -31,7 +31,9 @@ describe('report acceptance (guideline §3.2)', () => {
     expect(kinds(d)).toContain('notify-vendor:acme:notify');
     expect(sim.c.rm).toBe('accepted');
     expect(sim.c.firstContactDate).toBe('2026-01-05');
-    expect(kinds(sim.step({ type: 'accept' }))).toEqual(['error']);
+    // Accepting an accepted case confirms it: nothing changes, the reporter is not told again.
+    const again = sim.step({ type: 'accept' });
+    expect(again).toEqual([{ type: 'record', event: 'accept-confirmed', detail: 'already accepted; nothing changed' }]);
   });
 
   it('a report not accepted is invalidated and the reporter told why', () => {
@@ -75,7 +77,7 @@ describe('stopping (guideline §3.3)', () => {
     expect(sim.runDays(400)).toEqual([]);
   });
 
-  it.each([['not-vulnerability'], ['not-reproducible'], ['illegal']] as const)('%s on an agreed schedule terminates the embargo', (kind) => {
+  it.each([['not-vulnerability'], ['not-reproducible'], ['illegal'], ['known']] as const)('%s on an agreed schedule terminates the embargo', (kind) => {
     const sim = withAcme();
     sim.step({ type: 'set-date', date: '2026-02-19' });
     const d = sim.step({ type: 'stop', reason: { kind } });
@@ -221,6 +223,9 @@ describe('refused commands: exactly one error, nothing else (the caller tells th
     ['set a date after publication', published, { type: 'set-date', date: '2026-03-01' }, 'already published'],
     ['mark an unreachable vendor again', unreachable, { type: 'mark-unreachable', vendorId: 'acme' }, '"mark-unreachable" is not allowed'],
     ['mark an unknown vendor', withAcme, { type: 'mark-unreachable', vendorId: 'nobody' }, 'no vendor'],
+    ['mark a notified vendor reachable', withAcme, { type: 'mark-reachable', vendorId: 'acme' }, 'is not unreachable'],
+    ['notify the vendors of a closed case', closed, { type: 'notify-vendors' }, 'not accepted'],
+    ['introduce without the reporter\'s consent', withAcme, { type: 'direct-contact', vendorId: 'acme', vendorConsents: true }, 'the reporter has not consented'],
     ['open the procedure without vendors', withAcme, { type: 'open-impossible', vendorIds: [] }, 'name the vendor'],
     ['open the procedure for an unknown vendor', withAcme, { type: 'open-impossible', vendorIds: ['nobody'] }, 'no vendor'],
     ['decide without a procedure', withAcme, { type: 'committee-decision', decision: 'publish' }, 'no committee procedure'],
@@ -238,6 +243,11 @@ describe('refused commands: exactly one error, nothing else (the caller tells th
     expect(d[0]?.type).toBe('error');
     expect(d[0]).toMatchObject({ message: expect.stringContaining(message) as unknown });
     expect(sim.c).toBe(before);
+  });
+
+  it('COMMAND_TYPES lists every coordinator command type', () => {
+    expectTypeOf<(typeof COMMAND_TYPES)[number]>().toEqualTypeOf<CoordinatorCommand['type']>();
+    expect(new Set(COMMAND_TYPES).size).toBe(COMMAND_TYPES.length);
   });
 
   it('the refusal list covers every command type that can be refused', () => {
