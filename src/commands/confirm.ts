@@ -54,8 +54,12 @@ export type CommandOutcome =
       status: 'applied';
       /** set-date: the date before (null: there was none). */
       previousDate?: string | null;
-      /** notify-vendors: the vendors notified now. */
+      /** notify-vendors: the vendors sent their first notification now. */
       notified?: string[];
+      /** notify-vendors: the silent vendors sent the notification again (起算日 and reminders unchanged). */
+      notifiedAgain?: string[];
+      /** accept: the report was already accepted; nothing changed. */
+      unchanged?: boolean;
     }
   | { command: Command; status: 'failed'; error: CommandError }
   /** Not applied: the mail had errors, or another command failed and all were rolled back. */
@@ -112,6 +116,11 @@ export function effectText(o: Applied, lang: Lang): string {
   const en = lang === 'en';
   switch (c.kind) {
     case 'accept':
+      if (o.unchanged === true) {
+        return en
+          ? 'The report was already accepted (受理); nothing changed, and the reporter is not told again.'
+          : '届出は既に受理済みです。変更はなく、発見者への再度の通知も行いません。';
+      }
       return en
         ? 'The report is accepted (受理). The reporter will be told, with the request to keep the information confidential until publication.'
         : '届出を受理しました。発見者に受理を通知し、公表までの情報非開示をお願いします。';
@@ -123,8 +132,8 @@ export function effectText(o: Applied, lang: Lang): string {
     }
     case 'add-vendor':
       return en
-        ? `Vendor ${c.vendor} is added to the case. It is notified when you send X-NOTIFY-VENDORS.`
-        : `製品開発者 ${c.vendor} を案件に追加しました。通知は X-NOTIFY-VENDORS で行います。`;
+        ? `Vendor ${c.vendor} is added to the case and sent the notification at once (its start date, 起算日, is today); if the report is not accepted yet, it is notified on acceptance.`
+        : `製品開発者 ${c.vendor} を案件に追加し、直ちに通知します（本日がその製品開発者の起算日です）。届出が未受理の場合は、受理の時に通知します。`;
     case 'remove-vendor':
       return en ? `Vendor ${c.vendor} is removed from the case.` : `製品開発者 ${c.vendor} を案件から外しました。`;
     case 'set-date': {
@@ -138,8 +147,8 @@ export function effectText(o: Applied, lang: Lang): string {
         : `製品開発者 ${c.vendor} を連絡不能としました。連絡不能開発者の手続き（連絡先を求めるための製品開発者名の公表など）を開始します。`;
     case 'mark-reachable':
       return en
-        ? `Vendor ${c.vendor} is reachable again: its unreachable-vendor entry is withdrawn.`
-        : `製品開発者 ${c.vendor} との連絡が再開しました。連絡不能としての掲載を取り下げます。`;
+        ? `Vendor ${c.vendor} is reachable again: its unreachable-vendor entry is withdrawn and the coordinators are told. If it never received the notification, it is sent now.`
+        : `製品開発者 ${c.vendor} との連絡が再開しました。連絡不能としての掲載を取り下げ、調整担当者に知らせます。まだ通知を受け取っていない場合は、ここで通知します。`;
     case 'open-impossible':
       return en
         ? 'The coordination-impossible procedure (調整不能) is opened. The vendors will be given the chance to state their view before the committee decides.'
@@ -152,14 +161,26 @@ export function effectText(o: Applied, lang: Lang): string {
     case 'note':
       return en ? 'The note is added to the case record.' : '案件の記録にメモを追加しました。';
     case 'notify-vendors': {
-      const list = o.notified ?? [];
-      if (list.length === 0) return en ? 'The vendor notifications are queued.' : '製品開発者への通知を送信待ちにしました。';
-      return en ? `Vendor notifications are sent to: ${list.join(', ')}.` : `製品開発者に通知しました：${list.join('、')}。`;
+      if (o.notified === undefined && o.notifiedAgain === undefined) {
+        return en
+          ? 'The notification is sent to every vendor of the case that has not answered: a first notification to those not notified yet, the same notification again to those still silent (their start date, 起算日, and reminders unchanged).'
+          : '回答のない製品開発者に通知を送ります。未通知の製品開発者には初回の通知を、通知済みで回答のない製品開発者には同じ通知を再送します（起算日と督促の回数は変わりません）。';
+      }
+      const first = o.notified ?? [];
+      const again = o.notifiedAgain ?? [];
+      if (first.length === 0 && again.length === 0) {
+        return en ? 'Nothing was sent: the vendors still waiting were notified just now.' : '送信はありません。回答待ちの製品開発者には、直前に通知したところです。';
+      }
+      const parts = en
+        ? [first.length > 0 ? `first notification to ${first.join(', ')}` : null, again.length > 0 ? `sent again to ${again.join(', ')} (start date and reminders unchanged)` : null]
+        : [first.length > 0 ? `${first.join('、')} に初回の通知` : null, again.length > 0 ? `${again.join('、')} に再送（起算日と督促の回数は変わりません）` : null];
+      const list = parts.filter((x) => x !== null);
+      return en ? `Vendor notifications: ${list.join('; ')}.` : `製品開発者に通知しました：${list.join('、')}。`;
     }
     case 'direct-contact':
       return en
-        ? `The reporter and vendor ${c.vendor} will be introduced to each other for direct exchange.`
-        : `発見者と製品開発者 ${c.vendor} が直接やりとりできるよう、双方を紹介します。`;
+        ? `The reporter and vendor ${c.vendor} will be introduced to each other for direct exchange (both consented); each is told how to reach the other.`
+        : `発見者と製品開発者 ${c.vendor} が直接やりとりできるよう（双方が同意済み）、それぞれに相手の連絡先を伝えて紹介します。`;
   }
 }
 
@@ -190,7 +211,9 @@ export function commandErrorText(e: CommandError, lang: Lang, caseId: string | n
     case 'no-vendors':
       return en ? 'The case has no vendors.' : 'この案件には製品開発者が登録されていません。';
     case 'nothing-to-notify':
-      return en ? 'Every vendor of the case has already been notified.' : 'この案件の製品開発者には全て通知済みです。';
+      return en
+        ? 'No vendor of the case awaits the notification: each answered or is unreachable (mark it reachable first).'
+        : 'この案件に通知を待つ製品開発者はいません（いずれも回答済み、または連絡不能です。連絡不能の場合は先に連絡再開としてください）。';
     case 'not-impossible':
       return en ? 'The coordination-impossible procedure is not open for this case.' : 'この案件では調整不能の手続きが開始されていません。';
     case 'website-case':

@@ -2,6 +2,7 @@
 // product-track event (src/rules/product.ts), stepped in one transaction that also composes
 // and stores the notices the rules decide, so a committed state change never loses its
 // notices. The notify job sends them (stored bytes, deterministic Message-IDs).
+import type { CommandError, CommandOutcome as ConfirmationOutcome } from '../commands/confirm.ts';
 import type { Command } from '../commands/parse.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
@@ -39,7 +40,6 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
       return { type: 'reject', reason: cmd.reason };
     case 'stop':
       if (cmd.reason === 'duplicate') return { type: 'stop', reason: { kind: 'duplicate', caseId: cmd.duplicateOf } };
-      if (cmd.reason === 'known') return 'stop reason "known" is not supported yet: use not-vulnerability or duplicate';
       return { type: 'stop', reason: { kind: cmd.reason } };
     case 'add-vendor': {
       const v = vendors.get(cmd.vendor);
@@ -52,6 +52,17 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
       return { type: 'set-date', date: cmd.date };
     case 'mark-unreachable':
       return { type: 'mark-unreachable', vendorId: cmd.vendor };
+    case 'mark-reachable':
+      return { type: 'mark-reachable', vendorId: cmd.vendor };
+    case 'notify-vendors':
+      return { type: 'notify-vendors' };
+    case 'direct-contact': {
+      // The vendor's consent is the registry's accepts_direct (guideline §3.10); the rules
+      // check the reporter's consent in the snapshot.
+      const v = vendors.get(cmd.vendor);
+      if (!v || v.removedAt) return `no vendor "${cmd.vendor}" in the registry`;
+      return { type: 'direct-contact', vendorId: v.id, vendorConsents: v.acceptsDirect };
+    }
     case 'open-impossible':
       return { type: 'open-impossible', vendorIds: snapshot.vendors.map((v) => v.id) };
     case 'committee-decision':
@@ -60,13 +71,63 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
       return { type: 'publish' };
     case 'note':
       return { type: 'note', text: cmd.text };
-    case 'mark-reachable':
-    case 'notify-vendors':
-    case 'direct-contact':
-      // The rules notify a vendor when it is added and take it off the unreachable list
-      // when it answers; these commands have no rule yet.
-      return `"${cmd.kind}" is not supported yet`;
   }
+}
+
+type AppliedDetails = Omit<Extract<ConfirmationOutcome, { status: 'applied' }>, 'command' | 'status'>;
+
+/**
+ * What the confirmation says beyond the command itself (src/commands/confirm.ts), from the
+ * snapshot before and the decisions taken: the previous date (set-date), the vendors
+ * notified first or again (notify-vendors), an accept that changed nothing.
+ */
+export function confirmationDetails(cmd: Command, before: ProductCase, decisions: readonly ProductDecision[]): AppliedDetails {
+  switch (cmd.kind) {
+    case 'accept':
+      return decisions.some((d) => d.type === 'set-state' && d.machine === 'rm') ? {} : { unchanged: true };
+    case 'set-date':
+      return { previousDate: before.publication.agreed };
+    case 'notify-vendors': {
+      const sent = decisions
+        .filter((d): d is Extract<ProductDecision, { type: 'notify-vendor' }> => d.type === 'notify-vendor' && d.template === 'notify')
+        .map((d) => d.vendorId);
+      const wasUnnotified = (id: string): boolean => before.vendors.find((v) => v.id === id)?.coordination === 'unnotified';
+      return { notified: sent.filter(wasUnnotified), notifiedAgain: sent.filter((id) => !wasUnnotified(id)) };
+    }
+    default:
+      return {};
+  }
+}
+
+/**
+ * The confirmation's error for a command the rules refused (their `error` message), where
+ * the message says more than "not allowed now": missing consent, a vendor not on the case,
+ * nothing to notify, ... Anything else is `not-allowed` with the message.
+ */
+export function commandErrorOf(cmd: Command, message: string): CommandError {
+  const vendor = 'vendor' in cmd ? cmd.vendor : undefined;
+  if (/^neither the reporter nor |^the reporter has not consented/.test(message)) return { code: 'no-consent', party: 'reporter' };
+  if (/ has not consented to direct contact/.test(message)) return { code: 'no-consent', party: 'vendor', ...(vendor !== undefined ? { vendor } : {}) };
+  const notOnCase = /has no vendor "([^"]+)"/.exec(message);
+  if (notOnCase) return { code: 'vendor-not-in-case', vendor: notOnCase[1] ?? vendor ?? '' };
+  if (/ is already a vendor of /.test(message)) return { code: 'vendor-already-in-case', vendor: vendor ?? '' };
+  if (/ has no vendors/.test(message)) return { code: 'no-vendors' };
+  if (/ awaits the notification/.test(message)) return { code: 'nothing-to-notify' };
+  if (cmd.kind === 'set-date' && / is in the past/.test(message)) return { code: 'date-in-past', date: cmd.date };
+  if (/^no committee procedure/.test(message)) return { code: 'not-impossible' };
+  return { code: 'not-allowed', state: message };
+}
+
+/** A short line for the CLI when a command did more (or less) than its name says. */
+function successMessage(details: AppliedDetails): string {
+  if (details.unchanged === true) return 'already accepted; nothing changed';
+  if (details.notified !== undefined || details.notifiedAgain !== undefined) {
+    const first = details.notified ?? [];
+    const again = details.notifiedAgain ?? [];
+    if (first.length === 0 && again.length === 0) return 'nothing sent: the waiting vendors were notified just now';
+    return [first.length > 0 ? `notified ${first.join(', ')}` : null, again.length > 0 ? `notified again ${again.join(', ')}` : null].filter((x) => x !== null).join('; ');
+  }
+  return 'done';
 }
 
 export async function applyCommands(deps: CommandDeps, caseId: string, commands: Command[]): Promise<CommandOutcome[]> {
@@ -99,6 +160,7 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
         message = error.message;
         return;
       }
+      message = successMessage(confirmationDetails(command, snapshot, decisions));
       const { notices: composed } = await composeDecisions(
         {
           caseId,

@@ -79,6 +79,29 @@ describe('effects: every command in both languages', () => {
     expect(en(applied({ kind: 'stop', reason: 'duplicate', duplicateOf: 'VR-2026-0007', text: null }))).toContain('duplicate of VR-2026-0007');
     expect(en(applied({ kind: 'mark-unreachable', vendor: 'globex' }))).toContain('globex');
   });
+  it('says what the vendor commands did, in both languages', () => {
+    const nv: Command = { kind: 'notify-vendors' };
+    for (const lang of LANGS) {
+      const t = (o: Partial<Extract<CommandOutcome, { status: 'applied' }>>): string => effectText({ command: nv, status: 'applied', ...o }, lang);
+      const generic = t({});
+      const both = t({ notified: ['acme'], notifiedAgain: ['globex'] });
+      const none = t({ notified: [], notifiedAgain: [] });
+      expect(new Set([generic, both, none, t({ notified: ['acme'] }), t({ notifiedAgain: ['globex'] })]).size).toBe(5);
+      expect(both).toContain('acme');
+      expect(both).toContain('globex');
+      for (const x of [generic, both, none]) expect(JAPANESE.test(x.replace(/起算日/g, ''))).toBe(lang === 'ja');
+      const accept: Command = { kind: 'accept', comment: null };
+      const confirmed = effectText({ command: accept, status: 'applied', unchanged: true }, lang);
+      expect(confirmed).not.toBe(effectText({ command: accept, status: 'applied' }, lang));
+      expect(confirmed).toContain(lang === 'en' ? 'already accepted' : '既に受理済み');
+      expect(effectText(applied({ kind: 'direct-contact', vendor: 'acme' }) as Extract<CommandOutcome, { status: 'applied' }>, lang)).toContain('acme');
+      expect(effectText(applied({ kind: 'mark-reachable', vendor: 'globex' }) as Extract<CommandOutcome, { status: 'applied' }>, lang)).toContain('globex');
+      expect(effectText(applied({ kind: 'stop', reason: 'known', text: null }) as Extract<CommandOutcome, { status: 'applied' }>, lang)).toContain(lang === 'en' ? 'already publicly known' : '既に公知');
+    }
+    // add-vendor notifies at once: the sentence no longer sends the coordinator to X-NOTIFY-VENDORS.
+    expect(effectText({ command: { kind: 'add-vendor', vendor: 'acme' }, status: 'applied' }, 'en')).not.toContain('X-NOTIFY-VENDORS');
+    expect(effectText({ command: { kind: 'add-vendor', vendor: 'acme' }, status: 'applied' }, 'en')).toContain('notification at once');
+  });
   it('shows when and by whom, JST with UTC', () => {
     const r = renderConfirmation({ parsed: parsedOf([{ kind: 'publish' }]), outcomes: [applied({ kind: 'publish' })], actor: 'cli:sato', via: 'cli', receivedAt: AT }, 'en');
     expect(r.text).toContain('2026-11-22 19:30 JST (10:30 UTC)');

@@ -110,6 +110,37 @@ describe('command line: every command', () => {
   });
 });
 
+describe('spellings of the vendor commands and the stop reason "known"', () => {
+  const cases: { line: string; cli: string[]; want: Command[] }[] = [
+    { line: 'X-STOP: already-known CVE-2025-1234', cli: ['stop', 'already-known', 'CVE-2025-1234'], want: [{ kind: 'stop', reason: 'known', text: 'CVE-2025-1234' }] },
+    { line: 'X-STOP: publicly_known', cli: ['stop', 'publicly_known'], want: [{ kind: 'stop', reason: 'known', text: null }] },
+    { line: 'X-STOP: 既知 JVN で公表済み', cli: ['stop', '既知', 'JVN で公表済み'], want: [{ kind: 'stop', reason: 'known', text: 'JVN で公表済み' }] },
+    { line: 'Ｘ－ＳＴＯＰ：ＫＮＯＷＮ', cli: ['X-STOP:', 'KNOWN'], want: [{ kind: 'stop', reason: 'known', text: null }] },
+    { line: 'x-notify-vendors', cli: ['X-NOTIFY-VENDORS'], want: [{ kind: 'notify-vendors' }] },
+    { line: 'X-NOTIFY-VENDORS:', cli: ['notify-vendors:'], want: [{ kind: 'notify-vendors' }] },
+    { line: 'X-MARK-REACHABLE: ACME, globex', cli: ['mark-reachable', 'ACME,', 'globex'], want: [{ kind: 'mark-reachable', vendor: 'acme' }, { kind: 'mark-reachable', vendor: 'globex' }] },
+    { line: 'X-MARK-REACHABLE acme、acme', cli: ['mark-reachable', 'acme、acme'], want: [{ kind: 'mark-reachable', vendor: 'acme' }] },
+    { line: 'X-DIRECT-CONTACT: Ａｃｍｅ', cli: ['direct-contact', 'Ａｃｍｅ'], want: [{ kind: 'direct-contact', vendor: 'acme' }] },
+  ];
+  for (const { line, cli, want } of cases) {
+    it(line, () => {
+      const m = parseCommandMail(mail('X-CASE: VR-2026-0042', line));
+      expect(m.errors).toEqual([]);
+      expect(m.commands).toEqual(want);
+      const c = parseCliCommand(['VR-2026-0042', ...cli]);
+      expect(c.errors).toEqual([]);
+      expect(c.commands).toEqual(want);
+    });
+  }
+  it('refuses what these commands do not take', () => {
+    expect(codes(parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-NOTIFY-VENDORS: acme')).errors)).toEqual(['unexpected-argument']);
+    expect(codes(parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-DIRECT-CONTACT: acme, globex')).errors)).toEqual(['unexpected-argument']);
+    expect(codes(parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-DIRECT-CONTACT')).errors)).toEqual(['missing-argument']);
+    expect(codes(parseCommandMail(mail('X-CASE: VR-2026-0042', 'X-MARK-REACHABLE: Acme_Corp')).errors)).toEqual(['bad-vendor']);
+    expect(codes(parseCliCommand(['VR-2026-0042', 'stop', 'well-known']).errors)).toEqual(['bad-stop-reason']);
+  });
+});
+
 describe('canonical form', () => {
   for (const { want } of EVERY) {
     it(`reads back ${formatCommand(want)}`, () => {

@@ -1,0 +1,172 @@
+// src/desk/commands.ts without a database: each parsed command becomes the rules' event
+// (docs/commands.md lists no command the desk does not apply), and what the rules decided
+// becomes the confirmation's details and errors.
+import { describe, expect, it } from 'vitest';
+import { commandErrorText, COMMAND_ERROR_CODES, effectText } from '../../src/commands/confirm.ts';
+import { COMMAND_KINDS, parseCliCommand, type Command, type CommandKind } from '../../src/commands/parse.ts';
+import { commandErrorOf, confirmationDetails, toProductEvent } from '../../src/desk/commands.ts';
+import { applyDecisions, COMMAND_TYPES, decideProduct, newVendor, stepProduct, type ProductCase, type ProductEvent } from '../../src/rules/product.ts';
+import type { Vendor } from '../../src/store/vendors.ts';
+import { ACME, BETA, newCase } from '../rules/product-support.ts';
+
+const NOW = new Date('2026-01-05T01:00:00Z');
+
+function vendor(id: string, over: Partial<Vendor> = {}): Vendor {
+  return {
+    id,
+    name: `${id} Inc.`,
+    nameJa: null,
+    registration: 'general',
+    acceptsDirect: false,
+    publishName: true,
+    contacts: { to: [`psirt@${id}.example`], cc: [] },
+    keys: [],
+    products: [{ name: `${id} Router`, keywords: [] }],
+    createdAt: NOW,
+    updatedAt: NOW,
+    removedAt: null,
+    ...over,
+  };
+}
+
+const REGISTRY = new Map<string, Vendor>([
+  ['acme', vendor('acme', { acceptsDirect: true })],
+  ['beta', vendor('beta')],
+  ['gone', vendor('gone', { acceptsDirect: true, removedAt: NOW })],
+]);
+
+/** One command of every kind (the mapped type makes a missing kind a compile error). */
+const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
+  accept: { kind: 'accept', comment: null },
+  reject: { kind: 'reject', reason: 'no product named' },
+  stop: { kind: 'stop', reason: 'known', text: 'CVE-2025-1234' },
+  'add-vendor': { kind: 'add-vendor', vendor: 'acme' },
+  'remove-vendor': { kind: 'remove-vendor', vendor: 'acme' },
+  'set-date': { kind: 'set-date', date: '2026-02-01' },
+  'mark-unreachable': { kind: 'mark-unreachable', vendor: 'acme' },
+  'mark-reachable': { kind: 'mark-reachable', vendor: 'acme' },
+  'open-impossible': { kind: 'open-impossible', reason: null },
+  'committee-decision': { kind: 'committee-decision', decision: 'publish', reason: null },
+  publish: { kind: 'publish' },
+  note: { kind: 'note', text: 'called' },
+  'notify-vendors': { kind: 'notify-vendors' },
+  'direct-contact': { kind: 'direct-contact', vendor: 'acme' },
+};
+
+const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;
+
+function event(cmd: Command, c: ProductCase = withAcme()): ProductEvent {
+  const e = toProductEvent(cmd, c, REGISTRY);
+  if (typeof e === 'string') throw new Error(e);
+  return e;
+}
+
+describe('toProductEvent', () => {
+  it.each([...COMMAND_KINDS])('%s becomes a rules event (nothing is "not supported")', (kind) => {
+    const e = toProductEvent(SAMPLE[kind], withAcme(), REGISTRY);
+    expect(typeof e, typeof e === 'string' ? e : '').toBe('object');
+    expect(COMMAND_TYPES as readonly string[]).toContain((e as ProductEvent).type);
+  });
+
+  it('maps every stop reason, the duplicate with its case id', () => {
+    for (const reason of ['not-vulnerability', 'not-reproducible', 'illegal', 'known'] as const) {
+      expect(event({ kind: 'stop', reason, text: null })).toEqual({ type: 'stop', reason: { kind: reason } });
+    }
+    expect(event({ kind: 'stop', reason: 'duplicate', duplicateOf: 'VR-2026-0007', text: null })).toEqual({ type: 'stop', reason: { kind: 'duplicate', caseId: 'VR-2026-0007' } });
+  });
+
+  it('the spellings of the command line reach the same events', () => {
+    const of = (...args: string[]): ProductEvent => {
+      const p = parseCliCommand(['VR-2026-0001', ...args]);
+      expect(p.errors).toEqual([]);
+      return event(p.commands[0]!);
+    };
+    expect(of('stop', '既知')).toEqual({ type: 'stop', reason: { kind: 'known' } });
+    expect(of('stop', 'already-known', 'see', 'CVE-2025-1234')).toEqual({ type: 'stop', reason: { kind: 'known' } });
+    expect(of('notify-vendors')).toEqual({ type: 'notify-vendors' });
+    expect(of('X-MARK-REACHABLE', 'ACME')).toEqual({ type: 'mark-reachable', vendorId: 'acme' });
+    expect(of('direct-contact', 'acme')).toEqual({ type: 'direct-contact', vendorId: 'acme', vendorConsents: true });
+  });
+
+  it("direct-contact carries the registry's accepts_direct as the vendor's consent", () => {
+    expect(event({ kind: 'direct-contact', vendor: 'acme' })).toEqual({ type: 'direct-contact', vendorId: 'acme', vendorConsents: true });
+    expect(event({ kind: 'direct-contact', vendor: 'beta' })).toEqual({ type: 'direct-contact', vendorId: 'beta', vendorConsents: false });
+    expect(toProductEvent({ kind: 'direct-contact', vendor: 'nobody' }, withAcme(), REGISTRY)).toBe('no vendor "nobody" in the registry');
+    expect(toProductEvent({ kind: 'direct-contact', vendor: 'gone' }, withAcme(), REGISTRY)).toBe('no vendor "gone" in the registry');
+  });
+});
+
+describe('confirmationDetails', () => {
+  it('accept on an accepted case: unchanged; on a received one: changed', () => {
+    const c = withAcme();
+    expect(confirmationDetails(SAMPLE.accept, c, decideProduct(c, { type: 'accept' }, NOW))).toEqual({ unchanged: true });
+    const received: ProductCase = { ...newCase(), rm: 'received' };
+    expect(confirmationDetails(SAMPLE.accept, received, decideProduct(received, { type: 'accept' }, NOW))).toEqual({});
+    const effect = effectText({ command: SAMPLE.accept, status: 'applied', unchanged: true }, 'en');
+    expect(effect).toContain('already accepted');
+  });
+
+  it('notify-vendors: first notices and notices again, by vendor', () => {
+    // acme notified earlier; beta on the case but not notified (the reducer adds without notifying).
+    const notified = stepProduct(newCase({}, [ACME]), { type: 'notify-vendors' }, NOW).case;
+    const c = applyDecisions(notified, [{ type: 'add-vendor', vendor: newVendor(BETA) }]);
+    expect(c.vendors.map((v) => [v.id, v.coordination])).toEqual([
+      ['acme', 'notified'],
+      ['beta', 'unnotified'],
+    ]);
+    const later = new Date(NOW.getTime() + 86_400_000);
+    const d = decideProduct(c, { type: 'notify-vendors' }, later);
+    const details = confirmationDetails(SAMPLE['notify-vendors'], c, d);
+    expect(details).toEqual({ notified: ['beta'], notifiedAgain: ['acme'] });
+    const en = effectText({ command: SAMPLE['notify-vendors'], status: 'applied', ...details }, 'en');
+    expect(en).toBe('Vendor notifications: first notification to beta; sent again to acme (start date and reminders unchanged).');
+    const ja = effectText({ command: SAMPLE['notify-vendors'], status: 'applied', ...details }, 'ja');
+    expect(ja).toContain('beta に初回の通知');
+    expect(ja).toContain('acme に再送');
+  });
+
+  it('set-date: the date agreed before, null when there was none', () => {
+    const c = withAcme();
+    const cmd = SAMPLE['set-date'];
+    expect(confirmationDetails(cmd, c, decideProduct(c, event(cmd, c), NOW))).toEqual({ previousDate: null });
+    const agreed = stepProduct(c, { type: 'set-date', date: '2026-01-20' }, NOW).case;
+    expect(confirmationDetails(cmd, agreed, decideProduct(agreed, event(cmd, agreed), NOW))).toEqual({ previousDate: '2026-01-20' });
+  });
+});
+
+describe('commandErrorOf: the rules refusals as confirmation errors', () => {
+  const refusal = (cmd: Command, c: ProductCase): string => {
+    const d = decideProduct(c, event(cmd, c), NOW);
+    expect(d).toHaveLength(1);
+    const e = d[0]!;
+    if (e.type !== 'error') throw new Error(`not refused: ${JSON.stringify(d)}`);
+    return e.message;
+  };
+  const cases: [string, Command, () => ProductCase, ReturnType<typeof commandErrorOf>][] = [
+    ['reporter consent missing', SAMPLE['direct-contact'], () => withAcme(), { code: 'no-consent', party: 'reporter' }],
+    ['vendor consent missing', { kind: 'direct-contact', vendor: 'beta' }, () => stepProduct(newCase({ directContact: true }), { type: 'add-vendor', vendor: BETA }, NOW).case, { code: 'no-consent', party: 'vendor', vendor: 'beta' }],
+    ['vendor not on the case', { kind: 'direct-contact', vendor: 'beta' }, () => withAcme({ directContact: true }), { code: 'vendor-not-in-case', vendor: 'beta' }],
+    ['mark-reachable: vendor not on the case', { kind: 'mark-reachable', vendor: 'beta' }, () => withAcme(), { code: 'vendor-not-in-case', vendor: 'beta' }],
+    ['add a vendor twice', SAMPLE['add-vendor'], () => withAcme(), { code: 'vendor-already-in-case', vendor: 'acme' }],
+    ['notify without vendors', SAMPLE['notify-vendors'], () => newCase(), { code: 'no-vendors' }],
+    [
+      'notify when every vendor answered',
+      SAMPLE['notify-vendors'],
+      () => stepProduct(withAcme(), { type: 'vendor-reply', vendorId: 'acme', reply: { status: 'affected' } }, NOW).case,
+      { code: 'nothing-to-notify' },
+    ],
+    ['a date in the past', { kind: 'set-date', date: '2026-01-01' }, () => withAcme(), { code: 'date-in-past', date: '2026-01-01' }],
+    ['no committee procedure', SAMPLE['committee-decision'], () => withAcme(), { code: 'not-impossible' }],
+    ['a reachable vendor', SAMPLE['mark-reachable'], () => withAcme(), { code: 'not-allowed', state: 'acme is not unreachable (contact state "notified")' }],
+  ];
+  it.each(cases)('%s', (_name, cmd, make, want) => {
+    expect(commandErrorOf(cmd, refusal(cmd, make()))).toEqual(want);
+  });
+
+  it('every mapped code has a sentence', () => {
+    for (const [, , , want] of cases) {
+      expect(COMMAND_ERROR_CODES).toContain(want.code);
+      expect(commandErrorText(want, 'en', 'VR-2026-0001').length).toBeGreaterThan(10);
+    }
+  });
+});
