@@ -31,6 +31,17 @@ export interface Config {
     smtp: { host: string; port: number; secure: boolean; user: string; password: string };
   };
   jobs: { concurrency: number; attempts: number; backoffMs: number; reconcileSeconds: number; tickSeconds: number };
+  /** The product track's settings (src/rules/product-state.ts Settings; guideline §8 defaults). */
+  coordination: {
+    publicationDays: number;
+    reminderAfterDays: number;
+    reminderEveryDays: number;
+    unreachableAfterReminders: number;
+    productNameAfterDays: number;
+    withdrawAfterDays: number;
+    opinionDays: number;
+    autoNotifySingleMatch: boolean;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +81,14 @@ const ENV: Record<string, string> = {
   'jobs.backoffMs': 'MADOGUCHI_JOB_BACKOFF_MS',
   'jobs.reconcileSeconds': 'MADOGUCHI_RECONCILE_SECONDS',
   'jobs.tickSeconds': 'MADOGUCHI_TICK_SECONDS',
+  'coordination.publicationDays': 'MADOGUCHI_PUBLICATION_DAYS',
+  'coordination.reminderAfterDays': 'MADOGUCHI_REMINDER_AFTER_DAYS',
+  'coordination.reminderEveryDays': 'MADOGUCHI_REMINDER_EVERY_DAYS',
+  'coordination.unreachableAfterReminders': 'MADOGUCHI_UNREACHABLE_AFTER_REMINDERS',
+  'coordination.productNameAfterDays': 'MADOGUCHI_PRODUCT_NAME_AFTER_DAYS',
+  'coordination.withdrawAfterDays': 'MADOGUCHI_WITHDRAW_AFTER_DAYS',
+  'coordination.opinionDays': 'MADOGUCHI_OPINION_DAYS',
+  'coordination.autoNotifySingleMatch': 'MADOGUCHI_AUTO_NOTIFY_SINGLE_MATCH',
 };
 
 type Tree = Record<string, unknown>;
@@ -162,4 +181,16 @@ function validate(c: Config): void {
   const problems = validateCoordinators(c.coordinators);
   if (problems.length > 0) throw new ConfigError(`setting "coordinators": ${problems.join('; ')}`);
   if (c.intake.imap.watchdogSeconds < 5) bad('intake.imap.watchdogSeconds', 'must be at least 5');
+  for (const [key, min, max] of [
+    ['publicationDays', 1, 3650],
+    ['reminderAfterDays', 1, 365],
+    ['reminderEveryDays', 1, 365],
+    ['unreachableAfterReminders', 1, 50],
+    ['productNameAfterDays', 1, 3650],
+    ['withdrawAfterDays', 1, 3650],
+    ['opinionDays', 1, 365],
+  ] as const) {
+    const v = c.coordination[key];
+    if (!Number.isInteger(v) || v < min || v > max) bad(`coordination.${key}`, `must be a whole number of ${min} to ${max}`);
+  }
 }

@@ -11,6 +11,7 @@ import { loadKeyDir } from '../crypto/keydir.ts';
 import { exportPublicKeys, readSigningKey } from '../crypto/openpgp.ts';
 import { applyCommands } from '../desk/commands.ts';
 import { openDb } from '../store/db.ts';
+import { DEFAULT_SETTINGS } from '../rules/product.ts';
 
 /** sysexits.h EX_TEMPFAIL: the MTA keeps the message and tries again. */
 const EX_TEMPFAIL = 75;
@@ -138,7 +139,7 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
   try {
     const outcomes = await applyCommands(
       // The desk's clock (MADOGUCHI_CLOCK_FILE), so the CLI and the running desk agree on "now".
-      { db, signer, address: cfg.desk.address, coordinators, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}` },
+      { db, signer, address: cfg.desk.address, coordinators, settings: { ...DEFAULT_SETTINGS, ...cfg.coordination }, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}` },
       parsed.caseId,
       parsed.commands,
     );

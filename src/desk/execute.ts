@@ -72,23 +72,8 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   const r = ctx.report;
 
   const toCoordinators = async (kind: string, render: () => { subject: string; text: string }): Promise<void> => {
-    const rendered = render();
-    for (const c of ctx.coordinators) {
-      const keys = await usableKeys(c.armoredKeys, ctx.now);
-      const nid = id(kind, c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_'));
-      if (keys.length === 0) {
-        notices.push({ id: nid, kind, recipients: [c.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the coordinator' });
-        continue;
-      }
-      const raw = await composeEncrypted(
-        { from: ctx.address, to: [c.email], caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now },
-        ctx.signer,
-        keys,
-      );
-      notices.push({ id: nid, kind, recipients: [c.email], lang: ctx.lang, raw });
-    }
+    notices.push(...(await composeForCoordinators(ctx, kind, render())));
   };
-
   /** One notice to a vendor of the case: its pinned keys and registered contacts only; else withheld. */
   const toVendor = async (vendorId: string, kind: string, nid: string, render: (vendor: Vendor) => { subject: string; text: string }): Promise<void> => {
     const vendor = ctx.vendors.get(vendorId);
@@ -306,12 +291,21 @@ export async function composeCoordinatorAlert(
   detail: string,
 ): Promise<ComposedNotice[]> {
   const rendered = renderNotice('coord-alert', ctx.lang, { kind, ...(ctx.caseId && kind !== 'unauthorised-command' ? { caseId: ctx.caseId } : {}), detail: oneLine(detail) });
+  return composeForCoordinators(ctx, 'coord-alert', rendered);
+}
+
+/** A rendered notice to every coordinator, each encrypted to its own keys (withheld without one). */
+export async function composeForCoordinators(
+  ctx: Pick<ExecuteContext, 'coordinators' | 'signer' | 'address' | 'domain' | 'lang' | 'now' | 'eventKey'> & { caseId: string | null },
+  kind: string,
+  rendered: { subject: string; text: string },
+): Promise<ComposedNotice[]> {
   const out: ComposedNotice[] = [];
   for (const c of ctx.coordinators) {
-    const nid = `<coord-alert.${ctx.caseId ?? 'desk'}.${c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_')}.${ctx.eventKey}@${ctx.domain}>`;
+    const nid = `<${kind}.${ctx.caseId ?? 'desk'}.${c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_')}.${ctx.eventKey}@${ctx.domain}>`;
     const keys = await usableKeys(c.armoredKeys, ctx.now);
     if (keys.length === 0) {
-      out.push({ id: nid, kind: 'coord-alert', recipients: [c.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the coordinator' });
+      out.push({ id: nid, kind, recipients: [c.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the coordinator' });
       continue;
     }
     const raw = await composeEncrypted(
@@ -319,7 +313,7 @@ export async function composeCoordinatorAlert(
       ctx.signer,
       keys,
     );
-    out.push({ id: nid, kind: 'coord-alert', recipients: [c.email], lang: ctx.lang, raw });
+    out.push({ id: nid, kind, recipients: [c.email], lang: ctx.lang, raw });
   }
   return out;
 }

@@ -14,6 +14,7 @@ import { getCheckpoint, setCheckpoint } from '../store/repo.ts';
 import { exportPublicKeys } from '../crypto/openpgp.ts';
 import { ensureDeskKeys } from './keys.ts';
 import { Desk, limitsFromMb, PermanentError } from './service.ts';
+import { DEFAULT_SETTINGS } from '../rules/product.ts';
 
 export interface RunningDesk {
   desk: Desk;
@@ -81,6 +82,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
   for (const c of coordinators) if (c.armoredKeys.length === 0) log(`warning: no key in ${cfg.desk.keysDir} for coordinator ${c.name}: alerts to them are withheld`);
   const desk = new Desk({
     coordinators,
+    settings: { ...DEFAULT_SETTINGS, ...cfg.coordination },
     publicDir: resolve(cfg.desk.publicDir),
     db,
     queue,

@@ -20,8 +20,9 @@ import { toProductEvent } from './commands.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
-import { composeCoordinatorAlert, composeDecisions, storeComposed, type ComposedNotice } from './execute.ts';
-import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision } from '../rules/product.ts';
+import { composeCoordinatorAlert, composeDecisions, composeForCoordinators, storeComposed, type ComposedNotice } from './execute.ts';
+import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type Settings } from '../rules/product.ts';
+import { duplicateCandidates, vendorCandidates, VENDOR_WEIGHTS } from '../registry/candidates.ts';
 import { listVendors, vendorBySigningKey } from '../store/vendors.ts';
 import type { Db } from '../store/db.ts';
 import {
@@ -74,6 +75,8 @@ export interface DeskOptions {
   publicDir?: string;
   /** Coordinators with their public keys (alerts, confirmations). */
   coordinators?: { name: string; email: string; fingerprints?: string[]; armoredKeys: string[] }[];
+  /** The product track's settings (configuration `coordination`; guideline §8 defaults). */
+  settings?: Settings;
 }
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
@@ -97,6 +100,7 @@ export class Desk {
       clock: () => new Date(),
       log: () => undefined,
       coordinators: [],
+      settings: DEFAULT_SETTINGS,
       ...opts,
       filer: opts.filer ?? null,
       publicDir: opts.publicDir ?? null,
@@ -290,9 +294,71 @@ export class Desk {
         }
       }
       await appendTimelineMany(tx, log);
+      if (caseId && report && decisions.some((d) => d.type === 'open-case')) await this.newCase(tx, caseId, report, now, id);
       return true;
     });
     if (done) await this.enqueueNotices(id);
+  }
+
+  /**
+   * A new case (issue 4): the coordinators get its summary with vendor candidates from the
+   * registry and duplicate candidates among past cases, ranked, with the commands to act
+   * (guideline §3.4: the desk identifies the vendor; the coordinator decides). With
+   * `autoNotifySingleMatch`, a product matching exactly one registered vendor's product
+   * notifies that vendor at once (the rules' `vendors-matched`).
+   */
+  private async newCase(tx: Db, caseId: string, report: ReportForm, now: Date, messageRef: number): Promise<void> {
+    const kind = report.kind === 'website' ? 'website' : report.kind === 'product' ? 'product' : null;
+    const vendors = kind === 'product' ? await listVendors(tx) : [];
+    const candidates = kind === 'product' ? vendorCandidates(vendors, report, { limit: 5 }) : [];
+    const pastRows = await tx.query<{ id: string; report: unknown; coordination: { vendors?: { id: string }[] } | null }>(
+      'SELECT id, report, coordination FROM cases WHERE id <> $1 ORDER BY created_at DESC LIMIT 2000',
+      [caseId],
+    );
+    const past = pastRows.map((r) => ({ id: r.id, report: r.report as Partial<ReportForm> | null, vendors: (r.coordination?.vendors ?? []).map((v) => v.id) }));
+    const duplicates = duplicateCandidates(past, report, { vendors: candidates.slice(0, 1).map((c) => c.vendor.id), limit: 5 });
+    const summary = report.vulnerability?.summary?.trim() ?? '';
+    const productName = report.product?.name?.trim() ?? '';
+    const siteUrl = report.website?.url?.trim() ?? '';
+    if (kind && summary !== '' && (kind === 'product' ? productName !== '' : siteUrl !== '') && this.o.coordinators.length > 0) {
+      const line = (x: string | undefined): string | undefined => (x && x.trim() !== '' ? x.replace(/\s+/g, ' ').trim().slice(0, 300) : undefined);
+      const version = line(report.product?.version);
+      const reportedVendor = line(report.product?.vendor);
+      const vulnerabilityType = line(report.vulnerability?.type);
+      const rendered = renderNotice('coord-new-case', 'ja', {
+        caseId,
+        receivedAt: now,
+        kind,
+        ...(kind === 'product' ? { productName: line(productName)! } : { siteUrl: siteUrl.slice(0, 2000) }),
+        ...(kind === 'product' && version ? { productVersion: version } : {}),
+        ...(kind === 'product' && reportedVendor ? { reportedVendor } : {}),
+        ...(vulnerabilityType ? { vulnerabilityType } : {}),
+        summary,
+        vendorCandidates: candidates.map((c) => ({ id: c.vendor.id, name: c.vendor.name, score: c.score, why: c.why })),
+        duplicateCandidates: duplicates.map((d) => ({ caseId: d.caseId, score: d.score, why: d.why })),
+      });
+      const notices = await composeForCoordinators(
+        { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja', now, eventKey: `m${messageRef}`, caseId },
+        'coord-new-case',
+        rendered,
+      );
+      await storeComposed(tx, notices, caseId, messageRef);
+    }
+    const exact = candidates.filter((c) => c.score >= VENDOR_WEIGHTS.productExact);
+    const only = exact.length === 1 ? exact[0] : undefined;
+    if (kind === 'product' && this.o.settings.autoNotifySingleMatch && only) {
+      const c = await getCase(tx, caseId);
+      if (!c) return;
+      await applyEvent(
+        tx,
+        caseId,
+        { type: 'vendors-matched', candidates: [{ id: only.vendor.id, name: only.vendor.name, product: productName }] },
+        now,
+        'desk',
+        this.o.settings,
+        async (tx2, decisions, after) => void (await this.noticesFor(tx2, c, decisions, after, `m${messageRef}`, messageRef)),
+      );
+    }
   }
 
   /** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
@@ -319,7 +385,7 @@ export class Desk {
         report: c.report as ReportForm,
         snapshot: after,
         vendors,
-        settings: DEFAULT_SETTINGS,
+        settings: this.o.settings,
         receivedAt: c.createdAt,
         ...(reporter ? { reporter } : {}),
       },
@@ -342,7 +408,7 @@ export class Desk {
       await this.o.db.tx(async (tx) => {
         const c = await getCase(tx, id);
         if (!c) return;
-        await applyEvent(tx, id, { type: 'tick' }, now, 'desk', DEFAULT_SETTINGS, async (tx2, decisions, after) => {
+        await applyEvent(tx, id, { type: 'tick' }, now, 'desk', this.o.settings, async (tx2, decisions, after) => {
           if (decisions.length > 0) pending.push(...(await this.noticesFor(tx2, c, decisions, after, `t${now.getTime().toString(36)}`, null)));
         });
       });
@@ -420,7 +486,7 @@ export class Desk {
             continue;
           }
           let refusal: string | null = null;
-          await applyEvent(tx, c.id, event, now, `coordinator:${auth.coordinator.name}`, DEFAULT_SETTINGS, async (tx2, decisions, after) => {
+          await applyEvent(tx, c.id, event, now, `coordinator:${auth.coordinator.name}`, this.o.settings, async (tx2, decisions, after) => {
             const error = decisions.find((d) => d.type === 'error');
             if (error) {
               refusal = error.message;
@@ -477,7 +543,7 @@ export class Desk {
         return true;
       }
       const reply = v.vendorReply ?? {};
-      const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply }, now, `vendor:${vendor.id}`, DEFAULT_SETTINGS, async (tx2, decisions, after) => {
+      const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply }, now, `vendor:${vendor.id}`, this.o.settings, async (tx2, decisions, after) => {
         await this.noticesFor(tx2, c, decisions, after, `m${id}`, id);
       });
       if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });

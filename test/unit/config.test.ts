@@ -34,6 +34,15 @@ describe('configuration', () => {
     expect(() => loadConfig(root('desk:\n  casePrefx: JVN\n'), {})).toThrow(/unknown setting "desk\.casePrefx"/);
   });
 
+  it('the product track\'s settings default to the guideline\'s §8 values and are configurable, within bounds', async () => {
+    const { DEFAULT_SETTINGS } = await import('../../src/rules/product.ts');
+    expect(loadConfig(root(), {}).coordination).toEqual({ ...DEFAULT_SETTINGS });
+    const c = loadConfig(root('coordination:\n  publicationDays: 60\n'), { MADOGUCHI_AUTO_NOTIFY_SINGLE_MATCH: 'true', MADOGUCHI_UNREACHABLE_AFTER_REMINDERS: '2' }).coordination;
+    expect([c.publicationDays, c.autoNotifySingleMatch, c.unreachableAfterReminders]).toEqual([60, true, 2]);
+    expect(() => loadConfig(root(), { MADOGUCHI_PUBLICATION_DAYS: '0' })).toThrow(/coordination\.publicationDays.*1 to 3650/);
+    expect(() => loadConfig(root('coordination:\n  reminderAfterDays: 2.5\n'), {})).toThrow(/coordination\.reminderAfterDays/);
+  });
+
   it('coordinators come from local.yaml or MADOGUCHI_COORDINATORS, with pinned full fingerprints', () => {
     const yaml = `coordinators:\n  - name: Sato\n    email: sato@desk.test\n    fingerprints: ["${FPR}"]\n`;
     expect(loadConfig(root(yaml), {}).coordinators[0]?.name).toBe('Sato');

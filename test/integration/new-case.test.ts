@@ -1,0 +1,126 @@
+// A new case reaches the coordinators (issue 4): an encrypted notice with the summary,
+// vendor candidates from the registry and duplicate candidates among past cases, with the
+// commands to act; with `autoNotifySingleMatch`, a product matching exactly one registered
+// vendor notifies that vendor without waiting for a coordinator. The desk runs as a process
+// on PostgreSQL and Redis (Maildir in/out: the mail path itself is covered by desk.e2e).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
+import { Gpg, makeKeyPair, makeReport, openNotice } from '../support/gpg.ts';
+import { FIXTURES, ROOT } from '../support/paths.ts';
+
+const DESK = 'desk@madoguchi.test';
+const gpg = new Gpg();
+let work: string;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let env: Record<string, string>;
+let desk: DeskProcess;
+
+const cli = (args: string[], input?: Buffer) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, input, encoding: 'utf8' });
+const outbox = (): Buffer[] => {
+  const dir = join(work, 'outbox', 'new');
+  return existsSync(dir) ? readdirSync(dir).sort().map((n) => readFileSync(join(dir, n))) : [];
+};
+const to = (addr: string): Buffer[] => outbox().filter((m) => m.toString('latin1').includes(`\r\nTo: ${addr}\r\n`));
+async function text(raw: Buffer): Promise<string> {
+  const o = openNotice(gpg, raw);
+  expect(o.decryptedOk).toBe(true);
+  const parsed = await simpleParser(Buffer.from(o.decrypted, 'latin1'));
+  return parsed.text ?? '';
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'mdg-newcase-'));
+  db = await freshDatabase();
+  env = {
+    MADOGUCHI_DESK_ADDRESS: DESK,
+    MADOGUCHI_KEYS_DIR: join(work, 'keys'),
+    MADOGUCHI_INBOX: join(work, 'inbox'),
+    MADOGUCHI_OUTBOX: join(work, 'outbox'),
+    MADOGUCHI_TRANSPORT: 'maildir',
+    MADOGUCHI_PUBLIC_DIR: join(work, 'public'),
+    DATABASE_URL: db.url,
+    MADOGUCHI_QUEUE_PREFIX: `mdg-newcase-${process.pid}`,
+    MADOGUCHI_AUTO_NOTIFY_SINGLE_MATCH: 'true',
+  };
+  gpg.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
+  for (const [id, addr] of [['acme', 'psirt@acme.test'], ['beta', 'psirt@beta.test'], ['sato', 'sato@desk.test'], ['hanako', 'hanako@other.test']] as const) {
+    writeFileSync(join(work, `${id}.asc`), makeKeyPair(gpg, `${id} PSIRT`, addr));
+  }
+  mkdirSync(join(work, 'keys'), { recursive: true });
+  writeFileSync(join(work, 'keys', 'sato.asc'), readFileSync(join(work, 'sato.asc')));
+  const satoFpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', 'sato@desk.test']).toString())![1]!;
+  env.MADOGUCHI_COORDINATORS = JSON.stringify([{ name: 'Sato', email: 'sato@desk.test', fingerprints: [satoFpr] }]);
+  writeFileSync(
+    join(work, 'vendors.yaml'),
+    [
+      'vendors:',
+      '  - id: acme',
+      '    name: ACME Corporation',
+      '    contacts: { to: [psirt@acme.test] }',
+      '    keys: [acme.asc]',
+      '    products:',
+      '      - name: まどぐちメールサーバ',
+      '        keywords: [mail]',
+      '  - id: beta',
+      '    name: Beta Inc.',
+      '    contacts: { to: [psirt@beta.test] }',
+      '    keys: [beta.asc]',
+      '    products:',
+      '      - name: Beta Webmail',
+      '        keywords: [webmail]',
+      '',
+    ].join('\n'),
+  );
+  desk = spawnDesk(env);
+  await desk.waitForLog(/running \(/, 60_000);
+  gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
+  const imp = cli(['vendors', 'import', join(work, 'vendors.yaml')]);
+  expect(imp.status, imp.stderr + imp.stdout).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await desk?.stop();
+  await db?.drop();
+  gpg.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('a new case reaches the coordinators', () => {
+  const body = readFileSync(join(ROOT, 'test', 'fixtures', 'report-ja.txt'), 'utf8').replace('製品開発者への発見者情報の通知：可', '製品開発者への発見者情報の通知：不可');
+
+  it('the coordinator gets the summary and the registry match; the single exact match is notified at once', async () => {
+    expect(cli(['deliver'], makeReport(gpg, { from: 'taro@reporter.test', fromName: 'Taro', to: DESK, body, messageId: '<nc-1@reporter.test>' })).status).toBe(0);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(1);
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
+    const notice = await text(to('sato@desk.test')[0]!);
+    expect(notice).toContain(c!.id);
+    expect(notice).toContain('1. ACME Corporation（ID：acme');
+    expect(notice).not.toContain('ID：beta');
+    expect(notice).toContain(`X-CASE: ${c!.id}`);
+    // autoNotifySingleMatch: ACME is notified without a coordinator's command, encrypted.
+    await expect.poll(() => to('psirt@acme.test').length, { timeout: 30_000 }).toBe(1);
+    const v = await text(to('psirt@acme.test')[0]!);
+    expect(v).toContain(c!.id);
+    for (const secret of ['山田', 'taro@reporter.test']) expect(v).not.toContain(secret);
+    expect(to('psirt@beta.test')).toHaveLength(0);
+    const events = (await query<{ event: string }>(db.url, 'SELECT event FROM timeline WHERE case_id = $1 ORDER BY id', [c!.id])).map((r) => r.event);
+    expect(events).toContain('vendor-notified');
+  }, 90_000);
+
+  it('a second report of the same vulnerability lists the first case as a duplicate candidate', async () => {
+    expect(cli(['deliver'], makeReport(gpg, { from: 'hanako@other.test', fromName: 'Hanako', to: DESK, body, messageId: '<nc-2@other.test>' })).status).toBe(0);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(2);
+    const cases = (await query<{ id: string }>(db.url, 'SELECT id FROM cases ORDER BY id')).map((r) => r.id);
+    expect(cases).toHaveLength(2);
+    const notice = await text(to('sato@desk.test')[1]!);
+    expect(notice).toContain(cases[1]!);
+    expect(notice).toContain(cases[0]!); // the duplicate candidate
+    expect(notice).toContain(`X-STOP: duplicate ${cases[0]!}`);
+  }, 90_000);
+});
