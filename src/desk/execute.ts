@@ -15,7 +15,7 @@ import type { StopReason as CmdStopReason } from '../commands/parse.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { jstDate } from '../domain/clock.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
-import { COORD_ALERT_FOR, renderNotice, type CoordAlertKind, type Lang } from '../outbound/templates.ts';
+import { COORD_ALERT_FOR, PROGRESS_ITEMS, renderNotice, type CoordAlertKind, type Lang, type ProgressItem } from '../outbound/templates.ts';
 import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
 import { insertNotice } from '../store/repo.ts';
@@ -281,7 +281,25 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       unhandled.push(d);
     }
   }
+  // guideline §3.6 / issue 4: the reporter hears how the case progresses, in general terms
+  // only (no vendor names before publication, nothing a vendor said in confidence, §2).
+  const progress = progressOf(decisions);
+  if (progress.length > 0 && ctx.reporter) await toReporter('reporter-progress', renderNotice('reporter-progress', ctx.lang, { caseId: ctx.caseId, progress, vendorNamesPublic: false }));
   return { notices, unhandled };
+}
+
+/** What the reporter is told of one event's decisions (the date has its own notice). */
+export function progressOf(decisions: readonly ProductDecision[]): ProgressItem[] {
+  const items = new Set<ProgressItem>();
+  for (const d of decisions) {
+    if (d.type === 'notify-vendor' && d.template === 'notify') items.add('vendor-notified');
+    else if (d.type === 'set-state' && d.machine === 'coordination' && d.to === 'unreachable') items.add('vendor-unreachable');
+    else if (d.type === 'update-vendor' && d.patch.status !== undefined && d.patch.status !== null) {
+      const byStatus = { investigating: 'vendor-investigating', affected: 'vendor-confirmed', fixed: 'fix-ready', 'not-affected': 'vendor-not-affected' } as const;
+      items.add(byStatus[d.patch.status]);
+    }
+  }
+  return PROGRESS_ITEMS.filter((p) => items.has(p));
 }
 
 /** One alert to every coordinator (encrypted to each one's keys; withheld without a key). */

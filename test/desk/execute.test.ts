@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDeskKey, readSigningKey, type SigningKey } from '../../src/crypto/openpgp.ts';
-import { composeDecisions, type ExecuteContext } from '../../src/desk/execute.ts';
+import { composeDecisions, progressOf, type ExecuteContext } from '../../src/desk/execute.ts';
 import { parseReportForm } from '../../src/forms/index.ts';
 import { DEFAULT_SETTINGS, newProductCase, stepProduct, type ProductCase } from '../../src/rules/product.ts';
 import type { Vendor } from '../../src/store/vendors.ts';
@@ -171,6 +171,19 @@ describe('decision executor: what vendors and the reporter are told after the no
     const toReporter = notices.find((n) => n.kind === 'introduce' && n.recipients.includes('taro@reporter.test'))!;
     expect(open(toVendor.raw)).toContain('taro@reporter.test');
     expect(open(toReporter.raw)).toContain('psirt@acme.test');
+  });
+
+  it('the reporter hears of progress in general terms: notified, then confirmed, never the vendor\'s name or words', async () => {
+    const s1 = stepProduct(start(false), { type: 'add-vendor', vendor: { id: 'acme', name: 'ACME Corp' } }, t0);
+    const a = await composeDecisions(ctx(s1.case, t0, 'p1'), s1.decisions);
+    expect(open(a.notices.find((n) => n.kind === 'reporter-progress')!.raw)).toContain('製品開発者に脆弱性関連情報を通知しました');
+    const s2 = stepProduct(s1.case, { type: 'vendor-reply', vendorId: 'acme', reply: { caseId: 'VR-2026-0042', status: 'affected', workaround: '設定で検索欄を無効にする' } }, t0);
+    const b = await composeDecisions(ctx(s2.case, t0, 'p2'), s2.decisions);
+    const text = open(b.notices.find((n) => n.kind === 'reporter-progress')!.raw);
+    expect(text).toContain('製品開発者が脆弱性の存在を確認しました');
+    for (const secret of ['ACME', '設定で検索欄を無効にする']) expect(text).not.toContain(secret);
+    expect(progressOf(s2.decisions)).toEqual(['vendor-confirmed']);
+    expect(progressOf([])).toEqual([]);
   });
 
   it('fails closed for every vendor notice: a reminder to a vendor without a key is withheld and the coordinators are told', async () => {
