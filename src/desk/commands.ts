@@ -38,9 +38,12 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
       return { type: 'accept' };
     case 'reject':
       return { type: 'reject', reason: cmd.reason };
-    case 'stop':
-      if (cmd.reason === 'duplicate') return { type: 'stop', reason: { kind: 'duplicate', caseId: cmd.duplicateOf } };
-      return { type: 'stop', reason: { kind: cmd.reason } };
+    case 'stop': {
+      // The coordinator's text stays on the case record (the reporter is told the reason).
+      const text = cmd.text !== null ? { text: cmd.text } : {};
+      if (cmd.reason === 'duplicate') return { type: 'stop', reason: { kind: 'duplicate', caseId: cmd.duplicateOf }, ...text };
+      return { type: 'stop', reason: { kind: cmd.reason }, ...text };
+    }
     case 'add-vendor': {
       const v = vendors.get(cmd.vendor);
       if (!v || v.removedAt) return `no vendor "${cmd.vendor}" in the registry`;

@@ -194,7 +194,8 @@ export type StopReason =
 export type CoordinatorCommand =
   | { type: 'accept' }
   | { type: 'reject'; reason: string }
-  | { type: 'stop'; reason: StopReason }
+  /** `text`: the coordinator's words (e.g. where it is already known); internal, on the case record. */
+  | { type: 'stop'; reason: StopReason; text?: string | null }
   | { type: 'add-vendor'; vendor: VendorRef }
   | { type: 'remove-vendor'; vendorId: string }
   | { type: 'set-date'; date: IsoDate }

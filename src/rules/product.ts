@@ -498,7 +498,7 @@ function onCommand(o: Out, cmd: CoordinatorCommand): void {
     case 'reject':
       return reject(o, cmd.reason);
     case 'stop':
-      return stop(o, cmd.reason);
+      return stop(o, cmd.reason, cmd.text ?? null);
     case 'add-vendor': {
       if (o.c.rm === 'invalid' || o.c.rm === 'closed') refuse(`case ${o.c.id} is ${o.c.rm}`);
       if (o.c.publishedAt !== null) refuse(`case ${o.c.id} is already published`);
@@ -572,7 +572,7 @@ function reject(o: Out, reason: string): void {
  * obtained illegally); the reporter is told the reason; vendors already contacted are told
  * the case is over (and still hold confidential information); list entries come off.
  */
-function stop(o: Out, reason: StopReason): void {
+function stop(o: Out, reason: StopReason, text: string | null): void {
   if (o.c.publishedAt !== null) refuse(`case ${o.c.id} is already published`);
   if (reason.kind === 'duplicate' && reason.caseId.trim() === '') refuse('a duplicate needs the case id it duplicates');
   if (o.c.rm === 'received' || o.c.rm === 'valid') o.rm('invalidate');
@@ -585,7 +585,8 @@ function stop(o: Out, reason: StopReason): void {
   }
   // The duplicate's case id stays with the coordinators.
   o.push({ type: 'notify-reporter', template: 'stopped', reason: reason.kind });
-  o.record('stopped', reason.kind === 'duplicate' ? `duplicate of ${reason.caseId}` : reason.kind);
+  const why = reason.kind === 'duplicate' ? `duplicate of ${reason.caseId}` : reason.kind;
+  o.record('stopped', text !== null && text.trim() !== '' ? `${why}: ${text.trim()}` : why);
 }
 
 /**

@@ -82,7 +82,7 @@ describe('toProductEvent', () => {
       return event(p.commands[0]!);
     };
     expect(of('stop', '既知')).toEqual({ type: 'stop', reason: { kind: 'known' } });
-    expect(of('stop', 'already-known', 'see', 'CVE-2025-1234')).toEqual({ type: 'stop', reason: { kind: 'known' } });
+    expect(of('stop', 'already-known', 'see', 'CVE-2025-1234')).toEqual({ type: 'stop', reason: { kind: 'known' }, text: 'see CVE-2025-1234' });
     expect(of('notify-vendors')).toEqual({ type: 'notify-vendors' });
     expect(of('X-MARK-REACHABLE', 'ACME')).toEqual({ type: 'mark-reachable', vendorId: 'acme' });
     expect(of('direct-contact', 'acme')).toEqual({ type: 'direct-contact', vendorId: 'acme', vendorConsents: true });

@@ -141,6 +141,13 @@ describe('X-STOP: known (guideline §3.3: already publicly known)', () => {
     expect(sim.c.rm).toBe('closed');
   });
 
+  it("keeps the coordinator's text on the case record only", () => {
+    const sim = acmeIn('notified');
+    const d = sim.step({ type: 'stop', reason: { kind: 'known' }, text: ' published as CVE-2025-1234 ' });
+    expect(ofType(d, 'record')).toEqual([{ type: 'record', event: 'stopped', detail: 'known: published as CVE-2025-1234' }]);
+    expect(JSON.stringify(d.filter((x) => x.type !== 'record'))).not.toContain('CVE-2025-1234');
+  });
+
   it('takes an unreachable vendor off the list; a vendor not notified is not written to', () => {
     const sim = acmeIn('unreachable-before-notice');
     const d = sim.step({ type: 'stop', reason: { kind: 'known' } });
