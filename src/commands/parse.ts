@@ -41,7 +41,7 @@ export type Command =
   | { kind: 'accept'; comment: string | null }
   /** Not accepted; `reason` is told to the reporter. */
   | { kind: 'reject'; reason: string }
-  /** Stop handling (§3 item 3); the reporter is told the reason, and `text` if given. */
+  /** Stop handling (§3 item 3); the reporter is told the reason; `text` is internal (case record). */
   | StopCommand
   | { kind: 'add-vendor'; vendor: string }
   | { kind: 'remove-vendor'; vendor: string }
@@ -59,7 +59,10 @@ export type Command =
   | { kind: 'publish' }
   /** Internal note on the case timeline. */
   | { kind: 'note'; text: string }
-  /** §3 item 4: send the notifications to the case's vendors not yet notified. */
+  /**
+   * §3 item 4: the notification to the case's vendors that have not answered: a first one to
+   * those not notified yet, the same one again to those still silent.
+   */
   | { kind: 'notify-vendors' }
   /** §3 item 10: introduce reporter and vendor (only when both consent). */
   | { kind: 'direct-contact'; vendor: string };
