@@ -247,8 +247,10 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         summary: r.vulnerability?.summary ?? '',
         ...(r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
         ...(r.cvss ? { cvss: oneLine(r.cvss) } : {}),
-        vendors: a.vendors.map((v) => ({
-          name: v.name,
+        vendors: a.vendors.map((v, i) => ({
+          // The registry's publish_name: a vendor that did not agree to be named is listed
+          // by its status only (docs/decisions.md), as on the unreachable list.
+          name: ctx.vendors.get(v.vendorId)?.publishName === false ? (ctx.lang === 'ja' ? `製品開発者 ${i + 1}（名称非公開）` : `Vendor ${i + 1} (name not published)`) : v.name,
           status: v.status,
           ...(v.product ? { product: v.product } : {}),
           ...(v.status === 'fixed' && v.fixedVersions ? { fixedVersions: v.fixedVersions } : {}),

@@ -186,6 +186,22 @@ describe('decision executor: what vendors and the reporter are told after the no
     expect(progressOf([])).toEqual([]);
   });
 
+  it('the advisory names a vendor registered with publish_name false by its status only', async () => {
+    const hidden = { ...vendors.get('acme')!, id: 'hidden', name: 'HIDDEN Corp', publishName: false };
+    vendors.set('hidden', hidden);
+    try {
+      const advisory = { caseId: 'VR-2026-0042', date: '2026-12-20', credit: null, byCommittee: false, vendors: [{ vendorId: 'hidden', name: 'HIDDEN Corp', product: null, status: 'fixed' as const, fixedVersions: '2.3.2', workaround: null, advisoryUrl: null }] };
+      const { notices } = await composeDecisions(ctx(notified(), t0, 'p3'), [{ type: 'send-advisory', advisory }]);
+      const toReporter = notices.find((n) => n.kind === 'advisory' && n.recipients.includes('taro@reporter.test'))!;
+      const text = open(toReporter.raw);
+      expect(text).toContain('製品開発者 1（名称非公開）');
+      expect(text).toContain('2.3.2');
+      expect(text).not.toContain('HIDDEN');
+    } finally {
+      vendors.delete('hidden');
+    }
+  });
+
   it('fails closed for every vendor notice: a reminder to a vendor without a key is withheld and the coordinators are told', async () => {
     const s1 = stepProduct(start(false), { type: 'add-vendor', vendor: { id: 'nokey', name: 'NOKEY Corp' } }, t0);
     const later = new Date(t0.getTime() + 8 * DAY);
