@@ -294,7 +294,9 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
 export function progressOf(decisions: readonly ProductDecision[]): ProgressItem[] {
   const items = new Set<ProgressItem>();
   for (const d of decisions) {
-    if (d.type === 'notify-vendor' && d.template === 'notify') items.add('vendor-notified');
+    // A first notification only (the vendor's coordination state becomes `notified`), not a
+    // notification sent again (notify-vendors).
+    if (d.type === 'set-state' && d.machine === 'coordination' && d.to === 'notified') items.add('vendor-notified');
     else if (d.type === 'set-state' && d.machine === 'coordination' && d.to === 'unreachable') items.add('vendor-unreachable');
     else if (d.type === 'update-vendor' && d.patch.status !== undefined && d.patch.status !== null) {
       const byStatus = { investigating: 'vendor-investigating', affected: 'vendor-confirmed', fixed: 'fix-ready', 'not-affected': 'vendor-not-affected' } as const;

@@ -16,7 +16,7 @@ import { screen, type Decision, type KeyStatus, type Lang } from '../rules/scree
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
-import { toProductEvent } from './commands.ts';
+import { commandErrorOf, confirmationDetails, toProductEvent } from './commands.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
@@ -486,15 +486,17 @@ export class Desk {
             continue;
           }
           let refusal: string | null = null;
+          let taken: ProductDecision[] = [];
           await applyEvent(tx, c.id, event, now, `coordinator:${auth.coordinator.name}`, this.o.settings, async (tx2, decisions, after) => {
             const error = decisions.find((d) => d.type === 'error');
             if (error) {
               refusal = error.message;
               return;
             }
+            taken = decisions;
             await this.noticesFor(tx2, c, decisions, after, `m${id}c${outcomes!.length}`, id);
           });
-          outcomes.push(refusal ? { command, status: 'failed', error: { code: 'not-allowed', state: refusal } } : { command, status: 'applied' });
+          outcomes.push(refusal !== null ? { command, status: 'failed', error: commandErrorOf(command, refusal) } : { command, status: 'applied', ...confirmationDetails(command, snapshot, taken) });
         }
       }
       const rendered = renderConfirmation({ parsed, ...(outcomes ? { outcomes } : {}), actor: auth.coordinator.name, via: 'mail', receivedAt: now }, (c?.lang) ?? 'ja');

@@ -967,7 +967,7 @@ function commandLines(caseId: string, cmds: Command[]): { mail: string[]; cli: s
 function coordNewCaseView(c: NoticeContexts['coord-new-case']): object {
   const top = c.vendorCandidates[0];
   const dup = c.duplicateCandidates[0];
-  const add = commandLines(c.caseId, [{ kind: 'add-vendor', vendor: top?.id ?? '<vendor-id>' }, { kind: 'notify-vendors' }]);
+  const add = commandLines(c.caseId, [{ kind: 'add-vendor', vendor: top?.id ?? '<vendor-id>' }]);
   const stopDup = dup ? commandLines(c.caseId, [{ kind: 'stop', reason: 'duplicate', duplicateOf: dup.caseId, text: null }]) : { mail: [], cli: [] };
   const stop = commandLines(c.caseId, [{ kind: 'stop', reason: 'not-vulnerability', text: null }]);
   return {

@@ -552,11 +552,11 @@ describe('coordinators', () => {
     for (const lang of LANGS) {
       const t = renderNotice('coord-new-case', lang, full!).text;
       const add = block(t, `X-CASE: ${CASE}`);
-      expect(add).toEqual([`X-CASE: ${CASE}`, 'X-ADD-VENDOR: acme', 'X-NOTIFY-VENDORS']);
+      expect(add).toEqual([`X-CASE: ${CASE}`, 'X-ADD-VENDOR: acme']); // add-vendor notifies at once
       const parsed = parseCommandMail(add.join('\n'));
       expect(parsed.errors).toEqual([]);
       expect(parsed.caseId).toBe(CASE);
-      expect(parsed.commands).toEqual([{ kind: 'add-vendor', vendor: 'acme' }, { kind: 'notify-vendors' }]);
+      expect(parsed.commands).toEqual([{ kind: 'add-vendor', vendor: 'acme' }]);
       const cli = t.split('\n').filter((l) => l.startsWith('  madoguchi case '));
       expect(cli).toContain(`  madoguchi case ${CASE} add-vendor acme`);
       expect(cli).toContain(`  madoguchi case ${CASE} stop duplicate VR-2025-0107`);
