@@ -1,228 +1,356 @@
-// A first slice of the product track on a running desk (issue 4): a report is accepted; a
-// vendor is registered (YAML); the coordinator adds it to the case on the CLI; the desk
-// sends the vendor notification, encrypted to the vendor's pinned key only, without the
-// reporter's identity (the reporter refused consent). Checked with gpg as the vendor.
+// Scenario 1 of issue 4, over real mail: Postfix (SMTP) → Dovecot → the desk by IMAP IDLE;
+// the desk answers by SMTP into each party's Dovecot mailbox. Every party has its own gpg
+// home and reads its own mailbox:
+//   report (encrypted, signed) → acknowledgement → ONE signed, encrypted coordinator mail
+//   (X-ACCEPT, X-ADD-VENDOR: acme, beta) → both vendors notified, each encrypted to its
+//   pinned key, nothing of the reporter (no consent) → ACME answers "affected, 2026-12-20";
+//   a reply claiming to be Beta but signed with ACME's key changes nothing → Beta is silent:
+//   reminded after 7 days → Beta answers "not affected" → the coordinator sets the date by
+//   signed mail → ACME is told the date → on the date the advisory goes to everyone,
+//   encrypted, with the consented credit; the reporter is told it is published.
+// Finally every mail the desk sent in the run is checked: RFC 3156, decrypted by its
+// recipient's key, signed by the desk, and nothing of the reporter in a vendor's mail.
+// Only the vendor registry (an administrator's task) and the read-only `cases show` and
+// the refusal of unknown ids use the CLI.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  collectMail,
+  DeskClock,
+  encryptedTo,
+  exportSecretKey,
+  fingerprintOf,
+  idStarts,
+  isPgpMimeEncrypted,
+  keyIdsOf,
+  messageIdOf,
+  readNotice,
+  recipientHome,
+  signedEncryptedMail,
+  waitForMail,
+} from '../support/coordination.ts';
 import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { encryptedMail, Gpg, makeKeyPair, makeReport, openNotice } from '../support/gpg.ts';
+import { Gpg, makeKeyPair, makeReport } from '../support/gpg.ts';
+import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
 
 const DESK = 'desk@madoguchi.test';
-const gpg = new Gpg();
+const REPORTER = 'taro@reporter.test';
+const ACME = 'psirt@acme.test';
+const BETA = 'psirt@beta.test';
+const SATO = 'sato@desk.test';
+const PARTIES = [REPORTER, ACME, BETA, SATO] as const;
+const DAY = 86_400_000;
+/** The reporter's identity (report-ja.txt); the reporter refused consent to share it with vendors. */
+const IDENTITY = ['taro@reporter.test', 'サンプル研究所', '03-1234-5678'];
+const CREDIT = '山田太郎'; // 公表時の氏名掲載：可（山田太郎）: allowed in the advisory only
+
+const world = new Gpg(); // every party's keys: to write their mail
+const homes = new Map<string, Gpg>(); // each recipient's own keyring: to read theirs
+let servers: MailServers;
 let work: string;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let env: Record<string, string>;
 let desk: DeskProcess;
+let clock: DeskClock;
+let deskFpr: string;
+let caseId: string;
 
 const cli = (args: string[], input?: Buffer) =>
   spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, input, encoding: 'utf8' });
-const outbox = (): { name: string; raw: Buffer }[] => {
-  const dir = join(work, 'outbox', 'new');
-  return existsSync(dir) ? readdirSync(dir).sort().map((n) => ({ name: n, raw: readFileSync(join(dir, n)) })) : [];
-};
+const home = (addr: string): Gpg => homes.get(addr)!;
+const to = (raw: Buffer, addr: string): boolean => new RegExp(`^To: ${addr.replace(/\./g, '\\.')}\r$`, 'm').test(raw.toString('latin1'));
+/** Every message in every party's mailbox. */
+const mailboxes = (): Promise<{ to: string; raw: Buffer }[]> => collectMail(PARTIES);
+const total = async (): Promise<number> => (await mailboxes()).length;
+/** Waits until every notice the desk stored is sent and delivered; returns the number of messages. */
+async function settled(): Promise<number> {
+  let n = 0;
+  await expect
+    .poll(
+      async () => {
+        const [q] = await query<{ pending: string; sent: string }>(db.url, `SELECT count(*) FILTER (WHERE state <> 'sent') AS pending, count(*) FILTER (WHERE state = 'sent') AS sent FROM notices`);
+        n = await total();
+        return Number(q!.pending) === 0 && Number(q!.sent) === n;
+      },
+      { timeout: 60_000, interval: 500 },
+    )
+    .toBe(true);
+  return n;
+}
+/** The vendor's §4 reply form (mail-protocol §4). */
+const form = (status: string): string => [`案件番号: ${caseId}`, `状態: ${status}`, '公表希望日: 2026-12-20', 'コメント: 確認しました'].join('\n');
+/** A vendor's reply, encrypted to the desk and signed with `signAs` at the desk's time, sent `from` over SMTP. */
+async function vendorReply(from: string, signAs: string, body: string, messageId: string): Promise<void> {
+  const { raw } = signedEncryptedMail(world, { from, signAs, to: DESK, subject: `[${caseId}] Re: notification`, messageId, body, signedAt: clock.now() });
+  expect((await sendRaw(from, [DESK], raw)).accepted).toEqual([DESK]);
+}
+/** A coordinator command mail: keyword lines, signed as `signAs` at the desk's time, encrypted to the desk. */
+function commandMail(signAs: string, from: string, lines: string[], messageId: string, armored?: string): { raw: Buffer; armored: string } {
+  return signedEncryptedMail(world, { from, signAs, to: DESK, subject: 'commands', messageId, body: `${lines.join('\n')}\n`, signedAt: clock.now(), ...(armored ? { armored } : {}) });
+}
+/** The case's product-track state, as the desk stored it. */
+interface Coordination {
+  vendors: { id: string; coordination: string; status: string | null }[];
+  publication: { agreed: string | null };
+  publishedAt: unknown;
+}
+const coordination = async (): Promise<Coordination> => (await query<{ coordination: Coordination }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [caseId]))[0]!.coordination;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'mdg-coord-'));
+  servers = await startMailServers();
   db = await freshDatabase();
-  env = {
-    MADOGUCHI_DESK_ADDRESS: DESK,
-    MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_INBOX: join(work, 'inbox'),
-    MADOGUCHI_OUTBOX: join(work, 'outbox'),
-    MADOGUCHI_TRANSPORT: 'maildir',
-    DATABASE_URL: db.url,
-    MADOGUCHI_QUEUE_PREFIX: `mdg-coord-${process.pid}`,
-    MADOGUCHI_CLOCK_FILE: join(work, 'clock-offset'),
-    MADOGUCHI_TICK_SECONDS: '1',
-  };
-  writeFileSync(join(work, 'clock-offset'), '0');
-  gpg.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
-  for (const [id, addr] of [['acme', 'psirt@acme.test'], ['beta', 'psirt@beta.test'], ['sato', 'sato@desk.test']] as const) {
-    writeFileSync(join(work, `${id}.asc`), makeKeyPair(gpg, `${id} PSIRT`, addr));
-  }
+  work = mkdtempSync(join(tmpdir(), 'mdg-coord-'));
+  clock = new DeskClock(join(work, 'clock-offset'));
+  world.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
+  for (const [id, addr] of [['acme', ACME], ['beta', BETA], ['sato', SATO]] as const) writeFileSync(join(work, `${id}.asc`), makeKeyPair(world, `${id} PSIRT`, addr));
   // The coordinator: key in the desk's key directory, fingerprint pinned in the configuration.
   mkdirSync(join(work, 'keys'), { recursive: true });
   writeFileSync(join(work, 'keys', 'sato.asc'), readFileSync(join(work, 'sato.asc')));
-  const satoFpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', 'sato@desk.test']).toString())![1]!;
-  env.MADOGUCHI_COORDINATORS = JSON.stringify([{ name: 'Sato', email: 'sato@desk.test', fingerprints: [satoFpr] }]);
+  env = {
+    MADOGUCHI_DESK_ADDRESS: DESK,
+    MADOGUCHI_KEYS_DIR: join(work, 'keys'),
+    MADOGUCHI_INBOX: '',
+    MADOGUCHI_OUTBOX: join(work, 'outbox'),
+    MADOGUCHI_PUBLIC_DIR: join(work, 'public'),
+    DATABASE_URL: db.url,
+    MADOGUCHI_QUEUE_PREFIX: `mdg-coord-${process.pid}`,
+    IMAP_HOST: servers.imap.host,
+    IMAP_PORT: String(servers.imap.port),
+    IMAP_SECURE: 'false',
+    IMAP_USER: DESK,
+    IMAP_PASSWORD: 'secret',
+    IMAP_WATCHDOG_SECONDS: '10',
+    MADOGUCHI_TRANSPORT: 'smtp',
+    SMTP_HOST: servers.smtp.host,
+    SMTP_PORT: String(servers.smtp.port),
+    MADOGUCHI_JOB_BACKOFF_MS: '200',
+    MADOGUCHI_CLOCK_FILE: clock.file,
+    MADOGUCHI_TICK_SECONDS: '1',
+    MADOGUCHI_COORDINATORS: JSON.stringify([{ name: 'Sato', email: SATO, fingerprints: [fingerprintOf(world, SATO)] }]),
+  };
   desk = spawnDesk(env);
-  await desk.waitForLog(/running \(/, 60_000);
-  gpg.importFile(join(work, 'keys', 'desk.pub.asc'));
+  await desk.waitForLog(/imap: connected/, 60_000);
+  const deskPub = readFileSync(join(work, 'keys', 'desk.pub.asc'));
+  world.importText(deskPub.toString());
+  deskFpr = fingerprintOf(world, DESK);
+  homes.set(REPORTER, recipientHome(readFileSync(join(FIXTURES, 'keys', 'reporter.sec.asc')), deskPub));
+  for (const addr of [ACME, BETA, SATO]) homes.set(addr, recipientHome(exportSecretKey(world, addr), deskPub));
   writeFileSync(
     join(work, 'vendors.yaml'),
     [
       'vendors:',
       '  - id: acme',
       '    name: ACME Corporation',
-      '    contacts: { to: [psirt@acme.test] }',
+      `    contacts: { to: [${ACME}] }`,
       '    keys: [acme.asc]',
       '    products:',
       '      - name: まどぐちメールサーバ',
       '        keywords: [mail]',
       '  - id: beta',
       '    name: Beta Inc.',
-      '    contacts: { to: [psirt@beta.test] }',
+      `    contacts: { to: [${BETA}] }`,
       '    keys: [beta.asc]',
       '',
     ].join('\n'),
   );
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await desk?.stop();
+  await servers?.stop();
   await db?.drop();
-  gpg.close();
+  world.close();
+  for (const h of homes.values()) h.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('the product track on the running desk (real mail formats, gpg on every side)', () => {
-  it('the vendor gets the details encrypted to its pinned key, and nothing of the reporter', async () => {
+describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)', () => {
+  it('a report over SMTP is acknowledged in the reporter’s mailbox', async () => {
     const body = readFileSync(join(ROOT, 'test', 'fixtures', 'report-ja.txt'), 'utf8').replace('製品開発者への発見者情報の通知：可', '製品開発者への発見者情報の通知：不可');
-    expect(cli(['deliver'], makeReport(gpg, { from: 'taro@reporter.test', fromName: 'Taro', to: DESK, body, messageId: '<coord-1@reporter.test>' })).status).toBe(0);
-    await expect.poll(() => outbox().length, { timeout: 30_000 }).toBe(1);
-    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
+    const sent = await sendRaw(REPORTER, [DESK], makeReport(world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId: '<coord-1@reporter.test>' }));
+    expect(sent.accepted).toEqual([DESK]);
+    const ack = await waitForMail(REPORTER, idStarts('ack.'));
+    const [c] = await query<{ id: string; state: string }>(db.url, 'SELECT id, state FROM cases');
     expect(c).toBeDefined();
-
-    const imp = cli(['vendors', 'import', join(work, 'vendors.yaml')]);
-    expect(imp.status, imp.stderr + imp.stdout).toBe(0);
-    const cmd = cli(['case', c!.id, 'add-vendor', 'acme']);
-    expect(cmd.status, cmd.stderr + cmd.stdout).toBe(0);
-    expect(cmd.stdout).toMatch(/add-vendor: done; notices: <vendor-notify\./);
-
-    await expect.poll(() => outbox().length, { timeout: 30_000 }).toBe(2);
-    const vendorMail = outbox().find((m) => /^To: psirt@acme\.test\r$/m.test(m.raw.toString('latin1')))!;
-    expect(vendorMail).toBeDefined();
-    expect(vendorMail.raw.toString('latin1')).toMatch(new RegExp(`^Subject: \\[${c!.id}\\]\\r$`, 'm'));
-    const o = openNotice(gpg, vendorMail.raw);
+    expect(c!.state).toBe('accepted'); // accepted by the desk's screening
+    caseId = c!.id;
+    const o = await readNotice(home(REPORTER), ack);
     expect(o.decryptedOk).toBe(true);
-    const text = decodeParts(Buffer.from(o.decrypted, 'latin1').toString('utf8'));
-    expect(text).toContain(c!.id);
-    expect(text).toContain('検索欄');
-    for (const secret of ['山田', 'taro@reporter.test', 'サンプル研究所', '03-1234-5678']) expect(text).not.toContain(secret);
-
-    const [cv] = await query<{ state: string }>(db.url, `SELECT state FROM notices WHERE kind = 'vendor-notify'`);
-    expect(cv!.state).toBe('sent');
-    const show = cli(['cases', 'show', c!.id]);
-    expect(show.stdout).toContain('notify-vendor');
+    expect(o.signer).toBe(deskFpr);
+    expect(o.text).toContain(caseId);
   }, 120_000);
 
-  it('a signed reply from the vendor is applied; one claiming to be another vendor but signed with its key changes nothing', async () => {
-    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
-    const snapshot = async (): Promise<string> => JSON.stringify((await query<{ coordination: unknown }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [c!.id]))[0]!.coordination);
-    expect(cli(['case', c!.id, 'add-vendor', 'beta']).status).toBe(0);
+  it('one signed command mail (X-ACCEPT, X-ADD-VENDOR: acme, beta): confirmed; each vendor gets the details encrypted to its pinned key, and nothing of the reporter', async () => {
+    const imp = cli(['vendors', 'import', join(work, 'vendors.yaml')]);
+    expect(imp.status, imp.stderr + imp.stdout).toBe(0);
 
+    const cmd = commandMail(SATO, SATO, [`X-CASE: ${caseId}`, 'X-ACCEPT', 'X-ADD-VENDOR: acme, beta'], '<cmd-add@desk.test>');
+    expect((await sendRaw(SATO, [DESK], cmd.raw)).accepted).toEqual([DESK]);
+    const confirmation = await waitForMail(SATO, idStarts('command-confirmation.'));
+    const conf = await readNotice(home(SATO), confirmation);
+    expect(conf.decryptedOk).toBe(true);
+    expect(conf.signer).toBe(deskFpr);
+    expect(conf.text).toContain(caseId);
+    // Both vendors were added (the CLI printed "add-vendor: done; notices: <vendor-notify."; the mail says it).
+    expect(conf.text).toMatch(/X-ADD-VENDOR: acme\r?\n\s+実行しました/);
+    expect(conf.text).toMatch(/X-ADD-VENDOR: beta\r?\n\s+実行しました/);
+    // X-ACCEPT on a case the screening already accepted: a harmless confirmation, not an error.
+    expect(conf.text).toMatch(/\d\. X-ACCEPT\r?\n\s+実行しました/);
+
+    for (const vendor of [ACME, BETA]) {
+      const vendorMail = await waitForMail(vendor, idStarts('vendor-notify.'));
+      expect(to(vendorMail, vendor)).toBe(true);
+      expect(vendorMail.toString('latin1')).toMatch(new RegExp(`^Subject: \\[${caseId}\\]\\r$`, 'm'));
+      expect(encryptedTo(world, vendorMail).every((k) => keyIdsOf(world, vendor).includes(k))).toBe(true);
+      const o = await readNotice(home(vendor), vendorMail);
+      expect(o.decryptedOk).toBe(true);
+      expect(o.signer).toBe(deskFpr);
+      expect(o.text).toContain(caseId);
+      expect(o.text).toContain('検索欄');
+      for (const secret of ['山田', ...IDENTITY]) expect(o.text).not.toContain(secret);
+    }
+    await expect
+      .poll(async () => (await query<{ state: string }>(db.url, `SELECT state FROM notices WHERE kind = 'vendor-notify' ORDER BY id`)).map((n) => n.state), { timeout: 30_000 })
+      .toEqual(['sent', 'sent']);
+    const show = cli(['cases', 'show', caseId]);
+    expect(show.stdout).toContain('notify-vendor');
+  }, 180_000);
+
+  it('a signed reply from the vendor is applied; one claiming to be another vendor but signed with its key changes nothing', async () => {
+    const snapshot = async (): Promise<string> => JSON.stringify(await coordination());
     // ACME answers, signed with its pinned key, from its registered address.
-    const form = (status: string): string => [`案件番号: ${c!.id}`, `状態: ${status}`, '公表希望日: 2026-12-20', 'コメント: 確認しました'].join('\n');
-    expect(cli(['deliver'], vendorReply('psirt@acme.test', 'psirt@acme.test', c!.id, form('影響あり'), '<acme-1@acme.test>')).status).toBe(0);
-    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE actor = 'vendor:acme'`)).length, { timeout: 30_000 }).toBeGreaterThan(0);
-    const acme = (JSON.parse(await snapshot()) as { vendors: { id: string; coordination: string }[] }).vendors.find((v) => v.id === 'acme')!;
+    await vendorReply(ACME, ACME, form('影響あり'), '<acme-1@acme.test>');
+    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE actor = 'vendor:acme'`)).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const acme = (await coordination()).vendors.find((v) => v.id === 'acme')!;
     expect(acme.coordination).toBe('answered');
+    expect(acme.status).toBe('affected');
 
     // "Beta" replies, but the signature is ACME's: nothing changes, and it is on record.
     const before = await snapshot();
-    expect(cli(['deliver'], vendorReply('psirt@beta.test', 'psirt@acme.test', c!.id, form('影響なし'), '<fake-beta@beta.test>')).status).toBe(0);
-    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reply-refused'`)).length, { timeout: 30_000 }).toBe(1);
+    await vendorReply(BETA, ACME, form('影響なし'), '<fake-beta@beta.test>');
+    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reply-refused'`)).length, { timeout: 60_000 }).toBe(1);
     expect(await snapshot()).toBe(before);
-    const beta = (JSON.parse(before) as { vendors: { id: string; coordination: string }[] }).vendors.find((v) => v.id === 'beta')!;
+    const beta = (JSON.parse(before) as Coordination).vendors.find((v) => v.id === 'beta')!;
     expect(beta.coordination).not.toBe('answered');
-  }, 120_000);
+  }, 180_000);
 
   it('a moved clock: after 8 silent days the silent vendor, and only it, gets a reminder', async () => {
-    const before = outbox().length;
-    writeFileSync(join(work, 'clock-offset'), String(8 * 86_400_000));
-    await expect.poll(() => outbox().filter((m) => /^To: psirt@beta\.test\r$/m.test(m.raw.toString('latin1'))).length, { timeout: 30_000 }).toBe(2);
-    const reminder = outbox().filter((m) => /^To: psirt@beta\.test\r$/m.test(m.raw.toString('latin1'))).find((m) => m.raw.toString('latin1').includes('vendor-remind-1'))!;
-    expect(reminder).toBeDefined();
-    expect(openNotice(gpg, reminder.raw).decryptedOk).toBe(true);
+    const before = await settled();
+    clock.setOffset(8 * DAY);
+    const reminder = await waitForMail(BETA, idStarts('vendor-remind-1.'));
+    expect(to(reminder, BETA)).toBe(true);
+    expect((await readNotice(home(BETA), reminder)).decryptedOk).toBe(true);
     // ACME answered: no reminder for it.
-    expect(outbox().filter((m) => /^To: psirt@acme\.test\r$/m.test(m.raw.toString('latin1')) && m.raw.toString('latin1').includes('vendor-remind'))).toHaveLength(0);
-    // The same clock ticks again: no second reminder.
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(outbox().length).toBe(before + 1);
-  }, 60_000);
+    expect((await readMailbox(ACME)).filter((m) => m.toString('latin1').includes('vendor-remind'))).toHaveLength(0);
+    // The same clock ticks again: no second reminder, nothing else.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await settled()).toBe(before + 1);
+    expect((await readMailbox(BETA)).filter((m) => m.toString('latin1').includes('vendor-remind'))).toHaveLength(1);
+  }, 180_000);
 
-  it('a coordinator command by signed mail is applied and confirmed; its replay and a vendor-signed command change nothing', async () => {
-    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
-    const agreed = async (): Promise<unknown> =>
-      ((await query<{ coordination: { publication: { agreed: unknown } } }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [c!.id]))[0]!.coordination.publication.agreed);
-    const commandMail = (signAs: string, from: string, id: string, armored?: string): { raw: Buffer; armored: string } => {
-      // Built by hand (not encryptedMail): the replay case re-wraps the same ciphertext.
-      const inner = `Content-Type: text/plain; charset=UTF-8\r\n\r\nX-CASE: ${c!.id}\r\nX-SET-DATE: 2026-12-20\r\n`;
-      const arm = armored ?? gpg.run(['--armor', '-es', '-u', signAs, '-r', DESK], inner).toString();
-      const raw = Buffer.from(
-        [`From: <${from}>`, `To: ${DESK}`, 'Subject: commands', `Message-ID: ${id}`, 'MIME-Version: 1.0', 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="cb"', '', '--cb', 'Content-Type: application/pgp-encrypted', '', 'Version: 1', '', '--cb', 'Content-Type: application/octet-stream', '', arm.trimEnd(), '--cb--', ''].join('\r\n'),
-      );
-      return { raw, armored: arm };
-    };
-    const toSato = (): number => outbox().filter((m) => /^To: sato@desk\.test\r$/m.test(m.raw.toString('latin1'))).length;
-    // Back to real time: a command signed now would be "too old" for a desk 8 days ahead.
-    writeFileSync(join(work, 'clock-offset'), '0');
+  it('the reminded vendor answers "not affected", signed', async () => {
+    await vendorReply(BETA, BETA, form('影響なし'), '<beta-1@beta.test>');
+    await expect.poll(async () => (await coordination()).vendors.find((v) => v.id === 'beta')!.coordination, { timeout: 60_000 }).toBe('answered');
+    expect((await coordination()).vendors.find((v) => v.id === 'beta')!.status).toBe('not-affected');
+  }, 120_000);
+
+  it('the coordinator sets the date by signed mail: applied, confirmed, ACME told the date; its replay and a vendor-signed command change nothing', async () => {
+    const agreed = async (): Promise<unknown> => (await coordination()).publication.agreed;
+    const confirmations = async (): Promise<number> => (await readMailbox(SATO)).filter(idStarts('command-confirmation.')).length;
+    const alerts = async (): Promise<number> => (await readMailbox(SATO)).filter(idStarts('coord-alert.')).length;
+    const setDate = [`X-CASE: ${caseId}`, 'X-SET-DATE: 2026-12-20'];
 
     // A command signed by a vendor's key, though From says the coordinator: refused, reported.
-    const before = toSato();
-    expect(cli(['deliver'], commandMail('psirt@acme.test', 'sato@desk.test', '<cmd-0@desk.test>').raw).status).toBe(0);
-    await expect.poll(toSato, { timeout: 30_000 }).toBe(before + 1);
+    const alertsBefore = await alerts();
+    const confirmationsBefore = await confirmations();
+    expect((await sendRaw(SATO, [DESK], commandMail(ACME, SATO, setDate, '<cmd-0@desk.test>').raw)).accepted).toEqual([DESK]);
+    await expect.poll(alerts, { timeout: 60_000 }).toBe(alertsBefore + 1);
     expect(await agreed()).toBeNull();
 
     // The coordinator's own signed, encrypted command: applied and confirmed.
-    const first = commandMail('sato@desk.test', 'sato@desk.test', '<cmd-1@desk.test>');
-    expect(cli(['deliver'], first.raw).status).toBe(0);
-    await expect.poll(agreed, { timeout: 30_000 }).toBe('2026-12-20');
-    await expect.poll(() => outbox().some((m) => m.raw.toString('latin1').includes('command-confirmation')), { timeout: 30_000 }).toBe(true);
-    const confirmation = outbox().find((m) => m.raw.toString('latin1').includes('command-confirmation'))!;
-    expect(openNotice(gpg, confirmation.raw).decryptedOk).toBe(true);
+    const first = commandMail(SATO, SATO, setDate, '<cmd-1@desk.test>');
+    expect((await sendRaw(SATO, [DESK], first.raw)).accepted).toEqual([DESK]);
+    await expect.poll(agreed, { timeout: 60_000 }).toBe('2026-12-20');
+    await expect.poll(confirmations, { timeout: 60_000 }).toBe(confirmationsBefore + 1);
+    const confirmation = (await readMailbox(SATO)).filter(idStarts('command-confirmation.')).at(-1)!;
+    const conf = await readNotice(home(SATO), confirmation);
+    expect(conf.decryptedOk).toBe(true);
+    expect(conf.text).toMatch(/X-SET-DATE: 2026-12-20\r?\n\s+実行しました/);
+
+    // The vendors are told the new date: ACME; not Beta, which said it is not affected ...
+    const schedule = await waitForMail(ACME, idStarts('vendor-schedule.'));
+    const s = await readNotice(home(ACME), schedule);
+    expect(s.decryptedOk).toBe(true);
+    expect(s.text).toContain('2026-12-20');
+    // ... and so is the reporter.
+    const reporterSchedule = await readNotice(home(REPORTER), await waitForMail(REPORTER, idStarts('reporter-schedule.')));
+    expect(reporterSchedule.decryptedOk).toBe(true);
+    expect(reporterSchedule.text).toContain('2026-12-20');
+    await settled();
+    expect((await readMailbox(BETA)).filter(idStarts('vendor-schedule.'))).toHaveLength(0);
 
     // The same signed command again, in a new envelope: a replay, refused.
-    expect(cli(['deliver'], commandMail('sato@desk.test', 'sato@desk.test', '<cmd-2@desk.test>', first.armored).raw).status).toBe(0);
+    expect((await sendRaw(SATO, [DESK], commandMail(SATO, SATO, setDate, '<cmd-2@desk.test>', first.armored).raw)).accepted).toEqual([DESK]);
     await expect
-      .poll(async () => (await query<{ data: { reason: string } }>(db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 30_000 })
+      .poll(async () => (await query<{ data: { reason: string } }>(db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 60_000 })
       .toEqual(['not-a-coordinator-key', 'replay']);
-  }, 120_000);
+  }, 240_000);
 
   it('on the agreed date the advisory goes to every party at once, with the consented credit and no reproduction steps', async () => {
-    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
-    writeFileSync(join(work, 'clock-offset'), String(Date.parse('2026-12-20T03:00:00Z') - Date.now()));
-    const advisories = (): { name: string; raw: Buffer }[] => outbox().filter((m) => m.raw.toString('latin1').includes('<advisory.'));
-    await expect.poll(() => advisories().length, { timeout: 30_000 }).toBe(4); // acme, beta, reporter, coordinator
-    for (const to of ['psirt@acme.test', 'psirt@beta.test', 'taro@reporter.test', 'sato@desk.test']) {
-      const m = advisories().find((x) => new RegExp(`^To: ${to.replace(/\./g, '\\.')}\r$`, 'm').test(x.raw.toString('latin1')));
-      expect(m, to).toBeDefined();
-      const o = openNotice(gpg, m!.raw);
+    clock.setTo(new Date('2026-12-20T03:00:00Z'));
+    for (const addr of PARTIES) {
+      const m = await waitForMail(addr, idStarts('advisory.'));
+      expect(to(m, addr), addr).toBe(true);
+      const o = await readNotice(home(addr), m);
       expect(o.decryptedOk).toBe(true);
-      const text = decodeParts(Buffer.from(o.decrypted, 'latin1').toString('utf8'));
-      expect(text).toContain(c!.id);
-      expect(text).toContain('山田太郎'); // credit, as consented (公表時の氏名掲載：可（山田太郎）)
-      expect(text).not.toContain('alert(1)'); // the reproduction steps are never published (§2)
+      expect(o.signer).toBe(deskFpr);
+      expect(o.text).toContain(caseId);
+      expect(o.text).toContain(CREDIT); // credit, as consented (公表時の氏名掲載：可（山田太郎）)
+      expect(o.text).not.toContain('alert(1)'); // the reproduction steps are never published (§2)
     }
-    await expect.poll(() => outbox().some((m) => m.raw.toString('latin1').includes('<reporter-published.')), { timeout: 30_000 }).toBe(true);
-    const [snap] = await query<{ coordination: { publishedAt: unknown } }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [c!.id]);
-    expect(snap!.coordination.publishedAt).not.toBeNull();
-  }, 60_000);
+    const published = await waitForMail(REPORTER, idStarts('reporter-published.'));
+    expect((await readNotice(home(REPORTER), published)).decryptedOk).toBe(true);
+    expect((await coordination()).publishedAt).not.toBeNull();
+  }, 240_000);
 
   it('an unknown vendor or case is refused with a reason, and nothing is sent', async () => {
-    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases');
-    const before = outbox().length;
-    const unknownVendor = cli(['case', c!.id, 'add-vendor', 'nobody']);
+    const before = await settled();
+    const unknownVendor = cli(['case', caseId, 'add-vendor', 'nobody']);
     expect(unknownVendor.status).toBe(1);
     expect(unknownVendor.stdout).toContain('add-vendor: error (no vendor "nobody" in the registry)');
     const unknownCase = cli(['case', 'VR-2026-9999', 'add-vendor', 'acme']);
     expect(unknownCase.status).toBe(1);
     expect(unknownCase.stdout).toContain('add-vendor: error (no case VR-2026-9999)');
-    expect(outbox().length).toBe(before);
-  });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await settled()).toBe(before);
+  }, 120_000);
+
+  it('every mail the desk sent: RFC 3156, decrypted by its recipient’s key, signed by the desk, nothing of the reporter to a vendor', async () => {
+    await settled();
+    const all = await mailboxes();
+    const notices = await query<{ id: string; recipient: string; kind: string }>(db.url, 'SELECT id, recipient, kind FROM notices ORDER BY id');
+    // Each stored notice is in its recipient's mailbox exactly once, and nothing else is there.
+    expect(all.map((m) => `${m.to} ${messageIdOf(m.raw)}`).sort()).toEqual(notices.map((n) => `${n.recipient} ${n.id}`).sort());
+    expect(new Set(all.map((m) => m.to))).toEqual(new Set(PARTIES));
+    for (const { to: addr, raw } of all) {
+      const what = `${addr} ${messageIdOf(raw)}`;
+      expect(isPgpMimeEncrypted(raw), what).toBe(true);
+      expect(encryptedTo(world, raw).every((k) => keyIdsOf(world, addr).includes(k)), what).toBe(true);
+      const o = await readNotice(home(addr), raw);
+      expect(o.decryptedOk, what).toBe(true);
+      expect(o.signer, what).toBe(deskFpr);
+      // Nothing of the report outside the encryption.
+      for (const s of ['まどぐち', '山田', 'alert(1)']) expect(raw.toString('utf8'), what).not.toContain(s);
+      if (addr === ACME || addr === BETA) {
+        for (const secret of IDENTITY) expect(o.text, what).not.toContain(secret);
+        // The reporter's name only as the consented credit, and only in the advisory.
+        const text = idStarts('advisory.')(raw) ? o.text.replaceAll(CREDIT, '') : o.text;
+        expect(text, what).not.toContain('山田');
+      }
+    }
+  }, 240_000);
 });
-
-/** A vendor's §4 reply, encrypted to the desk and signed with `signAs`, sent `from`. */
-function vendorReply(from: string, signAs: string, caseId: string, form: string, id: string): Buffer {
-  return encryptedMail(gpg, { from, signAs, to: DESK, subject: `[${caseId}] Re: notification`, messageId: id, body: form });
-}
-
-function decodeParts(mime: string): string {
-  let out = mime;
-  for (const m of mime.matchAll(/Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/g)) out += Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64').toString('utf8');
-  return out;
-}
