@@ -545,7 +545,8 @@ export class Desk {
         return true;
       }
       const reply = v.vendorReply ?? {};
-      const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply }, now, `vendor:${vendor.id}`, this.o.settings, async (tx2, decisions, after) => {
+      const otherVendorsAffected = reply.otherVendors;
+      const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, this.o.settings, async (tx2, decisions, after) => {
         await this.noticesFor(tx2, c, decisions, after, `m${id}`, id);
       });
       if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });

@@ -74,6 +74,8 @@ export interface VendorReplyForm {
   proposedPublication?: string;
   advisoryUrl?: string;
   comment?: string;
+  /** The desk's addition to §4: other vendors whose products the vendor says are affected too. */
+  otherVendors?: string;
   extra?: Record<string, string>;
 }
 

@@ -26,7 +26,11 @@ export type ReportKey =
   | 'consent.credit'
   | 'reportedElsewhere';
 
-/** Canonical keys of the §4 vendor reply form, plus `caseId` (a `Case` line). */
+/**
+ * Canonical keys of the §4 vendor reply form, plus `caseId` (a `Case` line) and the desk's
+ * one addition, `otherVendors` (guideline §3.6: a vendor names other vendors affected; the
+ * notification asks for that line; docs/decisions.md).
+ */
 export type VendorKey =
   | 'caseId'
   | 'status'
@@ -34,7 +38,8 @@ export type VendorKey =
   | 'workaround'
   | 'proposedPublication'
   | 'advisoryUrl'
-  | 'comment';
+  | 'comment'
+  | 'otherVendors';
 
 export interface FieldLabels<K extends string> {
   key: K;
@@ -88,6 +93,7 @@ export const VENDOR_FIELDS: readonly FieldLabels<VendorKey>[] = [
   { key: 'proposedPublication', ja: ['公表希望日', '公表予定日'], en: ['Proposed publication date'] },
   { key: 'advisoryUrl', ja: ['公表URL'], en: ['Advisory URL'] },
   { key: 'comment', ja: ['コメント', '備考'], en: ['Comment'] },
+  { key: 'otherVendors', ja: ['他の製品開発者', '他の影響を受ける製品開発者'], en: ['Other vendors', 'Other vendors affected', 'Other affected vendors'] },
 ];
 
 // A trailing "required"/"optional" marker is common on Japanese forms (`氏名（必須）：`,

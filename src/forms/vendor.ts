@@ -81,5 +81,9 @@ function assign(form: VendorReplyForm, key: VendorKey, value: string, prefix: st
     case 'comment':
       form.comment = value;
       return true;
+    case 'otherVendors':
+      form.otherVendors = value;
+      return true;
   }
 }
+

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { Gpg, makeKeyPair, makeReport, openNotice } from '../support/gpg.ts';
+import { encryptedMail, Gpg, makeKeyPair, makeReport, openNotice } from '../support/gpg.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
 
 const DESK = 'desk@madoguchi.test';
@@ -113,13 +113,28 @@ describe('a new case reaches the coordinators', () => {
     expect(events).toContain('vendor-notified');
   }, 90_000);
 
+  it('a vendor naming other affected vendors in its reply: the coordinators are told, nobody else', async () => {
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases ORDER BY id LIMIT 1');
+    const before = to('sato@desk.test').length;
+    const form = [`案件番号：${c!.id}`, '状態：影響あり', '他の製品開発者：Globex（Globex Mail 4.x も同じ部品を使用）'].join('\n');
+    const reply = encryptedMail(gpg, { from: 'psirt@acme.test', signAs: 'psirt@acme.test', to: DESK, subject: `[${c!.id}] Re:`, messageId: '<nc-acme-1@acme.test>', body: form });
+    expect(cli(['deliver'], reply).status).toBe(0);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(before + 1);
+    const texts = await Promise.all(to('sato@desk.test').map(text));
+    const alert = texts.find((t) => t.includes('Globex'));
+    expect(alert).toContain('Globex（Globex Mail 4.x も同じ部品を使用）');
+    expect(alert).toContain(c!.id);
+    expect(to('psirt@beta.test')).toHaveLength(0);
+  }, 90_000);
+
   it('a second report of the same vulnerability lists the first case as a duplicate candidate', async () => {
     expect(cli(['deliver'], makeReport(gpg, { from: 'hanako@other.test', fromName: 'Hanako', to: DESK, body, messageId: '<nc-2@other.test>' })).status).toBe(0);
-    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(3);
     const cases = (await query<{ id: string }>(db.url, 'SELECT id FROM cases ORDER BY id')).map((r) => r.id);
     expect(cases).toHaveLength(2);
-    const notice = await text(to('sato@desk.test')[1]!);
-    expect(notice).toContain(cases[1]!);
+    const texts = await Promise.all(to('sato@desk.test').map(text));
+    const notice = texts.find((t) => t.includes(`案件番号：${cases[1]!}`))!;
+    expect(notice).toBeDefined();
     expect(notice).toContain(cases[0]!); // the duplicate candidate
     expect(notice).toContain(`X-STOP: duplicate ${cases[0]!}`);
   }, 90_000);

@@ -177,3 +177,13 @@ describe('formScore', () => {
     expect(formScore('Hello, I found a bug: it crashes.\nThanks: me')).toEqual({ report: 0, vendorReply: 0 });
   });
 });
+
+describe('the desk\'s "Other vendors" line (guideline §3.6)', () => {
+  it('is read in either language, full-width or spaced, without disturbing the §4 fields', () => {
+    const ja = parseVendorReplyForm('案件番号：VR-2026-0042\n状態：影響あり\n他の製品開発者：Globex（Globex Router 2.x）\nコメント：確認しました');
+    expect(ja).toEqual({ caseId: 'VR-2026-0042', status: 'affected', otherVendors: 'Globex（Globex Router 2.x）', comment: '確認しました' });
+    expect(parseVendorReplyForm('Status: affected\nＯＴＨＥＲ ＶＥＮＤＯＲＳ : Initech, Umbrella').otherVendors).toBe('Initech, Umbrella');
+    expect(parseVendorReplyForm('状態：影響なし\n他の製品開発者：').otherVendors).toBeUndefined();
+    expect(parseVendorReplyForm('状態：影響なし\nコメント：他社も影響を受けるかもしれません').otherVendors).toBeUndefined();
+  });
+});
