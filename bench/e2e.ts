@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ImapFlow } from 'imapflow';
 import * as openpgp from 'openpgp';
-import { freshDatabase, query, spawnDesk } from '../test/support/desk.ts';
+import { freshDatabase, query, onMailServers, spawnDesk } from '../test/support/desk.ts';
 import { Gpg, makeReport } from '../test/support/gpg.ts';
 import { startMailServers } from '../test/support/mailservers.ts';
 import { FIXTURES, ROOT } from '../test/support/paths.ts';
@@ -52,19 +52,10 @@ const gpg = new Gpg();
 let desk: ReturnType<typeof spawnDesk> | null = null;
 try {
   desk = spawnDesk({
-    MADOGUCHI_DESK_ADDRESS: DESK,
+    ...onMailServers(servers, DESK, 60),
     MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_INBOX: '',
     DATABASE_URL: db.url,
     MADOGUCHI_QUEUE_PREFIX: `mdg-bench-${process.pid}`,
-    IMAP_HOST: servers.imap.host,
-    IMAP_PORT: String(servers.imap.port),
-    IMAP_SECURE: 'false',
-    IMAP_USER: DESK,
-    IMAP_PASSWORD: 'secret',
-    MADOGUCHI_TRANSPORT: 'smtp',
-    SMTP_HOST: servers.smtp.host,
-    SMTP_PORT: String(servers.smtp.port),
     MADOGUCHI_CONCURRENCY: String(concurrency),
     ...(process.env.BENCH_DEBUG ? { MADOGUCHI_DEBUG: '1' } : {}),
     ...(process.env.BENCH_PROF ? { DESK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {}),

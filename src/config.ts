@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { validateCoordinators, type Coordinator } from './commands/auth.ts';
+import type { Settings } from './rules/product-state.ts';
 
 export interface Config {
   desk: { name: string; address: string; casePrefix: string; keysDir: string; publicDir: string };
@@ -31,17 +32,8 @@ export interface Config {
     smtp: { host: string; port: number; secure: boolean; user: string; password: string };
   };
   jobs: { concurrency: number; attempts: number; backoffMs: number; reconcileSeconds: number; tickSeconds: number };
-  /** The product track's settings (src/rules/product-state.ts Settings; guideline §8 defaults). */
-  coordination: {
-    publicationDays: number;
-    reminderAfterDays: number;
-    reminderEveryDays: number;
-    unreachableAfterReminders: number;
-    productNameAfterDays: number;
-    withdrawAfterDays: number;
-    opinionDays: number;
-    autoNotifySingleMatch: boolean;
-  };
+  /** The product track's settings (guideline §8 defaults in config/default.yaml). */
+  coordination: Settings;
 }
 
 export class ConfigError extends Error {}

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
+import { freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
 import { Gpg, makeReport, openNotice } from '../support/gpg.ts';
 import { readMailbox, sendRaw, startMailServers, waitForMessages } from '../support/mailservers.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
@@ -25,20 +25,10 @@ beforeAll(async () => {
   db = await freshDatabase();
   work = mkdtempSync(join(tmpdir(), 'mdg-e2e-'));
   desk = spawnDesk({
-    MADOGUCHI_DESK_ADDRESS: DESK,
+    ...onMailServers(servers, DESK),
     MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_INBOX: '',
     DATABASE_URL: db.url,
     MADOGUCHI_QUEUE_PREFIX: `mdg-e2e-${process.pid}`,
-    IMAP_HOST: servers.imap.host,
-    IMAP_PORT: String(servers.imap.port),
-    IMAP_SECURE: 'false',
-    IMAP_USER: DESK,
-    IMAP_PASSWORD: 'secret',
-    IMAP_WATCHDOG_SECONDS: '10',
-    MADOGUCHI_TRANSPORT: 'smtp',
-    SMTP_HOST: servers.smtp.host,
-    SMTP_PORT: String(servers.smtp.port),
     MADOGUCHI_JOB_BACKOFF_MS: '200',
   });
   await desk.waitForLog(/imap: connected/, 60_000);

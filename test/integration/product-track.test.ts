@@ -32,7 +32,7 @@ import {
   signedEncryptedMail,
   waitForMail,
 } from '../support/coordination.ts';
-import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
+import { freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
 import { Gpg, makeKeyPair, makeReport } from '../support/gpg.ts';
 import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
@@ -111,22 +111,12 @@ beforeAll(async () => {
   mkdirSync(join(work, 'keys'), { recursive: true });
   writeFileSync(join(work, 'keys', 'sato.asc'), readFileSync(join(work, 'sato.asc')));
   env = {
-    MADOGUCHI_DESK_ADDRESS: DESK,
+    ...onMailServers(servers, DESK),
     MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_INBOX: '',
     MADOGUCHI_OUTBOX: join(work, 'outbox'),
     MADOGUCHI_PUBLIC_DIR: join(work, 'public'),
     DATABASE_URL: db.url,
     MADOGUCHI_QUEUE_PREFIX: `mdg-coord-${process.pid}`,
-    IMAP_HOST: servers.imap.host,
-    IMAP_PORT: String(servers.imap.port),
-    IMAP_SECURE: 'false',
-    IMAP_USER: DESK,
-    IMAP_PASSWORD: 'secret',
-    IMAP_WATCHDOG_SECONDS: '10',
-    MADOGUCHI_TRANSPORT: 'smtp',
-    SMTP_HOST: servers.smtp.host,
-    SMTP_PORT: String(servers.smtp.port),
     MADOGUCHI_JOB_BACKOFF_MS: '200',
     MADOGUCHI_CLOCK_FILE: clock.file,
     MADOGUCHI_TICK_SECONDS: '1',

@@ -79,3 +79,23 @@ export async function query<T>(url: string, sql: string, params: unknown[] = [])
     await c.end();
   }
 }
+
+/**
+ * The desk's settings for a mailbox on test mail servers (test/support/mailservers.ts):
+ * IMAP intake of `address`'s INBOX (no Maildir), SMTP out through the same servers.
+ */
+export function onMailServers(servers: { imap: { host: string; port: number }; smtp: { host: string; port: number } }, address: string, watchdogSeconds = 10): Record<string, string> {
+  return {
+    MADOGUCHI_DESK_ADDRESS: address,
+    MADOGUCHI_INBOX: '',
+    IMAP_HOST: servers.imap.host,
+    IMAP_PORT: String(servers.imap.port),
+    IMAP_SECURE: 'false',
+    IMAP_USER: address,
+    IMAP_PASSWORD: 'secret',
+    IMAP_WATCHDOG_SECONDS: String(watchdogSeconds),
+    MADOGUCHI_TRANSPORT: 'smtp',
+    SMTP_HOST: servers.smtp.host,
+    SMTP_PORT: String(servers.smtp.port),
+  };
+}

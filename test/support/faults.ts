@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshDatabase, query, spawnDesk, type DeskProcess } from './desk.ts';
+import { freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from './desk.ts';
 import { Gpg, makeReport } from './gpg.ts';
 import { readMailbox, sendRaw, startMailServers, type MailServers } from './mailservers.ts';
 import { FIXTURES, ROOT } from './paths.ts';
@@ -78,20 +78,10 @@ export async function runFaultRounds(o: { rounds: number; reports: number; seed?
   const work = mkdtempSync(join(tmpdir(), 'mdg-faults-'));
   const gpg = new Gpg();
   const env = {
-    MADOGUCHI_DESK_ADDRESS: DESK,
+    ...onMailServers(servers, DESK, 5),
     MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_INBOX: '',
     DATABASE_URL: db.url,
     REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    IMAP_HOST: servers.imap.host,
-    IMAP_PORT: String(servers.imap.port),
-    IMAP_SECURE: 'false',
-    IMAP_USER: DESK,
-    IMAP_PASSWORD: 'secret',
-    IMAP_WATCHDOG_SECONDS: '5',
-    MADOGUCHI_TRANSPORT: 'smtp',
-    SMTP_HOST: servers.smtp.host,
-    SMTP_PORT: String(servers.smtp.port),
     MADOGUCHI_JOB_BACKOFF_MS: '200',
     MADOGUCHI_JOB_ATTEMPTS: '20',
     MADOGUCHI_RECONCILE_SECONDS: '2',
