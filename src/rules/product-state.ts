@@ -361,7 +361,13 @@ export type ProductDecision =
    * is told how to reach the other (the vendor gets the reporter's name, address and
    * organisation; the reporter the vendor's name and contact address).
    */
-  | { type: 'introduce'; vendorId: string };
+  | { type: 'introduce'; vendorId: string }
+  /**
+   * Relayed correspondence (guideline §3.10, no direct exchange): a coordinator passes `text`
+   * to one vendor of the case (`vendorId`) or to the reporter (`vendorId` null). The desk
+   * speaks for the other side: neither party's identity goes with it (§2).
+   */
+  | { type: 'relay'; vendorId: string | null; text: string };
 
 // ---- the reducer ------------------------------------------------------------------------
 
