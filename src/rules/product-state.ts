@@ -218,12 +218,19 @@ export type CoordinatorCommand =
   | { type: 'committee-decision'; decision: 'publish' | 'withhold' }
   | { type: 'publish' }
   | { type: 'flag'; flag: PxaEvent }
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  /**
+   * guideline §3.10: when the reporter and the vendor do not exchange directly, the desk
+   * relays their messages. A coordinator passes `text` to one vendor of the case
+   * (`vendorId`) or to the reporter (`vendorId` null); the desk speaks for the other side
+   * (the `relay` decision). Allowed on an accepted case, also after publication.
+   */
+  | { type: 'relay'; vendorId: string | null; text: string };
 
 export const COMMAND_TYPES = [
   'accept', 'reject', 'stop', 'add-vendor', 'remove-vendor', 'set-date', 'mark-unreachable',
   'mark-reachable', 'notify-vendors', 'direct-contact', 'open-impossible', 'committee-decision',
-  'publish', 'flag', 'note',
+  'publish', 'flag', 'note', 'relay',
 ] as const satisfies readonly CoordinatorCommand['type'][];
 
 /** A vendor's signed reply (mail-protocol §4), already matched to the case and the vendor. */

@@ -541,6 +541,8 @@ function onCommand(o: Out, cmd: CoordinatorCommand): void {
     case 'note':
       if (cmd.text.trim() === '') refuse('an empty note');
       return o.record('note', cmd.text);
+    case 'relay':
+      return relay(o, cmd.vendorId, cmd.text);
   }
 }
 
@@ -663,6 +665,53 @@ function directContact(o: Out, vendorId: string, vendorConsents: boolean): void 
   o.push({ type: 'update-vendor', vendorId, patch: { introducedAt: o.now } });
   o.push({ type: 'introduce', vendorId });
   o.record('direct-contact', `${vendorId}: the reporter and the vendor are introduced to each other (both consented)`);
+}
+
+/** A name or a text as compared for the identity guard: NFKC, no white space, lower case. */
+const nameKey = (s: string): string => s.normalize('NFKC').replace(/\s+/gu, '').toLowerCase();
+
+/**
+ * True when `text` contains the reporter's name (guideline §2), compared after NFKC,
+ * ignoring white space and case; a name of several parts also in the reverse order
+ * (`Yamada Taro` written `Taro Yamada`). An empty name never matches. A substring match:
+ * a very short name refuses more than it needs to, which is the safe side.
+ */
+export function namesReporter(text: string, name: string): boolean {
+  const parts = name.normalize('NFKC').trim().split(/\s+/u).filter((p) => p !== '');
+  if (parts.length === 0) return false;
+  const t = nameKey(text);
+  const forms = [parts.join(''), [...parts].reverse().join('')].map(nameKey);
+  return forms.some((f) => f !== '' && t.includes(f));
+}
+
+/**
+ * guideline §3.10: without direct exchange the desk relays the messages between the
+ * reporter and a vendor; a coordinator passes `text` to one vendor of the case or to the
+ * reporter (`vendorId` null), and the desk speaks for the other side (the `relay`
+ * decision: no name or address of the other party goes with it). Allowed on an accepted
+ * case, also after publication; a vendor must be on the case and have had its
+ * notification. Fails closed on identity (§2): a text to a vendor that names the reporter
+ * is refused unless the reporter consented to share their identity (the caller also
+ * checks the reporter's address, which the snapshot does not hold).
+ */
+function relay(o: Out, vendorId: string | null, text: string): void {
+  if (o.c.rm !== 'accepted') refuse(`case ${o.c.id} is not accepted (report state "${o.c.rm}")`);
+  if (text.trim() === '') refuse('an empty message to relay');
+  let to = 'the reporter';
+  if (vendorId !== null) {
+    const v = o.vendor(vendorId);
+    if (v.coordination === 'unnotified') refuse(`${vendorId} has not been notified yet: messages are relayed after its notification`);
+    if (v.coordination === 'unreachable' && v.lastContactAt === null) {
+      refuse(`${vendorId} has not been notified yet (marked unreachable before its notification): mark it reachable first`);
+    }
+    const r = o.c.reporter;
+    if (r.consent.shareIdentity !== true && namesReporter(text, r.name)) {
+      refuse('the text names the reporter, who has not consented to share their identity with vendors (guideline §2)');
+    }
+    to = vendorId;
+  }
+  o.push({ type: 'relay', vendorId, text });
+  o.record('relayed', `relayed ${String([...text].length)} characters to ${to}`);
 }
 
 /**

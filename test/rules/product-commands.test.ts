@@ -233,6 +233,7 @@ describe('refused commands: exactly one error, nothing else (the caller tells th
     ['publish a closed case', closed, { type: 'publish' }, 'not accepted'],
     ['flag a closed case', closed, { type: 'flag', flag: 'public-aware' }, 'closed'],
     ['an empty note', withAcme, { type: 'note', text: '' }, 'empty note'],
+    ['relay on a closed case', closed, { type: 'relay', vendorId: 'acme', text: 'x' }, 'not accepted'],
   ];
 
   it.each(cases)('%s', (_name, make, cmd, message) => {

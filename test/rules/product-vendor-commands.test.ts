@@ -1,14 +1,14 @@
 // The coordinator commands about the case's vendors that docs/commands.md lists besides
 // add/remove: X-NOTIFY-VENDORS (guideline §3.4), X-MARK-REACHABLE (§3.7),
-// X-DIRECT-CONTACT (§3.10), the stop reason `known` (§3.3), and X-ACCEPT on a case
-// screening already accepted (§3.2). Each is run in every vendor contact state and every
+// X-DIRECT-CONTACT and X-RELAY (§3.10), the stop reason `known` (§3.3), and X-ACCEPT on a
+// case screening already accepted (§3.2). Each is run in every vendor contact state and every
 // report state it can meet, refusals included.
 import { describe, expect, it } from 'vitest';
 import { reviveSnapshot, serializeSnapshot } from '../../src/desk/coordination.ts';
 import { jstDate } from '../../src/domain/clock.ts';
 import { RM_STATES, type RmState } from '../../src/domain/states.ts';
 import { COORDINATION_STATES, type CoordinationState } from '../../src/domain/vultron.ts';
-import { applyDecisions, decideProduct, newProductCase, type Consent, type CoordinatorCommand, type ProductCase, type ProductDecision } from '../../src/rules/product.ts';
+import { applyDecisions, decideProduct, namesReporter, newProductCase, type Consent, type CoordinatorCommand, type ProductCase, type ProductDecision } from '../../src/rules/product.ts';
 import { ACME, BETA, kinds, newCase, ofType, Sim } from './product-support.ts';
 
 const T0 = '2026-01-05T01:00:00Z';
@@ -396,5 +396,131 @@ describe('X-DIRECT-CONTACT (guideline §3.10): only with both consents, once per
     expect(after.vendors[0]?.introducedAt).toEqual(sim.clock.now());
     const again = decideProduct(after, { type: 'direct-contact', vendorId: 'acme', vendorConsents: true }, sim.clock.now());
     expect(kinds(again)).toEqual(['error']);
+  });
+});
+
+describe('X-RELAY (guideline §3.10): the desk relays between the reporter and a vendor', () => {
+  const toAcme = (text = 'please confirm the version you tested'): CoordinatorCommand => ({ type: 'relay', vendorId: 'acme', text });
+  const toReporter = (text = 'the vendor asks which version you tested'): CoordinatorCommand => ({ type: 'relay', vendorId: null, text });
+
+  /** Allowed: exactly the relay and its record; the case itself does not change. */
+  function expectRelayed(sim: Sim, cmd: Extract<CoordinatorCommand, { type: 'relay' }>): void {
+    const before = sim.c;
+    const d = sim.step(cmd);
+    expect(d).toEqual([
+      { type: 'relay', vendorId: cmd.vendorId, text: cmd.text },
+      { type: 'record', event: 'relayed', detail: `relayed ${String([...cmd.text].length)} characters to ${cmd.vendorId ?? 'the reporter'}` },
+    ]);
+    expect(sim.c).toEqual(before);
+  }
+
+  for (const state of [...RM_STATES, 'published'] as const) {
+    for (const target of ['acme', 'reporter'] as const) {
+      it(`to ${target} on a ${state} case`, () => {
+        const sim = caseIn(state);
+        const cmd = target === 'acme' ? toAcme() : toReporter();
+        if (state === 'accepted' || state === 'published') return expectRelayed(sim, cmd as Extract<CoordinatorCommand, { type: 'relay' }>);
+        expectRefused(sim, cmd, `is not accepted (report state "${state}")`);
+      });
+    }
+  }
+
+  for (const contact of CONTACTS) {
+    it(`to a ${contact} vendor`, () => {
+      const sim = acmeIn(contact);
+      if (contact === 'unnotified') return expectRefused(sim, toAcme(), 'acme has not been notified yet: messages are relayed after its notification');
+      if (contact === 'unreachable-before-notice') return expectRefused(sim, toAcme(), 'acme has not been notified yet (marked unreachable before its notification)');
+      expectRelayed(sim, toAcme() as Extract<CoordinatorCommand, { type: 'relay' }>);
+    });
+  }
+
+  it('to the reporter whatever the vendors\' contact states, and on a case without vendors', () => {
+    expectRelayed(acmeIn('unnotified'), toReporter() as Extract<CoordinatorCommand, { type: 'relay' }>);
+    expectRelayed(new Sim(newCase(), T0), toReporter() as Extract<CoordinatorCommand, { type: 'relay' }>);
+  });
+
+  it('is refused for a vendor not on the case (also a removed one)', () => {
+    expectRefused(acmeIn('notified'), { type: 'relay', vendorId: 'beta', text: 'x' }, 'has no vendor "beta"');
+    const sim = acmeIn('notified');
+    sim.step({ type: 'remove-vendor', vendorId: 'acme' });
+    expectRefused(sim, toAcme(), 'has no vendor "acme"');
+  });
+
+  it('is refused with an empty text', () => {
+    for (const text of ['', '  ', '\n\t']) {
+      expectRefused(acmeIn('notified'), toAcme(text), 'an empty message to relay');
+      expectRefused(acmeIn('notified'), toReporter(text), 'an empty message to relay');
+    }
+  });
+
+  it('keeps the text as given and counts characters, not bytes', () => {
+    const text = '修正版の番号をご確認ください。\nversion 3.2.1';
+    const d = acmeIn('answered').step(toAcme(text));
+    expect(ofType(d, 'relay')).toEqual([{ type: 'relay', vendorId: 'acme', text }]);
+    expect(ofType(d, 'record')).toEqual([{ type: 'record', event: 'relayed', detail: `relayed ${String(text.length)} characters to acme` }]);
+    expect(ofType(acmeIn('answered').step(toReporter('🙂 ok')), 'record')[0]?.detail).toBe('relayed 4 characters to the reporter');
+  });
+
+  it('does not count as a notice or reminder: the reminder rhythm is unchanged', () => {
+    const sim = acmeIn('notified');
+    const v = sim.vendor('acme');
+    sim.step(toAcme());
+    expect(sim.vendor('acme')).toEqual(v);
+    const reminded = sim.runDays(7).flatMap((x) => kinds(x.decisions));
+    expect(reminded).toContain('remind-vendor:acme:1');
+  });
+
+  describe('identity (guideline §2): fail closed', () => {
+    // newCase: the reporter is 山田 太郎 and has not consented to share their identity.
+    const named = [
+      '山田 太郎さんからの質問です',
+      '山田太郎さんからの質問です',
+      '山田　太郎（発見者）',
+      '山 田 太 郎',
+      '質問：ＹＡＭＡＤＡ？ いいえ、山田\n太郎です',
+    ];
+    for (const text of named) {
+      it(`a text naming the reporter is refused: ${JSON.stringify(text)}`, () => {
+        const sim = acmeIn('answered');
+        expectRefused(sim, toAcme(text), 'the text names the reporter, who has not consented to share their identity');
+        // The refusal (it goes on the timeline) does not repeat the name.
+        const d = decideProduct(sim.c, toAcme(text), sim.clock.now());
+        expect(JSON.stringify(d)).not.toContain('山田');
+      });
+    }
+
+    it('full-width, spaced, upper-case and reversed romanisations', () => {
+      const sim = new Sim(newProductCase({ id: 'VR-2026-0001', reporter: { name: 'Taro Yamada', consent: { shareIdentity: false, directContact: false, credit: false } } }), T0);
+      sim.step({ type: 'add-vendor', vendor: ACME });
+      for (const text of ['from taro yamada', 'FROM TAROYAMADA', 'ｔａｒｏ　ｙａｍａｄａ', 'Yamada Taro asks', 'yamada\ntaro']) {
+        expectRefused(sim, toAcme(text), 'names the reporter');
+      }
+      // A part of the name alone is not the name.
+      expectRelayed(sim, toAcme('Mr Yamada asks') as Extract<CoordinatorCommand, { type: 'relay' }>);
+    });
+
+    it('allowed when the reporter consented to share their identity', () => {
+      expectRelayed(acmeIn('answered', { shareIdentity: true }), toAcme('山田 太郎さんからの質問です') as Extract<CoordinatorCommand, { type: 'relay' }>);
+    });
+
+    it('the guard is about texts to vendors: to the reporter the name may appear', () => {
+      expectRelayed(acmeIn('answered'), toReporter('山田 太郎 様') as Extract<CoordinatorCommand, { type: 'relay' }>);
+    });
+
+    it('no guard when the reporter gave no name', () => {
+      for (const name of ['', '   ', '\u3000']) {
+        const sim = new Sim(newProductCase({ id: 'VR-2026-0001', reporter: { name, consent: { shareIdentity: false, directContact: false, credit: false } } }), T0);
+        sim.step({ type: 'add-vendor', vendor: ACME });
+        expectRelayed(sim, toAcme('anything at all') as Extract<CoordinatorCommand, { type: 'relay' }>);
+      }
+    });
+
+    it('namesReporter', () => {
+      expect(namesReporter('from 山田太郎', '山田 太郎')).toBe(true);
+      expect(namesReporter('from ＹＡＭＡＤＡ　ＴＡＲＯ', 'yamada taro')).toBe(true);
+      expect(namesReporter('from 太郎', '山田 太郎')).toBe(false);
+      expect(namesReporter('anything', '')).toBe(false);
+      expect(namesReporter('', '山田 太郎')).toBe(false);
+    });
   });
 });
