@@ -65,7 +65,12 @@ export type Command =
    */
   | { kind: 'notify-vendors' }
   /** §3 item 10: introduce reporter and vendor (only when both consent). */
-  | { kind: 'direct-contact'; vendor: string };
+  | { kind: 'direct-contact'; vendor: string }
+  /**
+   * §3 item 10, no direct exchange: the desk relays `text` to one vendor of the case (`to`,
+   * a vendor id) or to the reporter (`to` null), speaking for the other side.
+   */
+  | { kind: 'relay'; to: string | null; text: string };
 
 export type CommandKind = Command['kind'];
 
@@ -84,6 +89,7 @@ export const COMMAND_KINDS: readonly CommandKind[] = [
   'note',
   'notify-vendors',
   'direct-contact',
+  'relay',
 ];
 
 export type ParseErrorCode =
@@ -149,6 +155,8 @@ export const LIMITS = {
   commands: 50,
   /** Characters of a note. */
   note: 20_000,
+  /** Characters of a relayed message (X-RELAY). */
+  relay: 20_000,
   /** Characters of any other free text (reasons, comments). */
   reason: 4_000,
 } as const;
@@ -204,6 +212,9 @@ const STOP_WORDS: Record<StopReason, readonly string[]> = {
   known: ['known', 'already-known', 'publicly-known', '既知'],
 };
 
+/** X-RELAY's target words for the reporter (anything else is a vendor id). */
+const REPORTER_WORDS: readonly string[] = ['reporter', '発見者'];
+
 const DECISION_WORDS: Record<CommitteeDecision, readonly string[]> = {
   publish: ['publish', '公表', '公表する'],
   withhold: ['withhold', 'do-not-publish', 'not-publish', '非公表', '公表しない'],
@@ -234,6 +245,7 @@ type ArgShape =
   | 'date'
   | 'stop'
   | 'decision'
+  | 'relay'
   | 'case';
 
 const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape }> = {
@@ -252,10 +264,11 @@ const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape }> = 
   note: { kind: 'note', arg: 'note' },
   'notify-vendors': { kind: 'notify-vendors', arg: 'none' },
   'direct-contact': { kind: 'direct-contact', arg: 'vendor' },
+  relay: { kind: 'relay', arg: 'relay' },
 };
 
 /** Shapes whose argument may continue on indented lines. */
-const CONTINUES: ReadonlySet<ArgShape> = new Set(['optional-text', 'text', 'note', 'stop', 'decision']);
+const CONTINUES: ReadonlySet<ArgShape> = new Set(['optional-text', 'text', 'note', 'stop', 'decision', 'relay']);
 
 type Built = { commands: Command[]; caseId?: string; errors: Omit<ParseError, 'line'>[] };
 
@@ -339,6 +352,24 @@ function build(keyword: string, arg: string, prefix: string): Built {
       const t = freeText(rest, LIMITS.reason);
       if (t !== null && typeof t !== 'string') return t;
       return { commands: [{ kind: 'committee-decision', decision, reason: t }], errors: [] };
+    }
+    case 'relay': {
+      // The target goes on the keyword line; the text follows it there and/or on the
+      // continuation lines. (A target taken from a continuation line could be the message's
+      // first word.)
+      const firstLine = arg.split('\n')[0] ?? '';
+      if (firstLine.trim() === '') return err('missing-argument', `X-RELAY needs a target on its line: a vendor id or ${REPORTER_WORDS.join(' / ')}`);
+      const [head, rest] = splitFirst(text);
+      const target = fold(head);
+      let to: string | null = null;
+      if (!REPORTER_WORDS.includes(target)) {
+        if (!VENDOR_ID.test(target)) return err('bad-vendor', `not a vendor id (lower-case letters, digits, inner hyphens) nor ${REPORTER_WORDS.join(' / ')}`, head);
+        to = target;
+      }
+      if (rest === '') return err('missing-argument', `X-RELAY needs the text to relay after the target`);
+      const t = freeText(rest, LIMITS.relay);
+      if (t !== null && typeof t !== 'string') return t;
+      return { commands: [{ kind: 'relay', to, text: t ?? rest }], errors: [] };
     }
   }
 }
@@ -535,5 +566,7 @@ export function formatCommand(c: Command): string {
       return 'X-NOTIFY-VENDORS';
     case 'direct-contact':
       return `X-DIRECT-CONTACT: ${c.vendor}`;
+    case 'relay':
+      return `X-RELAY: ${c.to ?? 'reporter'} ${cont(c.text)}`;
   }
 }

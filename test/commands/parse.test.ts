@@ -55,6 +55,12 @@ const EVERY: { line: string; cli: string[]; want: Command }[] = [
   { line: 'X-NOTE: called the vendor', cli: ['note', 'called', 'the', 'vendor'], want: { kind: 'note', text: 'called the vendor' } },
   { line: 'X-NOTIFY-VENDORS', cli: ['notify-vendors'], want: { kind: 'notify-vendors' } },
   { line: 'X-DIRECT-CONTACT: acme', cli: ['direct-contact', 'acme'], want: { kind: 'direct-contact', vendor: 'acme' } },
+  {
+    line: 'X-RELAY: acme please confirm the version you tested',
+    cli: ['relay', 'acme', 'please', 'confirm', 'the', 'version', 'you', 'tested'],
+    want: { kind: 'relay', to: 'acme', text: 'please confirm the version you tested' },
+  },
+  { line: 'X-RELAY: reporter the vendor asks for a PoC', cli: ['relay', 'reporter', 'the vendor asks for a PoC'], want: { kind: 'relay', to: null, text: 'the vendor asks for a PoC' } },
 ];
 
 describe('mail form: every command', () => {
@@ -378,5 +384,75 @@ describe('errors', () => {
 describe('vendor ids', () => {
   it('follow the vendor registry rule', () => {
     expect(VENDOR_ID.source).toBe(VENDOR_ID_RE.source);
+  });
+});
+
+describe('X-RELAY (guideline §3.10)', () => {
+  const one = (...lines: string[]): ReturnType<typeof parseCommandMail> => parseCommandMail(mail('X-CASE: VR-2026-0042', ...lines));
+
+  it('the text on continuation lines, like X-NOTE', () => {
+    const p = one('X-RELAY: acme', '  please confirm the version you tested;', '  3.2.1 is what the reporter used', 'X-NOTE: asked acme');
+    expect(p.errors).toEqual([]);
+    expect(p.commands).toEqual([
+      { kind: 'relay', to: 'acme', text: 'please confirm the version you tested;\n3.2.1 is what the reporter used' },
+      { kind: 'note', text: 'asked acme' },
+    ]);
+  });
+  it('the text on the keyword line and on continuation lines', () => {
+    expect(one('X-RELAY: acme please confirm', '\tthe version you tested').commands).toEqual([{ kind: 'relay', to: 'acme', text: 'please confirm\nthe version you tested' }]);
+  });
+  it('to the reporter: `reporter` or 発見者, any width and case', () => {
+    for (const target of ['reporter', 'REPORTER', 'Ｒｅｐｏｒｔｅｒ', '発見者']) {
+      const p = one(`X-RELAY: ${target}`, '　製品開発者から、再現手順の確認のお願いです。');
+      expect(p.errors, target).toEqual([]);
+      expect(p.commands, target).toEqual([{ kind: 'relay', to: null, text: '製品開発者から、再現手順の確認のお願いです。' }]);
+    }
+    expect(parseCliCommand(['VR-2026-0042', 'relay', '発見者', '再現手順をご確認ください']).commands).toEqual([{ kind: 'relay', to: null, text: '再現手順をご確認ください' }]);
+  });
+  it('Japanese keyword forms and a vendor id in full width', () => {
+    expect(one('Ｘ－ＲＥＬＡＹ：ＡＣＭＥ　修正版をご確認ください').commands).toEqual([{ kind: 'relay', to: 'acme', text: '修正版をご確認ください' }]);
+    expect(one('x-relay acme-psirt ok').commands).toEqual([{ kind: 'relay', to: 'acme-psirt', text: 'ok' }]);
+  });
+  it('an X- line among the continuation lines is text, not a command', () => {
+    expect(one('X-RELAY: acme', '  X-PUBLISH is not a command here').commands).toEqual([{ kind: 'relay', to: 'acme', text: 'X-PUBLISH is not a command here' }]);
+  });
+  it('the command line: the text in one argument or several', () => {
+    const want: Command[] = [{ kind: 'relay', to: 'acme', text: 'please confirm' }];
+    expect(parseCliCommand(['VR-2026-0042', 'relay', 'acme', 'please confirm']).commands).toEqual(want);
+    expect(parseCliCommand(['VR-2026-0042', 'X-RELAY:', 'ACME', 'please', 'confirm']).commands).toEqual(want);
+  });
+  it('errors: no target, no text, a bad vendor id', () => {
+    expect(one('X-RELAY').errors).toMatchObject([{ line: 2, code: 'missing-argument', keyword: 'x-relay' }]);
+    expect(codes(one('X-RELAY:').errors)).toEqual(['missing-argument']);
+    // The target goes on the keyword line: not taken from the text below it.
+    expect(codes(one('X-RELAY:', '  acme please confirm').errors)).toEqual(['missing-argument']);
+    expect(one('X-RELAY: acme').errors).toMatchObject([{ line: 2, code: 'missing-argument' }]);
+    expect(codes(one('X-RELAY: reporter').errors)).toEqual(['missing-argument']);
+    expect(codes(one('X-RELAY: 発見者   ').errors)).toEqual(['missing-argument']);
+    expect(one('X-RELAY: Acme_Corp please confirm').errors).toMatchObject([{ code: 'bad-vendor', value: 'Acme_Corp' }]);
+    expect(codes(one('X-RELAY: acme, please confirm').errors)).toEqual(['bad-vendor']);
+    expect(codes(one('X-RELAY: -acme hello').errors)).toEqual(['bad-vendor']);
+    expect(codes(parseCliCommand(['VR-2026-0042', 'relay']).errors)).toEqual(['missing-argument']);
+    expect(codes(parseCliCommand(['VR-2026-0042', 'relay', 'acme']).errors)).toEqual(['missing-argument']);
+    expect(codes(parseCliCommand(['VR-2026-0042', 'relay', 'reporter', '  ']).errors)).toEqual(['missing-argument']);
+    expect(codes(parseCliCommand(['VR-2026-0042', 'relay', 'acme!', 'hello']).errors)).toEqual(['bad-vendor']);
+    for (const bad of ['X-RELAY', 'X-RELAY: acme', 'X-RELAY: Acme_Corp x']) expect(one(bad).commands, bad).toEqual([]);
+  });
+  it('the limits and the control-character rule of notes', () => {
+    expect(LIMITS.relay).toBe(LIMITS.note);
+    expect(one(`X-RELAY: acme ${'a'.repeat(LIMITS.relay)}`).errors).toEqual([]);
+    expect(codes(one(`X-RELAY: acme ${'a'.repeat(LIMITS.relay + 1)}`).errors)).toEqual(['too-long']);
+    expect(codes(one('X-RELAY: acme', `  ${'a'.repeat(LIMITS.relay)}`, '  b').errors)).toEqual(['too-long']);
+    expect(codes(one('X-RELAY: acme a\u0007b').errors)).toEqual(['control-characters']);
+    expect(codes(one('X-RELAY: reporter', '  \u202Etxet').errors)).toEqual(['control-characters']);
+  });
+  it('canonical form reads back, the reporter as `reporter`', () => {
+    const cs: Command[] = [
+      { kind: 'relay', to: 'acme', text: 'first line\nsecond line\n第三行' },
+      { kind: 'relay', to: null, text: 'one line' },
+    ];
+    expect(formatCommand(cs[0]!)).toBe('X-RELAY: acme first line\n  second line\n  第三行');
+    expect(formatCommand(cs[1]!)).toBe('X-RELAY: reporter one line');
+    for (const c of cs) expect(parseCommandMail(`X-CASE: VR-2026-0042\n${formatCommand(c)}`).commands).toEqual([c]);
   });
 });
