@@ -27,6 +27,10 @@ export type CommandError =
   | { code: 'date-in-past'; date: string }
   /** X-DIRECT-CONTACT without the consent of the reporter or of the vendor. */
   | { code: 'no-consent'; party: 'reporter' | 'vendor'; vendor?: string }
+  /** The vendor has not been sent the case's notification yet (X-DIRECT-CONTACT, X-RELAY). */
+  | { code: 'vendor-not-notified'; vendor: string }
+  /** X-RELAY to a vendor: the text identifies a reporter who did not consent to share their identity (guideline §2). */
+  | { code: 'names-reporter' }
   | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'internal' };
 
 export type CommandErrorCode = CommandError['code'];
@@ -40,6 +44,8 @@ export const COMMAND_ERROR_CODES: readonly CommandErrorCode[] = [
   'unknown-duplicate-case',
   'date-in-past',
   'no-consent',
+  'vendor-not-notified',
+  'names-reporter',
   'no-vendors',
   'nothing-to-notify',
   'not-impossible',
@@ -181,6 +187,16 @@ export function effectText(o: Applied, lang: Lang): string {
       return en
         ? `The reporter and vendor ${c.vendor} will be introduced to each other for direct exchange (both consented); each is told how to reach the other.`
         : `発見者と製品開発者 ${c.vendor} が直接やりとりできるよう（双方が同意済み）、それぞれに相手の連絡先を伝えて紹介します。`;
+    case 'relay':
+      // guideline §3.10: the desk speaks for the other side; the text goes as written.
+      if (c.to === null) {
+        return en
+          ? 'The message is relayed to the reporter: a notice from the desk quoting your text as written, without the name or address of the vendor.'
+          : '発見者にメッセージを中継します。窓口からの通知として本文をそのまま引用して送り、製品開発者の名称や連絡先は伝えません。';
+      }
+      return en
+        ? `The message is relayed to vendor ${c.to}: a notice from the desk quoting your text as written, without the name or address of the reporter.`
+        : `製品開発者 ${c.to} にメッセージを中継します。窓口からの通知として本文をそのまま引用して送り、発見者の氏名や連絡先は伝えません。`;
   }
 }
 
@@ -208,6 +224,14 @@ export function commandErrorText(e: CommandError, lang: Lang, caseId: string | n
       const v = e.vendor ? ` ${e.vendor}` : '';
       return en ? `The vendor${v} has not agreed to direct exchange with the reporter.` : `製品開発者${v} が発見者との直接のやりとりに同意していません。`;
     }
+    case 'vendor-not-notified':
+      return en
+        ? `Vendor ${e.vendor} has not been sent the notification of this case yet (if it was marked unreachable before it, mark it reachable first: that sends it).`
+        : `製品開発者 ${e.vendor} にはまだこの案件の通知を送っていません（通知の前に連絡不能とした場合は、先に連絡再開としてください。その時に通知を送ります）。`;
+    case 'names-reporter':
+      return en
+        ? 'The text identifies the reporter (their name or address), who has not consented to share their identity with vendors: nothing was relayed. Take it out and send the command again.'
+        : '本文に発見者の氏名または連絡先が含まれていますが、発見者は製品開発者への身元の開示に同意していません。中継していません。該当箇所を除いて、あらためてコマンドを送ってください。';
     case 'no-vendors':
       return en ? 'The case has no vendors.' : 'この案件には製品開発者が登録されていません。';
     case 'nothing-to-notify':

@@ -74,6 +74,10 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
       return { type: 'publish' };
     case 'note':
       return { type: 'note', text: cmd.text };
+    case 'relay':
+      // guideline §3.10: the rules check the vendor is on the case and notified, and the
+      // reporter's name (§2); the reporter's address is checked where the notice is composed.
+      return { type: 'relay', vendorId: cmd.to, text: cmd.text };
   }
 }
 
@@ -108,8 +112,11 @@ export function confirmationDetails(cmd: Command, before: ProductCase, decisions
  * nothing to notify, ... Anything else is `not-allowed` with the message.
  */
 export function commandErrorOf(cmd: Command, message: string): CommandError {
-  const vendor = 'vendor' in cmd ? cmd.vendor : undefined;
+  const vendor = 'vendor' in cmd ? cmd.vendor : cmd.kind === 'relay' && cmd.to !== null ? cmd.to : undefined;
   if (/^neither the reporter nor |^the reporter has not consented/.test(message)) return { code: 'no-consent', party: 'reporter' };
+  if (/^the text names the reporter|^the text gives the reporter's address/.test(message)) return { code: 'names-reporter' };
+  const notNotified = /^([a-z0-9-]+) has not been notified yet/.exec(message);
+  if (notNotified) return { code: 'vendor-not-notified', vendor: notNotified[1] ?? vendor ?? '' };
   if (/ has not consented to direct contact/.test(message)) return { code: 'no-consent', party: 'vendor', ...(vendor !== undefined ? { vendor } : {}) };
   const notOnCase = /has no vendor "([^"]+)"/.exec(message);
   if (notOnCase) return { code: 'vendor-not-in-case', vendor: notOnCase[1] ?? vendor ?? '' };

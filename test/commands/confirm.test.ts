@@ -38,6 +38,8 @@ const SAMPLES: Command[] = [
   { kind: 'note', text: 'line one\nline two' },
   { kind: 'notify-vendors' },
   { kind: 'direct-contact', vendor: 'acme' },
+  { kind: 'relay', to: 'acme', text: 'please confirm the version you tested' },
+  { kind: 'relay', to: null, text: '再現手順をご確認ください' },
 ];
 
 const parsedOf = (commands: Command[], caseId: string | null = 'VR-2026-0042'): ParsedCommands => ({ caseId, commands, errors: [] });
@@ -102,6 +104,24 @@ describe('effects: every command in both languages', () => {
     expect(effectText({ command: { kind: 'add-vendor', vendor: 'acme' }, status: 'applied' }, 'en')).not.toContain('X-NOTIFY-VENDORS');
     expect(effectText({ command: { kind: 'add-vendor', vendor: 'acme' }, status: 'applied' }, 'en')).toContain('notification at once');
   });
+  it('X-RELAY: names the recipient, says the text goes quoted without the other side\'s name or address', () => {
+    const toAcme: Command = { kind: 'relay', to: 'acme', text: 'please confirm\nthe version' };
+    const toReporter: Command = { kind: 'relay', to: null, text: 'x' };
+    const t = (command: Command, lang: (typeof LANGS)[number]): string => effectText({ command, status: 'applied' }, lang);
+    expect(t(toAcme, 'en')).toBe(
+      'The message is relayed to vendor acme: a notice from the desk quoting your text as written, without the name or address of the reporter.',
+    );
+    expect(t(toReporter, 'en')).toBe('The message is relayed to the reporter: a notice from the desk quoting your text as written, without the name or address of the vendor.');
+    expect(t(toAcme, 'ja')).toBe('製品開発者 acme にメッセージを中継します。窓口からの通知として本文をそのまま引用して送り、発見者の氏名や連絡先は伝えません。');
+    expect(t(toReporter, 'ja')).toBe('発見者にメッセージを中継します。窓口からの通知として本文をそのまま引用して送り、製品開発者の名称や連絡先は伝えません。');
+    // The echo is the canonical form, the text on continuation lines.
+    const r = renderConfirmation({ parsed: parsedOf([toAcme]), outcomes: [applied(toAcme)], actor: 'Sato', via: 'mail', receivedAt: AT }, 'en');
+    expect(r.text).toContain('1. X-RELAY: acme please confirm\n     the version\n   Done: The message is relayed to vendor acme');
+    // The errors a relay can meet.
+    expect(commandErrorText({ code: 'names-reporter' }, 'en', 'VR-2026-0042')).toContain('nothing was relayed');
+    expect(commandErrorText({ code: 'names-reporter' }, 'ja', 'VR-2026-0042')).toContain('中継していません');
+    expect(commandErrorText({ code: 'vendor-not-notified', vendor: 'acme' }, 'en', 'VR-2026-0042')).toContain('acme has not been sent the notification');
+  });
   it('shows when and by whom, JST with UTC', () => {
     const r = renderConfirmation({ parsed: parsedOf([{ kind: 'publish' }]), outcomes: [applied({ kind: 'publish' })], actor: 'cli:sato', via: 'cli', receivedAt: AT }, 'en');
     expect(r.text).toContain('2026-11-22 19:30 JST (10:30 UTC)');
@@ -120,6 +140,8 @@ const ERRORS: CommandError[] = [
   { code: 'date-in-past', date: '2026-01-01' },
   { code: 'no-consent', party: 'reporter' },
   { code: 'no-consent', party: 'vendor', vendor: 'acme' },
+  { code: 'vendor-not-notified', vendor: 'acme' },
+  { code: 'names-reporter' },
   { code: 'no-vendors' },
   { code: 'nothing-to-notify' },
   { code: 'not-impossible' },

@@ -3,7 +3,7 @@
 // becomes the confirmation's details and errors.
 import { describe, expect, it } from 'vitest';
 import { commandErrorText, COMMAND_ERROR_CODES, effectText } from '../../src/commands/confirm.ts';
-import { COMMAND_KINDS, parseCliCommand, type Command, type CommandKind } from '../../src/commands/parse.ts';
+import { COMMAND_KINDS, parseCliCommand, parseCommandMail, type Command, type CommandKind } from '../../src/commands/parse.ts';
 import { commandErrorOf, confirmationDetails, toProductEvent } from '../../src/desk/commands.ts';
 import { applyDecisions, COMMAND_TYPES, decideProduct, newVendor, stepProduct, type ProductCase, type ProductEvent } from '../../src/rules/product.ts';
 import type { Vendor } from '../../src/store/vendors.ts';
@@ -51,6 +51,7 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   note: { kind: 'note', text: 'called' },
   'notify-vendors': { kind: 'notify-vendors' },
   'direct-contact': { kind: 'direct-contact', vendor: 'acme' },
+  relay: { kind: 'relay', to: 'acme', text: 'please confirm the version you tested' },
 };
 
 const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;
@@ -93,6 +94,36 @@ describe('toProductEvent', () => {
     expect(event({ kind: 'direct-contact', vendor: 'beta' })).toEqual({ type: 'direct-contact', vendorId: 'beta', vendorConsents: false });
     expect(toProductEvent({ kind: 'direct-contact', vendor: 'nobody' }, withAcme(), REGISTRY)).toBe('no vendor "nobody" in the registry');
     expect(toProductEvent({ kind: 'direct-contact', vendor: 'gone' }, withAcme(), REGISTRY)).toBe('no vendor "gone" in the registry');
+  });
+});
+
+describe('toProductEvent: relay (guideline §3.10)', () => {
+  it('a vendor, or null for the reporter, and the text as parsed', () => {
+    expect(event(SAMPLE.relay)).toEqual({ type: 'relay', vendorId: 'acme', text: 'please confirm the version you tested' });
+    expect(event({ kind: 'relay', to: null, text: '再現手順を\nご確認ください' })).toEqual({ type: 'relay', vendorId: null, text: '再現手順を\nご確認ください' });
+  });
+
+  it('from both forms of the command language', () => {
+    const cli = parseCliCommand(['VR-2026-0001', 'relay', '発見者', 'the', 'vendor', 'asks']);
+    expect(cli.errors).toEqual([]);
+    expect(event(cli.commands[0]!)).toEqual({ type: 'relay', vendorId: null, text: 'the vendor asks' });
+    const mail = parseCommandMail('X-CASE: VR-2026-0001\nX-RELAY: ACME\n  line one\n  line two\n');
+    expect(mail.errors).toEqual([]);
+    expect(event(mail.commands[0]!)).toEqual({ type: 'relay', vendorId: 'acme', text: 'line one\nline two' });
+  });
+
+  it('the rules decide the relay on an accepted case; the confirmation has no details', () => {
+    const c = withAcme();
+    const d = decideProduct(c, event(SAMPLE.relay, c), NOW);
+    expect(d).toEqual([
+      { type: 'relay', vendorId: 'acme', text: 'please confirm the version you tested' },
+      { type: 'record', event: 'relayed', detail: 'relayed 37 characters to acme' },
+    ]);
+    expect(confirmationDetails(SAMPLE.relay, c, d)).toEqual({});
+  });
+
+  it('a vendor not in the registry is left to the rules (it is not on the case either)', () => {
+    expect(toProductEvent({ kind: 'relay', to: 'nobody', text: 'x' }, withAcme(), REGISTRY)).toEqual({ type: 'relay', vendorId: 'nobody', text: 'x' });
   });
 });
 
@@ -158,9 +189,24 @@ describe('commandErrorOf: the rules refusals as confirmation errors', () => {
     ['a date in the past', { kind: 'set-date', date: '2026-01-01' }, () => withAcme(), { code: 'date-in-past', date: '2026-01-01' }],
     ['no committee procedure', SAMPLE['committee-decision'], () => withAcme(), { code: 'not-impossible' }],
     ['a reachable vendor', SAMPLE['mark-reachable'], () => withAcme(), { code: 'not-allowed', state: 'acme is not unreachable (contact state "notified")' }],
+    ['relay: vendor not on the case', { kind: 'relay', to: 'beta', text: 'x' }, () => withAcme(), { code: 'vendor-not-in-case', vendor: 'beta' }],
+    ['relay: vendor not notified', SAMPLE.relay, () => newCase({}, [ACME]), { code: 'vendor-not-notified', vendor: 'acme' }],
+    [
+      'relay: vendor marked unreachable before its notification',
+      SAMPLE.relay,
+      () => stepProduct(newCase({}, [ACME]), { type: 'mark-unreachable', vendorId: 'acme' }, NOW).case,
+      { code: 'vendor-not-notified', vendor: 'acme' },
+    ],
+    ['relay: the text names the reporter', { kind: 'relay', to: 'acme', text: '発見者の山田太郎さんから' }, () => withAcme(), { code: 'names-reporter' }],
+    ['relay: a closed case', SAMPLE.relay, () => stepProduct(withAcme(), { type: 'stop', reason: { kind: 'illegal' } }, NOW).case, { code: 'not-allowed', state: 'case VR-2026-0001 is not accepted (report state "closed")' }],
+    ['direct-contact: vendor not notified', SAMPLE['direct-contact'], () => newCase({ directContact: true }, [ACME]), { code: 'vendor-not-notified', vendor: 'acme' }],
   ];
   it.each(cases)('%s', (_name, cmd, make, want) => {
     expect(commandErrorOf(cmd, refusal(cmd, make()))).toEqual(want);
+  });
+
+  it("the reporter's address in a relayed text (checked where the notice is composed) maps like the name", () => {
+    expect(commandErrorOf(SAMPLE.relay, "the text gives the reporter's address, and the reporter has not consented to share their identity")).toEqual({ code: 'names-reporter' });
   });
 
   it('every mapped code has a sentence', () => {
