@@ -15,6 +15,7 @@ import type { StopReason as CmdStopReason } from '../commands/parse.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { jstDate } from '../domain/clock.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
+import { companyCore } from '../registry/normalize.ts';
 import { COORD_ALERT_FOR, PROGRESS_ITEMS, renderNotice, type CoordAlertKind, type Lang, type ProgressItem } from '../outbound/templates.ts';
 import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
@@ -152,6 +153,36 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         'introduce',
         renderNotice('introduce', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', vendorName, productName: productOf(vendor), vendorContacts: [...vendor.contacts.to, ...vendor.contacts.cc] }),
       );
+    } else if (d.type === 'relay') {
+      // guideline §3.10 without direct exchange: the desk speaks for the other side.
+      if (d.vendorId === null) {
+        if (!ctx.reporter) {
+          unhandled.push(d);
+          continue;
+        }
+        await toReporter('relay', renderNotice('relay', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', productName: oneLine(r.product?.name ?? ctx.caseId), message: d.text }));
+        continue;
+      }
+      // Fail closed (§2): a text naming the reporter goes to no vendor without consent. The
+      // rules checked the name; the address, organisation and telephone are checked here.
+      const named = identityIn(d.text, ctx);
+      if (named !== null) {
+        const nid = id('relay', d.vendorId);
+        notices.push({ id: nid, kind: 'relay', recipients: [], lang: ctx.lang, raw: null, withheldReason: `the text contains the reporter's ${named}` });
+        await toCoordinators('coord-alert', () =>
+          renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-no-key', caseId: ctx.caseId, detail: `relay to ${d.vendorId ?? ''} withheld: the text contains the reporter's ${named}, and the reporter did not consent to share it` }),
+        );
+        continue;
+      }
+      await toVendor(d.vendorId, 'relay', id('relay', d.vendorId), (vendor) =>
+        renderNotice('relay', ctx.lang, {
+          caseId: ctx.caseId,
+          audience: 'vendor',
+          vendorName: vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name,
+          productName: productOf(vendor),
+          message: d.text,
+        }),
+      );
     } else if (d.type === 'notify-reporter' && d.template === 'not-accepted' && d.reason && d.reason.trim() !== '') {
       await toReporter('reporter-not-accepted', renderNotice('reporter-not-accepted', ctx.lang, { caseId: ctx.caseId, reason: d.reason }));
     } else if (d.type === 'notify-vendor' && (d.template === 'notify' || d.template === 'impossible-invite')) {
@@ -288,6 +319,35 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   const progress = progressOf(decisions);
   if (progress.length > 0 && ctx.reporter) await toReporter('reporter-progress', renderNotice('reporter-progress', ctx.lang, { caseId: ctx.caseId, progress, vendorNamesPublic: false }));
   return { notices, unhandled };
+}
+
+const squash = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/[\s\-‐‑–—()（）]+/gu, '');
+
+/**
+ * Which of the reporter's identifying details (guideline §2) a text carries, when the
+ * reporter did not consent to share them with vendors; null when none (or consent).
+ */
+export function identityIn(text: string, ctx: Pick<ExecuteContext, 'snapshot' | 'report' | 'reporter'>): string | null {
+  if (ctx.snapshot.reporter.consent.shareIdentity) return null;
+  const r = ctx.report.reporter ?? {};
+  const t = squash(text);
+  // Each part of a name on its own (a family name alone identifies), the organisation
+  // without its legal form (株式会社サンプル研究所 → サンプル研究所). Over-matching only
+  // withholds a relay for the coordinator to rephrase.
+  const parts = (n: string | undefined): string[] => (n ?? '').split(/[\s\u3000・,]+/u).filter((x) => x !== '');
+  const details: [string, string | undefined][] = [
+    ['address', ctx.reporter?.email],
+    ['address', r.email],
+    ...[r.name, ctx.snapshot.reporter.name, ...parts(r.name), ...parts(ctx.snapshot.reporter.name)].map((x): [string, string | undefined] => ['name', x]),
+    ['organisation', r.organization],
+    ['organisation', r.organization ? companyCore(r.organization) : undefined],
+    ['telephone number', r.phone],
+  ];
+  for (const [what, v] of details) {
+    const k = v ? squash(v) : '';
+    if (k.length >= 2 && t.includes(k)) return what;
+  }
+  return null;
 }
 
 /** What the reporter is told of one event's decisions (the date has its own notice). */

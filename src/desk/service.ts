@@ -6,7 +6,7 @@
 // start re-enqueues whatever the database says is unfinished.
 import { checkRecipientKey, exportPublicKeys, extendKeyring, keyFingerprints, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
-import { blankReportForm, parseReportForm } from '../forms/index.ts';
+import { blankReportForm, findCaseId, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { renderNotice, renderUnreachableList, type NoticeContexts, type NoticeName, type UnreachableListEntry } from '../outbound/templates.ts';
@@ -234,6 +234,7 @@ export class Desk {
     const v = m.verdict as OpenedVerdict;
     if (v.kind === 'vendor-reply' && !v.rejected && v.encryption !== 'none') return this.vendorReply(id, v);
     if (!v.rejected && looksLikeCommandMail(v.desk.text)) return this.commandMail(id, v);
+    if (!v.rejected && v.kind === 'unknown' && v.encryption !== 'none' && v.signature.status === 'valid' && (await this.correspondence(id, v))) return;
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
     const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
@@ -517,17 +518,81 @@ export class Desk {
   }
 
   /**
+   * Free text about an existing case (the subject's case tag, or the first case id in the
+   * text) from one of its parties, signed: the reporter's follow-up goes to the coordinators
+   * and the reporter gets a receipt; a vendor's goes the vendor-reply way (its key and
+   * address are checked there). Nothing is passed to the other side except by a
+   * coordinator's X-RELAY (guideline §3.10). Returns false when the message is no such
+   * correspondence (it is then screened as a report).
+   */
+  private async correspondence(id: number, v: OpenedVerdict): Promise<boolean> {
+    const caseId = findCaseId(v.subject ?? '', this.o.casePrefix) ?? findCaseId(v.desk.text.slice(0, 4000), this.o.casePrefix);
+    if (!caseId) return false;
+    const c = await getCase(this.o.db, caseId);
+    if (!c) return false;
+    const from = v.from?.toLowerCase() ?? null;
+    const isReporter = v.desk.signerFpr !== null && from !== null && c.reporterEmail?.toLowerCase() === from && (c.reporterFpr === null || c.reporterFpr === v.desk.signerFpr);
+    if (!isReporter) {
+      const fpr = v.signature.fingerprint;
+      const vendor = fpr ? await vendorBySigningKey(this.o.db, fpr, keyFingerprints) : null;
+      if (!vendor) return false;
+      await this.vendorReply(id, v, caseId);
+      return true;
+    }
+    const now = this.o.clock();
+    const done = await this.o.db.tx(async (tx) => {
+      const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
+      if (claimed.length === 0) return false;
+      await appendTimeline(tx, { caseId: c.id, actor: 'reporter', event: 'reporter-message', data: { message: id, chars: v.desk.text.length } });
+      await this.forwardToCoordinators(tx, c.id, { party: 'reporter' }, v.desk.text, now, id);
+      const receipt = renderNotice('reporter-received', c.lang === 'en' ? 'en' : 'ja', { caseId: c.id });
+      const keys: Recipient[] = [];
+      for (const k of await findKeysByEmail(tx, c.reporterEmail!)) {
+        const r = await checkRecipientKey(k.armored, now);
+        if (r.ok) keys.push(r.recipient);
+      }
+      const nid = `<reporter-received.${c.id}.m${id}@${this.domain}>`;
+      const raw = keys.length > 0
+        ? await composeEncrypted({ from: this.o.address, to: [c.reporterEmail!], caseTag: c.id, subject: receipt.subject, text: receipt.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        : null;
+      await storeComposed(tx, [{ id: nid, kind: 'reporter-received', recipients: [c.reporterEmail!], lang: c.lang === 'en' ? 'en' : 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key for the reporter' }) }], c.id, id);
+      return true;
+    });
+    if (done) await this.enqueueNotices(id);
+    return true;
+  }
+
+  /** What a party wrote about a case, to every coordinator, encrypted (guideline §3.10: the desk relays). */
+  private async forwardToCoordinators(
+    tx: Db,
+    caseId: string,
+    who: { party: 'reporter' } | { party: 'vendor'; vendorId: string; vendorName: string },
+    text: string,
+    now: Date,
+    messageRef: number,
+  ): Promise<void> {
+    const message = text.trim() === '' ? '(no text)' : text.slice(0, 100_000);
+    const rendered = renderNotice('correspondence', 'ja', { caseId, ...who, receivedAt: now, message });
+    const notices = await composeForCoordinators(
+      { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja', now, eventKey: `m${messageRef}`, caseId },
+      'correspondence',
+      rendered,
+    );
+    await storeComposed(tx, notices, caseId, messageRef);
+  }
+
+  /**
    * A vendor's reply (mail-protocol §4) counts only when signed by a key pinned for a
    * vendor AND sent from that vendor's registered contact, whatever else the message
    * claims; otherwise nothing changes and the coordinators are alerted (issue 4).
    */
-  private async vendorReply(id: number, v: OpenedVerdict): Promise<void> {
+  private async vendorReply(id: number, v: OpenedVerdict, caseIdHint: string | null = null): Promise<void> {
     const now = this.o.clock();
     const lang: Lang = 'ja';
     const done = await this.o.db.tx(async (tx) => {
       const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
       if (claimed.length === 0) return false;
-      const caseId = v.vendorReply?.caseId ?? null;
+      const caseId = v.vendorReply?.caseId ?? caseIdHint;
       const fpr = v.signature.status === 'valid' ? v.signature.fingerprint : null;
       const vendor = fpr ? await vendorBySigningKey(tx, fpr, keyFingerprints) : null;
       const c = caseId ? await getCase(tx, caseId) : null;
@@ -548,6 +613,11 @@ export class Desk {
       const otherVendorsAffected = reply.otherVendors;
       const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, this.o.settings, async (tx2, decisions, after) => {
         await this.noticesFor(tx2, c, decisions, after, `m${id}`, id);
+        // What the vendor wrote beyond the form's fields reaches the coordinators (only them):
+        // a free-text message, or the form's comment.
+        if (v.kind !== 'vendor-reply' || reply.comment) {
+          await this.forwardToCoordinators(tx2, c.id, { party: 'vendor', vendorId: vendor.id, vendorName: vendor.name }, v.desk.text, now, id);
+        }
       });
       if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });
       return true;

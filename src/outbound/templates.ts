@@ -69,6 +69,12 @@ export interface NoticeContexts {
   'reporter-not-accepted': { caseId: string; reason: string };
   /** Direct exchange (§3.10): the reporter and a vendor, both consenting, are told how to reach each other. */
   introduce: IntroduceContext;
+  /** Relayed correspondence (§3.10): a coordinator's message to a vendor or the reporter, the other side masked. */
+  relay: { caseId: string; audience: 'vendor' | 'reporter'; vendorName?: string; productName: string; message: string };
+  /** To the coordinators: the reporter or a vendor wrote to the desk about a case (not a form). */
+  correspondence: { caseId: string; party: 'reporter' | 'vendor'; vendorId?: string; vendorName?: string; receivedAt: Date; message: string };
+  /** To the reporter: a message about the case was received and passed to the coordinators. */
+  'reporter-received': { caseId: string };
   /** To the reporter: handling stopped, with the reason (§3.3). */
   'reporter-stopped': { caseId: string; reason: StopReason };
   /** To the reporter: one year after 起算日 the non-disclosure request may be withdrawn (§3.9). */
@@ -367,6 +373,9 @@ export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'vendor-update',
   'reporter-not-accepted',
   'introduce',
+  'relay',
+  'correspondence',
+  'reporter-received',
   'reporter-stopped',
   'reporter-withdrawal',
   'impossible-invite',
@@ -585,6 +594,22 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
     reporterOrganization: opt(name),
     vendorContacts: opt({ type: 'line[]', max: 300, maxItems: 20, pattern: EMAIL }),
   },
+  relay: {
+    caseId,
+    audience: { type: 'enum', values: ['vendor', 'reporter'] },
+    vendorName: opt(name),
+    productName: name,
+    message: block(20_000),
+  },
+  correspondence: {
+    caseId,
+    party: { type: 'enum', values: ['reporter', 'vendor'] },
+    vendorId: opt({ type: 'line', max: 64, pattern: VENDOR_ID }),
+    vendorName: opt(name),
+    receivedAt: { type: 'date' },
+    message: block(100_000),
+  },
+  'reporter-received': { caseId },
   'reporter-stopped': { caseId, reason: { type: 'enum', values: STOP_REASONS } },
   'reporter-withdrawal': { caseId, startDate: { type: 'day' } },
   'impossible-invite': { caseId, vendorName: name, productName: name, deadline: { type: 'day' } },
@@ -804,6 +829,14 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
     presentIff(c, 'reporterEmail', c.audience === 'vendor', 'audience is vendor', fail);
     if (c.audience !== 'vendor' && c.reporterOrganization !== undefined) fail('reporterOrganization', 'must be absent unless audience is vendor');
     presentIff(c, 'vendorContacts', c.audience === 'reporter', 'audience is reporter', fail);
+  },
+  relay: (c, fail) => {
+    // The vendor is greeted by name; the reporter is never told which vendor (§2).
+    presentIff(c, 'vendorName', c.audience === 'vendor', 'audience is vendor', fail);
+  },
+  correspondence: (c, fail) => {
+    presentIff(c, 'vendorId', c.party === 'vendor', 'party is vendor', fail);
+    presentIff(c, 'vendorName', c.party === 'vendor', 'party is vendor', fail);
   },
   'impossible-outcome': (c, fail) => {
     presentIff(c, 'vendorName', c.audience === 'vendor', 'audience is vendor', fail);
@@ -1215,6 +1248,23 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
         vendorContacts: (c.vendorContacts ?? []).map(safe).join(', '),
       };
     }
+    case 'relay': {
+      const c = context as NoticeContexts['relay'];
+      return { caseId: c.caseId, ...flags(['vendor', 'reporter'], c.audience), vendorName: safe(c.vendorName ?? ''), productName: safe(c.productName), message: quoted(c.message) };
+    }
+    case 'correspondence': {
+      const c = context as NoticeContexts['correspondence'];
+      return {
+        caseId: c.caseId,
+        ...flags(['reporter', 'vendor'], c.party),
+        vendorId: c.vendorId ?? '',
+        vendorName: safe(c.vendorName ?? ''),
+        receivedAt: formatJst(c.receivedAt),
+        message: quoted(c.message),
+      };
+    }
+    case 'reporter-received':
+      return { caseId: (context as NoticeContexts['reporter-received']).caseId };
     case 'reporter-stopped': {
       const c = context as NoticeContexts['reporter-stopped'];
       return { caseId: c.caseId, ...flags(STOP_REASONS, c.reason) };

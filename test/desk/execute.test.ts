@@ -202,6 +202,32 @@ describe('decision executor: what vendors and the reporter are told after the no
     }
   });
 
+  it('relay: the coordinator\'s text to the vendor or the reporter, each encrypted, the other side masked', async () => {
+    const { notices } = await composeDecisions(ctx(notified(), t0, 'r1'), [
+      { type: 'relay', vendorId: 'acme', text: 'The finder tested 2.3.1 only.' },
+      { type: 'relay', vendorId: null, text: 'The vendor asks which browser you used.' },
+    ]);
+    const toVendor = notices.find((n) => n.kind === 'relay' && n.recipients.includes('psirt@acme.test'))!;
+    expect(open(toVendor.raw)).toContain('  | The finder tested 2.3.1 only.');
+    const toReporter = notices.find((n) => n.kind === 'relay' && n.recipients.includes('taro@reporter.test'))!;
+    const text = open(toReporter.raw);
+    expect(text).toContain('  | The vendor asks which browser you used.');
+    expect(text).not.toContain('ACME');
+  });
+
+  it('relay fails closed: a text with the reporter\'s address or telephone number goes to no vendor without consent', async () => {
+    for (const leak of ['write to Taro@Reporter.test', 'call 03 1234 5678', 'サンプル研究所の山田です']) {
+      const { notices } = await composeDecisions(ctx(notified(), t0, 'r2'), [{ type: 'relay', vendorId: 'acme', text: leak }]);
+      const n = notices.find((x) => x.kind === 'relay')!;
+      expect(n.raw, leak).toBeNull();
+      expect(n.withheldReason).toMatch(/reporter's (address|telephone number|name|organisation)/);
+      expect(notices.some((x) => x.kind === 'coord-alert' && x.raw !== null)).toBe(true);
+    }
+    // With consent it goes.
+    const { notices } = await composeDecisions(ctx(notified(true), t0, 'r3'), [{ type: 'relay', vendorId: 'acme', text: 'write to taro@reporter.test' }]);
+    expect(notices.find((x) => x.kind === 'relay')!.raw).not.toBeNull();
+  });
+
   it('fails closed for every vendor notice: a reminder to a vendor without a key is withheld and the coordinators are told', async () => {
     const s1 = stepProduct(start(false), { type: 'add-vendor', vendor: { id: 'nokey', name: 'NOKEY Corp' } }, t0);
     const later = new Date(t0.getTime() + 8 * DAY);

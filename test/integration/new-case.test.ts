@@ -125,11 +125,54 @@ describe('a new case reaches the coordinators', () => {
     expect(alert).toContain('Globex（Globex Mail 4.x も同じ部品を使用）');
     expect(alert).toContain(c!.id);
     expect(to('psirt@beta.test')).toHaveLength(0);
+
+    // A free-text message from the vendor (no form) is an answer too, and reaches the coordinators.
+    const n = to('sato@desk.test').length;
+    const free = encryptedMail(gpg, { from: 'psirt@acme.test', signAs: 'psirt@acme.test', to: DESK, subject: `[${c!.id}] question`, messageId: '<nc-acme-2@acme.test>', body: 'Could the finder tell us the exact build number?' });
+    expect(cli(['deliver'], free).status).toBe(0);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(n + 1);
+    expect((await Promise.all(to('sato@desk.test').map(text))).some((t) => t.includes('Could the finder tell us the exact build number?') && t.includes('X-RELAY: reporter'))).toBe(true);
+    expect(await query(db.url, 'SELECT 1 FROM drafts')).toHaveLength(0);
+  }, 90_000);
+
+  it('the reporter\'s follow-up is correspondence, not a new report: the coordinators get it, the reporter a receipt, no vendor anything', async () => {
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases ORDER BY id LIMIT 1');
+    const before = { sato: to('sato@desk.test').length, taro: to('taro@reporter.test').length, acme: to('psirt@acme.test').length };
+    const followUp = encryptedMail(gpg, { from: 'taro@reporter.test', signAs: 'taro@reporter.test', to: DESK, subject: `[${c!.id}] Re: 受付のお知らせ`, messageId: '<nc-follow-1@reporter.test>', body: '2.2.9 でも同じ手順で再現しました。\n山田' });
+    expect(cli(['deliver'], followUp).status).toBe(0);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(before.sato + 1);
+    await expect.poll(() => to('taro@reporter.test').length, { timeout: 30_000 }).toBe(before.taro + 1);
+    const texts = await Promise.all(to('sato@desk.test').map(text));
+    expect(texts.find((t) => t.includes('2.2.9 でも同じ手順で再現しました'))).toContain(c!.id);
+    const receipts = await Promise.all(to('taro@reporter.test').map(text));
+    expect(receipts.some((t) => t.includes('ご連絡を受け付けました') || t.includes('調整担当者に伝えました'))).toBe(true);
+    expect(await query(db.url, 'SELECT 1 FROM cases')).toHaveLength(1); // no new case
+    expect(await query(db.url, 'SELECT 1 FROM drafts')).toHaveLength(0); // and no draft
+    expect(to('psirt@acme.test')).toHaveLength(before.acme);
+
+    // The coordinator passes it on: the vendor gets the text, none of the reporter's identity.
+    const relay = cli(['case', c!.id, 'relay', 'acme', 'The finder reproduced it on 2.2.9 too.']);
+    expect(relay.status, relay.stdout + relay.stderr).toBe(0);
+    await expect.poll(() => to('psirt@acme.test').length, { timeout: 30_000 }).toBe(before.acme + 1);
+    const relayed = (await Promise.all(to('psirt@acme.test').map(text))).find((t) => t.includes('The finder reproduced it on 2.2.9 too.'));
+    expect(relayed).toBeDefined();
+    for (const secret of ['山田', 'taro@reporter.test', 'サンプル研究所']) expect(relayed).not.toContain(secret);
+    // A relay naming the reporter is refused by the rules; one with the family name only is
+    // withheld when composed (the coordinators are told): the vendor gets neither.
+    const named = cli(['case', c!.id, 'relay', 'acme', '山田 太郎さんが再現しました']);
+    expect(named.status).toBe(1);
+    expect(named.stdout).toMatch(/names the reporter/);
+    const alerts = to('sato@desk.test').length;
+    expect(cli(['case', c!.id, 'relay', 'acme', '山田さんが再現しました']).status).toBe(0);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(alerts + 1);
+    expect((await Promise.all(to('sato@desk.test').map(text))).some((t) => t.includes("relay to acme withheld: the text contains the reporter's name"))).toBe(true);
+    expect(to('psirt@acme.test')).toHaveLength(before.acme + 1);
   }, 90_000);
 
   it('a second report of the same vulnerability lists the first case as a duplicate candidate', async () => {
+    const before = to('sato@desk.test').length;
     expect(cli(['deliver'], makeReport(gpg, { from: 'hanako@other.test', fromName: 'Hanako', to: DESK, body, messageId: '<nc-2@other.test>' })).status).toBe(0);
-    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(before + 1);
     const cases = (await query<{ id: string }>(db.url, 'SELECT id FROM cases ORDER BY id')).map((r) => r.id);
     expect(cases).toHaveLength(2);
     const texts = await Promise.all(to('sato@desk.test').map(text));

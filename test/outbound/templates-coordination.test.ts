@@ -153,6 +153,15 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { caseId: CASE, audience: 'vendor', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', reporterName: '山田 太郎', reporterEmail: 'taro@reporter.test' },
     { caseId: CASE, audience: 'reporter', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', vendorContacts: ['psirt@acme.test', 'cc@acme.test'] },
   ],
+  relay: [
+    { caseId: CASE, audience: 'vendor', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', message: 'Which version did you test?\nThe 2.3 branch only?' },
+    { caseId: CASE, audience: 'reporter', productName: 'まどぐちメールサーバ', message: '2.3.1 と 2.2.9 で確認しました。' },
+  ],
+  correspondence: [
+    { caseId: CASE, party: 'reporter', receivedAt: AT, message: '追加の情報です。\n2.2 系でも再現しました。' },
+    { caseId: CASE, party: 'vendor', vendorId: 'acme', vendorName: 'ACME 株式会社', receivedAt: AT, message: 'Could the finder tell us the exact build?' },
+  ],
+  'reporter-received': [{ caseId: CASE }],
   'reporter-stopped': STOP_REASONS.map((reason) => ({ caseId: CASE, reason })),
   'reporter-withdrawal': [{ caseId: CASE, startDate: '2025-11-22' }],
   'impossible-invite': [{ caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', deadline: '2026-12-10' }],
@@ -198,7 +207,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(15);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(18);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');
@@ -659,6 +668,28 @@ describe('reporter notices', () => {
     expect(() => renderLoose('introduce', 'en', { ...toReporter, reporterEmail: 'taro@reporter.test' })).toThrow(/"reporterEmail" must be absent/);
     expect(() => renderLoose('introduce', 'en', { ...toVendor, vendorContacts: ['a@b.test'] })).toThrow(/"vendorContacts" must be absent/);
     expect(() => renderLoose('introduce', 'en', { caseId: CASE, audience: 'vendor', vendorName: 'A', productName: 'P' })).toThrow(/"reporterName" is missing/);
+  });
+
+  it('relay: the text quoted, the vendor greeted by name, the reporter never told which vendor', () => {
+    const [toVendor, toReporter] = samples.relay;
+    const v = renderNotice('relay', 'en', toVendor!).text;
+    expect(v).toContain('  | Which version did you test?\n  | The 2.3 branch only?');
+    expect(v).toContain('ACME 株式会社');
+    const r = renderNotice('relay', 'ja', toReporter!);
+    expect(r.text).toContain('  | 2.3.1 と 2.2.9 で確認しました。');
+    expect(r.subject + r.text).not.toContain('ACME');
+    expect(() => renderLoose('relay', 'en', { ...toReporter, vendorName: 'ACME' })).toThrow(/"vendorName" must be absent/);
+    expect(() => renderLoose('relay', 'en', { ...toVendor, message: '  ' })).toThrow(/"message" must not be empty/);
+  });
+
+  it('correspondence: what the reporter or a vendor wrote, quoted, with the X-RELAY lines the desk parses back', () => {
+    for (const c of samples.correspondence) {
+      const t = renderNotice('correspondence', 'en', c).text;
+      expect(t).toContain(`X-CASE: ${CASE}`);
+      expect(t).toContain(c.party === 'reporter' ? 'X-RELAY: <vendor-id>' : 'X-RELAY: reporter');
+      expect(t).toContain(`  | ${c.message.split('\n')[0]!}`);
+    }
+    expect(() => renderLoose('correspondence', 'en', { caseId: CASE, party: 'vendor', receivedAt: AT, message: 'x' })).toThrow(/"vendorId" is missing/);
   });
 
   it('reporter-withdrawal: one year after 起算日, what withdrawing means', () => {
