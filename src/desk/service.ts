@@ -310,18 +310,25 @@ export class Desk {
    */
   private async newCase(tx: Db, caseId: string, report: ReportForm, now: Date, messageRef: number): Promise<void> {
     const kind = report.kind === 'website' ? 'website' : report.kind === 'product' ? 'product' : null;
+    const notifying = kind !== null && this.o.coordinators.length > 0;
+    const autoNotify = kind === 'product' && this.o.settings.autoNotifySingleMatch;
+    if (!notifying && !autoNotify) return;
     const vendors = kind === 'product' ? await listVendors(tx) : [];
     const candidates = kind === 'product' ? vendorCandidates(vendors, report, { limit: 5 }) : [];
-    const pastRows = await tx.query<{ id: string; report: unknown; coordination: { vendors?: { id: string }[] } | null }>(
-      'SELECT id, report, coordination FROM cases WHERE id <> $1 ORDER BY created_at DESC LIMIT 2000',
-      [caseId],
-    );
-    const past = pastRows.map((r) => ({ id: r.id, report: r.report as Partial<ReportForm> | null, vendors: (r.coordination?.vendors ?? []).map((v) => v.id) }));
+    // Only what duplicateCandidates reads, of the most recent cases (the notice is a hint).
+    const pastRows = notifying
+      ? await tx.query<{ id: string; product: ReportForm['product'] | null; vulnerability: ReportForm['vulnerability'] | null; vendors: { id: string }[] | null }>(
+          `SELECT id, report->'product' AS product, report->'vulnerability' AS vulnerability, coordination->'vendors' AS vendors
+             FROM cases WHERE id <> $1 ORDER BY created_at DESC LIMIT 2000`,
+          [caseId],
+        )
+      : [];
+    const past = pastRows.map((r) => ({ id: r.id, report: { ...(r.product ? { product: r.product } : {}), ...(r.vulnerability ? { vulnerability: r.vulnerability } : {}) }, vendors: (r.vendors ?? []).map((v) => v.id) }));
     const duplicates = duplicateCandidates(past, report, { vendors: candidates.slice(0, 1).map((c) => c.vendor.id), limit: 5 });
     const summary = report.vulnerability?.summary?.trim() ?? '';
     const productName = report.product?.name?.trim() ?? '';
     const siteUrl = report.website?.url?.trim() ?? '';
-    if (kind && summary !== '' && (kind === 'product' ? productName !== '' : siteUrl !== '') && this.o.coordinators.length > 0) {
+    if (notifying && kind && summary !== '' && (kind === 'product' ? productName !== '' : siteUrl !== '')) {
       const line = (x: string | undefined): string | undefined => (x && x.trim() !== '' ? x.replace(/\s+/g, ' ').trim().slice(0, 300) : undefined);
       const version = line(report.product?.version);
       const reportedVendor = line(report.product?.vendor);
