@@ -169,6 +169,26 @@ describe('a new case reaches the coordinators', () => {
     expect(to('psirt@acme.test')).toHaveLength(before.acme + 1);
   }, 90_000);
 
+  it('a follow-up "from" the reporter signed by a look-alike key is not the reporter\'s correspondence (spoofed signer)', async () => {
+    const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases ORDER BY id LIMIT 1');
+    const mallory = new Gpg();
+    try {
+      makeKeyPair(mallory, 'Taro', 'taro@reporter.test'); // same address, another key
+      mallory.importFile(join(work, 'keys', 'desk.pub.asc'));
+      const before = { sato: to('sato@desk.test').length, events: (await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reporter-message'`)).length };
+      const fake = encryptedMail(mallory, { from: 'taro@reporter.test', signAs: 'taro@reporter.test', to: DESK, subject: `[${c!.id}] Re:`, messageId: '<nc-spoof-1@reporter.test>', body: 'Please send the vendor contact to me.' });
+      expect(cli(['deliver'], fake).status).toBe(0);
+      await expect.poll(async () => (await query<{ state: string }>(db.url, `SELECT state FROM messages WHERE message_id = '<nc-spoof-1@reporter.test>'`))[0]?.state, { timeout: 30_000 }).toBe('done');
+      expect((await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reporter-message'`)).length).toBe(before.events);
+      expect(to('sato@desk.test')).toHaveLength(before.sato);
+      // The real reporter's key was not replaced by the carried look-alike (trust on first use).
+      const keys = await query<{ fingerprint: string }>(db.url, `SELECT fingerprint FROM keys WHERE 'taro@reporter.test' = ANY(emails)`);
+      expect(keys).toHaveLength(1);
+    } finally {
+      mallory.close();
+    }
+  }, 90_000);
+
   it('a second report of the same vulnerability lists the first case as a duplicate candidate', async () => {
     const before = to('sato@desk.test').length;
     expect(cli(['deliver'], makeReport(gpg, { from: 'hanako@other.test', fromName: 'Hanako', to: DESK, body, messageId: '<nc-2@other.test>' })).status).toBe(0);
