@@ -10,7 +10,7 @@
 // desk's parallelism. Last line:
 // `e2e reports_per_s=R floor_ratio=F gpg_ratio=G p50_ms=A p95_ms=B rss_mb=M`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -168,6 +168,8 @@ try {
   );
 } finally {
   await desk?.stop();
+  // BENCH_DEBUG=1 BENCH_LOG=file: the desk's log (with per-job timings) for a look afterwards.
+  if (process.env.BENCH_LOG && desk) writeFileSync(process.env.BENCH_LOG, desk.logs.join('\n') + '\n');
   await servers.stop();
   if (process.env.BENCH_KEEP_DB) err(`kept database ${db.url}`);
   else await db.drop();

@@ -45,6 +45,8 @@ export interface ImapIntake {
   file(ref: ImapRef, to: 'processed' | 'failed'): Promise<void>;
   /** Forces a drop of the current connection (tests use it to kick the session). */
   kick(): void;
+  /** UID MOVE commands sent and messages they moved, since start (filing is batched). */
+  stats(): { moveCommands: number; movedMessages: number };
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,51 @@ export function startImapIntake(
     const next = chain.then(fn, fn);
     chain = next.catch(() => undefined);
     return next;
+  };
+
+  /** Moves waiting for the connection, by UIDVALIDITY and destination. */
+  type Waiter = { resolve: () => void; reject: (e: Error) => void };
+  const moves = new Map<string, { uidValidity: number; dest: string; waiters: Map<number, Waiter[]> }>();
+  const MAX_MOVE = 500; // UIDs per command: keeps the command line far below Dovecot's limit
+  const stats = { moveCommands: 0, movedMessages: 0 };
+
+  const runMoves = async (key: string): Promise<void> => {
+    const batch = moves.get(key);
+    if (!batch) return;
+    moves.delete(key);
+    const uids = [...batch.waiters.keys()].sort((a, b) => a - b);
+    const now = uids.slice(0, MAX_MOVE);
+    if (uids.length > MAX_MOVE) {
+      // The rest waits for the next turn, with whatever arrives meanwhile.
+      const rest = { uidValidity: batch.uidValidity, dest: batch.dest, waiters: new Map<number, Waiter[]>() };
+      for (const uid of uids.slice(MAX_MOVE)) {
+        rest.waiters.set(uid, batch.waiters.get(uid) ?? []);
+        batch.waiters.delete(uid);
+      }
+      moves.set(key, rest);
+      void serial(() => runMoves(key));
+    }
+    const all = [...batch.waiters.values()].flat();
+    try {
+      const c = client;
+      if (!c) throw new Error('imap: not connected (will retry)');
+      if (batch.uidValidity !== uidValidity) {
+        all.forEach((w) => w.resolve()); // rebuilt mailbox: those UIDs are gone
+        return;
+      }
+      // imapflow reports a failed MOVE by returning false (or undefined with no mailbox
+      // selected) instead of throwing: a move cut off by a dropped connection looked done,
+      // and the message stayed in the inbox marked filed (found by the 50 fault rounds).
+      // Moving a UID that is already gone is a plain OK, so retrying is harmless.
+      stats.moveCommands++;
+      const moved: unknown = await c.messageMove(now.join(','), batch.dest, { uid: true });
+      if (moved) stats.movedMessages += now.length;
+      if (!moved) throw new Error(`imap: moving ${now.length} message(s) to ${batch.dest} failed (will retry)`);
+      all.forEach((w) => w.resolve());
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      all.forEach((w) => w.reject(err));
+    }
   };
 
   const drop = (why: string): void => {
@@ -169,21 +216,30 @@ export function startImapIntake(
 
   return {
     async file(ref, to) {
-      const c = client;
-      if (!c) throw new Error('imap: not connected (will retry)');
+      if (!client) throw new Error('imap: not connected (will retry)');
       if (ref.uidValidity !== uidValidity) return; // the mailbox was rebuilt: that UID is gone
       const dest = to === 'processed' ? s.processedMailbox : s.failedMailbox;
-      await serial(async () => {
-        // imapflow reports a failed MOVE by returning false (or undefined with no mailbox
-        // selected) instead of throwing: a move cut off by a dropped connection looked done,
-        // and the message stayed in the inbox marked filed (found by the 50 fault rounds).
-        // Moving a UID that is already gone is a plain OK, so retrying is harmless.
-        const moved: unknown = await c.messageMove(String(ref.uid), dest, { uid: true });
-        if (!moved) throw new Error(`imap: moving UID ${ref.uid} to ${dest} failed (will retry)`);
+      const key = `${ref.uidValidity}\u0000${dest}`;
+      // Moves wait for their turn on the one connection; every move gathered by then goes in
+      // one UID MOVE (RFC 6851) with a UID set. One command per message made filing the
+      // drain's bottleneck: the workers queued behind single moves while the desk idled.
+      return new Promise<void>((resolve, reject) => {
+        let batch = moves.get(key);
+        if (!batch) {
+          batch = { uidValidity: ref.uidValidity, dest, waiters: new Map() };
+          moves.set(key, batch);
+          void serial(() => runMoves(key));
+        }
+        const list = batch.waiters.get(ref.uid) ?? [];
+        list.push({ resolve, reject });
+        batch.waiters.set(ref.uid, list);
       });
     },
     kick() {
       drop('kicked');
+    },
+    stats() {
+      return { ...stats };
     },
     async stop() {
       stopped = true;
