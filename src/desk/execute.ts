@@ -122,7 +122,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
           vendorName: vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name,
           productName: productOf(vendor),
           event: template,
-          ...(template === 'schedule' && d.date ? { publicationDate: d.date } : {}),
+          ...(template === 'schedule' && d.date ? { publicationDate: d.date, ...(d.previousDate ? { previousDate: d.previousDate } : {}) } : {}),
           ...(template === 'stopped' && isStopReason(d.reason) ? { stopReason: d.reason } : {}),
         }),
       );
@@ -251,7 +251,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     } else if (d.type === 'notify-reporter' && ctx.reporter && ['schedule', 'published', 'may-withdraw', 'stopped'].includes(d.template)) {
       const rendered =
         d.template === 'schedule' && d.date
-          ? renderNotice('reporter-progress', ctx.lang, { caseId: ctx.caseId, progress: ['date-set'], publicationDate: d.date, vendorNamesPublic: false })
+          ? renderNotice('reporter-progress', ctx.lang, { caseId: ctx.caseId, progress: [d.previousDate ? 'date-changed' : 'date-set'], publicationDate: d.date, vendorNamesPublic: false })
           : d.template === 'published'
             ? renderNotice('published', ctx.lang, { caseId: ctx.caseId, publishedOn: d.date ?? jstDate(ctx.now), ...(d.credit ? { credit: true as const, creditName: d.credit } : { credit: false as const }) })
             : d.template === 'may-withdraw'

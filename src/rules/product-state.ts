@@ -339,6 +339,8 @@ export type ProductDecision =
       offerDirectContact: boolean;
       /** Publication date (proposed or agreed) where the notice carries one. */
       date?: IsoDate | null;
+      /** `schedule`: the agreed date this one replaces, if any. */
+      previousDate?: IsoDate | null;
       deadline?: IsoDate;
       reason?: StopReason['kind'];
       outcome?: ImpossibleOutcome;
@@ -350,6 +352,8 @@ export type ProductDecision =
       template: ReporterTemplate;
       /** Publication date for `schedule` and `published`. */
       date?: IsoDate;
+      /** `schedule`: the agreed date this one replaces, if any. */
+      previousDate?: IsoDate;
       /** `published`: the name credited in the advisory, null when not credited. */
       credit?: string | null;
       /** `not-accepted`: free text; `stopped`: the §3.3 reason (a duplicate's case id is not told). */

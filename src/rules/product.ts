@@ -745,8 +745,9 @@ function setDate(o: Out, date: IsoDate): void {
       refuse('the embargo is over (the case became public): publish instead');
   }
   o.push({ type: 'update-case', patch: { publication: { proposed: null, proposedBy: null, agreed: date } } });
-  for (const v of contacted(o.c)) if (v.fix !== 'not-affected') o.notifyVendor(v.id, { template: 'schedule', date });
-  o.push({ type: 'notify-reporter', template: 'schedule', date });
+  const previousDate = cur.agreed !== null && cur.agreed !== date ? cur.agreed : null;
+  for (const v of contacted(o.c)) if (v.fix !== 'not-affected') o.notifyVendor(v.id, { template: 'schedule', date, previousDate });
+  o.push({ type: 'notify-reporter', template: 'schedule', date, ...(previousDate ? { previousDate } : {}) });
   const was = cur.agreed && cur.agreed !== date ? ` (was ${cur.agreed})` : '';
   const revision = o.c.em === 'active' && cur.proposed !== null && cur.proposed !== date ? `; revision to ${cur.proposed} rejected` : '';
   o.record('date-agreed', `${date}${was}${revision}`);

@@ -146,6 +146,16 @@ describe('decision executor: what vendors and the reporter are told after the no
     expect(open(notices.find((n) => n.kind === 'reporter-schedule')!.raw)).toContain('2026-12-20');
   });
 
+  it('a changed date: the vendor is told the old and the new date, the reporter that it changed', async () => {
+    const first = stepProduct(notified(), { type: 'set-date', date: '2026-12-20' }, t0);
+    const s = stepProduct(first.case, { type: 'set-date', date: '2027-01-10' }, t0);
+    const { notices } = await composeDecisions(ctx(s.case, t0, 'd1b'), s.decisions);
+    const v = open(notices.find((n) => n.kind === 'vendor-schedule')!.raw);
+    expect(v).toContain('公表日を、2026-12-20（日本時間） から次の日付に変更いたしました');
+    expect(v).toContain('2027-01-10（日本時間／UTC 2027-01-09 15:00 から）');
+    expect(open(notices.find((n) => n.kind === 'reporter-schedule')!.raw)).toContain('公表日が 2027-01-10（日本時間／UTC 2027-01-09 15:00 から）に変更になりました');
+  });
+
   it('stop: the vendor is told the case is closed and to keep it confidential; remove-vendor: the vendor is told it is off the case', async () => {
     const stopped = stepProduct(notified(), { type: 'stop', reason: { kind: 'not-reproducible' } }, t0);
     const a = await composeDecisions(ctx(stopped.case, t0, 'd2'), stopped.decisions);
