@@ -11,7 +11,7 @@ import type { Db } from '../store/db.ts';
 import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
-import { composeDecisions, storeComposed } from './execute.ts';
+import { composeDecisions, identityIn, storeComposed } from './execute.ts';
 
 export interface CommandDeps {
   db: Db;
@@ -114,7 +114,7 @@ export function confirmationDetails(cmd: Command, before: ProductCase, decisions
 export function commandErrorOf(cmd: Command, message: string): CommandError {
   const vendor = 'vendor' in cmd ? cmd.vendor : cmd.kind === 'relay' && cmd.to !== null ? cmd.to : undefined;
   if (/^neither the reporter nor |^the reporter has not consented/.test(message)) return { code: 'no-consent', party: 'reporter' };
-  if (/^the text names the reporter|^the text gives the reporter's address/.test(message)) return { code: 'names-reporter' };
+  if (/^the text names the reporter|^the text gives the reporter's /.test(message)) return { code: 'names-reporter' };
   const notNotified = /^([a-z0-9-]+) has not been notified yet/.exec(message);
   if (notNotified) return { code: 'vendor-not-notified', vendor: notNotified[1] ?? vendor ?? '' };
   if (/ has not consented to direct contact/.test(message)) return { code: 'no-consent', party: 'vendor', ...(vendor !== undefined ? { vendor } : {}) };
@@ -140,6 +140,17 @@ function successMessage(details: AppliedDetails): string {
   return 'done';
 }
 
+/**
+ * A relay to a vendor whose text carries the reporter's address, name, organisation or
+ * telephone number, without consent (guideline §2): the refusal, checked before anything is
+ * applied so the confirmation says so (the rules see only the name). Null when fine.
+ */
+export function relayLeak(command: Command, snapshot: ProductCase, report: ReportForm, reporterEmail: string | null): string | null {
+  if (command.kind !== 'relay' || command.to === null) return null;
+  const what = identityIn(command.text, { snapshot, report, ...(reporterEmail ? { reporter: { email: reporterEmail, armoredKeys: [] } } : {}) });
+  return what === null ? null : `the text gives the reporter's ${what}, and the reporter has not consented to share it with vendors (guideline §2)`;
+}
+
 export async function applyCommands(deps: CommandDeps, caseId: string, commands: Command[]): Promise<CommandOutcome[]> {
   const db = deps.db;
   const c = await getCase(db, caseId);
@@ -160,6 +171,11 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
     const event = toProductEvent(command, snapshot, vendors);
     if (typeof event === 'string') {
       outcomes.push({ command, ok: false, message: event, notices });
+      continue;
+    }
+    const leak = relayLeak(command, snapshot, c.report as ReportForm, c.reporterEmail);
+    if (leak !== null) {
+      outcomes.push({ command, ok: false, message: leak, notices });
       continue;
     }
     const eventKey = `${deps.now.getTime().toString(36)}${i}`;

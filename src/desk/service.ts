@@ -16,7 +16,7 @@ import { screen, type Decision, type KeyStatus, type Lang } from '../rules/scree
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
-import { commandErrorOf, confirmationDetails, toProductEvent } from './commands.ts';
+import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from './commands.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
@@ -491,6 +491,11 @@ export class Desk {
                 ? { command, status: 'failed', error: { code: 'unknown-vendor', vendor: command.vendor } }
                 : { command, status: 'failed', error: { code: 'not-allowed', state: event } },
             );
+            continue;
+          }
+          const leak = relayLeak(command, snapshot, c.report as ReportForm, c.reporterEmail);
+          if (leak !== null) {
+            outcomes.push({ command, status: 'failed', error: commandErrorOf(command, leak) });
             continue;
           }
           let refusal: string | null = null;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandErrorText, COMMAND_ERROR_CODES, effectText } from '../../src/commands/confirm.ts';
 import { COMMAND_KINDS, parseCliCommand, parseCommandMail, type Command, type CommandKind } from '../../src/commands/parse.ts';
-import { commandErrorOf, confirmationDetails, toProductEvent } from '../../src/desk/commands.ts';
+import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from '../../src/desk/commands.ts';
 import { applyDecisions, COMMAND_TYPES, decideProduct, newVendor, stepProduct, type ProductCase, type ProductEvent } from '../../src/rules/product.ts';
 import type { Vendor } from '../../src/store/vendors.ts';
 import { ACME, BETA, newCase } from '../rules/product-support.ts';
@@ -214,5 +214,22 @@ describe('commandErrorOf: the rules refusals as confirmation errors', () => {
       expect(COMMAND_ERROR_CODES).toContain(want.code);
       expect(commandErrorText(want, 'en', 'VR-2026-0001').length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('relayLeak (the reporter\'s identity in a relay to a vendor, checked before anything is applied)', () => {
+  const report = { reporter: { name: '山田 太郎', email: 'taro@reporter.test', organization: '株式会社サンプル研究所', phone: '03-1234-5678' }, missing: [] };
+  const relay = (to: string | null, text: string): Command => ({ kind: 'relay', to, text });
+  it('refuses each identifying detail without consent, allows it with consent or to the reporter', () => {
+    const c = newCase();
+    expect(relayLeak(relay('acme', 'contact TARO@reporter.test'), c, report, 'taro@reporter.test')).toMatch(/gives the reporter's address/);
+    expect(relayLeak(relay('acme', '電話 03 1234 5678'), c, report, null)).toMatch(/telephone number/);
+    expect(relayLeak(relay('acme', 'サンプル研究所より'), c, report, null)).toMatch(/organisation/);
+    expect(relayLeak(relay('acme', '山田です'), c, report, null)).toMatch(/name/);
+    expect(relayLeak(relay('acme', 'Which build did you test?'), c, report, 'taro@reporter.test')).toBeNull();
+    expect(relayLeak(relay(null, 'taro@reporter.test'), c, report, 'taro@reporter.test')).toBeNull();
+    expect(relayLeak(relay('acme', 'taro@reporter.test'), newCase({ shareIdentity: true }), report, 'taro@reporter.test')).toBeNull();
+    expect(relayLeak({ kind: 'note', text: 'taro@reporter.test' }, c, report, 'taro@reporter.test')).toBeNull();
+    expect(commandErrorOf(relay('acme', 'x'), relayLeak(relay('acme', '山田'), c, report, null)!)).toEqual({ code: 'names-reporter' });
   });
 });

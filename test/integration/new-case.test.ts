@@ -157,15 +157,19 @@ describe('a new case reaches the coordinators', () => {
     const relayed = (await Promise.all(to('psirt@acme.test').map(text))).find((t) => t.includes('The finder reproduced it on 2.2.9 too.'));
     expect(relayed).toBeDefined();
     for (const secret of ['山田', 'taro@reporter.test', 'サンプル研究所']) expect(relayed).not.toContain(secret);
-    // A relay naming the reporter is refused by the rules; one with the family name only is
-    // withheld when composed (the coordinators are told): the vendor gets neither.
-    const named = cli(['case', c!.id, 'relay', 'acme', '山田 太郎さんが再現しました']);
-    expect(named.status).toBe(1);
-    expect(named.stdout).toMatch(/names the reporter/);
-    const alerts = to('sato@desk.test').length;
-    expect(cli(['case', c!.id, 'relay', 'acme', '山田さんが再現しました']).status).toBe(0);
-    await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(alerts + 1);
-    expect((await Promise.all(to('sato@desk.test').map(text))).some((t) => t.includes("relay to acme withheld: the text contains the reporter's name"))).toBe(true);
+    // A relay naming the reporter, or giving a part of the name, the address or the
+    // organisation, is refused before anything is applied: the vendor gets none of them.
+    for (const [leak, why] of [
+      ['山田 太郎さんが再現しました', /names the reporter|gives the reporter's name/],
+      ['山田さんが再現しました', /gives the reporter's name/],
+      ['連絡は Taro@Reporter.test まで', /gives the reporter's address/],
+      ['サンプル研究所の者です', /gives the reporter's organisation/],
+    ] as const) {
+      const r = cli(['case', c!.id, 'relay', 'acme', leak]);
+      expect(r.status, leak).toBe(1);
+      expect(r.stdout).toMatch(why);
+    }
+    await new Promise((r) => setTimeout(r, 1500));
     expect(to('psirt@acme.test')).toHaveLength(before.acme + 1);
   }, 90_000);
 
