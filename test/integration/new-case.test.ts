@@ -3,13 +3,12 @@
 // commands to act; with `autoNotifySingleMatch`, a product matching exactly one registered
 // vendor notifies that vendor without waiting for a coordinator. The desk runs as a process
 // on PostgreSQL and Redis (Maildir in/out: the mail path itself is covered by desk.e2e).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
+import { deskCli, freshDatabase, query, spawnDesk, type DeskProcess } from '../support/desk.ts';
 import { encryptedMail, Gpg, makeKeyPair, makeReport, openNotice } from '../support/gpg.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
 
@@ -20,8 +19,7 @@ let db: Awaited<ReturnType<typeof freshDatabase>>;
 let env: Record<string, string>;
 let desk: DeskProcess;
 
-const cli = (args: string[], input?: Buffer) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, input, encoding: 'utf8' });
+const cli = deskCli(() => env);
 const outbox = (): Buffer[] => {
   const dir = join(work, 'outbox', 'new');
   return existsSync(dir) ? readdirSync(dir).sort().map((n) => readFileSync(join(dir, n))) : [];

@@ -12,7 +12,6 @@
 // recipient's key, signed by the desk, and nothing of the reporter in a vendor's mail.
 // Only the vendor registry (an administrator's task) and the read-only `cases show` and
 // the refusal of unknown ids use the CLI.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +31,7 @@ import {
   signedEncryptedMail,
   waitForMail,
 } from '../support/coordination.ts';
-import { freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
+import { deskCli, freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
 import { Gpg, makeKeyPair, makeReport } from '../support/gpg.ts';
 import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
@@ -59,8 +58,7 @@ let clock: DeskClock;
 let deskFpr: string;
 let caseId: string;
 
-const cli = (args: string[], input?: Buffer) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, input, encoding: 'utf8' });
+const cli = deskCli(() => env);
 const home = (addr: string): Gpg => homes.get(addr)!;
 const to = (raw: Buffer, addr: string): boolean => new RegExp(`^To: ${addr.replace(/\./g, '\\.')}\r$`, 'm').test(raw.toString('latin1'));
 /** Every message in every party's mailbox. */

@@ -7,7 +7,6 @@
 //   signed mail, the vendor is invited to state its view, the committee's decision (by
 //   signed mail, refused before the vendor's deadline) is told to vendor and reporter.
 // Only the vendor registry (an administrator's task) uses the CLI.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +26,7 @@ import {
   signedEncryptedMail,
   waitForMail,
 } from '../support/coordination.ts';
-import { freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
+import { deskCli, freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
 import { Gpg, makeKeyPair, makeReport } from '../support/gpg.ts';
 import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
@@ -49,8 +48,7 @@ let clock: DeskClock;
 let deskFpr: string;
 let caseId: string;
 
-const cli = (args: string[], input?: Buffer) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, input, encoding: 'utf8' });
+const cli = deskCli(() => env);
 const home = (addr: string): Gpg => homes.get(addr)!;
 /** The public list, where the desk writes it (desk.publicDir, MADOGUCHI_PUBLIC_DIR). */
 const list = (lang: 'ja' | 'en'): string => {

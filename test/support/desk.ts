@@ -1,6 +1,6 @@
 // The desk as a separate process, the way it runs in production: `madoguchi start` with
 // its settings in the environment. Tests can stop it, or kill -9 it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ROOT } from './paths.ts';
@@ -98,4 +98,9 @@ export function onMailServers(servers: { imap: { host: string; port: number }; s
     SMTP_HOST: servers.smtp.host,
     SMTP_PORT: String(servers.smtp.port),
   };
+}
+
+/** `madoguchi ARGS` as the desk host's operator runs it, with the desk's settings `env` (read at call time). */
+export function deskCli(env: () => Record<string, string>): (args: string[], input?: Buffer) => SpawnSyncReturns<string> {
+  return (args, input) => spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env() }, input, encoding: 'utf8' });
 }
