@@ -17,6 +17,8 @@ let work: string;
 const report = parseReportForm(readFileSync(join(ROOT, 'test', 'fixtures', 'report-ja.txt'), 'utf8'));
 const t0 = new Date('2026-11-24T01:00:00Z');
 const DAY = 86_400_000;
+/** gpg's --faked-system-time format: 20261024T010000 (UTC). */
+const isoBasic = (d: Date): string => d.toISOString().replace(/[-:]/g, '').slice(0, 15);
 
 function vendor(id: string, email: string, armored: string[]): Vendor {
   return {
@@ -44,10 +46,14 @@ beforeAll(async () => {
   const desk = await generateDeskKey('Desk', 'desk@madoguchi.test');
   signer = await readSigningKey(desk.armoredPrivate);
   gpg.importText(desk.armoredPublic);
-  for (const u of ['ACME PSIRT <psirt@acme.test>', 'Sato <sato@desk.test>', 'Taro <taro@reporter.test>']) gpg.run(['--quick-gen-key', u, 'ed25519', 'sign', 'never']);
+  // The keys are made before t0: the notices are composed at t0, and a key created after
+  // the moment it is used for is not valid then (this test once broke when the real date
+  // passed t0).
+  const made = ['--faked-system-time', `${isoBasic(new Date(t0.getTime() - 30 * DAY))}!`];
+  for (const u of ['ACME PSIRT <psirt@acme.test>', 'Sato <sato@desk.test>', 'Taro <taro@reporter.test>']) gpg.run([...made, '--quick-gen-key', u, 'ed25519', 'sign', 'never']);
   for (const e of ['psirt@acme.test', 'sato@desk.test', 'taro@reporter.test']) {
     const fpr = /fpr:+([0-9A-F]{40})/.exec(gpg.run(['--with-colons', '--list-keys', e]).toString())![1]!;
-    gpg.run(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
+    gpg.run([...made, '--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
   }
   vendors = new Map([
     ['acme', vendor('acme', 'psirt@acme.test', [gpg.run(['--armor', '--export', 'psirt@acme.test']).toString()])],
