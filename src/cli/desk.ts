@@ -2,7 +2,6 @@
 import { openQueue, RedisUnavailableError } from '../adapters/bullmq.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { deskClock, startDesk } from '../desk/run.ts';
-import { deliverToMaildir } from '../intake/maildir.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,8 +12,6 @@ import { applyCommands } from '../desk/commands.ts';
 import { openDb } from '../store/db.ts';
 import { DEFAULT_SETTINGS } from '../rules/product.ts';
 
-/** sysexits.h EX_TEMPFAIL: the MTA keeps the message and tries again. */
-const EX_TEMPFAIL = 75;
 const EX_CONFIG = 78;
 
 export async function runStart(out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -49,27 +46,7 @@ export async function runStart(out: (s: string) => void, err: (s: string) => voi
   return 0;
 }
 
-export async function runDeliver(err: (s: string) => void): Promise<number> {
-  try {
-    const cfg = loadConfig();
-    if (!cfg.intake.maildir) {
-      err('madoguchi deliver: intake.maildir (MADOGUCHI_INBOX) is not set');
-      return EX_CONFIG;
-    }
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
-    if (raw.length === 0) {
-      err('madoguchi deliver: empty input');
-      return 65; // EX_DATAERR
-    }
-    await deliverToMaildir(resolve(cfg.intake.maildir), raw);
-    return 0;
-  } catch (e) {
-    err(`madoguchi deliver: ${e instanceof Error ? e.message : String(e)}`);
-    return EX_TEMPFAIL;
-  }
-}
+export { runDeliver } from './deliver.ts';
 
 async function withQueue<T>(fn: (q: Awaited<ReturnType<typeof openQueue>>) => Promise<T>): Promise<T> {
   const cfg = loadConfig();

@@ -13,7 +13,9 @@ export interface InspectCliOptions {
   maxMessageMb?: string;
 }
 
-export class UsageError extends Error {}
+import { UsageError } from './usage.ts';
+
+export { UsageError };
 
 function limitsFrom(opts: InspectCliOptions): InboundLimits {
   const mb = (v: string | undefined, name: string, dflt: number): number => {

@@ -1,13 +1,13 @@
 // Command-line entry point. Exit codes: 0 when a verdict was printed (hostile input
 // included), 2 for bad usage (mail-protocol.md §5), 1 for an internal error.
+//
+// Every command's module is imported when that command runs, not before: openpgp, bullmq,
+// imapflow and mailparser take ~0.3 s each to load, and `deliver` (an MTA pipe, once per
+// message) and `--help` need none of them (issue 10: a fast command line).
 import { Command, CommanderError } from 'commander';
-import { runInspect, UsageError, type InspectCliOptions } from './inspect.ts';
-import { runCaseCommand, runDeliver, runJobsFailed, runJobsRetry, runStart } from './desk.ts';
-import { registerCaseCommands } from './cases.ts';
-import { registerVendorCommands } from './vendors.ts';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config.ts';
-import { openDb } from '../store/db.ts';
+import type { InspectCliOptions } from './inspect.ts';
+import { UsageError } from './usage.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string): void => void process.stdout.write(s + '\n');
@@ -27,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-decompressed-mb <n>', 'cap on decompressed plaintext (default 25)')
     .option('--max-message-mb <n>', 'cap on the raw message (default 25)')
     .action(async (file: string, opts: InspectCliOptions) => {
+      const { runInspect } = await import('./inspect.ts');
       code = await runInspect(file, opts, out, err);
     });
 
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('start')
     .description('run the desk (configuration: config/default.yaml, config/local.yaml, environment)')
     .action(async () => {
+      const { runStart } = await import('./desk.ts');
       code = await runStart(out, err);
     });
 
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('deliver')
     .description('read one message on standard input into the desk\'s Maildir inbox (an MTA pipe transport); exit 75 on a temporary failure')
     .action(async () => {
+      const { runDeliver } = await import('./deliver.ts');
       code = await runDeliver(err);
     });
 
@@ -49,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('failed')
     .description('list jobs that failed for good')
     .action(async () => {
+      const { runJobsFailed } = await import('./desk.ts');
       code = await runJobsFailed(out, err);
     });
   jobs
@@ -56,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<id>', 'job id (from `jobs failed`)')
     .description('retry a failed job')
     .action(async (id: string) => {
+      const { runJobsRetry } = await import('./desk.ts');
       code = await runJobsRetry(id, out, err);
     });
 
@@ -65,11 +70,13 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<args...>', 'case id, command and its arguments')
     .allowUnknownOption()
     .action(async (args: string[]) => {
+      const { runCaseCommand } = await import('./desk.ts');
       code = await runCaseCommand(args, out, err);
     });
 
   const storeDeps = {
     openDb: async () => {
+      const [{ loadConfig }, { openDb }] = await Promise.all([import('../config.ts'), import('../store/db.ts')]);
       const cfg = loadConfig();
       return openDb(cfg.store.databaseUrl ? { databaseUrl: cfg.store.databaseUrl } : { dataDir: resolve(cfg.store.dataDir) });
     },
@@ -79,8 +86,14 @@ export async function main(argv: string[]): Promise<number> {
       code = n;
     },
   };
-  registerVendorCommands(program, storeDeps);
-  registerCaseCommands(program, storeDeps);
+  // Command groups register their subcommands when they are the command being run; for
+  // any other command (and the top-level help) a stub carries the group's description.
+  const group = async (name: string, description: string, register: () => Promise<(p: Command, deps: typeof storeDeps) => void>): Promise<void> => {
+    if (argv[2] === name) (await register())(program, storeDeps);
+    else program.command(name).description(description);
+  };
+  await group('vendors', 'the vendor registry (製品開発者リスト)', async () => (await import('./vendors.ts')).registerVendorCommands);
+  await group('cases', 'cases, their states, dates and timeline', async () => (await import('./cases.ts')).registerCaseCommands);
 
   try {
     await program.parseAsync(argv);
