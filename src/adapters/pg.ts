@@ -2,8 +2,7 @@
 // `types` option), never through the global `pg.types.setTypeParser`, so other pg users in
 // the process are unaffected. See src/store/db.ts for the normalised value types.
 import pg from 'pg';
-import type { Db } from '../store/db.ts';
-import { parseInt8 } from '../store/db.ts';
+import { parseInt8, type Db } from '../store/handle.ts';
 
 const OID_INT8 = 20;
 const OID_TEXT_ARRAY = 1009;

@@ -12,8 +12,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Db } from '../store/db.ts';
-import { parseByteaHex, parseInt8 } from '../store/db.ts';
+import { parseByteaHex, parseInt8, type Db } from '../store/handle.ts';
 
 const OID_BYTEA = 17;
 const OID_INT8 = 20;
