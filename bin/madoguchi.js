@@ -2,27 +2,14 @@
 // Runs the compiled desk (dist/, built by `npm ci`'s prepare step or `npm run build`). When
 // dist/ is missing or older than a source file (a checkout being worked on), the sources
 // run through tsx instead: slower to start (~1 s), never stale.
-import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledIsFresh } from '../scripts/dist-fresh.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function compiledIsFresh() {
-  let stamp;
-  try {
-    stamp = statSync(join(root, 'dist/.stamp')).mtimeMs;
-  } catch {
-    return false;
-  }
-  for (const e of readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })) {
-    if (e.isFile() && statSync(join(e.parentPath, e.name)).mtimeMs > stamp) return false;
-  }
-  return true;
-}
-
 let main;
-if (process.env.MADOGUCHI_FROM_SOURCE !== '1' && compiledIsFresh()) {
+if (process.env.MADOGUCHI_FROM_SOURCE !== '1' && compiledIsFresh(root)) {
   ({ main } = await import('../dist/cli/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');

@@ -5,5 +5,5 @@ import { join } from 'node:path';
 import { ROOT } from './support/paths.ts';
 
 export default function setup(): void {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
 }

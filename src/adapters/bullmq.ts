@@ -4,20 +4,9 @@
 // queued jobs (the desk reconciles from the database at start).
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { PRIORITY, type JobData, type JobName } from '../jobs/registry.ts';
 
-export type JobName = 'open' | 'triage' | 'notify' | 'file';
-
-/**
- * Later stages first (BullMQ: a lower number runs sooner): a report already started is
- * finished before new ones are opened, so a burst of mail does not hold every
- * acknowledgement back until the last report has been read.
- */
-const PRIORITY: Record<JobName, number> = { notify: 1, file: 2, triage: 3, open: 4 };
-
-export interface JobData {
-  messageId?: number;
-  noticeId?: string;
-}
+export type { JobData, JobName } from '../jobs/registry.ts';
 
 export interface FailedJob {
   id: string;
@@ -46,6 +35,12 @@ export interface JobQueue {
   failed(): Promise<FailedJob[]>;
   retry(jobId: string): Promise<boolean>;
   counts(): Promise<Record<string, number>>;
+  /**
+   * Runs `name` every `everyMs` through one BullMQ job scheduler (`schedulerId`): however
+   * many desk processes call it, Redis holds one schedule. Idempotent (called again after a
+   * Redis restart, which loses it).
+   */
+  schedule(schedulerId: string, name: JobName, everyMs: number): Promise<void>;
   /** Runs handlers; returns a function that stops the worker gracefully. */
   work(
     handler: (name: JobName, data: JobData, attempt: number) => Promise<void>,
@@ -117,6 +112,10 @@ export async function openQueue(opts: QueueOptions): Promise<JobQueue> {
     },
     async counts() {
       return queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+    },
+    async schedule(schedulerId, jobName, everyMs) {
+      // A finished tick is not kept (one every few seconds would fill Redis); a failed one is.
+      await queue.upsertJobScheduler(schedulerId, { every: everyMs }, { name: jobName, data: {}, opts: { priority: PRIORITY[jobName], attempts: 1, removeOnComplete: true, removeOnFail: 100 } });
     },
     work(handler, concurrency, onFinalFailure) {
       // BullMQ does not close a connection it was given: we own it and close it below.

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSmtpTransport } from '../adapters/nodemailer.ts';
 import { openQueue, PermanentJobError, type JobQueue } from '../adapters/bullmq.ts';
+import { TICK_SCHEDULER } from '../jobs/registry.ts';
 import { startImapIntake, type ImapIntake } from '../adapters/imap.ts';
 import type { Config } from '../config.ts';
 import { startMaildirIntake, type MaildirIntake } from '../intake/maildir.ts';
@@ -155,16 +156,15 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
       .finally(() => (reconciling = false));
   }, cfg.jobs.reconcileSeconds * 1000);
   reconcileTimer.unref();
-  let ticking = false;
-  const tickTimer = setInterval(() => {
-    if (ticking) return;
-    ticking = true;
-    desk
-      .tickAll()
-      .catch((e: unknown) => log(`tick failed: ${e instanceof Error ? e.message : String(e)}`))
-      .finally(() => (ticking = false));
-  }, cfg.jobs.tickSeconds * 1000);
-  tickTimer.unref();
+  // The clock's tick (reminders, publication...) is one BullMQ job scheduler per
+  // deployment, not a timer in each process: two desks on one database tick once. Redis
+  // without persistence loses the schedule with everything else, so the reconcile loop
+  // above sets it again (idempotent).
+  const schedule = (): Promise<void> => queue.schedule(TICK_SCHEDULER, 'tick', cfg.jobs.tickSeconds * 1000);
+  await schedule();
+  const scheduleTimer = setInterval(() => void schedule().catch((e: unknown) => log(`tick schedule failed: ${e instanceof Error ? e.message : String(e)}`)), cfg.jobs.reconcileSeconds * 1000);
+  scheduleTimer.unref();
+  for (const line of describeDesk(cfg, coordinators)) log(line);
   log(`desk ${cfg.desk.address} running (${cfg.outbound.transport} out${cfg.store.databaseUrl ? ', PostgreSQL' : ', embedded PGlite'})`);
 
   let stopping: Promise<void> | null = null;
@@ -181,7 +181,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
           if (process.env.MADOGUCHI_DEBUG) log(`stopped ${what} (${Date.now() - t0} ms)`);
         };
         clearInterval(reconcileTimer);
-        clearInterval(tickTimer);
+        clearInterval(scheduleTimer);
         await step('maildir intake', () => maildir?.stop());
         await step('imap intake', () => imap?.stop());
         await step('worker', () => stopWorker());
@@ -192,4 +192,31 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
       return stopping;
     },
   };
+}
+
+/**
+ * What the desk says at start (issue 10, "the desk explains itself"): where it reads mail,
+ * where its answers go, and whom it trusts to decide. No coordinator means no case can be
+ * accepted, stopped or published: that is said loudly, not left to be discovered.
+ */
+export function describeDesk(cfg: Config, coordinators: { name: string; email: string; fingerprints: string[]; armoredKeys: string[] }[]): string[] {
+  const lines: string[] = [];
+  if (cfg.intake.maildir) lines.push(`listening: Maildir ${resolve(cfg.intake.maildir)}`);
+  if (cfg.intake.imap.host) {
+    const i = cfg.intake.imap;
+    lines.push(`listening: IMAP ${i.user}@${i.host}:${i.port} mailbox ${i.mailbox}${i.secure ? ' (TLS)' : ''}; filed to ${i.processedMailbox} / ${i.failedMailbox}`);
+  }
+  if (!cfg.intake.maildir && !cfg.intake.imap.host) lines.push('WARNING: no intake configured (intake.maildir / IMAP_HOST): the desk reads no mail');
+  lines.push(
+    cfg.outbound.transport === 'smtp'
+      ? `answers: SMTP ${cfg.outbound.smtp.host}:${cfg.outbound.smtp.port}${cfg.outbound.smtp.secure ? ' (TLS)' : ''}`
+      : `answers: Maildir ${resolve(cfg.outbound.outbox)}`,
+  );
+  if (coordinators.length === 0) {
+    lines.push('WARNING: no coordinator is configured (coordinators in config/local.yaml or MADOGUCHI_COORDINATORS): reports are acknowledged, but no case can be decided, no vendor notified and no command mail accepted');
+  }
+  for (const c of coordinators) {
+    lines.push(`coordinator: ${c.name} <${c.email}> key ${c.fingerprints.join(', ')}${c.armoredKeys.length === 0 ? ' (public key missing: alerts to them are withheld)' : ''}`);
+  }
+  return lines;
 }

@@ -48,7 +48,7 @@ import {
   upsertKey,
   type NewTimelineEntry,
 } from '../store/repo.ts';
-import type { JobData, JobName } from '../adapters/bullmq.ts';
+import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
 
 export interface Queue {
   add(name: JobName, data: JobData, jobId: string): Promise<void>;
@@ -130,6 +130,8 @@ export class Desk {
         return this.notify(needS(data.noticeId));
       case 'file':
         return this.fileMessage(need(data.messageId));
+      case 'tick':
+        return void (await this.tickAll());
     }
   }
 
@@ -780,10 +782,7 @@ function needS(s: string | undefined): string {
   return s;
 }
 
-/** BullMQ job ids may not contain ':' (pitfalls.md); Message-IDs become safe keys. */
-export function jobKey(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, '_');
-}
+export { jobKey };
 
 /** Case ids count by the JST year (guideline §8: JST is the desk's time zone). */
 export function jstYear(d: Date): number {
