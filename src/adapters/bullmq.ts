@@ -41,6 +41,8 @@ export interface JobQueue {
    * Redis restart, which loses it).
    */
   schedule(schedulerId: string, name: JobName, everyMs: number): Promise<void>;
+  /** How many workers (running desks) are connected to the queue now. */
+  workers(): Promise<number>;
   /** Runs handlers; returns a function that stops the worker gracefully. */
   work(
     handler: (name: JobName, data: JobData, attempt: number) => Promise<void>,
@@ -112,6 +114,9 @@ export async function openQueue(opts: QueueOptions): Promise<JobQueue> {
     },
     async counts() {
       return queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+    },
+    async workers() {
+      return (await queue.getWorkers()).length;
     },
     async schedule(schedulerId, jobName, everyMs) {
       // A finished tick is not kept (one every few seconds would fill Redis); a failed one is.

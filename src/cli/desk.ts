@@ -11,6 +11,7 @@ import { exportPublicKeys, readSigningKey } from '../crypto/openpgp.ts';
 import { applyCommands } from '../desk/commands.ts';
 import { openDb } from '../store/db.ts';
 import { DEFAULT_SETTINGS } from '../rules/product.ts';
+import { jobId } from '../jobs/registry.ts';
 
 const EX_CONFIG = 78;
 
@@ -112,7 +113,17 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
     email: c.email,
     armoredKeys: pub.filter((k) => c.fingerprints.some((f) => f.replace(/\s+/g, '').toUpperCase() === k.fingerprint)).map((k) => k.armored),
   }));
-  const db = await openDb(cfg.store.databaseUrl ? { databaseUrl: cfg.store.databaseUrl } : { dataDir: resolve(cfg.store.dataDir) });
+  let db;
+  try {
+    db = await openDb(cfg.store.databaseUrl ? { databaseUrl: cfg.store.databaseUrl } : { dataDir: resolve(cfg.store.dataDir) });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'DataDirLockedError') {
+      // One line, not a stack (issue 10): the embedded database is one process's.
+      err(`madoguchi case: the running desk holds the embedded database (${resolve(cfg.store.dataDir)}): stop it, run the command, start it again; or use PostgreSQL (DATABASE_URL), where commands run beside the desk`);
+      return 1;
+    }
+    throw e;
+  }
   try {
     const outcomes = await applyCommands(
       // The desk's clock (MADOGUCHI_CLOCK_FILE), so the CLI and the running desk agree on "now".
@@ -124,7 +135,14 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
     try {
       for (const o of outcomes) {
         out(`${o.command.kind}: ${o.ok ? 'done' : 'error'}${o.message !== 'done' ? ` (${o.message})` : ''}${o.notices.length ? `; notices: ${o.notices.join(' ')}` : ''}`);
-        for (const id of o.notices) await q.add('notify', { noticeId: id }, `notify-${id.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+        for (const id of o.notices) await q.add('notify', { noticeId: id }, jobId.notify(id));
+      }
+      // Say when the mail goes (issue 10): the queue knows whether a desk is working it.
+      const stored = outcomes.reduce((n, o) => n + o.notices.length, 0);
+      if (stored > 0) {
+        out((await q.workers()) > 0
+          ? `${stored} notice(s) stored: the running desk sends them now`
+          : `${stored} notice(s) stored: no desk is running; they are sent when the desk starts`);
       }
     } finally {
       await q.close();

@@ -83,6 +83,14 @@ describe('embedded defaults (PGlite, Maildir in/out)', () => {
     expect(p.stderr).toMatch(/another madoguchi process \(pid \d+\)/);
   }, 70_000);
 
+  it('a coordinator command on the CLI beside the running desk says so in one line, not a stack', () => {
+    const p = spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), 'case', 'VR-2026-0001', 'note', 'checked'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+    expect(p.status).toBe(1);
+    expect(p.stderr.trim().split('\n')).toHaveLength(1);
+    expect(p.stderr).toMatch(/the running desk holds the embedded database .*DATABASE_URL/);
+    expect(p.stderr).not.toMatch(/internal error|    at /);
+  }, 70_000);
+
   it('without Redis the desk stops with one sentence saying what to install or set', () => {
     const p = spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), 'start'], {
       cwd: ROOT,

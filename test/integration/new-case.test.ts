@@ -151,6 +151,7 @@ describe('a new case reaches the coordinators', () => {
     // The coordinator passes it on: the vendor gets the text, none of the reporter's identity.
     const relay = cli(['case', c!.id, 'relay', 'acme', 'The finder reproduced it on 2.2.9 too.']);
     expect(relay.status, relay.stdout + relay.stderr).toBe(0);
+    expect(relay.stdout).toMatch(/notice\(s\) stored: the running desk sends them now/);
     await expect.poll(() => to('psirt@acme.test').length, { timeout: 30_000 }).toBe(before.acme + 1);
     const relayed = (await Promise.all(to('psirt@acme.test').map(text))).find((t) => t.includes('The finder reproduced it on 2.2.9 too.'));
     expect(relayed).toBeDefined();
