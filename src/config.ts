@@ -1,45 +1,94 @@
 // Configuration: config/default.yaml, then config/local.yaml (or MADOGUCHI_CONFIG), then
-// environment variables. Validated at start; an error names the bad setting.
+// environment variables; the result is validated by one zod schema (issue 10: errors name
+// the key, the value, where it came from and what was expected; unknown keys are refused).
+// `madoguchi config check` prints the effective configuration with secrets masked.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { validateCoordinators, type Coordinator } from './commands/auth.ts';
 import type { Settings } from './rules/product-state.ts';
 
-export interface Config {
-  desk: { name: string; address: string; casePrefix: string; keysDir: string; publicDir: string };
-  coordinators: Coordinator[];
-  limits: { maxMessageMb: number; maxDecompressedMb: number };
-  store: { databaseUrl: string; dataDir: string };
-  redis: { url: string; queuePrefix: string };
-  intake: {
-    maildir: string;
-    imap: {
-      host: string;
-      port: number;
-      secure: boolean;
-      user: string;
-      password: string;
-      mailbox: string;
-      processedMailbox: string;
-      failedMailbox: string;
-      watchdogSeconds: number;
-    };
-  };
-  outbound: {
-    transport: 'maildir' | 'smtp';
-    outbox: string;
-    smtp: { host: string; port: number; secure: boolean; user: string; password: string };
-  };
-  jobs: { concurrency: number; attempts: number; backoffMs: number; reconcileSeconds: number; tickSeconds: number };
-  /** The product track's settings (guideline §8 defaults in config/default.yaml). */
-  coordination: Settings;
-}
-
 export class ConfigError extends Error {}
 
+const text = z.string();
+const whole = (min: number, max: number): z.ZodNumber =>
+  z.number({ error: 'must be a number' }).int(`must be a whole number of ${min} to ${max}`).min(min, `must be a whole number of ${min} to ${max}`).max(max, `must be a whole number of ${min} to ${max}`);
+const positive = z.number({ error: 'must be a number' }).positive('must be positive');
+const flag = z.boolean({ error: 'must be true or false' });
+const port = whole(1, 65535);
+
+const coordinatorSchema = z.strictObject({
+  name: z.string({ error: 'must be text' }),
+  email: z.string({ error: 'must be text' }),
+  fingerprints: z.array(z.string({ error: 'must be text' }), { error: 'must be a list' }),
+});
+
+export const configSchema = z
+  .strictObject({
+    desk: z.strictObject({
+      name: text,
+      address: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address'),
+      casePrefix: z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/, 'must be 1-10 upper-case letters or digits, starting with a letter'),
+      keysDir: text,
+      publicDir: text,
+    }),
+    coordinators: z.array(coordinatorSchema, { error: 'must be a list' }),
+    limits: z.strictObject({ maxMessageMb: positive, maxDecompressedMb: positive }),
+    store: z.strictObject({
+      databaseUrl: z.string().regex(/^(postgres(ql)?:\/\/.*)?$/, 'must be a postgres:// URL (or empty for the embedded database)'),
+      dataDir: text,
+    }),
+    redis: z.strictObject({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'), queuePrefix: text }),
+    intake: z.strictObject({
+      maildir: text,
+      imap: z.strictObject({
+        host: text,
+        port,
+        secure: flag,
+        user: text,
+        password: text,
+        mailbox: text,
+        processedMailbox: text,
+        failedMailbox: text,
+        watchdogSeconds: whole(5, 3600),
+      }),
+    }),
+    outbound: z.strictObject({
+      transport: z.enum(['maildir', 'smtp'], { error: 'must be "maildir" or "smtp"' }),
+      outbox: text,
+      smtp: z.strictObject({ host: text, port, secure: flag, user: text, password: text }),
+    }),
+    jobs: z.strictObject({
+      concurrency: whole(1, 1000),
+      attempts: whole(1, 100),
+      backoffMs: whole(0, 3_600_000),
+      reconcileSeconds: whole(1, 86_400),
+      tickSeconds: whole(1, 86_400),
+    }),
+    /** The product track's settings (guideline §8 defaults in config/default.yaml). */
+    coordination: z.strictObject({
+      publicationDays: whole(1, 3650),
+      reminderAfterDays: whole(1, 365),
+      reminderEveryDays: whole(1, 365),
+      unreachableAfterReminders: whole(1, 50),
+      productNameAfterDays: whole(1, 3650),
+      withdrawAfterDays: whole(1, 3650),
+      opinionDays: whole(1, 365),
+      autoNotifySingleMatch: flag,
+    }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
+    if (c.intake.imap.host && !c.intake.imap.user) ctx.addIssue({ code: 'custom', path: ['intake', 'imap', 'user'], message: 'is required when intake.imap.host is set' });
+    const problems = validateCoordinators(c.coordinators);
+    if (problems.length > 0) ctx.addIssue({ code: 'custom', path: ['coordinators'], message: problems.join('; ') });
+  });
+
+export type Config = z.infer<typeof configSchema> & { coordinators: Coordinator[]; coordination: Settings };
+
 /** Environment variable for each setting (documented beside it in default.yaml). */
-const ENV: Record<string, string> = {
+export const ENV: Record<string, string> = {
   'desk.name': 'MADOGUCHI_DESK_NAME',
   'desk.address': 'MADOGUCHI_DESK_ADDRESS',
   'desk.casePrefix': 'MADOGUCHI_CASE_PREFIX',
@@ -83,59 +132,86 @@ const ENV: Record<string, string> = {
   'coordination.autoNotifySingleMatch': 'MADOGUCHI_AUTO_NOTIFY_SINGLE_MATCH',
 };
 
+/** Settings whose values are never printed (config check, error messages). */
+const SECRET = new Set(['intake.imap.password', 'outbound.smtp.password']);
+/** Settings that are URLs and may carry a password (user:password@host). */
+const URLS = new Set(['store.databaseUrl', 'redis.url']);
+
 type Tree = Record<string, unknown>;
 
-function merge(base: Tree, over: Tree, path: string, source: string): void {
+/** Where each setting's value came from: 'default', a file path, or 'environment NAME'. */
+export type Sources = Map<string, string>;
+
+export interface LoadedConfig {
+  config: Config;
+  sources: Sources;
+}
+
+function isSection(v: unknown): v is Tree {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep-merges `over` into `base`; lists replace as a whole. Unknown keys are kept for the schema to name. */
+function merge(base: Tree, over: Tree, path: string, source: string, sources: Sources): void {
   for (const [k, v] of Object.entries(over)) {
     const key = path ? `${path}.${k}` : k;
-    if (!(k in base)) throw new ConfigError(`${source}: unknown setting "${key}"`);
     const b = base[k];
-    if (Array.isArray(b)) {
-      // Lists replace the default as a whole (checked in validate()).
-      if (!Array.isArray(v)) throw new ConfigError(`${source}: setting "${key}" must be a list`);
+    if (isSection(b) && isSection(v)) merge(b, v, key, source, sources);
+    else {
       base[k] = v;
-    } else if (b !== null && typeof b === 'object') {
-      if (v === null || typeof v !== 'object') throw new ConfigError(`${source}: setting "${key}" must be a section`);
-      merge(b as Tree, v as Tree, key, source);
-    } else {
-      base[k] = coerce(v, b, key, source);
+      sources.set(key, source);
     }
   }
 }
 
-function coerce(v: unknown, like: unknown, key: string, source: string): unknown {
+/** Environment values are text: read them as the type the default has, leaving bad text for the schema to refuse. */
+function fromEnv(v: string, like: unknown): unknown {
   if (typeof like === 'number') {
-    const n = typeof v === 'string' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n)) throw new ConfigError(`${source}: setting "${key}" must be a number, got ${JSON.stringify(v)}`);
-    return n;
+    const n = Number(v);
+    return v.trim() !== '' && Number.isFinite(n) ? n : v;
   }
   if (typeof like === 'boolean') {
-    if (typeof v === 'boolean') return v;
     if (v === 'true' || v === '1') return true;
     if (v === 'false' || v === '0') return false;
-    throw new ConfigError(`${source}: setting "${key}" must be true or false, got ${JSON.stringify(v)}`);
   }
-  if (v === null || v === undefined) return '';
-  if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`${source}: setting "${key}" must be text`);
-  return String(v);
+  return v;
 }
 
 function readYaml(file: string): Tree {
+  let doc: unknown;
   try {
-    return (parse(readFileSync(file, 'utf8')) as Tree | null) ?? {};
+    doc = parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new ConfigError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (doc === null || doc === undefined) return {};
+  if (!isSection(doc)) throw new ConfigError(`${file}: not a YAML mapping of settings`);
+  return doc;
 }
 
-export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): Config {
+function get(tree: Tree, path: string): unknown {
+  return path.split('.').reduce<unknown>((t, p) => (isSection(t) ? t[p] : undefined), tree);
+}
+
+/** A value as it may be shown: secrets masked, URL passwords masked, long text cut. */
+export function showValue(key: string, v: unknown): string {
+  if (SECRET.has(key)) return typeof v === 'string' && v === '' ? '""' : '"********"';
+  if (URLS.has(key) && typeof v === 'string') return JSON.stringify(v.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1********@'));
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+export function loadConfigWithSources(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const cfgDir = join(root, 'config');
   const base = readYaml(join(cfgDir, 'default.yaml'));
+  const sources: Sources = new Map();
   const local = env.MADOGUCHI_CONFIG ? resolve(root, env.MADOGUCHI_CONFIG) : join(cfgDir, 'local.yaml');
-  if (existsSync(local)) merge(base, readYaml(local), '', local);
+  if (env.MADOGUCHI_CONFIG && !existsSync(local)) throw new ConfigError(`MADOGUCHI_CONFIG names ${local}, which does not exist`);
+  if (existsSync(local)) merge(base, readYaml(local), '', local, sources);
   if (env.MADOGUCHI_COORDINATORS !== undefined) {
     try {
       base.coordinators = JSON.parse(env.MADOGUCHI_COORDINATORS) as unknown;
+      sources.set('coordinators', 'environment MADOGUCHI_COORDINATORS');
     } catch {
       throw new ConfigError('environment MADOGUCHI_COORDINATORS: not a JSON list of {name, email, fingerprints}');
     }
@@ -145,44 +221,56 @@ export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = proces
     if (v === undefined) continue;
     const parts = path.split('.');
     const last = parts.pop()!;
-    const section = parts.reduce<Tree>((t, p) => t[p] as Tree, base);
-    section[last] = coerce(v, section[last], path, `environment ${name}`);
+    let section: Tree = base;
+    for (const p of parts) {
+      if (!isSection(section[p])) section[p] = {};
+      section = section[p] as Tree;
+    }
+    section[last] = fromEnv(v, section[last]);
+    sources.set(path, `environment ${name}`);
   }
-  const c = base as unknown as Config;
-  validate(c);
-  return c;
+  const r = configSchema.safeParse(base);
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => describeIssue(i, base, sources)).join('\n'));
+  return { config: r.data, sources };
 }
 
-function validate(c: Config): void {
-  const bad = (key: string, why: string): never => {
-    throw new ConfigError(`setting "${key}" (${ENV[key] ?? ''}) ${why}`);
-  };
-  if (!/^[^@\s]+@[^@\s]+$/.test(c.desk.address)) bad('desk.address', 'must be an email address');
-  if (!/^[A-Z][A-Z0-9]{0,9}$/.test(c.desk.casePrefix)) bad('desk.casePrefix', 'must be 1-10 upper-case letters or digits, starting with a letter');
-  if (c.limits.maxMessageMb <= 0) bad('limits.maxMessageMb', 'must be positive');
-  if (c.limits.maxDecompressedMb <= 0) bad('limits.maxDecompressedMb', 'must be positive');
-  if (!['maildir', 'smtp'].includes(c.outbound.transport)) bad('outbound.transport', 'must be "maildir" or "smtp"');
-  if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) bad('outbound.smtp.host', 'is required when outbound.transport is smtp');
-  if (c.intake.imap.host && !c.intake.imap.user) bad('intake.imap.user', 'is required when intake.imap.host is set');
-  if (!/^redis(s)?:\/\//.test(c.redis.url)) bad('redis.url', 'must be a redis:// URL');
-  if (c.store.databaseUrl && !/^postgres(ql)?:\/\//.test(c.store.databaseUrl)) bad('store.databaseUrl', 'must be a postgres:// URL');
-  if (c.jobs.concurrency < 1 || c.jobs.attempts < 1) bad('jobs.concurrency', 'and jobs.attempts must be at least 1');
-  if (c.jobs.reconcileSeconds < 1) bad('jobs.reconcileSeconds', 'must be at least 1');
-  if (c.jobs.tickSeconds < 1) bad('jobs.tickSeconds', 'must be at least 1');
-  if (!Array.isArray(c.coordinators)) bad('coordinators', 'must be a list');
-  const problems = validateCoordinators(c.coordinators);
-  if (problems.length > 0) throw new ConfigError(`setting "coordinators": ${problems.join('; ')}`);
-  if (c.intake.imap.watchdogSeconds < 5) bad('intake.imap.watchdogSeconds', 'must be at least 5');
-  for (const [key, min, max] of [
-    ['publicationDays', 1, 3650],
-    ['reminderAfterDays', 1, 365],
-    ['reminderEveryDays', 1, 365],
-    ['unreachableAfterReminders', 1, 50],
-    ['productNameAfterDays', 1, 3650],
-    ['withdrawAfterDays', 1, 3650],
-    ['opinionDays', 1, 365],
-  ] as const) {
-    const v = c.coordination[key];
-    if (!Number.isInteger(v) || v < min || v > max) bad(`coordination.${key}`, `must be a whole number of ${min} to ${max}`);
+export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfigWithSources(root, env).config;
+}
+
+/** One line per problem: the key, where its value came from, the value, and what was expected. */
+function describeIssue(i: z.core.$ZodIssue, tree: Tree, sources: Sources): string {
+  const at = i.path.map(String).join('.');
+  if (i.code === 'unrecognized_keys') {
+    return i.keys
+      .map((k) => {
+        const key = at ? `${at}.${k}` : k;
+        return `unknown setting "${key}"${sources.has(key) ? ` in ${sources.get(key)}` : ''}`;
+      })
+      .join('\n');
   }
+  const top = i.path.length > 0 ? String(i.path[0]) : '';
+  const key = top === 'coordinators' ? 'coordinators' : at;
+  const from = sources.get(key) ?? 'config/default.yaml';
+  const env = ENV[key] ? ` (${ENV[key]})` : '';
+  const value = key === 'coordinators' ? '' : ` = ${showValue(key, get(tree, key))}`;
+  const why = i.code === 'invalid_type' && !/^must/.test(i.message) ? `must be ${i.expected === 'number' ? 'a number' : i.expected}` : i.message;
+  return `setting "${key}"${env}${value} from ${from}: ${why}`;
+}
+
+/** The effective configuration, one `key = value  # source` line per setting, secrets masked. */
+export function describeConfig(loaded: LoadedConfig): string[] {
+  const lines: string[] = [];
+  const walk = (t: Tree, path: string): void => {
+    for (const [k, v] of Object.entries(t)) {
+      const key = path ? `${path}.${k}` : k;
+      if (isSection(v)) walk(v, key);
+      else if (key === 'coordinators') {
+        const list = v as Coordinator[];
+        lines.push(`coordinators = ${list.length === 0 ? '[] (none: nothing can be decided)' : list.map((c) => `${c.name} <${c.email}> ${c.fingerprints.join(',')}`).join('; ')}  # ${loaded.sources.get(key) ?? 'config/default.yaml'}`);
+      } else lines.push(`${key} = ${showValue(key, v)}  # ${loaded.sources.get(key) ?? 'config/default.yaml'}`);
+    }
+  };
+  walk(loaded.config, '');
+  return lines;
 }

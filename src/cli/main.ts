@@ -74,6 +74,16 @@ export async function main(argv: string[]): Promise<number> {
       code = await runCaseCommand(args, out, err);
     });
 
+  program
+    .command('config')
+    .description('the configuration')
+    .command('check')
+    .description('print the effective configuration (secrets masked) and where each value came from; exit 78 when it is wrong')
+    .action(async () => {
+      const { runConfigCheck } = await import('./config.ts');
+      code = runConfigCheck(out, err);
+    });
+
   const storeDeps = {
     openDb: async () => {
       const [{ loadConfig }, { openDb }] = await Promise.all([import('../config.ts'), import('../store/db.ts')]);

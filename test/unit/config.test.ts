@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +50,54 @@ describe('configuration', () => {
     expect(loadConfig(root(), env).coordinators[0]?.email).toBe('ito@desk.test');
     expect(() => loadConfig(root(), { MADOGUCHI_COORDINATORS: JSON.stringify([{ name: 'X', email: 'x@desk.test', fingerprints: ['ABCD1234'] }]) })).toThrow(ConfigError);
     expect(() => loadConfig(root(), { MADOGUCHI_COORDINATORS: 'not json' })).toThrow(/MADOGUCHI_COORDINATORS/);
+  });
+});
+
+describe('configuration errors and `config check` (issue 10)', () => {
+  it('an error names the key, its environment variable, the value, where it came from and what was expected', () => {
+    let msg = '';
+    try {
+      loadConfig(root(), { MADOGUCHI_CONCURRENCY: 'many' });
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toBe('setting "jobs.concurrency" (MADOGUCHI_CONCURRENCY) = "many" from environment MADOGUCHI_CONCURRENCY: must be a number');
+    expect(() => loadConfig(root('jobs:\n  attempts: 0\n'), {})).toThrow(/setting "jobs\.attempts" \(MADOGUCHI_JOB_ATTEMPTS\) = 0 from .*local\.yaml: must be a whole number of 1 to 100/);
+  });
+
+  it('every problem is reported at once, unknown keys with the file that holds them', () => {
+    let msg = '';
+    try {
+      loadConfig(root('desk:\n  casePrefix: vr\n  colour: blue\nredis:\n  url: http://x\n'), {});
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    const lines = msg.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(msg).toMatch(/unknown setting "desk\.colour" in .*local\.yaml/);
+    expect(msg).toMatch(/setting "desk\.casePrefix" .*= "vr".*upper-case/);
+    expect(msg).toMatch(/setting "redis\.url" .*must be a redis:\/\/ URL/);
+  });
+
+  it('a secret never appears in an error or in config check, a URL password neither', async () => {
+    const { runConfigCheck } = await import('../../src/cli/config.ts');
+    const lines: string[] = [];
+    const code = runConfigCheck((s) => lines.push(s), (s) => lines.push(s), root(), { SMTP_PASSWORD: 'hunter2-secret', DATABASE_URL: 'postgres://desk:pg-secret@db.example/madoguchi' });
+    expect(code).toBe(0);
+    const all = lines.join('\n');
+    expect(all).not.toMatch(/hunter2-secret|pg-secret/);
+    expect(all).toMatch(/outbound\.smtp\.password = "\*\*\*\*\*\*\*\*" {2}# environment SMTP_PASSWORD/);
+    expect(all).toMatch(/store\.databaseUrl = "postgres:\/\/desk:\*\*\*\*\*\*\*\*@db\.example\/madoguchi"/);
+    expect(all).toMatch(/desk\.casePrefix = "VR" {2}# config\/default\.yaml/);
+    expect(all).toMatch(/coordinators = \[\] \(none: nothing can be decided\)/);
+    const bad: string[] = [];
+    expect(runConfigCheck(() => undefined, (s) => bad.push(s), root(), { IMAP_HOST: 'imap.example', SMTP_PASSWORD: 'hunter2-secret', MADOGUCHI_TRANSPORT: 'smtp' })).toBe(78);
+    expect(bad.join('\n')).toMatch(/outbound\.smtp\.host.*required/);
+    expect(bad.join('\n')).toMatch(/intake\.imap\.user.*required/);
+    expect(bad.join('\n')).not.toMatch(/hunter2/);
+  });
+
+  it('config/local.yaml is never committed', () => {
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('config/local.yaml');
   });
 });
