@@ -57,7 +57,7 @@ try {
     DATABASE_URL: db.url,
     MADOGUCHI_QUEUE_PREFIX: `mdg-bench-${process.pid}`,
     MADOGUCHI_CONCURRENCY: String(concurrency),
-    ...(process.env.BENCH_DEBUG ? { MADOGUCHI_DEBUG: '1' } : {}),
+    ...(process.env.BENCH_DEBUG ? { MADOGUCHI_LOG_LEVEL: 'debug' } : {}),
     ...(process.env.BENCH_PROF ? { DESK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` } : {}),
   });
   await desk.waitForLog(/imap: connected/, 90_000);

@@ -12,10 +12,17 @@ import { applyCommands } from '../desk/commands.ts';
 import { openDb } from '../store/db.ts';
 import { DEFAULT_SETTINGS } from '../rules/product.ts';
 import { jobId } from '../jobs/registry.ts';
+import { createPinoLog, isLogLevel, LOG_LEVELS } from '../adapters/pino.ts';
 
 const EX_CONFIG = 78;
 
-export async function runStart(out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function runStart(out: (s: string) => void, err: (s: string) => void, opts: { logLevel?: string } = {}): Promise<number> {
+  const level = opts.logLevel ?? process.env.MADOGUCHI_LOG_LEVEL ?? 'info';
+  if (!isLogLevel(level)) {
+    err(`madoguchi: --log-level ${level}: one of ${LOG_LEVELS.join(', ')}`);
+    return 2;
+  }
+  const log = createPinoLog({ level, pretty: process.stdout.isTTY });
   let cfg;
   try {
     cfg = loadConfig();
@@ -28,7 +35,7 @@ export async function runStart(out: (s: string) => void, err: (s: string) => voi
   }
   let running;
   try {
-    running = await startDesk(cfg, (m) => out(`${new Date().toISOString()} ${m}`));
+    running = await startDesk(cfg, log);
   } catch (e) {
     if (e instanceof RedisUnavailableError || (e instanceof Error && /another madoguchi process/.test(e.message))) {
       err(`madoguchi: ${e.message}`);
@@ -38,7 +45,7 @@ export async function runStart(out: (s: string) => void, err: (s: string) => voi
   }
   await new Promise<void>((resolveStop) => {
     const stop = (sig: string): void => {
-      out(`${new Date().toISOString()} ${sig}: stopping (finishing running jobs)`);
+      log.info(`${sig}: stopping (finishing running jobs)`);
       void running.stop().then(resolveStop);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

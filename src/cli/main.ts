@@ -34,9 +34,10 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('start')
     .description('run the desk (configuration: config/default.yaml, config/local.yaml, environment)')
-    .action(async () => {
+    .option('--log-level <level>', 'fatal, error, warn, info (default; MADOGUCHI_LOG_LEVEL), debug or trace')
+    .action(async (opts: { logLevel?: string }) => {
       const { runStart } = await import('./desk.ts');
-      code = await runStart(out, err);
+      code = await runStart(out, err, opts);
     });
 
   program

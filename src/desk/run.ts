@@ -16,6 +16,8 @@ import { exportPublicKeys } from '../crypto/openpgp.ts';
 import { ensureDeskKeys } from './keys.ts';
 import { Desk, limitsFromMb, PermanentError } from './service.ts';
 import { DEFAULT_SETTINGS } from '../rules/product.ts';
+import { loggableReason, textLog, type Log } from '../log.ts';
+import { messageLogFacts } from '../store/log-facts.ts';
 
 export interface RunningDesk {
   desk: Desk;
@@ -49,9 +51,11 @@ export function deskClock(file: string | undefined): () => Date {
   };
 }
 
-export async function startDesk(cfg: Config, log: (m: string) => void, opts: { clock?: () => Date } = {}): Promise<RunningDesk> {
+export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void), opts: { clock?: () => Date } = {}): Promise<RunningDesk> {
+  const L = typeof logTo === 'function' ? textLog(logTo) : logTo;
+  const log = (m: string): void => L.info(m);
   const keys = await ensureDeskKeys(resolve(cfg.desk.keysDir), cfg.desk.name, cfg.desk.address, log);
-  log(`desk key ${keys.signer.fingerprint}`);
+  L.info('desk key', { fingerprint: keys.signer.fingerprint });
   // Redis first: if it is missing, say so before anything else is opened.
   const queue = await openQueue({ url: cfg.redis.url, prefix: cfg.redis.queuePrefix, attempts: cfg.jobs.attempts, backoffMs: cfg.jobs.backoffMs });
   let db: Db;
@@ -80,7 +84,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
     fingerprints: c.fingerprints,
     armoredKeys: pub.filter((k) => c.fingerprints.some((f) => f.replace(/\s+/g, '').toUpperCase() === k.fingerprint)).map((k) => k.armored),
   }));
-  for (const c of coordinators) if (c.armoredKeys.length === 0) log(`warning: no key in ${cfg.desk.keysDir} for coordinator ${c.name}: alerts to them are withheld`);
+  for (const c of coordinators) if (c.armoredKeys.length === 0) L.warn(`no key in ${cfg.desk.keysDir} for coordinator ${c.name}: alerts to them are withheld`);
   const desk = new Desk({
     coordinators,
     settings: { ...DEFAULT_SETTINGS, ...cfg.coordination },
@@ -125,22 +129,35 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
       log,
     );
   }
+  // One log line per message read (kind, verdict: codes only), per notice sent, per job
+  // retried or failed for good (issue 10); the rest at debug.
   const stopWorker = queue.work(
-    async (name, data) => {
+    async (name, data, attempt) => {
       const t0 = Date.now();
+      const ids = { job: name, message: data.messageId, notice: data.noticeId, attempt };
       try {
         await desk.handle(name, data);
-        if (process.env.MADOGUCHI_DEBUG) log(`job ${name} ${data.messageId ?? data.noticeId ?? ''} ${Date.now() - t0} ms`);
       } catch (e) {
+        const final = e instanceof PermanentError || attempt >= cfg.jobs.attempts;
+        if (!final) L.warn('job failed, will retry', { ...ids, ms: Date.now() - t0, reason: loggableReason(e) });
         if (e instanceof PermanentError) throw new PermanentJobError(e.message);
         throw e;
       }
+      const ms = Date.now() - t0;
+      if (name === 'triage' && data.messageId !== undefined) {
+        const f = await messageLogFacts(db, data.messageId).catch(() => null);
+        L.info('message', { message: data.messageId, ...(f ?? {}), ms });
+      } else if (name === 'notify') L.info('notice sent', { notice: data.noticeId, ms });
+      else L.debug('job done', { ...ids, ms });
     },
     cfg.jobs.concurrency,
-    (name, data, reason) => desk.onFinalFailure(name, data, reason),
+    (name, data, reason) => {
+      L.error('job failed for good', { job: name, message: data.messageId, notice: data.noticeId, reason: loggableReason(new Error(reason)) });
+      return desk.onFinalFailure(name, data, reason);
+    },
   );
   const requeued = await desk.reconcile();
-  if (requeued > 0) log(`reconciled: ${requeued} unfinished items re-enqueued`);
+  if (requeued > 0) L.info('reconciled: unfinished items re-enqueued', { items: requeued });
 
   // Redis keeps nothing on disk here: after a Redis restart the queue is empty while the
   // database still lists unfinished work. Reconciling periodically heals that without a
@@ -151,8 +168,8 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
     reconciling = true;
     desk
       .reconcile()
-      .then((n) => (n > 0 && process.env.MADOGUCHI_DEBUG ? log(`reconcile: ${n} items`) : undefined))
-      .catch((e: unknown) => log(`reconcile failed: ${e instanceof Error ? e.message : String(e)}`))
+      .then((n) => (n > 0 ? L.debug('reconcile', { items: n }) : undefined))
+      .catch((e: unknown) => L.warn('reconcile failed', { reason: loggableReason(e) }))
       .finally(() => (reconciling = false));
   }, cfg.jobs.reconcileSeconds * 1000);
   reconcileTimer.unref();
@@ -162,7 +179,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
   // above sets it again (idempotent).
   const schedule = (): Promise<void> => queue.schedule(TICK_SCHEDULER, 'tick', cfg.jobs.tickSeconds * 1000);
   await schedule();
-  const scheduleTimer = setInterval(() => void schedule().catch((e: unknown) => log(`tick schedule failed: ${e instanceof Error ? e.message : String(e)}`)), cfg.jobs.reconcileSeconds * 1000);
+  const scheduleTimer = setInterval(() => void schedule().catch((e: unknown) => L.warn('tick schedule failed', { reason: loggableReason(e) })), cfg.jobs.reconcileSeconds * 1000);
   scheduleTimer.unref();
   for (const line of describeDesk(cfg, coordinators)) log(line);
   log(`desk ${cfg.desk.address} running (${cfg.outbound.transport} out${cfg.store.databaseUrl ? ', PostgreSQL' : ', embedded PGlite'})`);
@@ -178,7 +195,7 @@ export async function startDesk(cfg: Config, log: (m: string) => void, opts: { c
         const step = async (what: string, fn: () => Promise<void> | undefined): Promise<void> => {
           const t0 = Date.now();
           await fn();
-          if (process.env.MADOGUCHI_DEBUG) log(`stopped ${what} (${Date.now() - t0} ms)`);
+          L.debug(`stopped ${what}`, { ms: Date.now() - t0 });
         };
         clearInterval(reconcileTimer);
         clearInterval(scheduleTimer);

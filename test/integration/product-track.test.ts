@@ -148,6 +148,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (process.env.MADOGUCHI_TEST_LOG) writeFileSync(process.env.MADOGUCHI_TEST_LOG, (desk?.logs ?? []).join('\n'));
   await desk?.stop();
   await servers?.stop();
   await db?.drop();
@@ -341,4 +342,15 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
       }
     }
   }, 240_000);
+
+  it('the desk\'s log of the whole scenario: a JSON line per message read and notice sent, codes and ids only, nothing of the report or of any reporter or vendor', () => {
+    const lines = desk.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const messages = lines.filter((l) => l.msg === 'message');
+    expect(messages.length).toBeGreaterThanOrEqual(8);
+    expect(messages.some((l) => l.kind === 'report' && typeof l.case === 'string' && l.case === caseId)).toBe(true);
+    expect(messages.every((l) => typeof l.message === 'number' && typeof l.ms === 'number')).toBe(true);
+    expect(lines.filter((l) => l.msg === 'notice sent').length).toBeGreaterThanOrEqual(8);
+    const all = desk.logs.join('\n');
+    for (const s of [...IDENTITY, CREDIT, '山田', 'まどぐち', 'alert(1)', REPORTER, ACME, BETA]) expect(all).not.toContain(s);
+  });
 });
