@@ -93,8 +93,8 @@ export class Tracer {
   }
 }
 
+// Exactly the operator the instrumented code had (its loose == included).
 function compare(a: unknown, b: unknown, op: string): boolean {
-  /* eslint-disable eqeqeq -- the instrumented code asked for exactly this operator */
   switch (op) {
     case '==':
       return a == b;
@@ -115,7 +115,6 @@ function compare(a: unknown, b: unknown, op: string): boolean {
     default:
       throw new Error(`unknown comparison operator ${op}`);
   }
-  /* eslint-enable eqeqeq */
 }
 
 export interface FuzzRuntime {

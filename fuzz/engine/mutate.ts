@@ -122,13 +122,13 @@ export class Mutator {
         const starts = lineStarts(d);
         if (starts.length < 2) return d;
         const i = r.below(starts.length - 1);
-        const line = d.subarray(starts[i]!, starts[i + 1]!);
+        const line = d.subarray(starts[i], starts[i + 1]);
         const op = r.below(3);
-        if (op === 0) return concat(d.subarray(0, starts[i + 1]!), line, d.subarray(starts[i + 1]!));
-        if (op === 1) return concat(d.subarray(0, starts[i]!), d.subarray(starts[i + 1]!));
+        if (op === 0) return concat(d.subarray(0, starts[i + 1]), line, d.subarray(starts[i + 1]));
+        if (op === 1) return concat(d.subarray(0, starts[i]), d.subarray(starts[i + 1]));
         const j = r.below(starts.length - 1);
-        const other2 = d.subarray(starts[j]!, starts[j + 1]!);
-        return i === j ? d : concat(d.subarray(0, starts[i]!), other2, d.subarray(starts[i + 1]!));
+        const other2 = d.subarray(starts[j], starts[j + 1]);
+        return i === j ? d : concat(d.subarray(0, starts[i]), other2, d.subarray(starts[i + 1]));
       }
       case 11: {
         // newline style: one LF <-> CRLF, or all of them
