@@ -5,7 +5,7 @@
 // --max-execs N, --timeout-ms N (FUZZ_TIMEOUT_MS, else the target's), --max-heap-mb N
 // (FUZZ_MAX_HEAP_MB, default 512), --findings DIR (default fuzz/findings), --corpus DIR
 // (default fuzz/.corpus; --no-corpus keeps nothing), --no-coverage (blind mutation, for
-// comparison), --seed N, --json (one JSON line at the end).
+// comparison), --stop-on-finding, --seed N, --json (one JSON line at the end).
 // Exit status 1 when anything was found.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +26,7 @@ const { values, positionals } = parseArgs({
     corpus: { type: 'string' },
     'no-corpus': { type: 'boolean', default: false },
     'no-coverage': { type: 'boolean', default: false },
+    'stop-on-finding': { type: 'boolean', default: false },
     seed: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -60,6 +61,7 @@ for (const name of names) {
     findingsDir: path.resolve(values.findings ?? path.join(here, 'findings')),
     corpusDir: values['no-corpus'] ? null : path.join(path.resolve(values.corpus ?? path.join(here, '.corpus')), label),
     noCoverage: values['no-coverage'],
+    stopOnFinding: values['stop-on-finding'],
     rngSeed: num(values.seed, Date.now() % 0x7fffffff),
     log,
   });

@@ -7,6 +7,7 @@ export const CTRL_BYTES = 32;
 export const STATE = 0; // 0 idle, 1 running an input
 export const LEN = 1; // length of the input in the input buffer
 export const STOP = 2; // set by the supervisor: finish the current input and say done
+export const EXECS = 3; // inputs run so far by this worker (read after a hang or a crash of the thread)
 /** Float64 slot (byte offset 16): Date.now() when the current input started. */
 export const STARTED_F64 = 2;
 

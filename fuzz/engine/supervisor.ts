@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CTRL_BYTES, LEN, STARTED_F64, STATE, STOP, type Stats, type WorkerConfig, type WorkerMessage } from './protocol.ts';
+import { CTRL_BYTES, EXECS, LEN, STARTED_F64, STATE, STOP, type Stats, type WorkerConfig, type WorkerMessage } from './protocol.ts';
 
 export interface FuzzOptions {
   name: string;
@@ -21,6 +21,8 @@ export interface FuzzOptions {
   findingsDir: string;
   corpusDir: string | null;
   noCoverage: boolean;
+  /** Stop at the first finding (libFuzzer's default; the long run keeps going). */
+  stopOnFinding: boolean;
   rngSeed: number;
   /** Progress lines (stderr). */
   log: (line: string) => void;
@@ -100,7 +102,7 @@ export async function fuzzTarget(o: FuzzOptions): Promise<FuzzReport> {
         if (settled) return;
         settled = true;
         clearInterval(watch);
-        done.execs += last.execs;
+        done.execs += Math.max(last.execs, Atomics.load(ctrl, EXECS));
         done.corpus = Math.max(done.corpus, last.corpus);
         done.edges = Math.max(done.edges, last.edges);
         done.edgesTotal = Math.max(done.edgesTotal, last.edgesTotal);
@@ -129,7 +131,10 @@ export async function fuzzTarget(o: FuzzOptions): Promise<FuzzReport> {
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'stats' || m.type === 'done') last = m.stats;
         if (m.type === 'ready') o.log(`  ${o.name}: ${m.seeds} seed inputs`);
-        if (m.type === 'crash') save('crash', m.input, m.signature, m.detail);
+        if (m.type === 'crash') {
+          save('crash', m.input, m.signature, m.detail);
+          if (o.stopOnFinding) Atomics.store(ctrl, STOP, 1);
+        }
         if (m.type === 'done') finish('done');
       });
       worker.on('error', (e: Error & { code?: string }) => {
@@ -153,6 +158,7 @@ export async function fuzzTarget(o: FuzzOptions): Promise<FuzzReport> {
   for (;;) {
     const how = await runOnce();
     if (how === 'done' || Date.now() >= deadline || done.execs >= o.maxExecs) break;
+    if (o.stopOnFinding && findings.length > 0) break;
     if (++restarts > MAX_RESTARTS) {
       o.log(`  ${o.name}: more than ${MAX_RESTARTS} restarts; stopping this target`);
       break;

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CoverageMap, Tracer } from './coverage.ts';
 import { Mutator, Rng } from './mutate.ts';
-import { CTRL_BYTES, LEN, STARTED_F64, STATE, STOP, type Stats, type WorkerConfig, type WorkerMessage } from './protocol.ts';
+import { CTRL_BYTES, EXECS, LEN, STARTED_F64, STATE, STOP, type Stats, type WorkerConfig, type WorkerMessage } from './protocol.ts';
 import type { FuzzTarget } from './target.ts';
 
 const cfg = workerData as WorkerConfig;
@@ -18,6 +18,7 @@ const send = (m: WorkerMessage): void => port.postMessage(m);
 const ctrl = new Int32Array(cfg.ctrl, 0, 4);
 const started = new Float64Array(cfg.ctrl, 0, CTRL_BYTES / 8);
 const shared = new Uint8Array(cfg.input);
+const root = new URL('../../', import.meta.url);
 const sha1 = (d: Uint8Array): string => createHash('sha1').update(d).digest('hex');
 const skip = new Set(cfg.skip);
 
@@ -43,7 +44,7 @@ function signatureOf(e: unknown): string {
     .map((l) => l.trim())
     .filter((l) => !l.includes('node:') && !l.includes('/fuzz/engine/'))
     .slice(0, 4)
-    .map((l) => l.replace(/:\d+\)?$/, '').replace(/^at /, ''));
+    .map((l) => l.replace(/:\d+\)?$/, '').replace(/^at /, '').replace(root.href, '').replace(root.pathname, '').replace('(', ''));
   return `${e.name}: ${frames.join(' < ')}`;
 }
 
@@ -94,7 +95,7 @@ for (const s of seeds) {
   if (Atomics.load(ctrl, STOP) === 1) break;
   if (skip.has(sha1(s))) continue;
   const fresh = await exec(s);
-  execs++;
+  Atomics.store(ctrl, EXECS, ++execs);
   if (fresh > 0 || cfg.noCoverage) keep(s, false);
 }
 if (corpus.length === 0) keep(new Uint8Array(0), false);
@@ -105,7 +106,7 @@ while (Atomics.load(ctrl, STOP) === 0 && execs < cfg.maxExecs) {
   const base = rng.chance(0.3) ? corpus[corpus.length - 1 - rng.below(Math.min(8, corpus.length))]! : rng.pick(corpus);
   const input = mutator.mutate(base, rng.pick(corpus));
   const fresh = await exec(input);
-  execs++;
+  Atomics.store(ctrl, EXECS, ++execs);
   if (fresh > 0 && !cfg.noCoverage) keep(input, true);
   if ((execs & 255) === 0) {
     if (!cfg.noCoverage && rt.tracer.tokens.size + dictionary.length !== tokenView.length) tokenView = [...dictionary, ...rt.tracer.tokens];
