@@ -18,6 +18,8 @@ export const target: FuzzTarget = {
   },
   seeds: () => armorSeeds(),
   dictionary: [...ARMOR_TOKENS, SPLIT],
+  // The armor and packet parsers are openpgp.js's: reward inputs that reach deeper there.
+  instrument: ['node_modules/openpgp/'],
   maxLen: 64 * 1024,
   timeoutMs: 10_000,
   async run(data) {

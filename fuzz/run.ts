@@ -15,6 +15,7 @@ import { fuzzTarget, type FuzzReport } from './engine/supervisor.ts';
 import type { FuzzTarget } from './engine/target.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(here);
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -61,6 +62,7 @@ for (const name of names) {
     findingsDir: path.resolve(values.findings ?? path.join(here, 'findings')),
     corpusDir: values['no-corpus'] ? null : path.join(path.resolve(values.corpus ?? path.join(here, '.corpus')), label),
     noCoverage: values['no-coverage'],
+    instrument: ['src', 'test/unit/fuzz-toys', ...(target.instrument ?? [])].map((p) => path.join(root, p, path.sep)),
     stopOnFinding: values['stop-on-finding'],
     rngSeed: num(values.seed, Date.now() % 0x7fffffff),
     log,

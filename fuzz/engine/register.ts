@@ -2,8 +2,9 @@
 // reading path for edge coverage with Jazzer.js's own ES-module loader (the maintained
 // instrumentation, @jazzer.js/instrumentor), and installs the runtime it calls into.
 // Registered after tsx, so its load hook runs first and instruments tsx's JavaScript.
-// FUZZ_INSTRUMENT (comma-separated path fragments) says what to instrument; the default
-// is the project's src/ and the engine's toy targets.
+// FUZZ_INSTRUMENT (comma-separated absolute path prefixes) says what to instrument; the
+// default is the project's src/ and the engine's toy targets. A target may add a library
+// (the armor target adds openpgp), so nothing is excluded by name here.
 import { register } from 'node:module';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,5 +23,5 @@ globalThis.__jazzer_registerSourceMap = () => undefined;
 const loader = createRequire(import.meta.url).resolve('@jazzer.js/instrumentor/dist/esm-loader.mjs');
 register(pathToFileURL(loader).href, {
   parentURL: import.meta.url,
-  data: { includes, excludes: ['node_modules'], coverage: false, seed: 1 },
+  data: { includes, excludes: [], coverage: false, seed: 1 },
 });

@@ -21,6 +21,8 @@ export interface FuzzOptions {
   findingsDir: string;
   corpusDir: string | null;
   noCoverage: boolean;
+  /** Absolute path prefixes to instrument (register.ts's FUZZ_INSTRUMENT). */
+  instrument: string[];
   /** Stop at the first finding (libFuzzer's default; the long run keeps going). */
   stopOnFinding: boolean;
   rngSeed: number;
@@ -49,7 +51,10 @@ const MAX_RESTARTS = 25;
 
 export async function fuzzTarget(o: FuzzOptions): Promise<FuzzReport> {
   const t0 = Date.now();
-  const deadline = t0 + o.seconds * 1000;
+  // The clock starts when the first worker is ready: loading and instrumenting (seconds
+  // on a busy machine, more with openpgp.js instrumented) is not fuzzing time.
+  let deadline = Number.POSITIVE_INFINITY;
+  const STARTUP_LIMIT_MS = 180_000;
   const findings: Finding[] = [];
   const skip: string[] = [];
   const done: Stats = { execs: 0, corpus: 0, edges: 0, edgesTotal: 0, tokens: 0 };
@@ -90,6 +95,7 @@ export async function fuzzTarget(o: FuzzOptions): Promise<FuzzReport> {
       const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
         workerData: cfg,
         execArgv: [],
+        env: { ...process.env, FUZZ_INSTRUMENT: o.instrument.join(',') },
         resourceLimits: { maxOldGenerationSizeMb: o.maxHeapMb },
         stdout: false,
         stderr: false,
@@ -121,6 +127,12 @@ export async function fuzzTarget(o: FuzzOptions): Promise<FuzzReport> {
           abandon('hang', `input ran over ${o.timeoutMs} ms`, `The input ran for more than ${o.timeoutMs} ms (per-input limit); the worker was stopped.`);
           return;
         }
+        if (deadline === Number.POSITIVE_INFINITY && now - t0 > STARTUP_LIMIT_MS) {
+          o.log(`  ${o.name}: the worker did not start within ${STARTUP_LIMIT_MS / 1000} s`);
+          save('exit', new Uint8Array(0), 'worker did not start', `No worker of this target was ready within ${STARTUP_LIMIT_MS / 1000} s.`);
+          finish('done');
+          return;
+        }
         if (!stopping && now >= deadline) {
           stopping = true;
           Atomics.store(ctrl, STOP, 1);
@@ -130,7 +142,10 @@ export async function fuzzTarget(o: FuzzOptions): Promise<FuzzReport> {
       }, 50);
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'stats' || m.type === 'done') last = m.stats;
-        if (m.type === 'ready') o.log(`  ${o.name}: ${m.seeds} seed inputs`);
+        if (m.type === 'ready') {
+          if (deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + o.seconds * 1000;
+          o.log(`  ${o.name}: ${m.seeds} seed inputs`);
+        }
         if (m.type === 'crash') {
           save('crash', m.input, m.signature, m.detail);
           if (o.stopOnFinding) Atomics.store(ctrl, STOP, 1);

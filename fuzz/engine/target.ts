@@ -16,6 +16,11 @@ export interface FuzzTarget {
   run(data: Uint8Array): void | Promise<void>;
   /** Inputs above this are cut (bytes). */
   maxLen?: number;
+  /**
+   * Instrument these too (paths from the project root, e.g. 'node_modules/openpgp/'):
+   * coverage inside a library the target drives rewards inputs that go deeper into it.
+   */
+  instrument?: readonly string[];
   /** Per-input time limit (ms); longer is a hang. */
   timeoutMs?: number;
 }
