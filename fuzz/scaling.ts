@@ -1,8 +1,15 @@
+// `npm run fuzz:scaling`: hostile shapes at a size the mutation fuzzer does not reach
+// (a few MB: the desk accepts 25 MiB): runs of markers without their ends, deep folding,
+// many parts, nested comments. Anything quadratic shows here as seconds; each case must
+// be read within FUZZ_SCALING_MS (default 5000). This probe found the armor and HTML scans
+// that were quadratic (test/unit/armor-begin-lines-without-end, html-unclosed-tags).
 import { loadKeyring } from '../src/crypto/openpgp.ts';
 import { inspectMessage } from '../src/inbound/pipeline.ts';
 import { fixtureKeySources, FUZZ_NOW } from './keys.ts';
 const ring = await loadKeyring(fixtureKeySources(), undefined, () => undefined);
-const N = Number(process.env.N ?? 1024 * 1024);
+const N = Number(process.env.FUZZ_SCALING_BYTES ?? 4 * 1024 * 1024);
+const LIMIT_MS = Number(process.env.FUZZ_SCALING_MS ?? 5000);
+let slow = 0;
 const cases: Record<string, string> = {
   htmlOpen: 'Content-Type: text/html\n\n' + '<'.repeat(N),
   htmlScript: 'Content-Type: text/html\n\n' + '<script'.repeat(N / 7),
@@ -33,5 +40,9 @@ for (const [name, s] of Object.entries(cases)) {
   const t = Date.now();
   const raw = Buffer.from(s, 'latin1');
   const r = await inspectMessage(raw, { ring, now: FUZZ_NOW });
-  console.log(name.padEnd(16), String(raw.length).padStart(9), `${Date.now() - t} ms`, r.verdict.rejected?.reason ?? '-', r.verdict.kind);
+  const ms = Date.now() - t;
+  if (ms > LIMIT_MS) slow++;
+  console.log(name.padEnd(16), String(raw.length).padStart(9), `${ms} ms`.padStart(9), ms > LIMIT_MS ? 'SLOW' : 'ok', r.verdict.rejected?.reason ?? '-');
 }
+console.log(`scaling: ${Object.keys(cases).length} shapes of up to ${N} bytes, ${slow} over ${LIMIT_MS} ms`);
+process.exitCode = slow > 0 ? 1 : 0;
