@@ -16,9 +16,6 @@ import { storeRunner, type StoreCommandDeps } from './store-command.ts';
 
 export type CaseCommandDeps = StoreCommandDeps;
 
-/** An instant in JST with UTC beside (guideline §8). */
-export const jstUtc = formatJst;
-
 /** A JST calendar date with the UTC instant it begins: `2026-02-19 00:00 JST (2026-02-18 15:00 UTC)`. */
 export function jstDateUtc(d: IsoDate): string {
   return formatJst(jstStartOfDay(d));
