@@ -27,7 +27,7 @@ function fuzz(toy: string, args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       ['--import', 'tsx', path.join(ROOT, 'fuzz', 'run.ts'), '--json', '--no-corpus', '--findings', findingsDir, ...args, path.join(TOYS, `${toy}.fuzz.ts`)],
-      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 170_000 },
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
       (err, stdout, stderr) => {
         const line = stdout.trim().split('\n').pop() ?? '';
         try {
@@ -42,16 +42,23 @@ function fuzz(toy: string, args: string[]): Promise<Run> {
 
 const inputOf = (file: string): Buffer => readFileSync(path.resolve(ROOT, file));
 
-// Started together: each is mostly waiting on a worker thread, and the machine is small.
-const guided = fuzz('magic', ['--seed', '3', '--max-execs', '300000', '--seconds', '150', '--stop-on-finding']);
-const blind = fuzz('magic', ['--seed', '3', '--max-execs', '300000', '--seconds', '150', '--no-coverage']);
-const hang = fuzz('hang', ['--seed', '1', '--seconds', '40', '--timeout-ms', '1500']);
-const thrown = fuzz('throw', ['--seed', '1', '--seconds', '60', '--stop-on-finding']);
-const memory = fuzz('oom', ['--seed', '1', '--seconds', '90', '--timeout-ms', '60000', '--max-heap-mb', '64', '--stop-on-finding']);
-// Failures are asserted in the tests; never let one go unhandled meanwhile.
-for (const p of [guided, blind, hang, thrown, memory]) p.catch(() => undefined);
+// One after the other: each keeps a core busy, and the tier's other tests (some timed)
+// share this small machine. Started at load so the tests below only wait for theirs.
+let chain: Promise<unknown> = Promise.resolve();
+const queued = (toy: string, args: string[]): Promise<Run> => {
+  const run = chain.then(() => fuzz(toy, args));
+  chain = run.catch(() => undefined);
+  // Failures are asserted in the tests; never let one go unhandled meanwhile.
+  run.catch(() => undefined);
+  return run;
+};
+const thrown = queued('throw', ['--seed', '1', '--seconds', '60', '--stop-on-finding']);
+const guided = queued('magic', ['--seed', '3', '--max-execs', '300000', '--seconds', '150', '--stop-on-finding']);
+const blind = queued('magic', ['--seed', '3', '--max-execs', '300000', '--seconds', '150', '--no-coverage']);
+const hang = queued('hang', ['--seed', '1', '--seconds', '10', '--timeout-ms', '1500']);
+const memory = queued('oom', ['--seed', '1', '--seconds', '90', '--timeout-ms', '60000', '--max-heap-mb', '64', '--stop-on-finding']);
 
-describe('fuzz engine', { timeout: 180_000 }, () => {
+describe('fuzz engine', { timeout: 600_000 }, () => {
   it('coverage guidance reaches a bug behind a 4-byte magic, byte by byte', async () => {
     const { reports, code } = await guided;
     const r = reports[0]!;
