@@ -29,10 +29,8 @@ import {
   addParty,
   appendTimeline,
   appendTimelineMany,
-  closeDraft,
   createCase,
   findKeysByEmail,
-  findOpenDraft,
   getCase,
   getMessage,
   getNotice,
@@ -42,13 +40,16 @@ import {
   markNoticeFailed,
   markNoticeSent,
   nextCaseId,
-  saveDraft,
   setMessageState,
   storeMessage,
   upsertKey,
   type NewTimelineEntry,
 } from '../store/repo.ts';
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
+import { closeDraft, type Draft } from '../store/drafts.ts';
+import { findContinuedDraft, keepDraft, noteDraftNotice } from './drafts.ts';
+import { claimAnswer, DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './answers.ts';
+import { unreadVerdict } from './unread.ts';
 
 export interface Queue {
   add(name: JobName, data: JobData, jobId: string): Promise<void>;
@@ -77,6 +78,8 @@ export interface DeskOptions {
   coordinators?: { name: string; email: string; fingerprints?: string[]; armoredKeys: string[] }[];
   /** The product track's settings (configuration `coordination`; guideline §8 defaults). */
   settings?: Settings;
+  /** Automatic answers per address (configuration `limits.answersPerAddressPer*`). */
+  answerLimits?: AnswerLimits;
 }
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
@@ -101,6 +104,7 @@ export class Desk {
       log: () => undefined,
       coordinators: [],
       settings: DEFAULT_SETTINGS,
+      answerLimits: DEFAULT_ANSWER_LIMITS,
       ...opts,
       filer: opts.filer ?? null,
       publicDir: opts.publicDir ?? null,
@@ -213,6 +217,21 @@ export class Desk {
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
   }
 
+  /**
+   * May the desk answer `to` now? Claims one answer under the per-address limits (answers.ts);
+   * over them, the coordinators are alerted once and no answer goes.
+   */
+  private async mayAnswer(tx: Db, to: string, now: Date, messageRef: number): Promise<boolean> {
+    const claim = await claimAnswer(tx, to, now, this.o.answerLimits);
+    if (claim.ok) return true;
+    if (claim.alert) {
+      const ctx = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja' as const, now, eventKey: `m${messageRef}`, caseId: null };
+      const limit = claim.window === 'hour' ? `${this.o.answerLimits.perHour} per hour` : `${this.o.answerLimits.perDay} per day`;
+      await storeComposed(tx, await composeCoordinatorAlert(ctx, 'answers-rate-limited', `automatic answers to ${to} reached the limit of ${limit}; no further answers until it passes`), null, messageRef);
+    }
+    return false;
+  }
+
   private async senderKey(email: string): Promise<{ status: KeyStatus; armored: string | null }> {
     const now = this.o.clock();
     let worst: KeyStatus = 'none';
@@ -239,10 +258,11 @@ export class Desk {
     if (!v.rejected && v.kind === 'unknown' && v.encryption !== 'none' && v.signature.status === 'valid' && (await this.correspondence(id, v))) return;
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
-    const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
     // A resend completing a draft may carry only the missing fields, too few labels for
     // the classifier to call it a report: the form is read from the sender's text anyway.
     const asReport = v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? { ...v, report: parseReportForm(v.desk.text) } : v;
+    // Only a reply to the draft's notice, of the same kind, continues a draft (drafts.ts).
+    const draft = from && !v.rejected && v.encryption !== 'none' ? await findContinuedDraft(db, m.raw, { email: from, fpr: v.desk.signerFpr }, v.desk.text, asReport.report?.kind) : null;
     const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null });
     const now = this.o.clock();
 
@@ -253,6 +273,10 @@ export class Desk {
       const log: NewTimelineEntry[] = [];
       let caseId: string | null = null;
       let report: ReportForm | null = null;
+      let kept: Draft | null = null;
+      // Issue 9 §8: the answer to an unencrypted message says the desk did not read it; so
+      // nothing read from it stays in the store (the original bytes are kept, unread).
+      if (v.encryption === 'none') await setMessageState(tx, id, 'triaged', { verdict: unreadVerdict(v) });
       for (const d of decisions) {
         switch (d.type) {
           case 'open-case': {
@@ -279,7 +303,7 @@ export class Desk {
           }
           case 'save-draft':
             report = d.report;
-            await saveDraft(tx, { reporterEmail: from!, reporterFpr: v.desk.signerFpr, report: d.report, missing: d.report.missing, messageId: id });
+            kept = await keepDraft(tx, draft, { reporterEmail: from!, reporterFpr: v.desk.signerFpr, report: d.report, messageId: id });
             break;
           case 'close-draft':
             if (draft) await closeDraft(tx, draft.id, { caseId });
@@ -288,9 +312,14 @@ export class Desk {
             log.push({ caseId, actor: 'desk', event: d.event, data: { message: id, detail: d.detail } });
             break;
           case 'notice': {
+            if (!(await this.mayAnswer(tx, d.to, now, id))) {
+              log.push({ caseId, actor: 'desk', event: 'answer-withheld', data: { message: id, kind: d.template, reason: 'rate-limited' } });
+              break;
+            }
             const noticeId = `<${d.template}.${caseId ?? `m${id}`}@${this.domain}>`;
-            const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now);
+            const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now, kept?.tag);
             await insertNotice(tx, { id: noticeId, caseId, messageRef: id, kind: d.template, lang: d.lang, recipient: d.to, raw });
+            if (kept) await noteDraftNotice(tx, kept, noticeId);
             log.push({ caseId, actor: 'desk', event: 'notice-queued', data: { notice: noticeId, kind: d.template, to: d.to, encrypted: d.encrypted } });
             break;
           }
@@ -523,7 +552,7 @@ export class Desk {
       }
       const nid = `<command-confirmation.m${id}@${this.domain}>`;
       const raw = keys.length > 0
-        ? await composeEncrypted({ from: this.o.address, to: [auth.coordinator.email], caseTag: c ? c.id : null, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        ? await composeEncrypted({ from: this.o.address, to: [auth.coordinator.email], caseTag: c ? c.id : null, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, autoSubmitted: 'auto-replied', ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
         : null;
       await store(tx, [{ id: nid, kind: 'command-confirmation', recipients: [auth.coordinator.email], lang: 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key' }) }], c ? c.id : null);
       return true;
@@ -559,6 +588,8 @@ export class Desk {
       if (claimed.length === 0) return false;
       await appendTimeline(tx, { caseId: c.id, actor: 'reporter', event: 'reporter-message', data: { message: id, chars: v.desk.text.length } });
       await this.forwardToCoordinators(tx, c.id, { party: 'reporter' }, v.desk.text, now, id);
+      // RFC 3834: no receipt to automated mail, and not past the per-address limit.
+      if (v.desk.automated || !(await this.mayAnswer(tx, c.reporterEmail!, now, id))) return true;
       const receipt = renderNotice('reporter-received', c.lang === 'en' ? 'en' : 'ja', { caseId: c.id });
       const keys: Recipient[] = [];
       for (const k of await findKeysByEmail(tx, c.reporterEmail!)) {
@@ -567,7 +598,7 @@ export class Desk {
       }
       const nid = `<reporter-received.${c.id}.m${id}@${this.domain}>`;
       const raw = keys.length > 0
-        ? await composeEncrypted({ from: this.o.address, to: [c.reporterEmail!], caseTag: c.id, subject: receipt.subject, text: receipt.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        ? await composeEncrypted({ from: this.o.address, to: [c.reporterEmail!], caseTag: c.id, subject: receipt.subject, text: receipt.text, messageId: nid, date: now, autoSubmitted: 'auto-replied', ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
         : null;
       await storeComposed(tx, [{ id: nid, kind: 'reporter-received', recipients: [c.reporterEmail!], lang: c.lang === 'en' ? 'en' : 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key for the reporter' }) }], c.id, id);
       return true;
@@ -650,9 +681,19 @@ export class Desk {
     v: InspectResult,
     recipientKey: string | null,
     now: Date,
+    draftTag?: string,
   ): Promise<Buffer> {
     const lang: Lang = d.lang;
-    const base = { from: this.o.address, to: [d.to], caseTag: caseId, messageId, date: now, ...(v.messageId ? { inReplyTo: v.messageId, references: v.messageId } : {}) };
+    const base = {
+      from: this.o.address,
+      to: [d.to],
+      caseTag: caseId,
+      messageId,
+      date: now,
+      autoSubmitted: 'auto-replied' as const,
+      ...(caseId === null && draftTag ? { draftTag } : {}),
+      ...(v.messageId ? { inReplyTo: v.messageId, references: v.messageId } : {}),
+    };
     if (d.encrypted) {
       // Fail closed: details only to a key that is usable now.
       const check = recipientKey ? await checkRecipientKey(recipientKey, now) : null;

@@ -74,8 +74,8 @@ export function taggedSubject(caseTag: string | null, subject: string, draftTag?
 }
 
 const CASE_TAG = /^[A-Z][A-Z0-9]{0,15}-\d{4}-\d{4,6}$/;
-/** A draft's tag (src/desk/drafts.ts): `DRAFT-` and base32 letters and digits. */
-export const DRAFT_TAG = /^DRAFT-[A-Z2-7]{8,16}$/;
+/** A draft's tag (src/desk/drafts.ts): `DRAFT-` and upper-case letters and digits. */
+export const DRAFT_TAG = /^DRAFT-[A-Z0-9]{8,16}$/;
 const MSG_ID = /^<?([^<>\s@]+@[^<>\s@]+)>?$/;
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;

@@ -209,6 +209,8 @@ export const COORD_ALERT_KINDS = [
   'late-vendor-date',
   'all-not-affected',
   'notice-withheld-no-key',
+  // Automatic answers to one address reached their limit (issue 9 §8; src/desk/answers.ts).
+  'answers-rate-limited',
   // The other coordinator notices of the rules (product-state.ts CoordinatorTemplate).
   'vendor-reachable',
   'product-name-published',
@@ -223,6 +225,8 @@ export const COORD_ALERT_KINDS = [
   'published',
 ] as const;
 export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
+/** Alerts about the desk rather than one case: no case id. */
+const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited']);
 
 /**
  * The coord-alert kind of each coordinator notice the rules decide (`notify-coordinators`);
@@ -809,7 +813,8 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
   'coord-alert': (c, fail) => {
     // Whoever wrote a refused command mail does not get to name a case in the alert.
     if (c.kind === 'unauthorised-command' && c.caseId !== undefined) fail('caseId', 'must be absent for unauthorised-command');
-    if (c.kind !== 'unauthorised-command' && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
+    // Desk-level alerts (not about one case) carry no case id.
+    if (!DESK_LEVEL_ALERTS.has(c.kind) && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
   },
   'reporter-progress': (c, fail) => {
     const dated = c.progress.includes('date-set') || c.progress.includes('date-changed');
@@ -1094,6 +1099,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': 'A vendor was first contacted late for the case date',
     'all-not-affected': 'Every vendor says it is not affected',
     'notice-withheld-no-key': 'A notice was not sent: no usable key',
+    'answers-rate-limited': 'Automatic answers to one address reached their limit',
     'vendor-reachable': 'A vendor is reachable again',
     'product-name-published': 'A product name was added to the unreachable list',
     'confirm-vendor': 'Confirm the vendors of the case',
@@ -1116,6 +1122,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': '公表日に対して連絡の遅れた製品開発者がいます',
     'all-not-affected': 'すべての製品開発者が影響なしと回答しました',
     'notice-withheld-no-key': '使える鍵がないため通知を送っていません',
+    'answers-rate-limited': '同じアドレスへの自動応答が上限に達しました',
     'vendor-reachable': '製品開発者と連絡が取れるようになりました',
     'product-name-published': '連絡不能一覧に製品名を掲載しました',
     'confirm-vendor': '製品開発者の確認をお願いします',
