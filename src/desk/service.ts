@@ -274,8 +274,8 @@ export class Desk {
       let caseId: string | null = null;
       let report: ReportForm | null = null;
       let kept: Draft | null = null;
-      // Issue 9 §8: the answer to an unencrypted message says the desk did not read it; so
-      // nothing read from it stays in the store (the original bytes are kept, unread).
+      // Issue 9 §8: the answer to an unencrypted message says its contents were not processed;
+      // so nothing parsed from it stays in the store (the original bytes are kept, as always).
       if (v.encryption === 'none') await setMessageState(tx, id, 'triaged', { verdict: unreadVerdict(v) });
       for (const d of decisions) {
         switch (d.type) {
@@ -698,14 +698,14 @@ export class Desk {
       // Fail closed: details only to a key that is usable now.
       const check = recipientKey ? await checkRecipientKey(recipientKey, now) : null;
       if (!check?.ok) throw new PermanentError(`no usable key for ${d.to}: details not sent`);
-      const rendered = this.render(d.template, lang, caseId, report, now);
+      const rendered = this.render(d.template, lang, caseId, report, now, d, base.draftTag);
       return composeEncrypted({ ...base, subject: rendered.subject, text: rendered.text }, this.o.signer, [check.recipient]);
     }
     const rendered = this.render(d.template, lang, caseId, report, now, d);
     return composeSignedClear({ ...base, subject: rendered.subject, text: rendered.text, attachDeskKey: d.template === 'unencrypted' || d.template === 'nokey' }, this.o.signer);
   }
 
-  private render(t: NoticeName, lang: Lang, caseId: string | null, report: ReportForm | null, now: Date, d?: Extract<Decision, { type: 'notice' }>) {
+  private render(t: NoticeName, lang: Lang, caseId: string | null, report: ReportForm | null, now: Date, d?: Extract<Decision, { type: 'notice' }>, draftTag?: string) {
     switch (t) {
       case 'ack': {
         const kind = report?.kind === 'website' ? 'website' : 'product';
@@ -718,7 +718,7 @@ export class Desk {
         });
       }
       case 'missing':
-        return renderNotice('missing', lang, { missing: (report?.missing ?? []) as NoticeContexts['missing']['missing'], blankForm: blankReportForm(lang) });
+        return renderNotice('missing', lang, { missing: (report?.missing ?? []) as NoticeContexts['missing']['missing'], blankForm: blankReportForm(lang), ...(draftTag ? { draftTag } : {}) });
       case 'unencrypted':
         return renderNotice('unencrypted', lang, { deskFingerprint: this.o.signer.fingerprint });
       case 'nokey':

@@ -39,7 +39,7 @@ export interface NoticeContexts {
   /** Report accepted (受理). `productName` for `product`, `siteUrl` for `website`. */
   ack: { caseId: string; receivedAt: Date; kind: 'product' | 'website'; productName?: string; siteUrl?: string };
   /** Report incomplete: canonical keys of the missing fields and `blankReportForm(lang)`. */
-  missing: { missing: ReportKey[]; blankForm: string };
+  missing: { missing: ReportKey[]; blankForm: string; draftTag?: string };
   /** Content-free: a clear-text message arrived; `deskFingerprint` of the attached desk key. */
   unencrypted: { deskFingerprint: string };
   /** Content-free: the desk has no usable key for the recipient. */
@@ -493,6 +493,8 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
   missing: {
     missing: { type: 'enum[]', values: REPORT_KEYS },
     blankForm: { type: 'text', max: 20_000 },
+    // The draft's tag (src/desk/drafts.ts): a reply quoting it continues this report.
+    draftTag: { type: 'line', max: 40, pattern: /^DRAFT-[A-Z0-9]{8,16}$/, optional: true },
   },
   unencrypted: { deskFingerprint: { type: 'line', max: 40, pattern: FINGERPRINT } },
   nokey: { why: { type: 'enum', values: ['none', 'expired', 'revoked'] } },
@@ -1154,6 +1156,8 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
       return {
         fields: c.missing.map((k) => fieldLabel(k, lang)),
         blankForm: c.blankForm.replace(/\r\n?/g, '\n').replace(/\n+$/, ''),
+        hasDraftTag: c.draftTag !== undefined,
+        draftTag: c.draftTag ?? '',
         labels: {
           kind: fieldLabel('kind', lang),
           productName: fieldLabel('product.name', lang),
