@@ -168,11 +168,16 @@ export async function encryptedMail(o: MailOptions & { deskPublic: string; sign?
   const from = o.from as Party;
   const sign = o.sign !== false && 'armoredPrivate' in from;
   const inner = CRLF(`Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n${o.body}`);
-  const armored = await openpgp.encrypt({
-    message: await openpgp.createMessage({ binary: Buffer.from(inner, 'utf8') }),
-    encryptionKeys: await openpgp.readKey({ armoredKey: o.deskPublic }),
+  const message = await openpgp.createMessage({ binary: Buffer.from(inner, 'utf8') });
+  const encryptionKeys = await openpgp.readKey({ armoredKey: o.deskPublic });
+  // openpgp's overloads do not resolve on a conditional option: typed as unknown, as in src/crypto/openpgp.ts.
+  const encrypted: unknown = await openpgp.encrypt({
+    message,
+    encryptionKeys,
     ...(sign ? { signingKeys: await openpgp.readPrivateKey({ armoredKey: from.armoredPrivate }) } : {}),
+    format: 'armored',
   });
+  const armored = encrypted as string;
   const lines = head(o, [...('armoredPublic' in from ? [autocrypt(from)] : []), 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="=-b"']);
   return Buffer.from(
     CRLF(`${lines.join('\n')}\n\n--=-b\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n--=-b\nContent-Type: application/octet-stream; name="encrypted.asc"\n\n${armored.trimEnd()}\n--=-b--\n`),
