@@ -67,6 +67,8 @@ describe.each([
     expect(m!.verdict.desk.text).toBe('');
     const stored = await storedTextOtherThanRaw();
     for (const s of SECRETS) expect(stored).not.toContain(s);
+    // Not even what the mail looked like: no "report" classification on the record.
+    expect(stored).not.toMatch(/"kind":\s*"report"|unencrypted report/);
     expect(await query(t.url, 'SELECT 1 FROM cases')).toHaveLength(0);
     expect(await query(t.url, 'SELECT 1 FROM drafts')).toHaveLength(0);
   }, 60_000);
