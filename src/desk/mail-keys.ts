@@ -7,13 +7,14 @@
 //
 // Only the `keys` table feeds the encryption of notices to reporters (Desk.senderKey,
 // noticesFor): what is not stored here is never encrypted to.
-import { certifiedKey, sourceFingerprints, type Keyring, type KeySource, type SigningKey } from '../crypto/openpgp.ts';
+import { certifiedKey, checkRecipientKey, sourceFingerprints, type Keyring, type KeySource, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { renderKeyConfirmation, type KeyCommandOutcome, type ParsedKeyCommands } from '../commands/key-commands.ts';
 import type { InspectResult } from '../domain/inspect.ts';
-import { composeSignedClear } from '../outbound/compose.ts';
+import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { renderNotice } from '../outbound/templates.ts';
 import { languageOf } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
-import { getKeyHold, holdKey, keysOnFile } from '../store/key-holds.ts';
+import { confirmKeyHold, getKeyHold, holdKey, keysOnFile, rejectKeyHold } from '../store/key-holds.ts';
 import { appendTimeline, findKeysByEmail, upsertKey } from '../store/repo.ts';
 import { decideKeys, signerDistrusted, type CarriedSource, type KeyDecision, type OnFileSource } from '../trust/key-learning.ts';
 import { composeCoordinatorAlert, storeComposed, type ComposedNotice } from './execute.ts';
@@ -123,4 +124,43 @@ async function alertAndAnswer(db: Db, ctx: MailKeysContext, m: MailKeysInput, ho
     notices.push({ id, kind: 'key-held', recipients: [email], lang, raw });
   }
   await storeComposed(db, notices, null, m.messageId);
+}
+
+/**
+ * A coordinator's key commands by mail (X-CONFIRM-KEY / X-REJECT-KEY), after
+ * authorizeCommandMail accepted the mail (pinned key, age, replay): all applied, or none
+ * when the mail has an error; the coordinator gets an encrypted confirmation. `db` is the
+ * open transaction of the command mail.
+ */
+export async function applyKeyCommandMail(
+  db: Db,
+  ctx: Pick<MailKeysContext, 'signer' | 'address' | 'domain' | 'now'>,
+  parsed: ParsedKeyCommands,
+  coordinator: { name: string; email: string; armoredKeys: readonly string[] },
+  messageId: number,
+  inReplyTo: string | null,
+): Promise<void> {
+  const actor = `coordinator:${coordinator.name}`;
+  const outcomes: KeyCommandOutcome[] = [];
+  for (const command of parsed.commands) {
+    if (parsed.errors.length > 0) {
+      outcomes.push({ command, status: 'not-applied' });
+      continue;
+    }
+    const r = command.kind === 'confirm-key' ? await confirmKeyHold(db, command.hold, actor) : await rejectKeyHold(db, command.hold, actor);
+    outcomes.push(r.ok ? { command, status: 'applied', email: r.hold.email, fingerprint: r.hold.fingerprint } : { command, status: 'failed', why: r.why, ...(r.hold ? { state: r.hold.state } : {}) });
+  }
+  await appendTimeline(db, { caseId: null, actor, event: 'key-command-mail', data: { message: messageId, applied: outcomes.filter((o) => o.status === 'applied').length, errors: parsed.errors.length } });
+  const rendered = renderKeyConfirmation(parsed, outcomes, coordinator.name, 'ja');
+  const keys: Recipient[] = [];
+  for (const a of coordinator.armoredKeys) {
+    const k = await checkRecipientKey(a, ctx.now);
+    if (k.ok) keys.push(k.recipient);
+  }
+  const id = `<key-command-confirmation.m${messageId}@${ctx.domain}>`;
+  const raw =
+    keys.length > 0
+      ? await composeEncrypted({ from: ctx.address, to: [coordinator.email], caseTag: null, subject: rendered.subject, text: rendered.text, messageId: id, date: ctx.now, ...(inReplyTo ? { inReplyTo } : {}) }, ctx.signer, keys)
+      : null;
+  await storeComposed(db, [{ id, kind: 'command-confirmation', recipients: [coordinator.email], lang: 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key' }) }], null, messageId);
 }

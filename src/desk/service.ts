@@ -20,7 +20,8 @@ import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from '
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
-import { learnMailKeys } from './mail-keys.ts';
+import { applyKeyCommandMail, learnMailKeys } from './mail-keys.ts';
+import { parseKeyCommandMail } from '../commands/key-commands.ts';
 import { composeCoordinatorAlert, composeDecisions, composeForCoordinators, storeComposed, type ComposedNotice } from './execute.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type Settings } from '../rules/product.ts';
 import { duplicateCandidates, vendorCandidates, VENDOR_WEIGHTS } from '../registry/candidates.ts';
@@ -459,6 +460,13 @@ export class Desk {
       if (!auth.ok) {
         await appendTimeline(tx, { caseId: null, actor: 'desk', event: 'command-mail-refused', data: { message: id, reason: auth.reason, detail: auth.detail } });
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: null }, 'unauthorised-command', `${auth.reason}: a command mail from ${v.from ?? 'no address'} was refused`), null);
+        return true;
+      }
+      // X-CONFIRM-KEY / X-REJECT-KEY (issue 9 §4): about an address, not a case.
+      const keyCommands = parseKeyCommandMail(v.desk.text);
+      if (keyCommands) {
+        const armoredKeys = this.o.coordinators.find((x) => x.email === auth.coordinator.email)?.armoredKeys ?? [];
+        await applyKeyCommandMail(tx, { ...base, domain: this.domain }, keyCommands, { ...auth.coordinator, armoredKeys }, id, v.messageId);
         return true;
       }
       const parsed = parseCommandMail(v.desk.text, { casePrefix: this.o.casePrefix });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openQueue, type JobQueue } from '../../src/adapters/bullmq.ts';
-import { generateDeskKey, type DeskKey } from '../../src/crypto/openpgp.ts';
+import { extendKeyring, generateDeskKey, type DeskKey } from '../../src/crypto/openpgp.ts';
 import { ensureDeskKeys } from '../../src/desk/keys.ts';
 import { Desk } from '../../src/desk/service.ts';
 import { MaildirOutbox } from '../../src/outbound/maildir.ts';
@@ -60,7 +60,8 @@ export async function startKeyDesk(label: string): Promise<KeyDesk> {
     queue,
     transport: new MaildirOutbox(join(work, 'out')),
     signer: keys.signer,
-    ring: keys.ring,
+    // The coordinators' keys are in the desk's keyring (as src/desk/run.ts loads them from the configuration).
+    ring: await extendKeyring(keys.ring, [{ name: 'coordinator', text: coordinator.armoredPublic }]),
     address: DESK,
     casePrefix: 'VR',
     coordinators: [{ name: 'sato', email: COORD, fingerprints: [coordinator.fingerprint], armoredKeys: [coordinator.armoredPublic] }],
