@@ -106,9 +106,29 @@ export function exportPublicKeys(ring: Keyring): { fingerprint: string; emails: 
 /** A keyring with more keys (public only), e.g. keys a message carries. */
 export async function extendKeyring(ring: Keyring, sources: KeySource[]): Promise<Keyring> {
   const extra = await loadKeyring(sources, undefined, () => undefined);
-  const known = new Set(ring.keys.map((k) => k.fingerprint));
-  const add = extra._pub.filter((k) => !known.has(upper(k.getFingerprint())));
-  return { keys: [...ring.keys, ...add.map((k) => summarise(k, false))], _pub: [...ring._pub, ...add], _priv: ring._priv };
+  const byFpr = new Map(extra._pub.map((k) => [upper(k.getFingerprint()), k]));
+  // A new copy of a key already in the ring (a refresh: new expiry, new subkey, a
+  // revocation) is merged into it: a correspondent whose key on file expired can sign with
+  // the renewed key. openpgp's `update` takes only components the primary key validly
+  // binds, so a copy made by someone else adds nothing (issue 9 §4).
+  const pub: openpgp.Key[] = [];
+  for (const k of ring._pub) {
+    const fresh = byFpr.get(upper(k.getFingerprint()));
+    if (!fresh) {
+      pub.push(k);
+      continue;
+    }
+    byFpr.delete(upper(k.getFingerprint()));
+    try {
+      pub.push(await k.update(fresh));
+    } catch {
+      pub.push(k);
+    }
+  }
+  const add = [...byFpr.values()];
+  const all = [...pub, ...add];
+  const priv = new Set(ring.keys.filter((k) => k.usableSecret).map((k) => k.fingerprint));
+  return { keys: all.map((k) => summarise(k, priv.has(upper(k.getFingerprint())))), _pub: all, _priv: ring._priv };
 }
 
 /**

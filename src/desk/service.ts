@@ -181,7 +181,8 @@ export class Desk {
     ];
     if (carried.length > 0) {
       ring = await extendKeyring(ring, carried);
-      if (inb.verdict.signature.status === 'unknown-key' || inb.verdict.signature.status === 'none') inb = await inspectMessage(m.raw, { ring, ...opts });
+      // Also when the key on file had expired: the carried copy may renew it (a refresh).
+      if (inb.verdict.signature.status !== 'valid') inb = await inspectMessage(m.raw, { ring, ...opts });
     }
     // A vendor's reply is signed with a key pinned in the vendor registry, not one the desk
     // keyring holds: look the issuer up there and verify again with that vendor's keys.

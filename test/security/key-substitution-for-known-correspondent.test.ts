@@ -9,7 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRecipientKey } from '../../src/crypto/openpgp.ts';
 import { rejectKeyHold } from '../../src/store/key-holds.ts';
+import { upsertKey } from '../../src/store/repo.ts';
 import { clientMail, COORD, keyWithUids, startKeyDesk, type KeyDesk } from '../support/key-desk.ts';
 import { ROOT } from '../support/paths.ts';
 
@@ -110,5 +112,30 @@ describe('a different key for a known correspondent', () => {
     expect((await kd.holds()).map((h) => h.fingerprint)).toEqual([attacker]);
     expect(await whyOf(id)).toEqual([]);
     expect(await encryptedToTaroOnly(id)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a renewed key whose copy on file had expired is taken (the refresh is what makes its signature valid)', async () => {
+    const SHIRO = 'shiro@reporter.test';
+    const past = ['--yes', '--pinentry-mode', 'loopback', '--passphrase', '', '--faked-system-time', '20240101T000000'];
+    const made = kd.gpg.status([...past, '--quick-gen-key', `Shiro <${SHIRO}>`, 'ed25519', 'sign', '1y']);
+    const fpr = made.status.map((l) => /^KEY_CREATED [BP] ([0-9A-F]{40})/.exec(l)?.[1]).find((f) => f !== undefined)!;
+    kd.gpg.status([...past, '--quick-add-key', fpr, 'cv25519', 'encr', '1y']);
+    // On file from when it was valid (learned in 2024).
+    await upsertKey(kd.db, { fingerprint: fpr, emails: [SHIRO], armored: kd.gpg.run(['--armor', '--export', fpr]).toString(), source: 'signature' });
+    const expired = (await kd.keysFor(SHIRO))[0]!.armored;
+    kd.gpg.run(['--quick-set-expire', fpr, '2y']);
+    // gpg 2.2 renews an expired subkey only when named by its fingerprint ('*' skips it).
+    const sub = /fpr:+([0-9A-F]{40})/g;
+    const fprs = [...kd.gpg.run(['--with-colons', '--list-keys', fpr]).toString().matchAll(sub)].map((m) => m[1]!);
+    kd.gpg.run(['--quick-set-expire', fpr, '2y', ...fprs.filter((f) => f !== fpr)]);
+    const id = await kd.send(clientMail(kd.gpg, { from: SHIRO, signAs: fpr, subject: 'report', messageId: '<ks-6@reporter.test>', body, autocrypt: { addr: SHIRO, fpr } }));
+    const after = await kd.keysFor(SHIRO);
+    expect(after.map((k) => [k.fingerprint, k.emails])).toEqual([[fpr, [SHIRO]]]);
+    expect(after[0]!.armored).not.toEqual(expired);
+    const usable = await checkRecipientKey(after[0]!.armored);
+    expect(usable.ok ? 'ok' : usable.detail).toBe('ok');
+    expect((await kd.holds()).map((h) => h.fingerprint)).toEqual([attacker]);
+    const enc = (await kd.notices({ recipient: SHIRO, messageId: id })).filter((n) => kd.encryptedTo(n.raw).length > 0);
+    expect(enc.map((n) => n.kind)).toContain('ack');
   }, 60_000);
 });
