@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { confirmKeyHold, listKeyHolds, rejectKeyHold, type DecideResult, type KeyHoldState } from '../store/key-holds.ts';
-import { jstUtc } from './cases.ts';
+import { formatJst } from '../domain/clock.ts';
 import { storeRunner, type StoreCommandDeps } from './store-command.ts';
 import { UsageError } from './usage.ts';
 
@@ -44,7 +44,7 @@ export function registerKeyCommands(program: Command, deps: StoreCommandDeps): v
           return 0;
         }
         for (const h of rows) {
-          out(`${h.id}\t${h.state}\t${h.email}\t${spaced(h.fingerprint)}\t${jstUtc(h.createdAt)}`);
+          out(`${h.id}\t${h.state}\t${h.email}\t${spaced(h.fingerprint)}\t${formatJst(h.createdAt)}`);
           out(`\ton file: ${h.onFile.length > 0 ? h.onFile.map(spaced).join(', ') : '(none)'}${h.messageRef !== null ? `; message ${h.messageRef}` : ''}${h.decidedBy ? `; ${h.state} by ${h.decidedBy}` : ''}`);
         }
         return 0;
