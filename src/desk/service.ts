@@ -4,7 +4,7 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // handler first checks the stored state and does nothing twice, and `reconcile()` at
 // start re-enqueues whatever the database says is unfinished.
-import { checkRecipientKey, exportPublicKeys, extendKeyring, keyFingerprints, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { checkRecipientKey, extendKeyring, keyFingerprints, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, findCaseId, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
@@ -21,6 +21,8 @@ import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from '
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
+import { applyKeyCommandMail, learnMailKeys } from './mail-keys.ts';
+import { parseKeyCommandMail } from '../commands/key-commands.ts';
 import { composeCoordinatorAlert, composeDecisions, composeForCoordinators, storeComposed, type ComposedNotice } from './execute.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type Settings } from '../rules/product.ts';
 import { duplicateCandidates, vendorCandidates, VENDOR_WEIGHTS } from '../registry/candidates.ts';
@@ -43,7 +45,6 @@ import {
   nextCaseId,
   setMessageState,
   storeMessage,
-  upsertKey,
   type NewTimelineEntry,
 } from '../store/repo.ts';
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
@@ -185,7 +186,8 @@ export class Desk {
     ];
     if (carried.length > 0) {
       ring = await extendKeyring(ring, carried);
-      if (inb.verdict.signature.status === 'unknown-key' || inb.verdict.signature.status === 'none') inb = await inspectMessage(m.raw, { ring, ...opts });
+      // Also when the key on file had expired: the carried copy may renew it (a refresh).
+      if (inb.verdict.signature.status !== 'valid') inb = await inspectMessage(m.raw, { ring, ...opts });
     }
     // A vendor's reply is signed with a key pinned in the vendor registry, not one the desk
     // keyring holds: look the issuer up there and verify again with that vendor's keys.
@@ -197,22 +199,9 @@ export class Desk {
       }
     }
     const v = inb.verdict;
-    const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom ? v.signature.fingerprint : null;
-    // Remember the sender's key: the signing key (the sender proved it), or a carried key
-    // with the sender's address, only while the desk knows no key for that address (trust
-    // on first use): otherwise anyone could add a key for someone else's address and make
-    // the desk's notices to them unreadable. Never keys of rejected messages.
-    if (!v.rejected && v.from) {
-      const stored = new Set((v.from === from ? known : await findKeysByEmail(this.o.db, v.from)).map((k) => k.fingerprint));
-      for (const k of exportPublicKeys(ring)) {
-        if (stored.has(k.fingerprint)) continue;
-        const isSigner = k.fingerprint === signerFpr;
-        const carriedForSender = stored.size === 0 && carried.length > 0 && k.emails.includes(v.from) && !this.o.ring.keys.some((d) => d.fingerprint === k.fingerprint);
-        if (isSigner || carriedForSender) {
-          await upsertKey(this.o.db, { fingerprint: k.fingerprint, emails: k.emails, armored: k.armored, source: isSigner ? 'signature' : (carried[0]?.source ?? 'attachment') });
-        }
-      }
-    }
+    // Which key this message teaches the desk, for which address (issue 9 §4): src/desk/mail-keys.ts.
+    const keys = await learnMailKeys({ db: this.o.db, deskRing: this.o.ring, coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, now }, { messageId: id, verdict: v, ring, carried, text: inb.text, automated: inb.automated });
+    const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom && !keys.signerDistrusted ? v.signature.fingerprint : null;
     const opened: OpenedVerdict = { ...v, desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null } };
     await setMessageState(this.o.db, id, 'opened', { verdict: opened });
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
@@ -503,6 +492,13 @@ export class Desk {
       if (!auth.ok) {
         await appendTimeline(tx, { caseId: null, actor: 'desk', event: 'command-mail-refused', data: { message: id, reason: auth.reason, detail: auth.detail } });
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: null }, 'unauthorised-command', `${auth.reason}: a command mail from ${v.from ?? 'no address'} was refused`), null);
+        return true;
+      }
+      // X-CONFIRM-KEY / X-REJECT-KEY (issue 9 §4): about an address, not a case.
+      const keyCommands = parseKeyCommandMail(v.desk.text);
+      if (keyCommands) {
+        const armoredKeys = this.o.coordinators.find((x) => x.email === auth.coordinator.email)?.armoredKeys ?? [];
+        await applyKeyCommandMail(tx, { ...base, domain: this.domain }, keyCommands, { ...auth.coordinator, armoredKeys }, id, v.messageId);
         return true;
       }
       const parsed = parseCommandMail(v.desk.text, { casePrefix: this.o.casePrefix });

@@ -75,6 +75,11 @@ export interface NoticeContexts {
   correspondence: { caseId: string; party: 'reporter' | 'vendor'; vendorId?: string; vendorName?: string; receivedAt: Date; message: string };
   /** To the reporter: a message about the case was received and passed to the coordinators. */
   'reporter-received': { caseId: string };
+  /**
+   * Content-free, to the sender of a message signed by a key other than the one on file for
+   * its address (issue 9 §4): the key is held for the coordinators; nothing of the message.
+   */
+  'key-held': Record<string, never>;
   /** To the reporter: handling stopped, with the reason (§3.3). */
   'reporter-stopped': { caseId: string; reason: StopReason };
   /** To the reporter: one year after 起算日 the non-disclosure request may be withdrawn (§3.9). */
@@ -201,6 +206,8 @@ export interface CoordNewCaseContext {
 
 export const COORD_ALERT_KINDS = [
   'unauthorised-command',
+  // A different key proving a known address arrived by mail and is held (issue 9 §4); no case.
+  'key-held',
   'reply-wrong-key',
   'vendor-unreachable',
   'impossible-deadline',
@@ -226,7 +233,7 @@ export const COORD_ALERT_KINDS = [
 ] as const;
 export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
 /** Alerts about the desk rather than one case: no case id. */
-const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited']);
+const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited', 'key-held']);
 
 /**
  * The coord-alert kind of each coordinator notice the rules decide (`notify-coordinators`);
@@ -380,6 +387,7 @@ export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'relay',
   'correspondence',
   'reporter-received',
+  'key-held',
   'reporter-stopped',
   'reporter-withdrawal',
   'impossible-invite',
@@ -616,6 +624,7 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
     message: block(100_000),
   },
   'reporter-received': { caseId },
+  'key-held': {},
   'reporter-stopped': { caseId, reason: { type: 'enum', values: STOP_REASONS } },
   'reporter-withdrawal': { caseId, startDate: { type: 'day' } },
   'impossible-invite': { caseId, vendorName: name, productName: name, deadline: { type: 'day' } },
@@ -814,7 +823,7 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
   },
   'coord-alert': (c, fail) => {
     // Whoever wrote a refused command mail does not get to name a case in the alert.
-    if (c.kind === 'unauthorised-command' && c.caseId !== undefined) fail('caseId', 'must be absent for unauthorised-command');
+    if ((c.kind === 'unauthorised-command' || c.kind === 'key-held') && c.caseId !== undefined) fail('caseId', `must be absent for ${c.kind}`);
     // Desk-level alerts (not about one case) carry no case id.
     if (!DESK_LEVEL_ALERTS.has(c.kind) && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
   },
@@ -1093,6 +1102,7 @@ function advisoryView(lang: Lang, c: NoticeContexts['advisory']): object {
 const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
   en: {
     'unauthorised-command': 'A command mail was refused',
+    'key-held': 'A different key arrived for a known address and is held',
     'reply-wrong-key': 'A reply was signed with a key not registered for the vendor',
     'vendor-unreachable': 'A vendor is unreachable',
     'impossible-deadline': "The vendor's time to state its view is over",
@@ -1116,6 +1126,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
   },
   ja: {
     'unauthorised-command': '権限のないコマンドメールを拒否しました',
+    'key-held': '登録済みのアドレスに別の鍵が届いたため保留しました',
     'reply-wrong-key': '製品開発者の登録鍵ではない鍵で署名された返信がありました',
     'vendor-unreachable': '製品開発者と連絡が取れません',
     'impossible-deadline': '製品開発者の意見表明の期限が過ぎました',
@@ -1276,6 +1287,8 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
     }
     case 'reporter-received':
       return { caseId: (context as NoticeContexts['reporter-received']).caseId };
+    case 'key-held':
+      return {};
     case 'reporter-stopped': {
       const c = context as NoticeContexts['reporter-stopped'];
       return { caseId: c.caseId, ...flags(STOP_REASONS, c.reason) };
