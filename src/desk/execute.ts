@@ -21,7 +21,7 @@ import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts
 import type { Db } from '../store/db.ts';
 import { insertIdentityHold } from '../store/identity-holds.ts';
 import { insertNotice } from '../store/repo.ts';
-import { checkNotice, describeHits, holdRef, identityPolicy, kindWord, type Audience } from './identity-policy.ts';
+import { checkNotice, describeHits, encodeContext, holdRef, identityPolicy, kindWord, type Audience } from './identity-policy.ts';
 import type { Vendor } from '../store/vendors.ts';
 
 export interface ComposedNotice {
@@ -105,7 +105,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     const hits = checkNotice(policy, audience, b.name, b.context);
     if (hits.length === 0) return false;
     const ref = holdRef(nid);
-    notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw: null, withheldReason: 'reporter identity', hold: { ref, noticeName: b.name, audience, vendorId, context: b.context, hits } });
+    notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw: null, withheldReason: `the text contains the reporter's ${describeHits(hits)}`, hold: { ref, noticeName: b.name, audience, vendorId, context: b.context, hits } });
     // The alert names the fields, never the identity itself (it goes by mail).
     // One alert per hold: its own Message-ID, though several notices of one event may be held.
     const alert = renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-identity', caseId: ctx.caseId, detail: oneLine(`hold ${ref}: ${kind} to ${vendorId} held: the reporter's ${describeHits(hits)}`) });
@@ -442,7 +442,7 @@ export async function storeComposed(into: Db, notices: readonly ComposedNotice[]
         lang: n.lang,
         audience: n.hold.audience,
         party: { vendorId: n.hold.vendorId },
-        context: n.hold.context as Record<string, unknown>,
+        context: encodeContext(n.hold.context) as Record<string, unknown>,
         hits: n.hold.hits,
       });
     }

@@ -72,3 +72,23 @@ export function describeHits(hits: readonly IdentityHit[]): string {
 export function kindWord(kind: IdentityKind): string {
   return KIND_WORDS[kind];
 }
+
+// The context is stored as JSON: Dates (a reminder's `since`) are kept as {$date: ISO}.
+export function encodeContext(v: unknown): unknown {
+  if (v instanceof Date) return { $date: v.toISOString() };
+  if (Array.isArray(v)) return v.map(encodeContext);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, encodeContext(x)]));
+  return v;
+}
+
+export function decodeContext(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeContext);
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0] === '$date' && typeof o.$date === 'string') return new Date(o.$date);
+    return Object.fromEntries(keys.map((k) => [k, decodeContext(o[k])]));
+  }
+  return v;
+}
+

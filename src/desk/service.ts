@@ -17,6 +17,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
 import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from './commands.ts';
+import { applyHoldCommand } from './identity-release.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
@@ -484,6 +485,11 @@ export class Desk {
           const snapshot = c ? await loadSnapshot(tx, c.id) : null;
           if (!c || !snapshot) {
             outcomes.push({ command, status: 'failed', error: { code: 'unknown-case' } });
+            continue;
+          }
+          if (command.kind === 'release' || command.kind === 'redact') {
+            const held = await applyHoldCommand(tx, { signer: this.o.signer, address: this.o.address, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
+            outcomes.push(held.ok ? { command, status: 'applied' } : { command, status: 'failed', error: held.error });
             continue;
           }
           const event = toProductEvent(command, snapshot, vendors);
