@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extendKeyring } from '../../src/crypto/openpgp.ts';
+import { extendKeyring, type SigningKey } from '../../src/crypto/openpgp.ts';
 import { ensureDeskKeys } from '../../src/desk/keys.ts';
 import { Desk } from '../../src/desk/service.ts';
 import type { JobData, JobName } from '../../src/jobs/registry.ts';
@@ -33,6 +33,8 @@ export interface IdentityDesk {
   db: Db;
   dbUrl: string;
   desk: Desk;
+  /** The desk's signing key (what the CLI reads from the key directory). */
+  signer: SigningKey;
   sent: SentMail[];
   /** Runs queued jobs until none is left. */
   drain(): Promise<void>;
@@ -106,6 +108,7 @@ export async function identityDesk(): Promise<IdentityDesk> {
     db,
     dbUrl: pg.url,
     desk,
+    signer: keys.signer,
     sent,
     drain,
     async report(body, messageId) {
