@@ -92,3 +92,13 @@ export function decodeContext(v: unknown): unknown {
   return v;
 }
 
+
+/**
+ * The public unreachable list (guideline §3.7): the product name of an entry is public
+ * text; when it carries the reporter's identity it is left out (the vendor stays listed).
+ */
+export function publicProductName(policy: IdentityPolicy, productName: string | undefined): { productName?: string; hits: IdentityHit[] } {
+  if (productName === undefined) return { hits: [] };
+  const hits = findIdentity([['productName', productName]], policy.identity);
+  return hits.length > 0 ? { hits } : { productName, hits };
+}

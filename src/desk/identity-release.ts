@@ -16,7 +16,7 @@ import { getIdentityHold, resolveIdentityHold, updateIdentityHold } from '../sto
 import { appendTimeline, getCase } from '../store/repo.ts';
 import { getVendor } from '../store/vendors.ts';
 import { loadSnapshot } from './coordination.ts';
-import { checkNotice, decodeContext, describeHits, encodeContext, identityPolicy, type Audience } from './identity-policy.ts';
+import { checkNotice, decodeContext, describeHits, encodeContext, identityPolicy, publicProductName, type Audience, type IdentityPolicy } from './identity-policy.ts';
 
 export interface ReleaseDeps {
   signer: SigningKey;
@@ -124,4 +124,17 @@ export async function applyHoldCommand(
     data: { notice: hold.noticeId, hold: hold.ref, fields: [...new Set(hold.hits.map((h) => h.field))], ...(cmd.kind === 'redact' ? { field: cmd.field, replaced: cmd.text !== null } : {}), sent: true },
   });
   return { ok: true, noticeId: hold.noticeId };
+}
+
+/**
+ * The product name an unreachable-list entry may show (undefined: none). One carrying the
+ * reporter's identity is left out, and the timeline says so once per case and vendor (the
+ * coordinators see it there; the list is rebuilt every tick).
+ */
+export async function guardPublicProductName(db: Db, caseId: string, vendorId: string, policy: IdentityPolicy, productName: string | undefined): Promise<string | undefined> {
+  const r = publicProductName(policy, productName);
+  if (r.hits.length === 0) return r.productName;
+  const [seen] = await db.query<{ id: number }>(`SELECT id FROM timeline WHERE case_id = $1 AND event = 'unreachable-product-withheld' AND data->>'vendor' = $2 LIMIT 1`, [caseId, vendorId]);
+  if (!seen) await appendTimeline(db, { caseId, actor: 'desk', event: 'unreachable-product-withheld', data: { vendor: vendorId, found: describeHits(r.hits) } });
+  return undefined;
 }

@@ -17,7 +17,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
 import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from './commands.ts';
-import { applyHoldCommand } from './identity-release.ts';
+import { applyHoldCommand, guardPublicProductName } from './identity-release.ts';
+import { identityPolicy } from './identity-policy.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
@@ -438,13 +439,16 @@ export class Desk {
    */
   async publishUnreachableList(): Promise<void> {
     if (!this.o.publicDir) return;
-    const rows = await this.o.db.query<{ coordination: unknown }>('SELECT coordination FROM cases WHERE coordination IS NOT NULL');
+    const rows = await this.o.db.query<{ id: string; coordination: unknown; report: unknown; reporter_email: string | null }>('SELECT id, coordination, report, reporter_email FROM cases WHERE coordination IS NOT NULL');
     const hidden = new Set((await listVendors(this.o.db, { includeRemoved: true })).filter((v) => !v.publishName).map((v) => v.id));
     const entries: UnreachableListEntry[] = [];
     for (const r of rows) {
-      for (const v of reviveSnapshot(r.coordination).vendors) {
+      const snapshot = reviveSnapshot(r.coordination);
+      for (const v of snapshot.vendors) {
         if (!v.vendorNamePublishedAt || hidden.has(v.id)) continue;
-        entries.push({ vendorName: v.name, since: v.vendorNamePublishedAt, ...(v.productNamePublishedAt && v.product ? { productName: v.product } : {}) });
+        // issue 9 §5: a product name carrying the reporter's identity is left out (public text).
+        const product = await guardPublicProductName(this.o.db, r.id, v.id, identityPolicy(r.report as ReportForm, snapshot, r.reporter_email), v.productNamePublishedAt ? (v.product ?? undefined) : undefined);
+        entries.push({ vendorName: v.name, since: v.vendorNamePublishedAt, ...(product !== undefined ? { productName: product } : {}) });
       }
     }
     await mkdir(this.o.publicDir, { recursive: true });

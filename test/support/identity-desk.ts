@@ -36,6 +36,8 @@ export interface IdentityDesk {
   /** The desk's signing key (what the CLI reads from the key directory). */
   signer: SigningKey;
   sent: SentMail[];
+  /** Where the desk writes the public unreachable list. */
+  publicDir: string;
   /** Runs queued jobs until none is left. */
   drain(): Promise<void>;
   /** A report from the reporter (signed and encrypted with gpg), processed to the end. */
@@ -98,6 +100,7 @@ export async function identityDesk(): Promise<IdentityDesk> {
     ring: await extendKeyring(keys.ring, [{ name: 'sato', text: satoKey }]),
     address: DESK,
     casePrefix: 'VR',
+    publicDir: join(work, 'public'),
     coordinators: [{ name: 'Sato', email: SATO, fingerprints: [fingerprintOf(world, SATO)], armoredKeys: [satoKey] }],
   });
   const drain = async (): Promise<void> => {
@@ -110,6 +113,7 @@ export async function identityDesk(): Promise<IdentityDesk> {
     desk,
     signer: keys.signer,
     sent,
+    publicDir: join(work, 'public'),
     drain,
     async report(body, messageId) {
       await desk.accept(makeReport(world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId }), 'maildir', null);
