@@ -28,7 +28,7 @@
 //     (a vendor quoting the desk's notice must not look like a report). They stay in the
 //     current value as text, since `> curl ...` may be a reproduction step.
 //  4. A signature separator line (`-- `, RFC 3676, also without the space, with other
-//     trailing spaces or full-width: `－－　`) ends the current value; the lines after it
+//     trailing spaces or full-width: `－－` and an ideographic space) ends the current value; the lines after it
 //     belong to no field until the next label line. So does a decorative rule (ten or more
 //     of `-_=~*━─―`) followed by a short block to the end of the mail with no label line:
 //     the signature Japanese mail clients put there. A signature is never joined into the

@@ -6,7 +6,7 @@
 // Matching works on a "squashed" copy of the text: each character NFKC-normalised on its
 // own (with the combining and half-width voicing marks that belong to it, so ｶﾞ → ガ), lower
 // case, and everything that is not a letter, a mark or a digit dropped (spaces, punctuation,
-// symbols, controls, zero-width characters). So "Taro Yamada", "ＴＡＲＯ　ＹＡＭＡＤＡ",
+// symbols, controls, zero-width characters). So "Taro Yamada", "ＴＡＲＯ ＹＡＭＡＤＡ" (full-width, any space),
 // "taro-yamada" and "T.Yamada"-free forms read the same, and every squashed character
 // remembers where it came from, so a hit can be masked in the original text.
 //

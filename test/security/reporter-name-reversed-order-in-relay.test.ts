@@ -1,5 +1,5 @@
 // Attack (issue 9 §5): a coordinator's X-RELAY to a vendor quotes the reporter by name in
-// the other word order, full-width or run together ("Yamada Taro", "ＹＡＭＡＤＡ　ｔａｒｏ",
+// the other word order, full-width or run together ("Yamada Taro", "ＹＡＭＡＤＡ ｔａｒｏ" with an ideographic space,
 // "太郎山田"), which an exact match of the form's "Taro Yamada" / "山田 太郎" misses. The
 // relay is refused before anything is applied (the confirmation says why) and nothing
 // reaches the vendor; the same text goes once the reporter's name is taken out.

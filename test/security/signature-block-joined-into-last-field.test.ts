@@ -54,7 +54,7 @@ describe('signature block joined into the last field', () => {
   afterAll(async () => t?.close());
 
   it('over the desk: the vendor notice carries the steps, never the signature', async () => {
-    const caseId = await t.report(`${FORM}\n\n－－　\n${SIGNATURE}\n`, '<sig-1@reporter.test>');
+    const caseId = await t.report(`${FORM}\n\n－－\u3000\n${SIGNATURE}\n`, '<sig-1@reporter.test>');
     const mark = t.sent.length;
     await t.command(`X-CASE: ${caseId}\nX-ADD-VENDOR: acme\n`, '<sig-cmd-1@coord.test>');
     const toVendor = await t.readAll(ACME, mark);
