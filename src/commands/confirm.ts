@@ -31,6 +31,12 @@ export type CommandError =
   | { code: 'vendor-not-notified'; vendor: string }
   /** X-RELAY to a vendor: the text identifies a reporter who did not consent to share their identity (guideline §2). */
   | { code: 'names-reporter' }
+  /**
+   * X-RELEASE / X-REDACT (issue 9 §5): the hold is not one of the case's, is resolved
+   * already, names no such field, still carries the identity after the redaction, or its
+   * vendor has no usable key now.
+   */
+  | { code: 'identity-hold'; hold: string; problem: 'unknown' | 'resolved' | 'no-field' | 'still-identifies' | 'not-sendable'; detail?: string }
   | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'internal' };
 
 export type CommandErrorCode = CommandError['code'];
@@ -46,6 +52,7 @@ export const COMMAND_ERROR_CODES: readonly CommandErrorCode[] = [
   'no-consent',
   'vendor-not-notified',
   'names-reporter',
+  'identity-hold',
   'no-vendors',
   'nothing-to-notify',
   'not-impossible',
@@ -197,6 +204,19 @@ export function effectText(o: Applied, lang: Lang): string {
       return en
         ? `The message is relayed to vendor ${c.to}: a notice from the desk quoting your text as written, without the name or address of the reporter.`
         : `製品開発者 ${c.to} にメッセージを中継します。窓口からの通知として本文をそのまま引用して送り、発見者の氏名や連絡先は伝えません。`;
+    case 'release':
+      return en
+        ? `The notice held as ${c.hold} is sent as it is, with what it says of the reporter; this is recorded on the case.`
+        : `保留 ${c.hold} の通知を、発見者に関する記載を含めそのまま送ります。この操作は案件の記録に残ります。`;
+    case 'redact':
+      if (c.text !== null) {
+        return en
+          ? `The field ${clean(c.field ?? '')} of the notice held as ${c.hold} is replaced by your text; the notice is sent once it no longer carries the reporter's identity.`
+          : `保留 ${c.hold} の通知の項目 ${clean(c.field ?? '')} をご指定の本文に置き換えました。発見者の身元が含まれなくなった時点で送ります。`;
+      }
+      return en
+        ? `The reporter's identity is masked in ${c.field !== null ? `the field ${clean(c.field)} of ` : ''}the notice held as ${c.hold}; the notice is sent once it no longer carries it.`
+        : `保留 ${c.hold} の通知${c.field !== null ? `の項目 ${clean(c.field)}` : ''}で発見者の身元を伏せました。身元が含まれなくなった時点で送ります。`;
   }
 }
 
@@ -232,6 +252,20 @@ export function commandErrorText(e: CommandError, lang: Lang, caseId: string | n
       return en
         ? 'The text identifies the reporter (their name or address), who has not consented to share their identity with vendors: nothing was relayed. Take it out and send the command again.'
         : '本文に発見者の氏名または連絡先が含まれていますが、発見者は製品開発者への身元の開示に同意していません。中継していません。該当箇所を除いて、あらためてコマンドを送ってください。';
+    case 'identity-hold': {
+      const d = clean(e.detail ?? '');
+      const texts: Record<typeof e.problem, [string, string]> = {
+        unknown: [`The case has no notice held as ${e.hold}.`, `この案件に保留 ${e.hold} の通知はありません。`],
+        resolved: [`The notice held as ${e.hold} was already released or redacted; nothing was sent again.`, `保留 ${e.hold} の通知は既に送信済みです。再送はしていません。`],
+        'no-field': [`The notice held as ${e.hold} has no field ${d}.`, `保留 ${e.hold} の通知に項目 ${d} はありません。`],
+        'still-identifies': [
+          `The notice held as ${e.hold} still carries the reporter's ${d}: it stays held. Redact that too, or send it as is with X-RELEASE.`,
+          `保留 ${e.hold} の通知には、まだ発見者の身元（${d}）が含まれているため、保留したままです。その箇所も伏せるか、X-RELEASE でそのまま送ってください。`,
+        ],
+        'not-sendable': [`The notice held as ${e.hold} cannot be sent now (${d}); it stays held.`, `保留 ${e.hold} の通知は現在送れません（${d}）。保留したままです。`],
+      };
+      return texts[e.problem][en ? 0 : 1];
+    }
     case 'no-vendors':
       return en ? 'The case has no vendors.' : 'この案件には製品開発者が登録されていません。';
     case 'nothing-to-notify':
@@ -258,6 +292,7 @@ export function parseErrorText(e: ParseError, lang: Lang): string {
     'unexpected-argument': [`${kw} takes no further argument${v ? `: "${v}"` : ''}.`, `${kw} にはこれ以上の引数を指定できません${v ? `：「${v}」` : ''}。`],
     'unexpected-continuation': [`${kw} takes no text on further lines.`, `${kw} は次の行に続けて書くことができません。`],
     'bad-case-id': [`Not a case id of this desk: "${v}".`, `当窓口の案件番号ではありません：「${v}」`],
+    'bad-hold': [`Not a hold named in an alert, or not a field of the held notice: "${v}".`, `通知の保留番号、または保留中の通知の項目名ではありません：「${v}」`],
     'case-conflict': ['Two different case ids are given (X-CASE lines, or X-CASE and the subject).', '異なる案件番号が指定されています（X-CASE 行どうし、または X-CASE と件名）。'],
     'no-case': ['No case id: add an X-CASE line.', '案件番号がありません。X-CASE 行を加えてください。'],
     'bad-date': [`Not a date (YYYY-MM-DD): "${v}".`, `日付（YYYY-MM-DD）ではありません：「${v}」`],

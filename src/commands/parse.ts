@@ -70,7 +70,17 @@ export type Command =
    * §3 item 10, no direct exchange: the desk relays `text` to one vendor of the case (`to`,
    * a vendor id) or to the reporter (`to` null), speaking for the other side.
    */
-  | { kind: 'relay'; to: string | null; text: string };
+  | { kind: 'relay'; to: string | null; text: string }
+  /**
+   * issue 9 §5: send a notice held because it carries the reporter's identity, as it is
+   * (the coordinator confirms; recorded on the case timeline). `hold` is the alert's `H…`.
+   */
+  | { kind: 'release'; hold: string }
+  /**
+   * issue 9 §5: a held notice with the reporter's identity masked (every field, or `field`
+   * only), or with `field`'s text replaced by `text`; it is sent once nothing is left.
+   */
+  | { kind: 'redact'; hold: string; field: string | null; text: string | null };
 
 export type CommandKind = Command['kind'];
 
@@ -90,6 +100,8 @@ export const COMMAND_KINDS: readonly CommandKind[] = [
   'notify-vendors',
   'direct-contact',
   'relay',
+  'release',
+  'redact',
 ];
 
 export type ParseErrorCode =
@@ -108,6 +120,8 @@ export type ParseErrorCode =
   | 'bad-vendor'
   | 'bad-stop-reason'
   | 'bad-decision'
+  /** Not a hold of the identity guard (`H` and six letters or digits), or not a field name. */
+  | 'bad-hold'
   | 'duplicate-of-self'
   | 'too-long'
   | 'too-many-commands'
@@ -246,6 +260,8 @@ type ArgShape =
   | 'stop'
   | 'decision'
   | 'relay'
+  | 'hold'
+  | 'redact'
   | 'case';
 
 const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape }> = {
@@ -265,10 +281,24 @@ const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape }> = 
   'notify-vendors': { kind: 'notify-vendors', arg: 'none' },
   'direct-contact': { kind: 'direct-contact', arg: 'vendor' },
   relay: { kind: 'relay', arg: 'relay' },
+  release: { kind: 'release', arg: 'hold' },
+  redact: { kind: 'redact', arg: 'redact' },
+  // Japanese spellings (issue 9 §5): 送信承認 "approve sending", 墨消し "black out".
+  送信承認: { kind: 'release', arg: 'hold' },
+  墨消し: { kind: 'redact', arg: 'redact' },
 };
 
 /** Shapes whose argument may continue on indented lines. */
-const CONTINUES: ReadonlySet<ArgShape> = new Set(['optional-text', 'text', 'note', 'stop', 'decision', 'relay']);
+const CONTINUES: ReadonlySet<ArgShape> = new Set(['optional-text', 'text', 'note', 'stop', 'decision', 'relay', 'redact']);
+
+/** A hold of the identity guard (src/desk/identity-policy.ts holdRef), canonical, or null. */
+export function parseHoldRef(value: string): string | null {
+  const v = fold(value).trim().toUpperCase();
+  return /^H[0-9A-Z]{6}$/u.test(v) ? v : null;
+}
+
+/** A field of a held notice (its context's key path: `summary`, `vendors.0.workaround`). */
+const FIELD_RE = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*$/u;
 
 type Built = { commands: Command[]; caseId?: string; errors: Omit<ParseError, 'line'>[] };
 
@@ -370,6 +400,30 @@ function build(keyword: string, arg: string, prefix: string): Built {
       const t = freeText(rest, LIMITS.relay);
       if (t !== null && typeof t !== 'string') return t;
       return { commands: [{ kind: 'relay', to, text: t ?? rest }], errors: [] };
+    }
+    case 'hold': {
+      if (text === '') return err('missing-argument', `X-${K} needs the hold named in the alert (H and six letters or digits)`);
+      const [head, rest] = splitFirst(text);
+      if (rest !== '') return err('unexpected-argument', `X-${K} takes one hold`, rest);
+      const hold = parseHoldRef(head);
+      return hold ? { commands: [{ kind: 'release', hold }], errors: [] } : err('bad-hold', 'not a hold of the desk (H and six letters or digits)', head);
+    }
+    case 'redact': {
+      // The hold and the field go on the keyword line; the replacement text may follow there
+      // and on the continuation lines (as X-RELAY's text).
+      const firstLine = (arg.split('\n')[0] ?? '').trim();
+      if (firstLine === '') return err('missing-argument', `X-${K} needs the hold named in the alert on its line`);
+      const [head, afterHold] = splitFirst(text);
+      const hold = parseHoldRef(head);
+      if (!hold) return err('bad-hold', 'not a hold of the desk (H and six letters or digits)', head);
+      if (splitFirst(firstLine)[1] === '') {
+        return afterHold === '' ? { commands: [{ kind: 'redact', hold, field: null, text: null }], errors: [] } : err('missing-argument', `X-${K}: the field goes on the keyword line, after the hold`);
+      }
+      const [field, replacement] = splitFirst(afterHold);
+      if (!FIELD_RE.test(field)) return err('bad-hold', 'not a field name of the notice (as the alert names it)', field);
+      const t = freeText(replacement, LIMITS.relay);
+      if (t !== null && typeof t !== 'string') return t;
+      return { commands: [{ kind: 'redact', hold, field, text: t }], errors: [] };
     }
   }
 }
@@ -568,5 +622,9 @@ export function formatCommand(c: Command): string {
       return `X-DIRECT-CONTACT: ${c.vendor}`;
     case 'relay':
       return `X-RELAY: ${c.to ?? 'reporter'} ${cont(c.text)}`;
+    case 'release':
+      return `X-RELEASE: ${c.hold}`;
+    case 'redact':
+      return `X-REDACT: ${c.hold}${c.field !== null ? ` ${c.field}` : ''}${c.text !== null ? ` ${cont(c.text)}` : ''}`;
   }
 }

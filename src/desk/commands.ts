@@ -12,6 +12,8 @@ import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
+import { applyHoldCommand } from './identity-release.ts';
+import { commandErrorText } from '../commands/confirm.ts';
 
 export interface CommandDeps {
   db: Db;
@@ -78,6 +80,10 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
       // guideline §3.10: the rules check the vendor is on the case and notified, and the
       // reporter's name (§2); the reporter's address is checked where the notice is composed.
       return { type: 'relay', vendorId: cmd.to, text: cmd.text };
+    case 'release':
+    case 'redact':
+      // Not a product-track event: a held notice (applyHoldCommand, identity-release.ts).
+      return `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state`;
   }
 }
 
@@ -166,6 +172,12 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
     const snapshot = await loadSnapshot(db, caseId);
     if (!snapshot) {
       outcomes.push({ command, ok: false, message: `case ${caseId} has no product-track state`, notices });
+      continue;
+    }
+    if (command.kind === 'release' || command.kind === 'redact') {
+      // issue 9 §5: a notice held for the reporter's identity, sent once.
+      const held = await db.tx((tx) => applyHoldCommand(tx, { signer: deps.signer, address: deps.address, now: deps.now, actor: deps.actor }, caseId, command, null));
+      outcomes.push(held.ok ? { command, ok: true, message: `sent ${held.noticeId}`, notices: [held.noticeId] } : { command, ok: false, message: commandErrorText(held.error, 'en', caseId), notices });
       continue;
     }
     const event = toProductEvent(command, snapshot, vendors);

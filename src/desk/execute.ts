@@ -15,11 +15,13 @@ import type { StopReason as CmdStopReason } from '../commands/parse.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { jstDate } from '../domain/clock.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
-import { companyCore } from '../registry/normalize.ts';
-import { COORD_ALERT_FOR, PROGRESS_ITEMS, renderNotice, type CoordAlertKind, type Lang, type ProgressItem } from '../outbound/templates.ts';
+import { COORD_ALERT_FOR, PROGRESS_ITEMS, renderNotice, type AnyNoticeName, type CoordAlertKind, type Lang, type NoticeContexts, type ProgressItem } from '../outbound/templates.ts';
+import type { IdentityHit } from '../outbound/identity-guard.ts';
 import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
+import { insertIdentityHold } from '../store/identity-holds.ts';
 import { insertNotice } from '../store/repo.ts';
+import { checkNotice, describeHits, encodeContext, holdRef, identityPolicy, kindWord, type Audience } from './identity-policy.ts';
 import type { Vendor } from '../store/vendors.ts';
 
 export interface ComposedNotice {
@@ -30,6 +32,26 @@ export interface ComposedNotice {
   /** Null when withheld: no usable key, nothing is sent. */
   raw: Buffer | null;
   withheldReason?: string;
+  /** Held for the reporter's identity (issue 9 §5): what a coordinator's X-RELEASE / X-REDACT needs. */
+  hold?: NoticeHold;
+}
+
+/** A notice held because it carries the reporter's identity: enough to render it again. */
+export interface NoticeHold {
+  ref: string;
+  noticeName: AnyNoticeName;
+  audience: Audience;
+  vendorId: string;
+  context: object;
+  hits: IdentityHit[];
+}
+
+/** A rendered notice with the template and context it came from (the identity guard reads the context). */
+export interface BuiltNotice {
+  name: AnyNoticeName;
+  context: object;
+  subject: string;
+  text: string;
 }
 
 export interface ExecuteContext {
@@ -75,8 +97,23 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   const toCoordinators = async (kind: string, render: () => { subject: string; text: string }): Promise<void> => {
     notices.push(...(await composeForCoordinators(ctx, kind, render())));
   };
+  const built = <N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeContexts[N]): BuiltNotice => ({ name, context, ...renderNotice(name, lang, context) });
+  // issue 9 §5: one guard before anything goes to a vendor or the public.
+  const policy = identityPolicy(r, ctx.snapshot, ctx.reporter?.email ?? null);
+  /** True when the notice was held for the reporter's identity (stored withheld, coordinators alerted). */
+  const heldForIdentity = async (audience: Audience, vendorId: string, kind: string, nid: string, to: string[], b: BuiltNotice): Promise<boolean> => {
+    const hits = checkNotice(policy, audience, b.name, b.context);
+    if (hits.length === 0) return false;
+    const ref = holdRef(nid);
+    notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw: null, withheldReason: `the text contains the reporter's ${describeHits(hits)}`, hold: { ref, noticeName: b.name, audience, vendorId, context: b.context, hits } });
+    // The alert names the fields, never the identity itself (it goes by mail).
+    // One alert per hold: its own Message-ID, though several notices of one event may be held.
+    const alert = renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-identity', caseId: ctx.caseId, detail: oneLine(`hold ${ref}: ${kind} to ${vendorId} held: the reporter's ${describeHits(hits)}`) });
+    notices.push(...(await composeForCoordinators({ ...ctx, eventKey: `${ctx.eventKey}.${ref}` }, 'coord-alert', alert)));
+    return true;
+  };
   /** One notice to a vendor of the case: its pinned keys and registered contacts only; else withheld. */
-  const toVendor = async (vendorId: string, kind: string, nid: string, render: (vendor: Vendor) => { subject: string; text: string }): Promise<void> => {
+  const toVendor = async (vendorId: string, kind: string, nid: string, render: (vendor: Vendor) => BuiltNotice): Promise<void> => {
     const vendor = ctx.vendors.get(vendorId);
     const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];
     const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
@@ -90,6 +127,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       return;
     }
     const rendered = render(vendor);
+    if (await heldForIdentity('vendor', vendorId, kind, nid, to, rendered)) return;
     const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
     notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw });
   };
@@ -117,7 +155,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         continue;
       }
       await toVendor(d.vendorId, `vendor-${template}`, id(`vendor-${template}`, d.vendorId), (vendor) =>
-        renderNotice('vendor-update', ctx.lang, {
+        built('vendor-update', ctx.lang, {
           caseId: ctx.caseId,
           vendorName: vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name,
           productName: productOf(vendor),
@@ -139,7 +177,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       const reporter = r.reporter;
       const vendorName = vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name;
       await toVendor(vendor.id, 'introduce', id('introduce', vendor.id), () =>
-        renderNotice('introduce', ctx.lang, {
+        built('introduce', ctx.lang, {
           caseId: ctx.caseId,
           audience: 'vendor',
           vendorName,
@@ -163,19 +201,10 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         await toReporter('relay', renderNotice('relay', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', productName: oneLine(r.product?.name ?? ctx.caseId), message: d.text }));
         continue;
       }
-      // Fail closed (§2): a text naming the reporter goes to no vendor without consent. The
-      // rules checked the name; the address, organisation and telephone are checked here.
-      const named = identityIn(d.text, ctx);
-      if (named !== null) {
-        const nid = id('relay', d.vendorId);
-        notices.push({ id: nid, kind: 'relay', recipients: [], lang: ctx.lang, raw: null, withheldReason: `the text contains the reporter's ${named}` });
-        await toCoordinators('coord-alert', () =>
-          renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-no-key', caseId: ctx.caseId, detail: `relay to ${d.vendorId ?? ''} withheld: the text contains the reporter's ${named}, and the reporter did not consent to share it` }),
-        );
-        continue;
-      }
+      // Fail closed (§2): the command was refused before when its text names the reporter
+      // (relayLeak); the guard in toVendor holds anything that still carries the identity.
       await toVendor(d.vendorId, 'relay', id('relay', d.vendorId), (vendor) =>
-        renderNotice('relay', ctx.lang, {
+        built('relay', ctx.lang, {
           caseId: ctx.caseId,
           audience: 'vendor',
           vendorName: vendor.nameJa && ctx.lang === 'ja' ? vendor.nameJa : vendor.name,
@@ -193,7 +222,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       const kind = d.template === 'notify' ? 'vendor-notify' : 'impossible-invite';
       await toVendor(d.vendorId, kind, id(kind, d.vendorId), (vendor) => {
         const productName = productOf(vendor);
-        if (d.template !== 'notify') return renderNotice('impossible-invite', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName, deadline: d.deadline ?? jstDate(ctx.now) });
+        if (d.template !== 'notify') return built('impossible-invite', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName, deadline: d.deadline ?? jstDate(ctx.now) });
         const start = ctx.snapshot.firstContactDate ?? jstDate(ctx.now);
         const date = d.date ?? ctx.snapshot.publication.agreed ?? ctx.snapshot.publication.proposed ?? start;
         const base = {
@@ -215,21 +244,21 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         };
         // 資料1 2.(4): the reporter's identity only with consent.
         return d.includeReporterIdentity
-          ? renderNotice('vendor-notify', ctx.lang, {
+          ? built('vendor-notify', ctx.lang, {
               ...base,
               shareIdentity: true,
               reporterName: r.reporter?.name ?? '',
               reporterEmail: r.reporter?.email ?? '',
               ...(r.reporter?.organization ? { reporterOrganization: oneLine(r.reporter.organization) } : {}),
             })
-          : renderNotice('vendor-notify', ctx.lang, { ...base, shareIdentity: false });
+          : built('vendor-notify', ctx.lang, { ...base, shareIdentity: false });
       });
     } else if (d.type === 'notify-vendor' && d.template === 'impossible-decided' && d.outcome) {
       // guideline §3.8: the committee's decision is told to everyone concerned; its
       // reasoning never leaves the desk (§2), only the outcome.
       const outcome = d.outcome;
       await toVendor(d.vendorId, 'impossible-outcome', id('impossible-outcome', d.vendorId), (vendor) =>
-        renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'vendor', outcome, vendorName: vendor.name }),
+        built('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'vendor', outcome, vendorName: vendor.name }),
       );
     } else if (d.type === 'notify-reporter' && d.template === 'impossible-decided' && d.outcome && ctx.reporter) {
       await toReporter('impossible-outcome', renderNotice('impossible-outcome', ctx.lang, { caseId: ctx.caseId, audience: 'reporter', outcome: d.outcome }));
@@ -243,7 +272,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     } else if (d.type === 'remind-vendor') {
       const { n, since } = d;
       await toVendor(d.vendorId, 'vendor-remind', id(`vendor-remind-${n}`, d.vendorId), (vendor) =>
-        renderNotice('vendor-remind', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName: productOf(vendor), n, since, unreachableAfterReminders: ctx.settings.unreachableAfterReminders }),
+        built('vendor-remind', ctx.lang, { caseId: ctx.caseId, vendorName: vendor.name, productName: productOf(vendor), n, since, unreachableAfterReminders: ctx.settings.unreachableAfterReminders }),
       );
     } else if (d.type === 'notify-coordinators' && d.template !== 'impossible-decided') {
       const kind = COORD_ALERT_FOR[d.template];
@@ -268,7 +297,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       // guideline §3.13: on the agreed date the advisory goes to every party of the case at
       // once (vendors, reporter, coordinators); the verification method is never in it (§2).
       const a = d.advisory;
-      const rendered = renderNotice('advisory', ctx.lang, {
+      const rendered = built('advisory', ctx.lang, {
         caseId: ctx.caseId,
         title: oneLine(`${r.product?.name ?? ''} ${r.vulnerability?.type ?? ''}`.trim() || ctx.caseId),
         publishedOn: a.date,
@@ -292,10 +321,10 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         byCommittee: a.byCommittee,
         ...(a.credit ? { credit: true as const, creditName: a.credit } : { credit: false as const }),
       });
-      const parties: { who: string; to: string[]; armored: string[] }[] = [
+      const parties: { who: string; to: string[]; armored: string[]; vendorId?: string }[] = [
         ...a.vendors.flatMap((v) => {
           const vendor = ctx.vendors.get(v.vendorId);
-          return vendor ? [{ who: vendor.id, to: [...vendor.contacts.to, ...vendor.contacts.cc], armored: vendor.keys.map((k) => k.armored) }] : [];
+          return vendor ? [{ who: vendor.id, to: [...vendor.contacts.to, ...vendor.contacts.cc], armored: vendor.keys.map((k) => k.armored), vendorId: vendor.id }] : [];
         }),
         ...(ctx.reporter ? [{ who: 'reporter', to: [ctx.reporter.email], armored: ctx.reporter.armoredKeys }] : []),
         ...ctx.coordinators.map((c) => ({ who: c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_'), to: [c.email], armored: c.armoredKeys })),
@@ -307,6 +336,9 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
           notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: ctx.lang, raw: null, withheldReason: 'no usable key' });
           continue;
         }
+        // The advisory is the public text (guideline §3.13): a vendor's copy carries no
+        // identity whatever the consent; the reporter's and the coordinators' copies go.
+        if (p.vendorId !== undefined && (await heldForIdentity('public', p.vendorId, 'advisory', nid, p.to, rendered))) continue;
         const raw = await composeEncrypted({ from: ctx.address, to: p.to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
         notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: ctx.lang, raw });
       }
@@ -321,32 +353,17 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   return { notices, unhandled };
 }
 
-const squash = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/[\s\-‐‑–—()（）]+/gu, '');
-
 /**
- * Which of the reporter's identifying details (guideline §2) a text carries, when the
- * reporter did not consent to share them with vendors; null when none (or consent).
+ * Which of the reporter's identifying details (guideline §2) a text to a vendor carries,
+ * when the reporter did not consent to share them with vendors; null when none (or
+ * consent). The identity guard's matching (src/outbound/identity-guard.ts: NFKC, case,
+ * spacing, punctuation, both name orders, telephone formats); over-matching only holds a
+ * text for a coordinator to rephrase.
  */
 export function identityIn(text: string, ctx: Pick<ExecuteContext, 'snapshot' | 'report' | 'reporter'>): string | null {
-  if (ctx.snapshot.reporter.consent.shareIdentity) return null;
-  const r = ctx.report.reporter ?? {};
-  const t = squash(text);
-  // Each part of a name on its own (a family name alone identifies), the organisation
-  // without its legal form (株式会社サンプル研究所 → サンプル研究所). Over-matching only
-  // withholds a relay for the coordinator to rephrase.
-  const parts = (n: string | undefined): string[] => (n ?? '').split(/[\s\u3000・,]+/u).filter((x) => x !== '');
-  const details: [string, string | undefined][] = [
-    ['address', ctx.reporter?.email],
-    ['address', r.email],
-    ...[r.name, ctx.snapshot.reporter.name, ...parts(r.name), ...parts(ctx.snapshot.reporter.name)].map((x): [string, string | undefined] => ['name', x]),
-    ['organisation', r.organization],
-    ['organisation', r.organization ? companyCore(r.organization) : undefined],
-    ['telephone number', r.phone],
-  ];
-  for (const [what, v] of details) {
-    const k = v ? squash(v) : '';
-    if (k.length >= 2 && t.includes(k)) return what;
-  }
+  const policy = identityPolicy(ctx.report, ctx.snapshot, ctx.reporter?.email ?? null);
+  const kinds = new Set(checkNotice(policy, 'vendor', 'relay', { message: text }).map((h) => h.kind));
+  for (const k of ['email', 'name', 'organization', 'phone'] as const) if (kinds.has(k)) return kindWord(k);
   return null;
 }
 
@@ -416,6 +433,19 @@ export async function storeComposed(into: Db, notices: readonly ComposedNotice[]
       raw: n.raw ?? Buffer.alloc(0),
       ...(n.raw ? {} : { state: 'withheld' as const }),
     });
+    if (n.hold && caseId) {
+      await insertIdentityHold(into, {
+        noticeId: n.id,
+        caseId,
+        ref: n.hold.ref,
+        noticeName: n.hold.noticeName,
+        lang: n.lang,
+        audience: n.hold.audience,
+        party: { vendorId: n.hold.vendorId },
+        context: encodeContext(n.hold.context) as Record<string, unknown>,
+        hits: n.hold.hits,
+      });
+    }
   }
   return notices.filter((n) => n.raw).map((n) => n.id);
 }

@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { FINAL_CASE_STATES } from '../rules/case-view.ts';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
 import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from './commands.ts';
+import { applyHoldCommand, guardPublicProductName } from './identity-release.ts';
+import { identityPolicy } from './identity-policy.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
@@ -457,13 +459,16 @@ export class Desk {
    */
   async publishUnreachableList(): Promise<void> {
     if (!this.o.publicDir) return;
-    const rows = await this.o.db.query<{ coordination: unknown }>('SELECT coordination FROM cases WHERE coordination IS NOT NULL');
+    const rows = await this.o.db.query<{ id: string; coordination: unknown; report: unknown; reporter_email: string | null }>('SELECT id, coordination, report, reporter_email FROM cases WHERE coordination IS NOT NULL');
     const hidden = new Set((await listVendors(this.o.db, { includeRemoved: true })).filter((v) => !v.publishName).map((v) => v.id));
     const entries: UnreachableListEntry[] = [];
     for (const r of rows) {
-      for (const v of reviveSnapshot(r.coordination).vendors) {
+      const snapshot = reviveSnapshot(r.coordination);
+      for (const v of snapshot.vendors) {
         if (!v.vendorNamePublishedAt || hidden.has(v.id)) continue;
-        entries.push({ vendorName: v.name, since: v.vendorNamePublishedAt, ...(v.productNamePublishedAt && v.product ? { productName: v.product } : {}) });
+        // issue 9 §5: a product name carrying the reporter's identity is left out (public text).
+        const product = await guardPublicProductName(this.o.db, r.id, v.id, identityPolicy(r.report as ReportForm, snapshot, r.reporter_email), v.productNamePublishedAt ? (v.product ?? undefined) : undefined);
+        entries.push({ vendorName: v.name, since: v.vendorNamePublishedAt, ...(product !== undefined ? { productName: product } : {}) });
       }
     }
     await mkdir(this.o.publicDir, { recursive: true });
@@ -511,6 +516,11 @@ export class Desk {
           const snapshot = c ? await loadSnapshot(tx, c.id) : null;
           if (!c || !snapshot) {
             outcomes.push({ command, status: 'failed', error: { code: 'unknown-case' } });
+            continue;
+          }
+          if (command.kind === 'release' || command.kind === 'redact') {
+            const held = await applyHoldCommand(tx, { signer: this.o.signer, address: this.o.address, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
+            outcomes.push(held.ok ? { command, status: 'applied' } : { command, status: 'failed', error: held.error });
             continue;
           }
           const event = toProductEvent(command, snapshot, vendors);

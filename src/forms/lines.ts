@@ -27,8 +27,13 @@
 //  3. Quoted lines (`> ...`) are never label lines: they are what someone else wrote
 //     (a vendor quoting the desk's notice must not look like a report). They stay in the
 //     current value as text, since `> curl ...` may be a reproduction step.
-//  4. A signature separator line (`-- `, RFC 3676) ends the current value; the lines
-//     after it belong to no field until the next label line.
+//  4. A signature separator line (`-- `, RFC 3676, also without the space, with other
+//     trailing spaces or full-width: `－－` and an ideographic space) ends the current value; the lines after it
+//     belong to no field until the next label line. So does a decorative rule (ten or more
+//     of `-_=~*━─―`) followed by a short block to the end of the mail with no label line:
+//     the signature Japanese mail clients put there. A signature is never joined into the
+//     last field, where it would carry the reporter's name, organisation and telephone
+//     number to the vendors (issue 9 §5).
 //  5. Lines before the first label line (greetings) belong to no field.
 //  At most MAX_UNKNOWN unknown labels are recognised per message; beyond that the lines
 //  stay in the current value, which bounds the size of `extra` on junk input.
@@ -185,8 +190,34 @@ function isQuoted(line: string): boolean {
   return QUOTED_RE.test(line);
 }
 
+const SIG_SEPARATOR_RE = /^--[\s\u3000]*$/u;
+const RULE_START_RE = /^[ \t\u3000]*[-_=~*\u2500-\u257f\u2010-\u2015\u30fc\uff0d\uff3f\uff1d\u301c\uff5e]/u;
+const RULE_RE = /^[-_=~*\u2500-\u257f\u2010-\u2015\u30fc\uff0d\uff3f\uff1d\u301c\uff5e]{10,}$/u;
+/** Lines after a decorative rule that can still be a signature block (name, organisation, address, telephone, URL...). */
+const MAX_SIGNATURE_LINES = 12;
+
 function isSignatureSeparator(line: string): boolean {
-  return line === '-- ' || line === '--';
+  // Cheap checks first: this runs on every line of hostile input.
+  const c = line.charCodeAt(0);
+  return (c === 0x2d || c === 0xff0d) && line.length <= 8 && SIG_SEPARATOR_RE.test(line.normalize('NFKC'));
+}
+
+/** A decorative rule followed by a short block without label lines up to the end of the text. */
+function isSignatureRule<K extends string>(lines: readonly string[], at: number, known: ReadonlyMap<string, K>): boolean {
+  const raw = lines[at] ?? '';
+  if (raw.length < 10 || raw.length > 200 || !RULE_START_RE.test(raw)) return false;
+  const line = raw.trim();
+  if (!RULE_RE.test(line)) return false;
+  if (lines.length - at - 1 > MAX_SIGNATURE_LINES * 2) return false;
+  let nonEmpty = 0;
+  for (let j = at + 1; j < lines.length; j++) {
+    const l = lines[j] ?? '';
+    if (l.trim() === '') continue;
+    if (++nonEmpty > MAX_SIGNATURE_LINES) return false;
+    const head = isQuoted(l) ? null : parseHead(l);
+    if (head && known.has(head.norm)) return false;
+  }
+  return nonEmpty > 0;
 }
 
 /** Splits on CRLF, CR or LF: §1 says line ends can be CRLF or LF, and both must read the same. */
@@ -207,7 +238,9 @@ export function scanFields<K extends string>(text: string, known: ReadonlyMap<st
     if (cur) fields.push({ key: cur.key, label: cur.label, value: cur.lines.join('\n').trim() });
     cur = null;
   };
-  for (const line of splitLines(text)) {
+  const all = splitLines(text);
+  for (let li = 0; li < all.length; li++) {
+    const line = all[li] ?? '';
     const head = line === '' || isQuoted(line) ? null : parseHead(line);
     let accepted = false;
     let key: K | null = null;
@@ -228,7 +261,7 @@ export function scanFields<K extends string>(text: string, known: ReadonlyMap<st
       flush();
       cur = { key, label: head.label, lines: [head.rest] };
       if (head.numbering) lastNum = head.numbering;
-    } else if (isSignatureSeparator(line)) {
+    } else if (isSignatureSeparator(line) || isSignatureRule(all, li, known)) {
       flush();
     } else if (cur) {
       cur.lines.push(line);

@@ -216,6 +216,8 @@ export const COORD_ALERT_KINDS = [
   'late-vendor-date',
   'all-not-affected',
   'notice-withheld-no-key',
+  // issue 9 §5: a notice to a vendor or the public carried the reporter's identity.
+  'notice-withheld-identity',
   // Automatic answers to one address reached their limit (issue 9 §8; src/desk/answers.ts).
   'answers-rate-limited',
   // The other coordinator notices of the rules (product-state.ts CoordinatorTemplate).
@@ -1111,6 +1113,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': 'A vendor was first contacted late for the case date',
     'all-not-affected': 'Every vendor says it is not affected',
     'notice-withheld-no-key': 'A notice was not sent: no usable key',
+    'notice-withheld-identity': "A notice was held: it carries the reporter's identity",
     'answers-rate-limited': 'Automatic answers to one address reached their limit',
     'vendor-reachable': 'A vendor is reachable again',
     'product-name-published': 'A product name was added to the unreachable list',
@@ -1135,6 +1138,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': '公表日に対して連絡の遅れた製品開発者がいます',
     'all-not-affected': 'すべての製品開発者が影響なしと回答しました',
     'notice-withheld-no-key': '使える鍵がないため通知を送っていません',
+    'notice-withheld-identity': '発見者の身元が含まれるため通知を保留しています',
     'answers-rate-limited': '同じアドレスへの自動応答が上限に達しました',
     'vendor-reachable': '製品開発者と連絡が取れるようになりました',
     'product-name-published': '連絡不能一覧に製品名を掲載しました',

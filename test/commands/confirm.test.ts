@@ -40,6 +40,10 @@ const SAMPLES: Command[] = [
   { kind: 'direct-contact', vendor: 'acme' },
   { kind: 'relay', to: 'acme', text: 'please confirm the version you tested' },
   { kind: 'relay', to: null, text: '再現手順をご確認ください' },
+  { kind: 'release', hold: 'H7K3QX0' },
+  { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
+  { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: null },
+  { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: 'found by a researcher' },
 ];
 
 const parsedOf = (commands: Command[], caseId: string | null = 'VR-2026-0042'): ParsedCommands => ({ caseId, commands, errors: [] });
@@ -142,6 +146,7 @@ const ERRORS: CommandError[] = [
   { code: 'no-consent', party: 'vendor', vendor: 'acme' },
   { code: 'vendor-not-notified', vendor: 'acme' },
   { code: 'names-reporter' },
+  { code: 'identity-hold', hold: 'H7K3QX0', problem: 'unknown' },
   { code: 'no-vendors' },
   { code: 'nothing-to-notify' },
   { code: 'not-impossible' },

@@ -52,6 +52,8 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   'notify-vendors': { kind: 'notify-vendors' },
   'direct-contact': { kind: 'direct-contact', vendor: 'acme' },
   relay: { kind: 'relay', to: 'acme', text: 'please confirm the version you tested' },
+  release: { kind: 'release', hold: 'H7K3QX0' },
+  redact: { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
 };
 
 const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;
@@ -63,10 +65,17 @@ function event(cmd: Command, c: ProductCase = withAcme()): ProductEvent {
 }
 
 describe('toProductEvent', () => {
-  it.each([...COMMAND_KINDS])('%s becomes a rules event (nothing is "not supported")', (kind) => {
+  // X-RELEASE / X-REDACT act on a notice held for the reporter's identity, not on the state.
+  const HOLD_KINDS: readonly string[] = ['release', 'redact'];
+  it.each(COMMAND_KINDS.filter((k) => !HOLD_KINDS.includes(k)))('%s becomes a rules event (nothing is "not supported")', (kind) => {
     const e = toProductEvent(SAMPLE[kind], withAcme(), REGISTRY);
     expect(typeof e, typeof e === 'string' ? e : '').toBe('object');
     expect(COMMAND_TYPES as readonly string[]).toContain((e as ProductEvent).type);
+  });
+
+  it('release and redact are no rules event: they are applied to the held notice', () => {
+    expect(toProductEvent(SAMPLE.release, withAcme(), REGISTRY)).toMatch(/held notice/);
+    expect(toProductEvent(SAMPLE.redact, withAcme(), REGISTRY)).toMatch(/held notice/);
   });
 
   it('maps every stop reason, the duplicate with its case id', () => {
