@@ -75,6 +75,8 @@ export interface NoticeContexts {
   correspondence: { caseId: string; party: 'reporter' | 'vendor'; vendorId?: string; vendorName?: string; receivedAt: Date; message: string };
   /** To the reporter: a message about the case was received and passed to the coordinators. */
   'reporter-received': { caseId: string };
+  /** To a vendor: its reply was applied, with what was recorded (issue 9 §8). */
+  'vendor-reply-recorded': VendorReplyRecordedContext;
   /** To the reporter: handling stopped, with the reason (§3.3). */
   'reporter-stopped': { caseId: string; reason: StopReason };
   /** To the reporter: one year after 起算日 the non-disclosure request may be withdrawn (§3.9). */
@@ -202,6 +204,8 @@ export interface CoordNewCaseContext {
 export const COORD_ALERT_KINDS = [
   'unauthorised-command',
   'reply-wrong-key',
+  // A signed mail without authority (issue 9 §1-3: src/inbound/authority.ts codes); names no case.
+  'signed-mail-refused',
   'vendor-unreachable',
   'impossible-deadline',
   'other-vendors-affected',
@@ -249,9 +253,20 @@ export const COORD_ALERT_FOR: Record<Exclude<CoordinatorTemplate, 'impossible-de
   published: 'published',
 };
 
+export interface VendorReplyRecordedContext {
+  caseId: string;
+  vendorName: string;
+  status?: 'affected' | 'not-affected' | 'investigating' | 'fixed';
+  fixedVersions?: string;
+  proposedPublication?: IsoDate;
+  advisoryUrl?: string;
+  /** The reply came signed but not encrypted: the vendor is asked to encrypt next time. */
+  askToEncrypt: boolean;
+}
+
 export interface CoordAlertContext {
   kind: CoordAlertKind;
-  /** Absent for `unauthorised-command` (the mail is not trusted to name a case). */
+  /** Absent for `unauthorised-command` and `signed-mail-refused` (the mail is not trusted to name a case). */
   caseId?: string;
   /** One short line made by the desk (the rules' `detail`). */
   detail: string;
@@ -376,6 +391,7 @@ export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'relay',
   'correspondence',
   'reporter-received',
+  'vendor-reply-recorded',
   'reporter-stopped',
   'reporter-withdrawal',
   'impossible-invite',
@@ -610,6 +626,15 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
     message: block(100_000),
   },
   'reporter-received': { caseId },
+  'vendor-reply-recorded': {
+    caseId,
+    vendorName: name,
+    status: opt({ type: 'enum', values: ['affected', 'not-affected', 'investigating', 'fixed'] }),
+    fixedVersions: opt({ type: 'line', max: 300 }),
+    proposedPublication: opt({ type: 'day' }),
+    advisoryUrl: opt({ type: 'line', max: 2000 }),
+    askToEncrypt: { type: 'bool' },
+  },
   'reporter-stopped': { caseId, reason: { type: 'enum', values: STOP_REASONS } },
   'reporter-withdrawal': { caseId, startDate: { type: 'day' } },
   'impossible-invite': { caseId, vendorName: name, productName: name, deadline: { type: 'day' } },
@@ -808,8 +833,9 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
   },
   'coord-alert': (c, fail) => {
     // Whoever wrote a refused command mail does not get to name a case in the alert.
-    if (c.kind === 'unauthorised-command' && c.caseId !== undefined) fail('caseId', 'must be absent for unauthorised-command');
-    if (c.kind !== 'unauthorised-command' && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
+    const untrusted = c.kind === 'unauthorised-command' || c.kind === 'signed-mail-refused';
+    if (untrusted && c.caseId !== undefined) fail('caseId', `must be absent for ${c.kind}`);
+    if (!untrusted && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
   },
   'reporter-progress': (c, fail) => {
     const dated = c.progress.includes('date-set') || c.progress.includes('date-changed');
@@ -1087,6 +1113,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
   en: {
     'unauthorised-command': 'A command mail was refused',
     'reply-wrong-key': 'A reply was signed with a key not registered for the vendor',
+    'signed-mail-refused': 'A signed mail was given no authority',
     'vendor-unreachable': 'A vendor is unreachable',
     'impossible-deadline': "The vendor's time to state its view is over",
     'other-vendors-affected': 'A vendor reports that other vendors are affected',
@@ -1109,6 +1136,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
   ja: {
     'unauthorised-command': '権限のないコマンドメールを拒否しました',
     'reply-wrong-key': '製品開発者の登録鍵ではない鍵で署名された返信がありました',
+    'signed-mail-refused': '署名付きメールを権限なしとして扱いました',
     'vendor-unreachable': '製品開発者と連絡が取れません',
     'impossible-deadline': '製品開発者の意見表明の期限が過ぎました',
     'other-vendors-affected': '他の製品開発者も影響を受けるとの連絡がありました',
@@ -1265,6 +1293,22 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
     }
     case 'reporter-received':
       return { caseId: (context as NoticeContexts['reporter-received']).caseId };
+    case 'vendor-reply-recorded': {
+      const c = context as NoticeContexts['vendor-reply-recorded'];
+      return {
+        caseId: c.caseId,
+        vendorName: safe(c.vendorName),
+        hasStatus: c.status !== undefined,
+        ...flags(['affected', 'not-affected', 'investigating', 'fixed'], c.status ?? ''),
+        hasFixedVersions: c.fixedVersions !== undefined,
+        fixedVersions: safe(c.fixedVersions ?? ''),
+        hasProposedPublication: c.proposedPublication !== undefined,
+        proposedPublication: c.proposedPublication === undefined ? '' : dayLong(c.proposedPublication, lang),
+        hasAdvisoryUrl: c.advisoryUrl !== undefined,
+        advisoryUrl: safe(c.advisoryUrl ?? ''),
+        askToEncrypt: c.askToEncrypt,
+      };
+    }
     case 'reporter-stopped': {
       const c = context as NoticeContexts['reporter-stopped'];
       return { caseId: c.caseId, ...flags(STOP_REASONS, c.reason) };
