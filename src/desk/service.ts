@@ -704,8 +704,7 @@ export class Desk {
         }
         // issue 9 §8: the vendor is told what was recorded (not when the reply was out of scope).
         if (!decisions.some((d) => d.type === 'notify-coordinators' && d.template === 'reply-out-of-scope')) {
-          const patch = decisions.find((d) => d.type === 'update-vendor' && d.vendorId === vendor.id);
-          const recorded = patch && patch.type === 'update-vendor' ? patch.patch : {};
+          const recorded = Object.assign({}, ...decisions.map((d) => (d.type === 'update-vendor' && d.vendorId === vendor.id ? d.patch : {}))) as Partial<Extract<ProductDecision, { type: 'update-vendor' }>['patch']>;
           const notice = await composeReplyRecorded(
             { signer: this.o.signer, address: this.o.address, domain: this.domain, now, lang: c.lang === 'en' ? 'en' : lang, caseId: c.id, messageRef: id, inReplyTo: v.messageId },
             vendor,

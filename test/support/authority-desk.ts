@@ -51,8 +51,8 @@ export interface AuthorityWorld {
   evil: openpgp.PrivateKey;
   mallory: openpgp.PrivateKey;
   sent: Sent[];
-  /** The desk's clock (tests may move it). */
-  now: Date;
+  /** The desk's clock: real time unless a test sets it. */
+  now: Date | null;
   /** Stores `raw` and runs every job it causes, in order. Returns the message row id. */
   deliver(raw: Buffer): Promise<number>;
   snapshot(caseId: string): Promise<ProductCase>;
@@ -91,7 +91,7 @@ export async function authorityWorld(): Promise<AuthorityWorld> {
     },
     close: () => Promise.resolve(),
   };
-  const world = { now: new Date() } as AuthorityWorld;
+  const world = { now: null } as AuthorityWorld;
   const desk = new Desk({
     db,
     queue,
@@ -100,7 +100,7 @@ export async function authorityWorld(): Promise<AuthorityWorld> {
     ring,
     address: DESK,
     casePrefix: 'VR',
-    clock: () => world.now,
+    clock: () => world.now ?? new Date(),
     coordinators: [{ name: 'Sato', email: SATO, fingerprints: [satoK.fingerprint], armoredKeys: [satoK.armoredPublic] }],
   });
   await upsertVendor(db, { id: 'acme', name: 'ACME', contacts: { to: [ACME] }, keys: [{ fingerprint: acmeK.fingerprint, armored: acmeK.armoredPublic }], products: [{ name: 'Acme Router', keywords: [] }] }, 'test');
