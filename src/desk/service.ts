@@ -259,7 +259,8 @@ export class Desk {
     const v = m.verdict as OpenedVerdict;
     // A vendor reply signed but not encrypted is still read for its status (issue 9 §8);
     // only signed content can give it authority (the gate in vendorReply).
-    if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none')) return this.vendorReply(id, v);
+    const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
+    if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return this.vendorReply(id, v);
     if (!v.rejected && looksLikeCommandMail(v.desk.text)) return this.commandMail(id, v);
     if (!v.rejected && v.kind === 'unknown' && v.signature.status === 'valid' && (v.encryption !== 'none' || (await this.signedByVendor(v))) && (await this.correspondence(id, v))) return;
     const from = v.from;
