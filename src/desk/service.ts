@@ -183,7 +183,9 @@ export class Desk {
       return;
     }
     const now = this.o.clock();
-    const opts = { limits: this.o.limits, now, casePrefix: this.o.casePrefix };
+    // Signatures are verified with the tolerated clock skew (trust.maxFutureMinutes): a
+    // sender whose clock runs a little fast is not "invalid"; the gate judges the age.
+    const opts = { limits: this.o.limits, now: new Date(now.getTime() + this.o.trust.maxFutureMinutes * 60_000), casePrefix: this.o.casePrefix };
     // Keys the desk learned before, for this sender.
     let ring = this.o.ring;
     const from = (await inspectHead(m.raw)) ?? null;

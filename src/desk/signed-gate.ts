@@ -68,7 +68,12 @@ export function ageRefusal(signedAt: Date, now: Date, maxAgeHours: number, maxFu
 export async function gateSignedMail(tx: Db, g: GateInput): Promise<GateResult> {
   const a = g.authority;
   const refuse = (code: AuthorityRefusal, detail: string): GateResult => ({ ok: false, code, detail, fingerprint: a.fingerprint });
-  if (!a.ok) return refuse(a.code, `no authority (${a.code}, signature ${a.status})`);
+  if (!a.ok) {
+    // openpgp judges a signature dated after its verification clock invalid: say why.
+    const ahead = a.code === 'bad-signature' && a.signedAt ? ageRefusal(new Date(a.signedAt), g.now, Number.POSITIVE_INFINITY, g.maxFutureMinutes) : null;
+    if (ahead) return refuse(ahead.code, ahead.detail);
+    return refuse(a.code, `no authority (${a.code}, signature ${a.status})`);
+  }
   if (!(await g.isPinned(a.fingerprint))) return refuse('signer-not-pinned', `signed by a key not pinned for the ${g.role}`);
   const signedAt = new Date(a.signedAt);
   if (g.requireEncrypted && !g.encrypted) {

@@ -5,7 +5,7 @@
 // key the desk learned earlier, and a product case with ACME notified. Every key is real
 // OpenPGP (openpgp.js), and so is every mail the tests build with the helpers below.
 import * as openpgp from 'openpgp';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extendKeyring, generateDeskKey, type DeskKey } from '../../src/crypto/openpgp.ts';
@@ -66,9 +66,13 @@ const priv = async (k: DeskKey): Promise<openpgp.PrivateKey> => openpgp.readPriv
 
 export async function authorityWorld(): Promise<AuthorityWorld> {
   const work = mkdtempSync(join(tmpdir(), 'mdg-authority-'));
-  const keys = await ensureDeskKeys(join(work, 'keys'), 'Desk', DESK, () => undefined);
-  // Keys made a month ago, so tests can sign "old" mail with them.
+  // Keys made a month ago, so tests can sign (and encrypt) "old" mail with them.
   const born = new Date(Date.now() - 30 * DAY);
+  const deskK = await generateDeskKey('Desk', DESK, born);
+  mkdirSync(join(work, 'keys'));
+  writeFileSync(join(work, 'keys', 'desk.sec.asc'), deskK.armoredPrivate, { mode: 0o600 });
+  writeFileSync(join(work, 'keys', 'desk.pub.asc'), deskK.armoredPublic);
+  const keys = await ensureDeskKeys(join(work, 'keys'), 'Desk', DESK, () => undefined);
   const [satoK, acmeK, evilK, malloryK] = await Promise.all([
     generateDeskKey('Sato', SATO, born),
     generateDeskKey('ACME PSIRT', ACME, born),
@@ -195,7 +199,7 @@ export async function clearsigned(text: string, key: openpgp.PrivateKey, date = 
 /** `entity` encrypted to the desk, signed by `signer` inside the encryption when given (PGP/MIME combined). */
 export async function encryptEntity(w: Pick<AuthorityWorld, 'deskKey'>, entity: string, signer?: openpgp.PrivateKey, date = new Date()): Promise<string> {
   return openpgp.encrypt({
-    message: await openpgp.createMessage({ binary: Buffer.from(CRLF(entity), 'utf8') }),
+    message: await openpgp.createMessage({ binary: Buffer.from(CRLF(entity), 'utf8'), date }),
     encryptionKeys: w.deskKey,
     ...(signer ? { signingKeys: signer } : {}),
     date,
