@@ -16,7 +16,9 @@ afterAll(async () => w?.close());
 async function readConfirmation(raw: Buffer): Promise<string> {
   const armored = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(raw.toString('latin1'))?.[0];
   expect(armored, 'the confirmation is encrypted').toBeDefined();
-  const { data } = await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: armored! }), decryptionKeys: w.acme, format: 'binary' });
+  const out: unknown = await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: armored! }), decryptionKeys: w.acme, format: 'binary' });
+  const data = (out as { data: unknown }).data;
+  if (!(data instanceof Uint8Array)) throw new Error('no plaintext');
   return readableText(Buffer.from(data));
 }
 

@@ -175,10 +175,16 @@ export function mixed(...parts: string[]): string {
   return CRLF(`Content-Type: multipart/mixed; boundary="${b}"\n\n`) + parts.map((p) => `--${b}\r\n${p}\r\n`).join('') + `--${b}--\r\n`;
 }
 
+/** openpgp's overloads reach the linter untyped: check the armored result is text. */
+function armoredText(x: unknown): string {
+  if (typeof x !== 'string') throw new Error('openpgp returned no armored text');
+  return x;
+}
+
 /** RFC 3156 §5 multipart/signed over `entity` by `key` at `date`. */
 export async function signedPart(entity: string, key: openpgp.PrivateKey, date = new Date()): Promise<string> {
   const data = CRLF(entity);
-  const sig = await openpgp.sign({ message: await openpgp.createMessage({ text: data, format: 'binary' }), signingKeys: key, detached: true, date, format: 'armored' });
+  const sig = armoredText(await openpgp.sign({ message: await openpgp.createMessage({ text: data, format: 'binary' }), signingKeys: key, detached: true, date, format: 'armored' }));
   const b = boundary();
   return CRLF(
     `Content-Type: multipart/signed; micalg=pgp-sha512; protocol="application/pgp-signature"; boundary="${b}"\n\n` +
@@ -188,23 +194,24 @@ export async function signedPart(entity: string, key: openpgp.PrivateKey, date =
 
 /** A detached signature of `bytes` (Enigmail's `X.sig` attachment). */
 export async function detachedSignature(bytes: string, key: openpgp.PrivateKey, date = new Date()): Promise<string> {
-  return openpgp.sign({ message: await openpgp.createMessage({ binary: Buffer.from(bytes, 'utf8') }), signingKeys: key, detached: true, date, format: 'armored' });
+  return armoredText(await openpgp.sign({ message: await openpgp.createMessage({ binary: Buffer.from(bytes, 'utf8') }), signingKeys: key, detached: true, date, format: 'armored' }));
 }
 
 /** A clearsigned text (RFC 4880 §7). */
 export async function clearsigned(text: string, key: openpgp.PrivateKey, date = new Date()): Promise<string> {
-  return openpgp.sign({ message: await openpgp.createCleartextMessage({ text }), signingKeys: key, date, format: 'armored' });
+  return armoredText(await openpgp.sign({ message: await openpgp.createCleartextMessage({ text }), signingKeys: key, date, format: 'armored' }));
 }
 
 /** `entity` encrypted to the desk, signed by `signer` inside the encryption when given (PGP/MIME combined). */
 export async function encryptEntity(w: Pick<AuthorityWorld, 'deskKey'>, entity: string, signer?: openpgp.PrivateKey, date = new Date()): Promise<string> {
-  return openpgp.encrypt({
+  const armored: unknown = await openpgp.encrypt({
     message: await openpgp.createMessage({ binary: Buffer.from(CRLF(entity), 'utf8'), date }),
     encryptionKeys: w.deskKey,
     ...(signer ? { signingKeys: signer } : {}),
     date,
     format: 'armored',
   });
+  return armoredText(armored);
 }
 
 /** A whole mail: headers, then an RFC 3156 multipart/encrypted body around `armored`. */
