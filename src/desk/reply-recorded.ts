@@ -5,7 +5,7 @@ import { checkRecipientKey, type Recipient, type SigningKey } from '../crypto/op
 import { isIsoDate } from '../domain/clock.ts';
 import type { VendorReplyForm } from '../domain/inspect.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
-import { renderNotice } from '../outbound/templates.ts';
+import { renderNotice, type NotAppliedReason } from '../outbound/templates.ts';
 import type { Lang } from '../rules/screening.ts';
 import type { Vendor } from '../store/vendors.ts';
 import type { ComposedNotice } from './execute.ts';
@@ -46,4 +46,23 @@ export async function composeReplyRecorded(
     keys,
   );
   return { id: nid, kind: 'vendor-reply-recorded', recipients: to, lang: o.lang, raw };
+}
+
+/** To the vendor's registered contacts: a mail its key signed was not applied, and why (the code only). */
+export async function composeNotApplied(
+  o: { signer: SigningKey; address: string; domain: string; now: Date; messageRef: number },
+  vendor: Vendor,
+  reason: NotAppliedReason,
+): Promise<ComposedNotice> {
+  const to = [...vendor.contacts.to, ...vendor.contacts.cc];
+  const nid = `<signed-mail-not-applied.${vendor.id}.m${String(o.messageRef)}@${o.domain}>`;
+  const keys: Recipient[] = [];
+  for (const k of vendor.keys) {
+    const c = await checkRecipientKey(k.armored, o.now);
+    if (c.ok) keys.push(c.recipient);
+  }
+  if (keys.length === 0 || to.length === 0) return { id: nid, kind: 'signed-mail-not-applied', recipients: to, lang: 'ja', raw: null, withheldReason: 'no usable pinned key' };
+  const rendered = renderNotice('signed-mail-not-applied', 'ja', { reason });
+  const raw = await composeEncrypted({ from: o.address, to, caseTag: null, subject: rendered.subject, text: rendered.text, messageId: nid, date: o.now }, o.signer, keys);
+  return { id: nid, kind: 'signed-mail-not-applied', recipients: to, lang: 'ja', raw };
 }

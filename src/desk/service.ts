@@ -21,7 +21,8 @@ import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from '
 import { authorizeCommandMail, coordinatorFor } from '../commands/auth.ts';
 import type { Authority } from '../inbound/authority.ts';
 import { parseVendorReplyForm } from '../forms/index.ts';
-import { composeReplyRecorded } from './reply-recorded.ts';
+import { composeNotApplied, composeReplyRecorded } from './reply-recorded.ts';
+import { NOT_APPLIED_REASONS } from '../outbound/templates.ts';
 import { DEFAULT_TRUST, gateSignedMail, type GateInput, type GateResult, type SignedRole, type TrustSettings } from './signed-gate.ts';
 import type { Vendor } from '../store/vendors.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
@@ -693,7 +694,12 @@ export class Desk {
       });
       const { vendor, c } = found;
       if (!gate.ok || !vendor || !c) {
-        await this.refuseSigned(tx, id, v, 'vendor', gate.ok ? { ok: false, code: 'unknown-case', detail: 'no case', fingerprint: gate.fingerprint } : gate, now);
+        const refused: Extract<GateResult, { ok: false }> = gate.ok ? { ok: false, code: 'unknown-case', detail: 'no case', fingerprint: gate.fingerprint } : gate;
+        await this.refuseSigned(tx, id, v, 'vendor', refused, now);
+        // The vendor's pinned key signed the whole message: its registered contacts (never
+        // the From address) are told, content-free, that nothing was applied and why.
+        const reason = NOT_APPLIED_REASONS.find((r) => r === refused.code);
+        if (vendor && reason) await storeComposed(tx, [await composeNotApplied({ signer: this.o.signer, address: this.o.address, domain: this.domain, now, messageRef: id }, vendor, reason)], null, id);
         return true;
       }
       // `into`: the transaction handle in use (PGlite has one session: an outer handle used

@@ -75,6 +75,11 @@ export interface NoticeContexts {
   correspondence: { caseId: string; party: 'reporter' | 'vendor'; vendorId?: string; vendorName?: string; receivedAt: Date; message: string };
   /** To the reporter: a message about the case was received and passed to the coordinators. */
   'reporter-received': { caseId: string };
+  /**
+   * To a vendor's registered contacts, encrypted: a mail its pinned key signed over the whole
+   * message was not applied, and why (issue 9 §2-3; content-free: the reason code only).
+   */
+  'signed-mail-not-applied': { reason: NotAppliedReason };
   /** To a vendor: its reply was applied, with what was recorded (issue 9 §8). */
   'vendor-reply-recorded': VendorReplyRecordedContext;
   /** To the reporter: handling stopped, with the reason (§3.3). */
@@ -253,6 +258,10 @@ export const COORD_ALERT_FOR: Record<Exclude<CoordinatorTemplate, 'impossible-de
   published: 'published',
 };
 
+/** The gate's refusals that can reach a proven signer (src/inbound/authority.ts codes). */
+export const NOT_APPLIED_REASONS = ['replayed-signature', 'signature-too-old', 'signature-in-future', 'no-case', 'unknown-case', 'case-conflict', 'sender-not-contact'] as const;
+export type NotAppliedReason = (typeof NOT_APPLIED_REASONS)[number];
+
 export interface VendorReplyRecordedContext {
   caseId: string;
   vendorName: string;
@@ -392,6 +401,7 @@ export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'correspondence',
   'reporter-received',
   'vendor-reply-recorded',
+  'signed-mail-not-applied',
   'reporter-stopped',
   'reporter-withdrawal',
   'impossible-invite',
@@ -626,6 +636,7 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
     message: block(100_000),
   },
   'reporter-received': { caseId },
+  'signed-mail-not-applied': { reason: { type: 'enum', values: NOT_APPLIED_REASONS } },
   'vendor-reply-recorded': {
     caseId,
     vendorName: name,
@@ -1293,6 +1304,8 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
     }
     case 'reporter-received':
       return { caseId: (context as NoticeContexts['reporter-received']).caseId };
+    case 'signed-mail-not-applied':
+      return flags(NOT_APPLIED_REASONS, (context as NoticeContexts['signed-mail-not-applied']).reason);
     case 'vendor-reply-recorded': {
       const c = context as NoticeContexts['vendor-reply-recorded'];
       return {

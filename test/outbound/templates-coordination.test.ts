@@ -12,6 +12,7 @@ import {
   blankVendorReplyForm,
   COORD_ALERT_FOR,
   COORD_ALERT_KINDS,
+  NOT_APPLIED_REASONS,
   COORDINATION_NOTICE_NAMES,
   LANGS,
   NOTICE_NAMES,
@@ -162,6 +163,7 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { caseId: CASE, party: 'vendor', vendorId: 'acme', vendorName: 'ACME 株式会社', receivedAt: AT, message: 'Could the finder tell us the exact build?' },
   ],
   'reporter-received': [{ caseId: CASE }],
+  'signed-mail-not-applied': NOT_APPLIED_REASONS.map((reason) => ({ reason })),
   'vendor-reply-recorded': [
     { caseId: CASE, vendorName: 'ACME 株式会社', status: 'fixed', fixedVersions: '2.3.2', proposedPublication: '2027-01-06', advisoryUrl: 'https://acme.example/psirt/1', askToEncrypt: false },
     { caseId: CASE, vendorName: 'ACME 株式会社', askToEncrypt: true },
@@ -211,7 +213,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(19);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(20);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');

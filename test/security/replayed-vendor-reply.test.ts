@@ -35,5 +35,9 @@ describe('a replayed vendor reply', () => {
     expect((await w.notices('vendor-reply-recorded')).length).toBe(confirmations);
     expect((await w.timeline('reply-refused')).map((r) => r.data.reason)).toEqual(['replayed-signature', 'replayed-signature', 'replayed-signature']);
     expect((await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM signature_uses'))[0]!.n).toBe(3);
+    // ACME's registered contact (not the From of the replays) is told, encrypted, that nothing was applied.
+    const told = await w.notices('signed-mail-not-applied');
+    expect(told.map((n) => n.recipient)).toEqual([ACME, ACME, ACME]);
+    for (const n of told) expect(n.raw.toString('latin1')).toContain('-----BEGIN PGP MESSAGE-----');
   }, 60_000);
 });
