@@ -36,10 +36,8 @@ import {
   addParty,
   appendTimeline,
   appendTimelineMany,
-  closeDraft,
   createCase,
   findKeysByEmail,
-  findOpenDraft,
   getCase,
   getMessage,
   getNotice,
@@ -49,13 +47,16 @@ import {
   markNoticeFailed,
   markNoticeSent,
   nextCaseId,
-  saveDraft,
   setMessageState,
   storeMessage,
   upsertKey,
   type NewTimelineEntry,
 } from '../store/repo.ts';
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
+import { closeDraft, type Draft } from '../store/drafts.ts';
+import { findContinuedDraft, keepDraft, noteDraftNotice } from './drafts.ts';
+import { claimAnswer, DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './answers.ts';
+import { unreadVerdict } from './unread.ts';
 
 export interface Queue {
   add(name: JobName, data: JobData, jobId: string): Promise<void>;
@@ -86,6 +87,8 @@ export interface DeskOptions {
   settings?: Settings;
   /** Age limits of signed mail (configuration `trust`; issue 9 §2). */
   trust?: TrustSettings;
+  /** Automatic answers per address (configuration `limits.answersPerAddressPer*`). */
+  answerLimits?: AnswerLimits;
 }
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
@@ -120,6 +123,7 @@ export class Desk {
       coordinators: [],
       settings: DEFAULT_SETTINGS,
       trust: DEFAULT_TRUST,
+      answerLimits: DEFAULT_ANSWER_LIMITS,
       ...opts,
       filer: opts.filer ?? null,
       publicDir: opts.publicDir ?? null,
@@ -240,6 +244,21 @@ export class Desk {
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
   }
 
+  /**
+   * May the desk answer `to` now? Claims one answer under the per-address limits (answers.ts);
+   * over them, the coordinators are alerted once and no answer goes.
+   */
+  private async mayAnswer(tx: Db, to: string, now: Date, messageRef: number): Promise<boolean> {
+    const claim = await claimAnswer(tx, to, now, this.o.answerLimits);
+    if (claim.ok) return true;
+    if (claim.alert) {
+      const ctx = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja' as const, now, eventKey: `m${messageRef}`, caseId: null };
+      const limit = claim.window === 'hour' ? `${this.o.answerLimits.perHour} per hour` : `${this.o.answerLimits.perDay} per day`;
+      await storeComposed(tx, await composeCoordinatorAlert(ctx, 'answers-rate-limited', `automatic answers to ${to} reached the limit of ${limit}; no further answers until it passes`), null, messageRef);
+    }
+    return false;
+  }
+
   private async senderKey(email: string): Promise<{ status: KeyStatus; armored: string | null }> {
     const now = this.o.clock();
     let worst: KeyStatus = 'none';
@@ -269,10 +288,11 @@ export class Desk {
     if (!v.rejected && v.kind === 'unknown' && v.signature.status === 'valid' && (v.encryption !== 'none' || (await this.signedByVendor(v))) && (await this.correspondence(id, v))) return;
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
-    const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
     // A resend completing a draft may carry only the missing fields, too few labels for
     // the classifier to call it a report: the form is read from the sender's text anyway.
     const asReport = v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? { ...v, report: parseReportForm(v.desk.text) } : v;
+    // Only a reply to the draft's notice, of the same kind, continues a draft (drafts.ts).
+    const draft = from && !v.rejected && v.encryption !== 'none' ? await findContinuedDraft(db, m.raw, { email: from, fpr: v.desk.signerFpr }, v.desk.text, asReport.report?.kind) : null;
     const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null });
     const now = this.o.clock();
 
@@ -283,6 +303,10 @@ export class Desk {
       const log: NewTimelineEntry[] = [];
       let caseId: string | null = null;
       let report: ReportForm | null = null;
+      let kept: Draft | null = null;
+      // Issue 9 §8: the answer to an unencrypted message says its contents were not processed;
+      // so nothing parsed from it stays in the store (the original bytes are kept, as always).
+      if (v.encryption === 'none') await setMessageState(tx, id, 'triaged', { verdict: unreadVerdict(v) });
       for (const d of decisions) {
         switch (d.type) {
           case 'open-case': {
@@ -309,7 +333,7 @@ export class Desk {
           }
           case 'save-draft':
             report = d.report;
-            await saveDraft(tx, { reporterEmail: from!, reporterFpr: v.desk.signerFpr, report: d.report, missing: d.report.missing, messageId: id });
+            kept = await keepDraft(tx, draft, { reporterEmail: from!, reporterFpr: v.desk.signerFpr, report: d.report, messageId: id });
             break;
           case 'close-draft':
             if (draft) await closeDraft(tx, draft.id, { caseId });
@@ -318,9 +342,14 @@ export class Desk {
             log.push({ caseId, actor: 'desk', event: d.event, data: { message: id, detail: d.detail } });
             break;
           case 'notice': {
+            if (!(await this.mayAnswer(tx, d.to, now, id))) {
+              log.push({ caseId, actor: 'desk', event: 'answer-withheld', data: { message: id, kind: d.template, reason: 'rate-limited' } });
+              break;
+            }
             const noticeId = `<${d.template}.${caseId ?? `m${id}`}@${this.domain}>`;
-            const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now);
+            const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now, kept?.tag);
             await insertNotice(tx, { id: noticeId, caseId, messageRef: id, kind: d.template, lang: d.lang, recipient: d.to, raw });
+            if (kept) await noteDraftNotice(tx, kept, noticeId);
             log.push({ caseId, actor: 'desk', event: 'notice-queued', data: { notice: noticeId, kind: d.template, to: d.to, encrypted: d.encrypted } });
             break;
           }
@@ -571,7 +600,7 @@ export class Desk {
       }
       const nid = `<command-confirmation.m${id}@${this.domain}>`;
       const raw = keys.length > 0
-        ? await composeEncrypted({ from: this.o.address, to: [auth.coordinator.email], caseTag: c ? c.id : null, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        ? await composeEncrypted({ from: this.o.address, to: [auth.coordinator.email], caseTag: c ? c.id : null, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, autoSubmitted: 'auto-replied', ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
         : null;
       await store(tx, [{ id: nid, kind: 'command-confirmation', recipients: [auth.coordinator.email], lang: 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key' }) }], c ? c.id : null);
       return true;
@@ -620,6 +649,8 @@ export class Desk {
       }
       await appendTimeline(tx, { caseId: c.id, actor: 'reporter', event: 'reporter-message', data: { message: id, chars: v.desk.text.length } });
       await this.forwardToCoordinators(tx, c.id, { party: 'reporter' }, v.desk.text, now, id);
+      // RFC 3834: no receipt to automated mail, and not past the per-address limit.
+      if (v.desk.automated || !(await this.mayAnswer(tx, c.reporterEmail!, now, id))) return true;
       const receipt = renderNotice('reporter-received', c.lang === 'en' ? 'en' : 'ja', { caseId: c.id });
       const keys: Recipient[] = [];
       for (const k of await findKeysByEmail(tx, c.reporterEmail!)) {
@@ -628,7 +659,7 @@ export class Desk {
       }
       const nid = `<reporter-received.${c.id}.m${id}@${this.domain}>`;
       const raw = keys.length > 0
-        ? await composeEncrypted({ from: this.o.address, to: [c.reporterEmail!], caseTag: c.id, subject: receipt.subject, text: receipt.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        ? await composeEncrypted({ from: this.o.address, to: [c.reporterEmail!], caseTag: c.id, subject: receipt.subject, text: receipt.text, messageId: nid, date: now, autoSubmitted: 'auto-replied', ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
         : null;
       await storeComposed(tx, [{ id: nid, kind: 'reporter-received', recipients: [c.reporterEmail!], lang: c.lang === 'en' ? 'en' : 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key for the reporter' }) }], c.id, id);
       return true;
@@ -780,21 +811,31 @@ export class Desk {
     v: InspectResult,
     recipientKey: string | null,
     now: Date,
+    draftTag?: string,
   ): Promise<Buffer> {
     const lang: Lang = d.lang;
-    const base = { from: this.o.address, to: [d.to], caseTag: caseId, messageId, date: now, ...(v.messageId ? { inReplyTo: v.messageId, references: v.messageId } : {}) };
+    const base = {
+      from: this.o.address,
+      to: [d.to],
+      caseTag: caseId,
+      messageId,
+      date: now,
+      autoSubmitted: 'auto-replied' as const,
+      ...(caseId === null && draftTag ? { draftTag } : {}),
+      ...(v.messageId ? { inReplyTo: v.messageId, references: v.messageId } : {}),
+    };
     if (d.encrypted) {
       // Fail closed: details only to a key that is usable now.
       const check = recipientKey ? await checkRecipientKey(recipientKey, now) : null;
       if (!check?.ok) throw new PermanentError(`no usable key for ${d.to}: details not sent`);
-      const rendered = this.render(d.template, lang, caseId, report, now);
+      const rendered = this.render(d.template, lang, caseId, report, now, d, base.draftTag);
       return composeEncrypted({ ...base, subject: rendered.subject, text: rendered.text }, this.o.signer, [check.recipient]);
     }
     const rendered = this.render(d.template, lang, caseId, report, now, d);
     return composeSignedClear({ ...base, subject: rendered.subject, text: rendered.text, attachDeskKey: d.template === 'unencrypted' || d.template === 'nokey' }, this.o.signer);
   }
 
-  private render(t: NoticeName, lang: Lang, caseId: string | null, report: ReportForm | null, now: Date, d?: Extract<Decision, { type: 'notice' }>) {
+  private render(t: NoticeName, lang: Lang, caseId: string | null, report: ReportForm | null, now: Date, d?: Extract<Decision, { type: 'notice' }>, draftTag?: string) {
     switch (t) {
       case 'ack': {
         const kind = report?.kind === 'website' ? 'website' : 'product';
@@ -807,7 +848,7 @@ export class Desk {
         });
       }
       case 'missing':
-        return renderNotice('missing', lang, { missing: (report?.missing ?? []) as NoticeContexts['missing']['missing'], blankForm: blankReportForm(lang) });
+        return renderNotice('missing', lang, { missing: (report?.missing ?? []) as NoticeContexts['missing']['missing'], blankForm: blankReportForm(lang), ...(draftTag ? { draftTag } : {}) });
       case 'unencrypted':
         return renderNotice('unencrypted', lang, { deskFingerprint: this.o.signer.fingerprint });
       case 'nokey':

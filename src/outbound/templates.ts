@@ -39,7 +39,7 @@ export interface NoticeContexts {
   /** Report accepted (受理). `productName` for `product`, `siteUrl` for `website`. */
   ack: { caseId: string; receivedAt: Date; kind: 'product' | 'website'; productName?: string; siteUrl?: string };
   /** Report incomplete: canonical keys of the missing fields and `blankReportForm(lang)`. */
-  missing: { missing: ReportKey[]; blankForm: string };
+  missing: { missing: ReportKey[]; blankForm: string; draftTag?: string };
   /** Content-free: a clear-text message arrived; `deskFingerprint` of the attached desk key. */
   unencrypted: { deskFingerprint: string };
   /** Content-free: the desk has no usable key for the recipient. */
@@ -218,6 +218,8 @@ export const COORD_ALERT_KINDS = [
   'late-vendor-date',
   'all-not-affected',
   'notice-withheld-no-key',
+  // Automatic answers to one address reached their limit (issue 9 §8; src/desk/answers.ts).
+  'answers-rate-limited',
   // The other coordinator notices of the rules (product-state.ts CoordinatorTemplate).
   'vendor-reachable',
   'product-name-published',
@@ -232,6 +234,8 @@ export const COORD_ALERT_KINDS = [
   'published',
 ] as const;
 export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
+/** Alerts about the desk rather than one case: no case id. */
+const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited']);
 
 /**
  * The coord-alert kind of each coordinator notice the rules decide (`notify-coordinators`);
@@ -515,6 +519,8 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
   missing: {
     missing: { type: 'enum[]', values: REPORT_KEYS },
     blankForm: { type: 'text', max: 20_000 },
+    // The draft's tag (src/desk/drafts.ts): a reply quoting it continues this report.
+    draftTag: { type: 'line', max: 40, pattern: /^DRAFT-[A-Z0-9]{8,16}$/, optional: true },
   },
   unencrypted: { deskFingerprint: { type: 'line', max: 40, pattern: FINGERPRINT } },
   nokey: { why: { type: 'enum', values: ['none', 'expired', 'revoked'] } },
@@ -844,9 +850,11 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
   },
   'coord-alert': (c, fail) => {
     // Whoever wrote a refused command mail does not get to name a case in the alert.
+    // Whoever wrote a refused command or signed mail does not get to name a case in the alert.
     const untrusted = c.kind === 'unauthorised-command' || c.kind === 'signed-mail-refused';
     if (untrusted && c.caseId !== undefined) fail('caseId', `must be absent for ${c.kind}`);
-    if (!untrusted && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
+    // Desk-level alerts (not about one case) carry no case id.
+    if (!untrusted && !DESK_LEVEL_ALERTS.has(c.kind) && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
   },
   'reporter-progress': (c, fail) => {
     const dated = c.progress.includes('date-set') || c.progress.includes('date-changed');
@@ -1132,6 +1140,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': 'A vendor was first contacted late for the case date',
     'all-not-affected': 'Every vendor says it is not affected',
     'notice-withheld-no-key': 'A notice was not sent: no usable key',
+    'answers-rate-limited': 'Automatic answers to one address reached their limit',
     'vendor-reachable': 'A vendor is reachable again',
     'product-name-published': 'A product name was added to the unreachable list',
     'confirm-vendor': 'Confirm the vendors of the case',
@@ -1155,6 +1164,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': '公表日に対して連絡の遅れた製品開発者がいます',
     'all-not-affected': 'すべての製品開発者が影響なしと回答しました',
     'notice-withheld-no-key': '使える鍵がないため通知を送っていません',
+    'answers-rate-limited': '同じアドレスへの自動応答が上限に達しました',
     'vendor-reachable': '製品開発者と連絡が取れるようになりました',
     'product-name-published': '連絡不能一覧に製品名を掲載しました',
     'confirm-vendor': '製品開発者の確認をお願いします',
@@ -1186,6 +1196,8 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
       return {
         fields: c.missing.map((k) => fieldLabel(k, lang)),
         blankForm: c.blankForm.replace(/\r\n?/g, '\n').replace(/\n+$/, ''),
+        hasDraftTag: c.draftTag !== undefined,
+        draftTag: c.draftTag ?? '',
         labels: {
           kind: fieldLabel('kind', lang),
           productName: fieldLabel('product.name', lang),
