@@ -83,6 +83,12 @@ export const configSchema = z
       opinionDays: whole(1, 365),
       autoNotifySingleMatch: flag,
     }),
+    /** How old a signed mail may be to act (issue 9 §2; docs/decisions.md "Authority"). */
+    trust: z.strictObject({
+      commandMaxAgeHours: whole(1, 8760),
+      replyMaxAgeHours: whole(1, 8760),
+      maxFutureMinutes: whole(0, 1440),
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
@@ -141,6 +147,9 @@ export const ENV: Record<string, string> = {
   'coordination.withdrawAfterDays': 'MADOGUCHI_WITHDRAW_AFTER_DAYS',
   'coordination.opinionDays': 'MADOGUCHI_OPINION_DAYS',
   'coordination.autoNotifySingleMatch': 'MADOGUCHI_AUTO_NOTIFY_SINGLE_MATCH',
+  'trust.commandMaxAgeHours': 'MADOGUCHI_COMMAND_MAX_AGE_HOURS',
+  'trust.replyMaxAgeHours': 'MADOGUCHI_REPLY_MAX_AGE_HOURS',
+  'trust.maxFutureMinutes': 'MADOGUCHI_SIGNATURE_MAX_FUTURE_MINUTES',
 };
 
 /** Settings whose values are never printed (config check, error messages). */

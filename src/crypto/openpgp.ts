@@ -5,6 +5,7 @@
 // signature verifies (pitfalls.md), and a desk that trusts a message because one of two
 // signatures is good can be fooled by signature wrapping. So every signature gets its
 // own status and the caller combines them worst-first.
+import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import type { SignatureStatus } from '../domain/inspect.ts';
 
@@ -196,6 +197,14 @@ export interface SignatureCheck {
   detail: string;
   /** When the signature says it was made (its creation time); null when unreadable. */
   created?: Date | null;
+  /**
+   * The signature's own identity (issue 9 §2: replay is judged by the signature, not by
+   * the text around it): sha256 over its hashed area (version, type, algorithms, creation
+   * time, issuer, salt) and the signed data's digest. Unhashed subpackets and the
+   * signature value (ECDSA is malleable) are left out, so re-encoding the same signature
+   * does not make it new. Null when the packet could not be read.
+   */
+  id?: string | null;
 }
 
 export interface CryptoLimits {
@@ -303,7 +312,42 @@ function v3Checks(sig: openpgp.Signature, ring: Keyring): SignatureCheck[] {
   return out;
 }
 
-async function judge(s: RawSig, ring: Keyring, now: Date): Promise<SignatureCheck> {
+/**
+ * Digest of signed data as the signature sees it, whatever the wrapping: line ends as LF
+ * and trailing blanks dropped (RFC 4880 §7.1: clearsigned text ignores them; text-mode
+ * signatures canonicalise line ends), so the same signature over re-wrapped text has one id.
+ */
+export function signedDataDigest(data: Uint8Array | string): string {
+  const text = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+  const norm = text.replace(/\r\n?/g, '\n').replace(/[ \t]+(?=\n|$)/g, '');
+  return createHash('sha256').update(norm, typeof data === 'string' ? 'utf8' : 'latin1').digest('hex');
+}
+
+function signatureIdOf(packet: openpgp.SignaturePacket, digest: string): string | null {
+  if (!packet.signatureData) return null;
+  const salt = (packet as unknown as { salt?: Uint8Array | null }).salt;
+  return createHash('sha256')
+    .update('madoguchi-signature-v1\0')
+    .update(packet.signatureData)
+    .update('\0')
+    .update(salt ?? new Uint8Array())
+    .update(`\0${digest}`)
+    .digest('hex');
+}
+
+async function judge(s: RawSig, ring: Keyring, now: Date, digest: string): Promise<SignatureCheck> {
+  const checked = await judgeOne(s, ring, now);
+  let id: string | null = null;
+  try {
+    const packet = (await s.signature).packets[0];
+    id = packet ? signatureIdOf(packet, digest) : null;
+  } catch {
+    id = null;
+  }
+  return { ...checked, id };
+}
+
+async function judgeOne(s: RawSig, ring: Keyring, now: Date): Promise<SignatureCheck> {
   let packet: openpgp.SignaturePacket | undefined;
   try {
     packet = (await s.signature).packets[0];
@@ -389,7 +433,8 @@ export async function decrypt(data: Uint8Array | string, ring: Keyring, limits: 
     return { ok: false, reason: 'failed', detail: `decryption failed: ${msg}` };
   }
   const signatures: SignatureCheck[] = [];
-  for (const s of raw) signatures.push(await judge(s, ring, now));
+  const digest = signedDataDigest(plaintext);
+  for (const s of raw) signatures.push(await judge(s, ring, now, digest));
   // One-pass signatures without a signature we could read: v3 (GnuPG 1.x, PGP 2) packets.
   for (const id of onePass.slice(raw.length)) {
     const key = findKey(ring, id);
@@ -436,7 +481,8 @@ export async function verifyDetached(data: Uint8Array, signature: Uint8Array, ri
     return [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }];
   }
   const out: SignatureCheck[] = [...v3];
-  for (const s of raw) out.push(await judge(s, ring, now));
+  const digest = signedDataDigest(data);
+  for (const s of raw) out.push(await judge(s, ring, now, digest));
   return out;
 }
 
@@ -464,7 +510,8 @@ export async function verifyCleartext(
     return { ok: true, text, signatures: [{ status: 'invalid', fingerprint: null, emails: [], detail: errText(e) }] };
   }
   const out: SignatureCheck[] = [...v3];
-  for (const s of raw) out.push(await judge(s, ring, now));
+  const digest = signedDataDigest(text);
+  for (const s of raw) out.push(await judge(s, ring, now, digest));
   return { ok: true, text, signatures: out };
 }
 

@@ -88,6 +88,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
   const desk = new Desk({
     coordinators,
     settings: { ...DEFAULT_SETTINGS, ...cfg.coordination },
+    trust: cfg.trust,
     publicDir: resolve(cfg.desk.publicDir),
     db,
     queue,

@@ -20,7 +20,13 @@ import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot }
 import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from './commands.ts';
 import { applyHoldCommand, guardPublicProductName } from './identity-release.ts';
 import { identityPolicy } from './identity-policy.ts';
-import { authorizeCommandMail } from '../commands/auth.ts';
+import { authorizeCommandMail, coordinatorFor } from '../commands/auth.ts';
+import type { Authority } from '../inbound/authority.ts';
+import { parseVendorReplyForm } from '../forms/index.ts';
+import { composeNotApplied, composeReplyRecorded } from './reply-recorded.ts';
+import { NOT_APPLIED_REASONS } from '../outbound/templates.ts';
+import { DEFAULT_TRUST, gateSignedMail, type GateInput, type GateResult, type SignedRole, type TrustSettings } from './signed-gate.ts';
+import type { Vendor } from '../store/vendors.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
 import { applyKeyCommandMail, learnMailKeys } from './mail-keys.ts';
@@ -82,13 +88,24 @@ export interface DeskOptions {
   coordinators?: { name: string; email: string; fingerprints?: string[]; armoredKeys: string[] }[];
   /** The product track's settings (configuration `coordination`; guideline §8 defaults). */
   settings?: Settings;
+  /** Age limits of signed mail (configuration `trust`; issue 9 §2). */
+  trust?: TrustSettings;
   /** Automatic answers per address (configuration `limits.answersPerAddressPer*`). */
   answerLimits?: AnswerLimits;
 }
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
 interface OpenedVerdict extends InspectResult {
-  desk: { text: string; automated: boolean; signerFpr: string | null; signedAt?: string | null };
+  desk: {
+    text: string;
+    automated: boolean;
+    signerFpr: string | null;
+    signedAt?: string | null;
+    /** issue 9 §1-3: whether one signature speaks for the whole message; the signed Subject; In-Reply-To/References. */
+    authority?: Authority;
+    signedSubject?: string | null;
+    references?: string[];
+  };
 }
 
 export class PermanentError extends Error {}
@@ -108,6 +125,7 @@ export class Desk {
       log: () => undefined,
       coordinators: [],
       settings: DEFAULT_SETTINGS,
+      trust: DEFAULT_TRUST,
       answerLimits: DEFAULT_ANSWER_LIMITS,
       ...opts,
       filer: opts.filer ?? null,
@@ -174,12 +192,15 @@ export class Desk {
       return;
     }
     const now = this.o.clock();
-    const opts = { limits: this.o.limits, now, casePrefix: this.o.casePrefix };
+    // Signatures are verified with the tolerated clock skew (trust.maxFutureMinutes): a
+    // sender whose clock runs a little fast is not "invalid"; the gate judges the age.
+    const opts = { limits: this.o.limits, now: new Date(now.getTime() + this.o.trust.maxFutureMinutes * 60_000), casePrefix: this.o.casePrefix };
     // Keys the desk learned before, for this sender.
     let ring = this.o.ring;
     const from = (await inspectHead(m.raw)) ?? null;
     const known = from ? await findKeysByEmail(this.o.db, from) : [];
     if (known.length > 0) ring = await extendKeyring(ring, known.map((k) => ({ name: k.fingerprint, text: k.armored })));
+    const ownRing = ring;
     let inb = await inspectMessage(m.raw, { ring, ...opts });
     // A first-time reporter's key travels with the message (attachment or Autocrypt).
     const carried = [
@@ -196,7 +217,9 @@ export class Desk {
     if (inb.verdict.signature.status === 'unknown-key' && inb.verdict.signature.fingerprint) {
       const vendor = await vendorBySigningKey(this.o.db, inb.verdict.signature.fingerprint, keyFingerprints);
       if (vendor) {
-        ring = await extendKeyring(ring, vendor.keys.map((k) => ({ name: `vendor-${vendor.id}`, text: k.armored })));
+        // Never beside keys the mail carried: an older, unrevoked copy of the vendor's key
+        // travelling with the mail must not be what verifies it (issue 9 §1).
+        ring = await extendKeyring(ownRing, vendor.keys.map((k) => ({ name: `vendor-${vendor.id}`, text: k.armored })));
         inb = await inspectMessage(m.raw, { ring, ...opts });
       }
     }
@@ -204,7 +227,10 @@ export class Desk {
     // Which key this message teaches the desk, for which address (issue 9 §4): src/desk/mail-keys.ts.
     const keys = await learnMailKeys({ db: this.o.db, deskRing: this.o.ring, coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, now }, { messageId: id, verdict: v, ring, carried, text: inb.text, automated: inb.automated });
     const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom && !keys.signerDistrusted ? v.signature.fingerprint : null;
-    const opened: OpenedVerdict = { ...v, desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null } };
+    const opened: OpenedVerdict = {
+      ...v,
+      desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null, authority: inb.authority, signedSubject: inb.signedSubject, references: inb.references },
+    };
     await setMessageState(this.o.db, id, 'opened', { verdict: opened });
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
   }
@@ -245,9 +271,12 @@ export class Desk {
       return;
     }
     const v = m.verdict as OpenedVerdict;
-    if (v.kind === 'vendor-reply' && !v.rejected && v.encryption !== 'none') return this.vendorReply(id, v);
+    // A vendor reply signed but not encrypted is still read for its status (issue 9 §8);
+    // only signed content can give it authority (the gate in vendorReply).
+    const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
+    if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return this.vendorReply(id, v);
     if (!v.rejected && looksLikeCommandMail(v.desk.text)) return this.commandMail(id, v);
-    if (!v.rejected && v.kind === 'unknown' && v.encryption !== 'none' && v.signature.status === 'valid' && (await this.correspondence(id, v))) return;
+    if (!v.rejected && v.kind === 'unknown' && v.signature.status === 'valid' && (v.encryption !== 'none' || (await this.signedByVendor(v))) && (await this.correspondence(id, v))) return;
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
     // A resend completing a draft may carry only the missing fields, too few labels for
@@ -493,14 +522,32 @@ export class Desk {
       const store = async (into: Db, notices: ComposedNotice[], caseId: string | null): Promise<void> => void (await storeComposed(into, notices, caseId, id));
       const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja' as Lang, now, eventKey: `m${id}` };
       const coordinators = this.o.coordinators.map((c) => ({ name: c.name, email: c.email, fingerprints: c.fingerprints ?? [] }));
-      const auth = await authorizeCommandMail(v, v.desk.text, coordinators, v.desk.signedAt ? new Date(v.desk.signedAt) : null, now, new DbReplayStore(tx));
+      // X-CONFIRM-KEY / X-REJECT-KEY (issue 9 §4) are about an address, not a case.
+      const keyCommands = parseKeyCommandMail(v.desk.text);
+      // issue 9 §1-3 first: one pinned coordinator signature over the whole message, new,
+      // recent, naming its case in the signed X-CASE. Commands answer to a thread freely, so
+      // References play no part here.
+      const gate = await this.gate(tx, id, v, now, {
+        role: 'coordinator',
+        caseless: keyCommands !== null,
+        requireEncrypted: true,
+        bodyCaseId: parseCommandMail(v.desk.text, { casePrefix: this.o.casePrefix }).caseId,
+        references: [],
+        isPinned: (fpr) => Promise.resolve(coordinatorFor(coordinators, fpr) !== null),
+      });
+      if (!gate.ok) {
+        await this.refuseSigned(tx, id, v, 'coordinator', gate, now);
+        return true;
+      }
+      const auth = await authorizeCommandMail(v, v.desk.text, coordinators, gate.signedAt, now, new DbReplayStore(tx), {
+        maxAgeHours: this.o.trust.commandMaxAgeHours,
+        maxFutureMinutes: this.o.trust.maxFutureMinutes,
+      });
       if (!auth.ok) {
         await appendTimeline(tx, { caseId: null, actor: 'desk', event: 'command-mail-refused', data: { message: id, reason: auth.reason, detail: auth.detail } });
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: null }, 'unauthorised-command', `${auth.reason}: a command mail from ${v.from ?? 'no address'} was refused`), null);
         return true;
       }
-      // X-CONFIRM-KEY / X-REJECT-KEY (issue 9 §4): about an address, not a case.
-      const keyCommands = parseKeyCommandMail(v.desk.text);
       if (keyCommands) {
         const armoredKeys = this.o.coordinators.find((x) => x.email === auth.coordinator.email)?.armoredKeys ?? [];
         await applyKeyCommandMail(tx, { ...base, domain: this.domain }, keyCommands, { ...auth.coordinator, armoredKeys }, id, v.messageId);
@@ -577,23 +624,36 @@ export class Desk {
    * correspondence (it is then screened as a report).
    */
   private async correspondence(id: number, v: OpenedVerdict): Promise<boolean> {
-    const caseId = findCaseId(v.subject ?? '', this.o.casePrefix) ?? findCaseId(v.desk.text.slice(0, 4000), this.o.casePrefix);
+    // The case from signed content only (issue 9 §3): the signed Subject or the first case
+    // id of the signed text, never the outer Subject. A mail naming none is screened as a report.
+    const bodyCaseId = findCaseId(v.desk.text.slice(0, 4000), this.o.casePrefix);
+    const caseId = (v.desk.signedSubject ? findCaseId(v.desk.signedSubject, this.o.casePrefix) : null) ?? bodyCaseId;
     if (!caseId) return false;
     const c = await getCase(this.o.db, caseId);
     if (!c) return false;
     const from = v.from?.toLowerCase() ?? null;
     const isReporter = v.desk.signerFpr !== null && from !== null && c.reporterEmail?.toLowerCase() === from && (c.reporterFpr === null || c.reporterFpr === v.desk.signerFpr);
     if (!isReporter) {
-      const fpr = v.signature.fingerprint;
-      const vendor = fpr ? await vendorBySigningKey(this.o.db, fpr, keyFingerprints) : null;
-      if (!vendor) return false;
-      await this.vendorReply(id, v, caseId);
+      if (!(await this.signedByVendor(v))) return false;
+      await this.vendorReply(id, v);
       return true;
     }
     const now = this.o.clock();
     const done = await this.o.db.tx(async (tx) => {
       const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
       if (claimed.length === 0) return false;
+      const gate = await this.gate(tx, id, v, now, {
+        role: 'reporter',
+        requireEncrypted: true,
+        bodyCaseId,
+        references: v.desk.references ?? [],
+        isPinned: (fpr) => Promise.resolve(fpr === v.desk.signerFpr),
+        check: (named) => Promise.resolve(named.toUpperCase() === c.id.toUpperCase() ? null : { code: 'case-conflict' as const, detail: 'the signed content names another case' }),
+      });
+      if (!gate.ok) {
+        await this.refuseSigned(tx, id, v, 'reporter', gate, now);
+        return true;
+      }
       await appendTimeline(tx, { caseId: c.id, actor: 'reporter', event: 'reporter-message', data: { message: id, chars: v.desk.text.length } });
       await this.forwardToCoordinators(tx, c.id, { party: 'reporter' }, v.desk.text, now, id);
       // RFC 3834: no receipt to automated mail, and not past the per-address limit.
@@ -639,30 +699,50 @@ export class Desk {
    * vendor AND sent from that vendor's registered contact, whatever else the message
    * claims; otherwise nothing changes and the coordinators are alerted (issue 4).
    */
-  private async vendorReply(id: number, v: OpenedVerdict, caseIdHint: string | null = null): Promise<void> {
+  private async vendorReply(id: number, v: OpenedVerdict): Promise<void> {
     const now = this.o.clock();
     const lang: Lang = 'ja';
     const done = await this.o.db.tx(async (tx) => {
       const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
       if (claimed.length === 0) return false;
-      const caseId = v.vendorReply?.caseId ?? caseIdHint;
-      const fpr = v.signature.status === 'valid' ? v.signature.fingerprint : null;
-      const vendor = fpr ? await vendorBySigningKey(tx, fpr, keyFingerprints) : null;
-      const c = caseId ? await getCase(tx, caseId) : null;
-      let refused: string | null = null;
-      if (!vendor) refused = `not signed by a pinned vendor key (signature ${v.signature.status})`;
-      else if (!v.from || ![...vendor.contacts.to, ...vendor.contacts.cc].includes(v.from)) refused = `signed by ${vendor.id}'s key but sent from ${v.from ?? 'no address'}, not ${vendor.id}'s contact`;
-      else if (!c) refused = `no case ${caseId ?? '(no case id)'}`;
-      // `into`: the transaction handle in use (PGlite has one session: an outer handle used
-      // inside a nested transaction would wait forever).
-      const store = async (into: Db, notices: ComposedNotice[]): Promise<void> => void (await storeComposed(into, notices, c ? c.id : null, id));
-      const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: (c?.lang) ?? lang, now, eventKey: `m${id}` };
-      if (refused || !vendor || !c) {
-        await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, detail: refused } });
-        await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'reply-wrong-key', refused ?? 'refused'));
+      // issue 9 §1-3: one pinned vendor key's signature over the whole message, sent from
+      // that vendor's contact, new, recent, about the case its signed text names.
+      const found: { vendor?: Vendor; c?: NonNullable<Awaited<ReturnType<typeof getCase>>> } = {};
+      const signedForm = v.kind === 'vendor-reply' ? parseVendorReplyForm(v.desk.text, { casePrefix: this.o.casePrefix }) : {};
+      const gate = await this.gate(tx, id, v, now, {
+        role: 'vendor',
+        requireEncrypted: false,
+        bodyCaseId: signedForm.caseId ?? findCaseId(v.desk.text.slice(0, 4000), this.o.casePrefix),
+        references: v.desk.references ?? [],
+        isPinned: async (fpr) => {
+          const vendor = await vendorBySigningKey(tx, fpr, keyFingerprints);
+          if (vendor) found.vendor = vendor;
+          return vendor !== null;
+        },
+        check: async (caseId) => {
+          const vendor = found.vendor;
+          if (!vendor || !v.from || ![...vendor.contacts.to, ...vendor.contacts.cc].includes(v.from)) {
+            return { code: 'sender-not-contact' as const, detail: `signed by ${vendor?.id ?? 'a vendor'}'s key but not sent from its registered contact` };
+          }
+          const c = await getCase(tx, caseId);
+          if (!c) return { code: 'unknown-case' as const, detail: 'the signed content names no existing case' };
+          found.c = c;
+          return null;
+        },
+      });
+      const { vendor, c } = found;
+      if (!gate.ok || !vendor || !c) {
+        const refused: Extract<GateResult, { ok: false }> = gate.ok ? { ok: false, code: 'unknown-case', detail: 'no case', fingerprint: gate.fingerprint } : gate;
+        await this.refuseSigned(tx, id, v, 'vendor', refused, now);
+        // The vendor's pinned key signed the whole message: its registered contacts (never
+        // the From address) are told, content-free, that nothing was applied and why.
+        const reason = NOT_APPLIED_REASONS.find((r) => r === refused.code);
+        if (vendor && reason) await storeComposed(tx, [await composeNotApplied({ signer: this.o.signer, address: this.o.address, domain: this.domain, now, messageRef: id }, vendor, reason)], null, id);
         return true;
       }
-      const reply = v.vendorReply ?? {};
+      // `into`: the transaction handle in use (PGlite has one session: an outer handle used
+      // inside a nested transaction would wait forever).
+      const reply = { ...(v.vendorReply ?? {}), caseId: c.id };
       const otherVendorsAffected = reply.otherVendors;
       const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, this.o.settings, async (tx2, decisions, after) => {
         await this.noticesFor(tx2, c, decisions, after, `m${id}`, id);
@@ -670,6 +750,22 @@ export class Desk {
         // a free-text message, or the form's comment.
         if (v.kind !== 'vendor-reply' || reply.comment) {
           await this.forwardToCoordinators(tx2, c.id, { party: 'vendor', vendorId: vendor.id, vendorName: vendor.name }, v.desk.text, now, id);
+        }
+        // issue 9 §8: the vendor is told what was recorded (not when the reply was out of scope).
+        if (!decisions.some((d) => d.type === 'notify-coordinators' && d.template === 'reply-out-of-scope')) {
+          const recorded = Object.assign({}, ...decisions.map((d) => (d.type === 'update-vendor' && d.vendorId === vendor.id ? d.patch : {}))) as Partial<Extract<ProductDecision, { type: 'update-vendor' }>['patch']>;
+          const notice = await composeReplyRecorded(
+            { signer: this.o.signer, address: this.o.address, domain: this.domain, now, lang: c.lang === 'en' ? 'en' : lang, caseId: c.id, messageRef: id, inReplyTo: v.messageId },
+            vendor,
+            {
+              ...(recorded.status ? { status: recorded.status } : {}),
+              ...(recorded.fixedVersions ? { fixedVersions: recorded.fixedVersions } : {}),
+              ...(recorded.proposedPublication ? { proposedPublication: recorded.proposedPublication } : {}),
+              ...(recorded.advisoryUrl ? { advisoryUrl: recorded.advisoryUrl } : {}),
+            },
+            v.encryption !== 'pgp-mime' && v.encryption !== 'inline',
+          );
+          await storeComposed(tx2, [notice], c.id, id);
         }
       });
       if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });
@@ -679,6 +775,39 @@ export class Desk {
       await this.enqueueNotices(id);
       await this.publishUnreachableList(); // an answer takes the vendor off the list
     }
+  }
+
+  /** Whether a pinned vendor key made the message's signature (routing only; the gate decides). */
+  private async signedByVendor(v: OpenedVerdict): Promise<boolean> {
+    const fpr = v.signature.status === 'valid' ? v.signature.fingerprint : null;
+    return fpr !== null && (await vendorBySigningKey(this.o.db, fpr, keyFingerprints)) !== null;
+  }
+
+  /** issue 9 §1-3: the one gate a signed mail passes before it changes a case (src/desk/signed-gate.ts). */
+  private gate(tx: Db, id: number, v: OpenedVerdict, now: Date, g: Pick<GateInput, 'role' | 'requireEncrypted' | 'bodyCaseId' | 'references' | 'isPinned' | 'check' | 'caseless'>): Promise<GateResult> {
+    const t = this.o.trust;
+    return gateSignedMail(tx, {
+      // A verdict stored before the desk knew authority has none (fail closed).
+      authority: v.desk.authority ?? { ok: false, code: 'unsigned', fingerprint: null, status: 'none', signatureId: null, signedAt: null },
+      encrypted: v.encryption === 'pgp-mime' || v.encryption === 'inline',
+      signedSubject: v.desk.signedSubject ?? null,
+      casePrefix: this.o.casePrefix,
+      deskDomain: this.domain,
+      now,
+      maxAgeHours: g.role === 'coordinator' ? t.commandMaxAgeHours : t.replyMaxAgeHours,
+      maxFutureMinutes: t.maxFutureMinutes,
+      messageRef: id,
+      ...g,
+    });
+  }
+
+  /** A signed mail given no authority: kept, on the timeline with its code, and the coordinators alerted (never naming a case). */
+  private async refuseSigned(tx: Db, id: number, v: OpenedVerdict, role: SignedRole, r: Extract<GateResult, { ok: false }>, now: Date): Promise<void> {
+    const event = role === 'coordinator' ? 'command-mail-refused' : role === 'vendor' ? 'reply-refused' : 'reporter-message-refused';
+    await appendTimeline(tx, { caseId: null, actor: 'desk', event, data: { message: id, reason: r.code, detail: r.detail } });
+    const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja' as Lang, now, eventKey: `m${id}`, caseId: null };
+    const alert = await composeCoordinatorAlert(base, 'signed-mail-refused', `${r.code}: a signed ${role} mail from ${v.from ?? 'no address'} was given no authority (${r.detail})`);
+    await storeComposed(tx, alert, null, id);
   }
 
   private async compose(

@@ -9,6 +9,7 @@ import { REJECTIONS } from '../domain/rejections.ts';
 import { findCaseId, formScore, parseReportForm, parseVendorReplyForm } from '../forms/index.ts';
 import { parseAddresses } from '../mime/headers.ts';
 import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, walk, type MimeLimits, type MimePart } from '../mime/parse.ts';
+import { decideAuthority, type Authority } from './authority.ts';
 import { automatedReason } from './automated.ts';
 import { unwrap, type ContentItem, type Unwrapped } from './unwrap.ts';
 
@@ -51,6 +52,12 @@ export interface Inbound {
   signatures: SignatureCheck[];
   /** Creation time of the signature `verdict.signature` names (replay protection of commands). */
   signedAt: Date | null;
+  /** Whether one signature speaks for the whole message (issue 9 §1; src/inbound/authority.ts). */
+  authority: Authority;
+  /** The protected Subject when a signature covers it (issue 9 §3); else null. */
+  signedSubject: string | null;
+  /** Message ids of In-Reply-To and References (unsigned: they never choose a case). */
+  references: string[];
 }
 
 interface Envelope {
@@ -224,6 +231,9 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     automated: false,
     signatures: [],
     signedAt: null,
+    authority: { ok: false, code: rejected ? 'unreadable' : 'unsigned', fingerprint: null, status: 'none', signatureId: null, signedAt: null },
+    signedSubject: null,
+    references: [],
     ...rest,
   });
 
@@ -275,10 +285,13 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     attachments: attachments.map((a) => a.info),
     notes: u.notes,
   };
-  const rest: Partial<Inbound> = { attachedKeys: u.attachedKeys, signatures: sig.checks, signedAt: sig.signedAt, ...meta };
-
   // Post-decryption filters.
   const rejected = f3Mixed(u) ?? f4Crypto(u) ?? f5NoContent(u);
+  const authority = decideAuthority({ rejected: rejected !== null, items: u.items, signedHow: u.signedHow, attachedKeys: u.attachedKeys.length });
+  const signedSubject = u.protectedHeaders && u.protectedHeadersSigned ? (headerDecoded(u.protectedHeaders, 'subject') ?? null) : null;
+  const references = [header(root, 'in-reply-to') ?? '', header(root, 'references') ?? ''].flatMap((h) => h.match(/<[^<>\s]{1,900}>/g) ?? []).slice(0, 100);
+  const rest: Partial<Inbound> = { attachedKeys: u.attachedKeys, signatures: sig.checks, signedAt: sig.signedAt, authority, signedSubject, references, ...meta };
+
   if (rejected) return finish(env, rejected, common, rest);
 
   // Classify and read the form from the sender's own text only.
@@ -291,7 +304,10 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
   if (kind === 'report') result.report = parseReportForm(text);
   if (kind === 'vendor-reply') {
     const reply = parseVendorReplyForm(text, { casePrefix: prefix });
-    const caseId = findCaseId(env.subject ?? '', prefix) ?? reply.caseId ?? findCaseId(text, prefix);
+    // Signed content first (issue 9 §3): a protected Subject under the signature, the form's
+    // Case ID, an id in the text; the outer Subject only when nothing signed names a case
+    // (the desk's gate never takes a case from it: src/inbound/signed-case.ts).
+    const caseId = (signedSubject ? findCaseId(signedSubject, prefix) : null) ?? reply.caseId ?? findCaseId(text, prefix) ?? findCaseId(env.subject ?? '', prefix);
     result.vendorReply = { ...reply, ...(caseId ? { caseId } : {}) };
   }
   return finish(env, null, result, { ...rest, text, attachments });

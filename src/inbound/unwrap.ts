@@ -32,8 +32,19 @@ export interface CryptoFailure {
   decryption: boolean;
 }
 
+/**
+ * Where a signature was found (issue 9 §1): over a whole cryptographic layer (`layer`), on a
+ * layer inside a non-cryptographic container such as multipart/mixed (`in-container`), or
+ * as an `X` + `X.sig` attachment pair (`detached-attachment`). Only `layer` can carry authority.
+ */
+export type SignedHow = 'layer' | 'in-container' | 'detached-attachment';
+
 export interface Unwrapped {
   items: ContentItem[];
+  /** How each signature check of `items` was applied. */
+  signedHow: Map<SignatureCheck, SignedHow>;
+  /** Whether the protected-headers entity lies under a signature (its Subject is signed content). */
+  protectedHeadersSigned: boolean;
   encryption: EncryptionStatus;
   failures: CryptoFailure[];
   /** The entity whose headers are protected headers (RFC 9788 / draft-autocrypt v1), if any. */
@@ -56,6 +67,8 @@ interface Flags {
   forwarded: boolean;
   /** Depth of crypto layers, to stop encryption nested without end. */
   layers: number;
+  /** Below a non-cryptographic multipart (or forwarded message): a signature here signs a part, not the message. */
+  container: boolean;
 }
 
 const MAX_CRYPTO_LAYERS = 4;
@@ -132,7 +145,7 @@ function exchangeMangled(part: MimePart): MimePart | null {
 }
 
 export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrapped> {
-  const out: Unwrapped = { items: [], encryption: 'none', failures: [], protectedHeaders: null, attachedKeys: [], notes: [] };
+  const out: Unwrapped = { items: [], signedHow: new Map(), protectedHeadersSigned: false, encryption: 'none', failures: [], protectedHeaders: null, attachedKeys: [], notes: [] };
   const mark = (e: EncryptionStatus): void => {
     // pgp-mime beats inline beats none; a failure is recorded separately.
     if (e === 'pgp-mime' || (e === 'inline' && out.encryption === 'none')) out.encryption = e;
@@ -154,12 +167,16 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
 
   // Signatures found inside a forwarded message sign that message, not ours: they never
   // add coverage (else forwarding someone's signed mail would pass as signed by them).
-  const coverWith = (flags: Flags, sigs: SignatureCheck[]): SignatureCheck[] | null =>
-    sigs.length === 0 || flags.forwarded ? flags.covered : [...(flags.covered ?? []), ...sigs];
+  const coverWith = (flags: Flags, sigs: SignatureCheck[], how: SignedHow = 'layer'): SignatureCheck[] | null => {
+    if (sigs.length === 0 || flags.forwarded) return flags.covered;
+    for (const s of sigs) out.signedHow.set(s, flags.container && how === 'layer' ? 'in-container' : how);
+    return [...(flags.covered ?? []), ...sigs];
+  };
 
   async function visit(part: MimePart, flags: Flags, isLayerRoot: boolean): Promise<void> {
     if (isLayerRoot && out.protectedHeaders === null && (flags.encrypted || flags.covered) && isProtectedHeaderEntity(part)) {
       out.protectedHeaders = part;
+      out.protectedHeadersSigned = flags.covered !== null;
     }
     const ct = part.contentType;
 
@@ -183,7 +200,7 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
         out.failures.push({ reason: 'malformed', detail: `decrypted MIME: ${e instanceof Error ? e.message : String(e)}`, decryption: false });
         return;
       }
-      await visit(inner, { encrypted: true, covered: coverWith(flags, r.sigs), forwarded: flags.forwarded, layers: flags.layers + 1 }, true);
+      await visit(inner, { encrypted: true, covered: coverWith(flags, r.sigs), forwarded: flags.forwarded, layers: flags.layers + 1, container: flags.container }, true);
       return;
     }
 
@@ -203,7 +220,7 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
     if (ct === 'message/rfc822' || ct === 'message/global') {
       // A forwarded message is content of the outer one, never a layer of it.
       const inner = part.children[0];
-      if (inner) await visit(inner, { ...flags, forwarded: true }, false);
+      if (inner) await visit(inner, { ...flags, forwarded: true, container: true }, false);
       return;
     }
 
@@ -233,7 +250,8 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
     for (const [i, c] of part.children.entries()) {
       if (sigParts.has(c)) continue;
       const cov = detached.get(c);
-      const childFlags = cov ? { ...flags, covered: coverWith(flags, cov) } : flags;
+      const inside = { ...flags, container: true };
+      const childFlags = cov ? { ...inside, covered: coverWith(flags, cov, 'detached-attachment') } : inside;
       // RFC 9788 §4.5 / autocrypt draft: a legacy display part repeats the protected
       // headers for old clients; it is plumbing, not the sender's text.
       const legacyDisplay =
@@ -342,7 +360,7 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
   }
 
   try {
-    await visit(root, { encrypted: false, covered: null, forwarded: false, layers: 0 }, true);
+    await visit(root, { encrypted: false, covered: null, forwarded: false, layers: 0, container: false }, true);
   } catch (e) {
     if (e instanceof MimeError) out.failures.push({ reason: 'malformed', detail: e.message, decryption: false });
     else throw e;

@@ -80,6 +80,13 @@ export interface NoticeContexts {
    * its address (issue 9 §4): the key is held for the coordinators; nothing of the message.
    */
   'key-held': Record<string, never>;
+  /**
+   * To a vendor's registered contacts, encrypted: a mail its pinned key signed over the whole
+   * message was not applied, and why (issue 9 §2-3; content-free: the reason code only).
+   */
+  'signed-mail-not-applied': { reason: NotAppliedReason };
+  /** To a vendor: its reply was applied, with what was recorded (issue 9 §8). */
+  'vendor-reply-recorded': VendorReplyRecordedContext;
   /** To the reporter: handling stopped, with the reason (§3.3). */
   'reporter-stopped': { caseId: string; reason: StopReason };
   /** To the reporter: one year after 起算日 the non-disclosure request may be withdrawn (§3.9). */
@@ -209,6 +216,8 @@ export const COORD_ALERT_KINDS = [
   // A different key proving a known address arrived by mail and is held (issue 9 §4); no case.
   'key-held',
   'reply-wrong-key',
+  // A signed mail without authority (issue 9 §1-3: src/inbound/authority.ts codes); names no case.
+  'signed-mail-refused',
   'vendor-unreachable',
   'impossible-deadline',
   'other-vendors-affected',
@@ -262,9 +271,24 @@ export const COORD_ALERT_FOR: Record<Exclude<CoordinatorTemplate, 'impossible-de
   published: 'published',
 };
 
+/** The gate's refusals that can reach a proven signer (src/inbound/authority.ts codes). */
+export const NOT_APPLIED_REASONS = ['replayed-signature', 'signature-too-old', 'signature-in-future', 'no-case', 'unknown-case', 'case-conflict', 'sender-not-contact'] as const;
+export type NotAppliedReason = (typeof NOT_APPLIED_REASONS)[number];
+
+export interface VendorReplyRecordedContext {
+  caseId: string;
+  vendorName: string;
+  status?: 'affected' | 'not-affected' | 'investigating' | 'fixed';
+  fixedVersions?: string;
+  proposedPublication?: IsoDate;
+  advisoryUrl?: string;
+  /** The reply came signed but not encrypted: the vendor is asked to encrypt next time. */
+  askToEncrypt: boolean;
+}
+
 export interface CoordAlertContext {
   kind: CoordAlertKind;
-  /** Absent for `unauthorised-command` (the mail is not trusted to name a case). */
+  /** Absent for `unauthorised-command` and `signed-mail-refused` (the mail is not trusted to name a case). */
   caseId?: string;
   /** One short line made by the desk (the rules' `detail`). */
   detail: string;
@@ -390,6 +414,8 @@ export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'correspondence',
   'reporter-received',
   'key-held',
+  'vendor-reply-recorded',
+  'signed-mail-not-applied',
   'reporter-stopped',
   'reporter-withdrawal',
   'impossible-invite',
@@ -627,6 +653,16 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
   },
   'reporter-received': { caseId },
   'key-held': {},
+  'signed-mail-not-applied': { reason: { type: 'enum', values: NOT_APPLIED_REASONS } },
+  'vendor-reply-recorded': {
+    caseId,
+    vendorName: name,
+    status: opt({ type: 'enum', values: ['affected', 'not-affected', 'investigating', 'fixed'] }),
+    fixedVersions: opt({ type: 'line', max: 300 }),
+    proposedPublication: opt({ type: 'day' }),
+    advisoryUrl: opt({ type: 'line', max: 2000 }),
+    askToEncrypt: { type: 'bool' },
+  },
   'reporter-stopped': { caseId, reason: { type: 'enum', values: STOP_REASONS } },
   'reporter-withdrawal': { caseId, startDate: { type: 'day' } },
   'impossible-invite': { caseId, vendorName: name, productName: name, deadline: { type: 'day' } },
@@ -825,9 +861,11 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
   },
   'coord-alert': (c, fail) => {
     // Whoever wrote a refused command mail does not get to name a case in the alert.
-    if ((c.kind === 'unauthorised-command' || c.kind === 'key-held') && c.caseId !== undefined) fail('caseId', `must be absent for ${c.kind}`);
+    // Whoever wrote a refused command or signed mail does not get to name a case in the alert.
+    const untrusted = c.kind === 'unauthorised-command' || c.kind === 'signed-mail-refused' || c.kind === 'key-held';
+    if (untrusted && c.caseId !== undefined) fail('caseId', `must be absent for ${c.kind}`);
     // Desk-level alerts (not about one case) carry no case id.
-    if (!DESK_LEVEL_ALERTS.has(c.kind) && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
+    if (!untrusted && !DESK_LEVEL_ALERTS.has(c.kind) && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
   },
   'reporter-progress': (c, fail) => {
     const dated = c.progress.includes('date-set') || c.progress.includes('date-changed');
@@ -1106,6 +1144,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'unauthorised-command': 'A command mail was refused',
     'key-held': 'A different key arrived for a known address and is held',
     'reply-wrong-key': 'A reply was signed with a key not registered for the vendor',
+    'signed-mail-refused': 'A signed mail was given no authority',
     'vendor-unreachable': 'A vendor is unreachable',
     'impossible-deadline': "The vendor's time to state its view is over",
     'other-vendors-affected': 'A vendor reports that other vendors are affected',
@@ -1131,6 +1170,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'unauthorised-command': '権限のないコマンドメールを拒否しました',
     'key-held': '登録済みのアドレスに別の鍵が届いたため保留しました',
     'reply-wrong-key': '製品開発者の登録鍵ではない鍵で署名された返信がありました',
+    'signed-mail-refused': '署名付きメールを権限なしとして扱いました',
     'vendor-unreachable': '製品開発者と連絡が取れません',
     'impossible-deadline': '製品開発者の意見表明の期限が過ぎました',
     'other-vendors-affected': '他の製品開発者も影響を受けるとの連絡がありました',
@@ -1293,6 +1333,24 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
       return { caseId: (context as NoticeContexts['reporter-received']).caseId };
     case 'key-held':
       return {};
+    case 'signed-mail-not-applied':
+      return flags(NOT_APPLIED_REASONS, (context as NoticeContexts['signed-mail-not-applied']).reason);
+    case 'vendor-reply-recorded': {
+      const c = context as NoticeContexts['vendor-reply-recorded'];
+      return {
+        caseId: c.caseId,
+        vendorName: safe(c.vendorName),
+        hasStatus: c.status !== undefined,
+        ...flags(['affected', 'not-affected', 'investigating', 'fixed'], c.status ?? ''),
+        hasFixedVersions: c.fixedVersions !== undefined,
+        fixedVersions: safe(c.fixedVersions ?? ''),
+        hasProposedPublication: c.proposedPublication !== undefined,
+        proposedPublication: c.proposedPublication === undefined ? '' : dayLong(c.proposedPublication, lang),
+        hasAdvisoryUrl: c.advisoryUrl !== undefined,
+        advisoryUrl: safe(c.advisoryUrl ?? ''),
+        askToEncrypt: c.askToEncrypt,
+      };
+    }
     case 'reporter-stopped': {
       const c = context as NoticeContexts['reporter-stopped'];
       return { caseId: c.caseId, ...flags(STOP_REASONS, c.reason) };

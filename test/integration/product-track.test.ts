@@ -319,7 +319,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     expect((await sendRaw(SATO, [DESK], commandMail(SATO, SATO, setDate, '<cmd-2@desk.test>', first.armored).raw)).accepted).toEqual([DESK]);
     await expect
       .poll(async () => (await query<{ data: { reason: string } }>(db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 60_000 })
-      .toEqual(['not-a-coordinator-key', 'replay']);
+      .toEqual(['signer-not-pinned', 'replayed-signature']);
     expect(await shown()).toMatchObject({ state: 'scheduled', stored: 'scheduled', agreedJst: '2026-12-20', proposedJst: null, overdue: false, waitingFor: ['desk'] });
   }, 240_000);
 

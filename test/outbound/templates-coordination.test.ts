@@ -12,6 +12,7 @@ import {
   blankVendorReplyForm,
   COORD_ALERT_FOR,
   COORD_ALERT_KINDS,
+  NOT_APPLIED_REASONS,
   COORDINATION_NOTICE_NAMES,
   LANGS,
   NOTICE_NAMES,
@@ -135,7 +136,7 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     },
   ],
   'coord-alert': COORD_ALERT_KINDS.map((kind) =>
-    kind === 'unauthorised-command' || kind === 'key-held' ? { kind, detail: 'signed by a key not pinned for any coordinator' } : { kind, caseId: CASE, detail: `acme: ${kind}` },
+    kind === 'unauthorised-command' || kind === 'key-held' || kind === 'signed-mail-refused' ? { kind, detail: 'signed by a key not pinned for any coordinator' } : { kind, caseId: CASE, detail: `acme: ${kind}` },
   ),
   'key-held': [{}],
   'reporter-progress': [
@@ -163,6 +164,11 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { caseId: CASE, party: 'vendor', vendorId: 'acme', vendorName: 'ACME 株式会社', receivedAt: AT, message: 'Could the finder tell us the exact build?' },
   ],
   'reporter-received': [{ caseId: CASE }],
+  'signed-mail-not-applied': NOT_APPLIED_REASONS.map((reason) => ({ reason })),
+  'vendor-reply-recorded': [
+    { caseId: CASE, vendorName: 'ACME 株式会社', status: 'fixed', fixedVersions: '2.3.2', proposedPublication: '2027-01-06', advisoryUrl: 'https://acme.example/psirt/1', askToEncrypt: false },
+    { caseId: CASE, vendorName: 'ACME 株式会社', askToEncrypt: true },
+  ],
   'reporter-stopped': STOP_REASONS.map((reason) => ({ caseId: CASE, reason })),
   'reporter-withdrawal': [{ caseId: CASE, startDate: '2025-11-22' }],
   'impossible-invite': [{ caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', deadline: '2026-12-10' }],
@@ -208,7 +214,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(19);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(21);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');

@@ -52,6 +52,14 @@ describe('configuration', () => {
     expect(() => loadConfig(root('coordination:\n  reminderAfterDays: 2.5\n'), {})).toThrow(/coordination\.reminderAfterDays/);
   });
 
+  it('signed mail age limits (trust.*) default to 72 h for commands, 168 h for replies, 10 min of skew, and are configurable', async () => {
+    const { DEFAULT_TRUST } = await import('../../src/desk/signed-gate.ts');
+    expect(loadConfig(root(), {}).trust).toEqual(DEFAULT_TRUST);
+    const t = loadConfig(root('trust:\n  replyMaxAgeHours: 48\n'), { MADOGUCHI_COMMAND_MAX_AGE_HOURS: '24' }).trust;
+    expect([t.commandMaxAgeHours, t.replyMaxAgeHours, t.maxFutureMinutes]).toEqual([24, 48, 10]);
+    expect(() => loadConfig(root(), { MADOGUCHI_REPLY_MAX_AGE_HOURS: '0' })).toThrow(/trust\.replyMaxAgeHours/);
+  });
+
   it('coordinators come from local.yaml or MADOGUCHI_COORDINATORS, with pinned full fingerprints', () => {
     const yaml = `coordinators:\n  - name: Sato\n    email: sato@desk.test\n    fingerprints: ["${FPR}"]\n`;
     expect(loadConfig(root(yaml), {}).coordinators[0]?.name).toBe('Sato');
