@@ -12,7 +12,7 @@ import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { renderNotice, renderUnreachableList, type NoticeContexts, type NoticeName, type UnreachableListEntry } from '../outbound/templates.ts';
 import type { Transport } from '../outbound/transport.ts';
 import { newProductCase } from '../rules/product.ts';
-import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
+import { languageOf, screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
@@ -49,6 +49,8 @@ import {
   type NewTimelineEntry,
 } from '../store/repo.ts';
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
+import { checkVendorReply, dedupe, foldVendorReply, type FieldProblem } from '../forms/field-checks.ts';
+import { composeInvalidAnswer, failureCodeOf, jobFailedAlert, nulProblems, recordBadValue, refusalOf, refusalReason, storable, usableRecipients } from './bad-values.ts';
 
 export interface Queue {
   add(name: JobName, data: JobData, jobId: string): Promise<void>;
@@ -81,7 +83,16 @@ export interface DeskOptions {
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
 interface OpenedVerdict extends InspectResult {
-  desk: { text: string; automated: boolean; signerFpr: string | null; signedAt?: string | null };
+  desk: {
+    text: string;
+    automated: boolean;
+    signerFpr: string | null;
+    signedAt?: string | null;
+    /** `invalid-bytes`: bytes invalid in the declared charset were read as U+FFFD (issue 9 §6). */
+    flags?: 'invalid-bytes'[];
+    /** Bad values the store could not hold as sent (NUL: replaced by U+FFFD in what is stored). */
+    problems?: FieldProblem[];
+  };
 }
 
 export class PermanentError extends Error {}
@@ -121,6 +132,18 @@ export class Desk {
   // ---- jobs -----------------------------------------------------------------------------
 
   async handle(name: JobName, data: JobData): Promise<void> {
+    try {
+      await this.run(name, data);
+    } catch (e) {
+      // A value the database or a template refuses fails the same way on every attempt: it
+      // is final at once, with its code (issue 9 §6; onFinalFailure carries it out).
+      const refusal = e instanceof PermanentError ? null : refusalOf(e);
+      if (refusal) throw new PermanentError(refusalReason(refusal, e));
+      throw e;
+    }
+  }
+
+  private async run(name: JobName, data: JobData): Promise<void> {
     switch (name) {
       case 'open':
         return this.open(need(data.messageId));
@@ -135,27 +158,51 @@ export class Desk {
     }
   }
 
-  /** After the queue gave up on a job: the message is failed and filed as such. */
+  /**
+   * After the queue gave up on a job: nothing is left failed in silence (issue 9 §6). The
+   * message is failed with its reason code and filed (IMAP: Failed), a notice is marked
+   * failed, and the coordinators get a `job-failed` alert; a sender whose value the
+   * database or a template refused gets the content-free `invalid` answer.
+   */
   async onFinalFailure(name: JobName, data: JobData, reason: string): Promise<void> {
     const db = this.o.db;
+    const code = failureCodeOf(reason);
+    let caseId: string | null = null;
+    let alert = true;
     if (name === 'notify' && data.noticeId) {
       await markNoticeFailed(db, data.noticeId, reason).catch(() => undefined);
       const n = await getNotice(db, data.noticeId);
-      await appendTimeline(db, { caseId: n?.caseId ?? null, actor: 'desk', event: 'notice-failed', data: { notice: data.noticeId, reason } });
+      caseId = n?.caseId ?? null;
+      await appendTimeline(db, { caseId, actor: 'desk', event: 'notice-failed', data: { notice: data.noticeId, code, reason } });
       if (n?.messageRef) await this.maybeFinish(n.messageRef);
-      return;
-    }
-    if (name === 'file' && data.messageId) {
+      // An alert that cannot be sent is not answered by another alert (no loop).
+      alert = n?.kind !== 'coord-alert';
+    } else if (name === 'file' && data.messageId) {
       // The work is done; only the move failed (IMAP down). The message keeps its state and
       // stays unfiled: the coordinator sees the job in the failed set and can retry it.
-      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'file-failed', data: { message: data.messageId, reason } });
-      return;
-    }
-    if (data.messageId) {
-      await setMessageState(db, data.messageId, 'failed', { error: reason });
-      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, reason } });
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'file-failed', data: { message: data.messageId, code, reason } });
+    } else if (data.messageId) {
+      const m = await getMessage(db, data.messageId);
+      await setMessageState(db, data.messageId, 'failed', { error: reason.startsWith(code) ? reason : `${code}: ${reason}` });
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, code, reason } });
+      if (m && (code === 'database-refused' || code === 'template-refused')) await this.answerRefused(data.messageId, m.verdict as OpenedVerdict | null).catch(() => undefined);
       await this.o.queue.add('file', { messageId: data.messageId }, `file-${data.messageId}`);
+    } else {
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'job-failed', data: { job: name, code, reason } });
     }
+    if (!alert || this.o.coordinators.length === 0) return;
+    const notices = await jobFailedAlert({ coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, now: this.o.clock(), caseId }, name, data, code);
+    const ids = await storeComposed(db, notices, caseId, null);
+    for (const id of ids) await this.o.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
+  }
+
+  /** The content-free `invalid` answer to a sender whose value the store or a template refused. */
+  private async answerRefused(messageId: number, v: OpenedVerdict | null): Promise<void> {
+    if (!v?.from || v.rejected || v.desk?.automated !== false) return;
+    const nid = `<invalid.m${messageId}@${this.domain}>`;
+    const notice = await composeInvalidAnswer({ from: this.o.address, to: v.from, lang: languageOf(v.desk.text), problems: [], keys: [], caseTag: null, messageId: nid, inReplyTo: v.messageId, now: this.o.clock(), signer: this.o.signer });
+    const ids = await storeComposed(this.o.db, [notice], null, messageId);
+    for (const id of ids) await this.o.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
   }
 
   private async open(id: number): Promise<void> {
@@ -208,7 +255,17 @@ export class Desk {
         }
       }
     }
-    const opened: OpenedVerdict = { ...v, desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null } };
+    // issue 9 §6: what the store cannot hold (NUL) is replaced before storing and said as a
+    // bad value of the field it was in; stray undecodable bytes are a flag on the verdict.
+    const asForm = v.report ?? (v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? parseReportForm(inb.text) : undefined);
+    const { value: opened, nul } = storable<OpenedVerdict>({
+      ...v,
+      desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null, ...(inb.invalidBytes ? { flags: ['invalid-bytes'] } : {}) },
+    });
+    if (nul) {
+      const found = dedupe([...nulProblems(asForm), ...nulProblems(v.vendorReply)]);
+      opened.desk.problems = found.length > 0 ? found : [{ field: 'extra', code: 'control-character' }];
+    }
     await setMessageState(this.o.db, id, 'opened', { verdict: opened });
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
   }
@@ -243,7 +300,7 @@ export class Desk {
     // A resend completing a draft may carry only the missing fields, too few labels for
     // the classifier to call it a report: the form is read from the sender's text anyway.
     const asReport = v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? { ...v, report: parseReportForm(v.desk.text) } : v;
-    const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null });
+    const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null, problems: v.desk.problems ?? [] });
     const now = this.o.clock();
 
     const done = await db.tx(async (tx) => {
@@ -286,6 +343,9 @@ export class Desk {
             break;
           case 'record':
             log.push({ caseId, actor: 'desk', event: d.event, data: { message: id, detail: d.detail } });
+            break;
+          case 'invalid':
+            await recordBadValue(tx, id, d.problems);
             break;
           case 'notice': {
             const noticeId = `<${d.template}.${caseId ?? `m${id}`}@${this.domain}>`;
@@ -618,12 +678,28 @@ export class Desk {
       // inside a nested transaction would wait forever).
       const store = async (into: Db, notices: ComposedNotice[]): Promise<void> => void (await storeComposed(into, notices, c ? c.id : null, id));
       const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: (c?.lang) ?? lang, now, eventKey: `m${id}` };
+      // A genuine vendor's reply with a bad value (issue 9 §6): a case the desk does not have,
+      // a control character, an over-long field. Refused with its code, the vendor told
+      // which field and why (encrypted to its pinned keys), the coordinators alerted.
+      const problems: FieldProblem[] =
+        vendor && !refused
+          ? dedupe([...(c ? [] : [{ field: 'caseId', code: 'unknown-case' as const }]), ...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))])
+          : [];
+      if (vendor && problems.length > 0) {
+        const verdict = await recordBadValue(tx, id, problems);
+        await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, detail: verdict } });
+        await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'bad-value', `${verdict} (reply from ${vendor.id})`));
+        const keys = await usableRecipients(vendor.keys.map((k) => k.armored), now);
+        const answer = await composeInvalidAnswer({ from: this.o.address, to: v.from!, lang: languageOf(v.desk.text), problems, keys, caseTag: c ? c.id : null, messageId: `<invalid.m${id}@${this.domain}>`, inReplyTo: v.messageId, now, signer: this.o.signer });
+        await store(tx, [answer]);
+        return true;
+      }
       if (refused || !vendor || !c) {
         await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, detail: refused } });
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'reply-wrong-key', refused ?? 'refused'));
         return true;
       }
-      const reply = v.vendorReply ?? {};
+      const reply = foldVendorReply(v.vendorReply ?? {});
       const otherVendorsAffected = reply.otherVendors;
       const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, this.o.settings, async (tx2, decisions, after) => {
         await this.noticesFor(tx2, c, decisions, after, `m${id}`, id);
@@ -657,7 +733,7 @@ export class Desk {
       // Fail closed: details only to a key that is usable now.
       const check = recipientKey ? await checkRecipientKey(recipientKey, now) : null;
       if (!check?.ok) throw new PermanentError(`no usable key for ${d.to}: details not sent`);
-      const rendered = this.render(d.template, lang, caseId, report, now);
+      const rendered = this.render(d.template, lang, caseId, report, now, d);
       return composeEncrypted({ ...base, subject: rendered.subject, text: rendered.text }, this.o.signer, [check.recipient]);
     }
     const rendered = this.render(d.template, lang, caseId, report, now, d);
@@ -684,6 +760,9 @@ export class Desk {
         return renderNotice('nokey', lang, { why: d?.keyWhy === 'expired' || d?.keyWhy === 'revoked' ? d.keyWhy : 'none' });
       case 'rejected':
         return renderNotice('rejected', lang, { reason: d?.reason ?? 'malformed' });
+      case 'invalid':
+        // Which fields and why only inside encryption; content-free otherwise (issue 9 §6).
+        return renderNotice('invalid', lang, d?.encrypted && d.problems && d.problems.length > 0 ? { problems: d.problems } : {});
     }
   }
 

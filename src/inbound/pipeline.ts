@@ -50,6 +50,8 @@ export interface Inbound {
   signatures: SignatureCheck[];
   /** Creation time of the signature `verdict.signature` names (replay protection of commands). */
   signedAt: Date | null;
+  /** Some bytes of the sender's text were invalid in its charset and became U+FFFD (issue 9 §6). */
+  invalidBytes: boolean;
 }
 
 interface Envelope {
@@ -228,6 +230,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     automated: false,
     signatures: [],
     signedAt: null,
+    invalidBytes: false,
     ...rest,
   });
 
@@ -286,6 +289,10 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     .map((i) => (i.text ?? '').replace(/\r\n/g, '\n'))
     .join('\n\n');
   const kind = classify(text, env.subject, prefix);
+  // One stray byte is decoded as U+FFFD and the rest read (issue 9 §6): said in `notes` and
+  // in `invalidBytes`, which the desk keeps as a flag on the message's verdict.
+  const invalidBytes = u.items.some((i) => i.kind === 'text' && !i.plumbing && !i.forwarded && i.invalidBytes === true);
+  if (invalidBytes) u.notes.push('invalid-bytes: bytes not valid in the declared charset were replaced by U+FFFD');
   const result: Partial<InspectResult> = { ...common, kind };
   if (kind === 'report') result.report = parseReportForm(text);
   if (kind === 'vendor-reply') {
@@ -293,5 +300,5 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     const caseId = findCaseId(env.subject ?? '', prefix) ?? reply.caseId ?? findCaseId(text, prefix);
     result.vendorReply = { ...reply, ...(caseId ? { caseId } : {}) };
   }
-  return finish(env, null, result, { ...rest, text, attachments });
+  return finish(env, null, result, { ...rest, text, attachments, invalidBytes });
 }
