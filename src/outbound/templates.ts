@@ -921,7 +921,7 @@ function invalidView(lang: Lang, c: NoticeContexts['invalid']): object {
             : 'contains a control character (such as NUL); please remove it';
       case 'too-long': {
         const max = (limit?.max ?? 20_000).toLocaleString('en-US');
-        return lang === 'ja' ? `長すぎます（${max} 文字まで）。短くするか、添付ファイルにしてください` : `is too long (at most ${max} characters); please shorten it or attach it as a file`;
+        return lang === 'ja' ? `長すぎます。${max} 文字以内に短くするか、添付ファイルにしてください` : `is too long (at most ${max} characters); please shorten it or attach it as a file`;
       }
       case 'unknown-case':
         return lang === 'ja' ? 'この窓口にない案件番号です。通知に書かれた案件番号を確認してください' : 'is not a case of this desk; please check the case ID given in our notice';
