@@ -681,11 +681,12 @@ export class Desk {
       // A genuine vendor's reply with a bad value (issue 9 §6): a case the desk does not have,
       // a control character, an over-long field. Refused with its code, the vendor told
       // which field and why (encrypted to its pinned keys), the coordinators alerted.
+      const genuine = vendor !== null && v.from !== null && [...vendor.contacts.to, ...vendor.contacts.cc].includes(v.from);
       const problems: FieldProblem[] =
-        vendor && !refused
+        genuine
           ? dedupe([...(c ? [] : [{ field: 'caseId', code: 'unknown-case' as const }]), ...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))])
           : [];
-      if (vendor && problems.length > 0) {
+      if (genuine && vendor && problems.length > 0) {
         const verdict = await recordBadValue(tx, id, problems);
         await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, detail: verdict } });
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'bad-value', `${verdict} (reply from ${vendor.id})`));
