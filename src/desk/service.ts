@@ -185,7 +185,7 @@ export class Desk {
       const m = await getMessage(db, data.messageId);
       await setMessageState(db, data.messageId, 'failed', { error: reason.startsWith(code) ? reason : `${code}: ${reason}` });
       await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, code, reason } });
-      if (m && (code === 'database-refused' || code === 'template-refused')) await this.answerRefused(data.messageId, m.verdict as OpenedVerdict | null).catch(() => undefined);
+      if (m && (code === 'database-refused' || code === 'template-refused')) await this.answerRefused(data.messageId, m.raw, m.verdict as OpenedVerdict | null).catch(() => undefined);
       await this.o.queue.add('file', { messageId: data.messageId }, `file-${data.messageId}`);
     } else {
       await appendTimeline(db, { caseId: null, actor: 'desk', event: 'job-failed', data: { job: name, code, reason } });
@@ -197,10 +197,15 @@ export class Desk {
   }
 
   /** The content-free `invalid` answer to a sender whose value the store or a template refused. */
-  private async answerRefused(messageId: number, v: OpenedVerdict | null): Promise<void> {
-    if (!v?.from || v.rejected || v.desk?.automated !== false) return;
+  private async answerRefused(messageId: number, raw: Buffer, stored: OpenedVerdict | null): Promise<void> {
+    // Refused while opening, the verdict was never stored: read the envelope again (who
+    // sent it, whether a machine did: RFC 3834, no answer to automated mail).
+    const v = stored?.desk
+      ? { from: stored.from, rejected: stored.rejected, automated: stored.desk.automated, text: stored.desk.text, messageId: stored.messageId }
+      : await inspectMessage(raw, { ring: this.o.ring, limits: this.o.limits, now: this.o.clock(), casePrefix: this.o.casePrefix }).then((r) => ({ from: r.verdict.from, rejected: r.verdict.rejected, automated: r.automated, text: r.text, messageId: r.verdict.messageId }));
+    if (!v.from || v.rejected || v.automated) return;
     const nid = `<invalid.m${messageId}@${this.domain}>`;
-    const notice = await composeInvalidAnswer({ from: this.o.address, to: v.from, lang: languageOf(v.desk.text), problems: [], keys: [], caseTag: null, messageId: nid, inReplyTo: v.messageId, now: this.o.clock(), signer: this.o.signer });
+    const notice = await composeInvalidAnswer({ from: this.o.address, to: v.from, lang: languageOf(v.text), problems: [], keys: [], caseTag: null, messageId: nid, inReplyTo: v.messageId, now: this.o.clock(), signer: this.o.signer });
     const ids = await storeComposed(this.o.db, [notice], null, messageId);
     for (const id of ids) await this.o.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
   }
