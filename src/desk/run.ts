@@ -214,7 +214,8 @@ export function workDesk(queue: JobQueue, desk: Desk, db: Db, o: { attempts: num
     o.concurrency,
     (name, data, reason) => {
       L.error('job failed for good', { job: name, message: data.messageId, notice: data.noticeId, reason: loggableReason(new Error(reason)) });
-      return desk.onFinalFailure(name, data, reason);
+      // The queue adapter drops what this throws: say it here (the database may be down).
+      return desk.onFinalFailure(name, data, reason).catch((e: unknown) => L.error('final failure not recorded', { job: name, message: data.messageId, notice: data.noticeId, reason: loggableReason(e) }));
     },
   );
 }

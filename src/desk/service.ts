@@ -9,6 +9,7 @@ import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, findCaseId, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
+import { neutralise } from '../outbound/neutralise.ts';
 import { renderNotice, renderUnreachableList, type NoticeContexts, type NoticeName, type UnreachableListEntry } from '../outbound/templates.ts';
 import type { Transport } from '../outbound/transport.ts';
 import { newProductCase } from '../rules/product.ts';
@@ -267,10 +268,9 @@ export class Desk {
       ...v,
       desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null, ...(inb.invalidBytes ? { flags: ['invalid-bytes'] } : {}) },
     });
-    if (nul) {
-      const found = dedupe([...nulProblems(asForm), ...nulProblems(v.vendorReply)]);
-      opened.desk.problems = found.length > 0 ? found : [{ field: 'extra', code: 'control-character' }];
-    }
+    // A NUL outside any field (a header, a greeting) is only replaced: it is no value.
+    const found = nul ? dedupe([...nulProblems(asForm), ...nulProblems(v.vendorReply)]) : [];
+    if (found.length > 0) opened.desk.problems = found;
     await setMessageState(this.o.db, id, 'opened', { verdict: opened });
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
   }
@@ -650,7 +650,9 @@ export class Desk {
     now: Date,
     messageRef: number,
   ): Promise<void> {
-    const message = text.trim() === '' ? '(no text)' : text.slice(0, 100_000);
+    // Control characters become visible escapes here rather than a template refusal: the
+    // coordinators read what was written (issue 9 §6).
+    const message = text.trim() === '' ? '(no text)' : neutralise(text.slice(0, 100_000));
     const rendered = renderNotice('correspondence', 'ja', { caseId, ...who, receivedAt: now, message });
     const notices = await composeForCoordinators(
       { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja', now, eventKey: `m${messageRef}`, caseId },
