@@ -12,6 +12,7 @@ import { workDesk } from '../../src/desk/run.ts';
 import { Desk, type Filer } from '../../src/desk/service.ts';
 import { textLog } from '../../src/log.ts';
 import { MaildirOutbox } from '../../src/outbound/maildir.ts';
+import type { Transport } from '../../src/outbound/transport.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { upsertVendor } from '../../src/store/vendors.ts';
 import { freshDatabase, query } from './desk.ts';
@@ -58,7 +59,11 @@ export interface BadValueDesk {
   stop(): Promise<void>;
 }
 
-export async function startBadValueDesk(o: { attempts?: number; name: string }): Promise<BadValueDesk> {
+/**
+ * `refuse`: recipients whose server answers every delivery with a temporary failure (SMTP
+ * 4xx), so their notices fail every attempt.
+ */
+export async function startBadValueDesk(o: { attempts?: number; name: string; refuse?: (to: string) => boolean }): Promise<BadValueDesk> {
   const work = mkdtempSync(join(tmpdir(), `mdg-${o.name}-`));
   const keys = await ensureDeskKeys(join(work, 'keys'), 'Desk', DESK, () => undefined);
   const deskPub = readFileSync(join(work, 'keys', 'desk.pub.asc'), 'utf8');
@@ -90,7 +95,7 @@ export async function startBadValueDesk(o: { attempts?: number; name: string }):
   const desk = new Desk({
     db,
     queue,
-    transport: new MaildirOutbox(join(work, 'out')),
+    transport: refusing(new MaildirOutbox(join(work, 'out')), o.refuse ?? (() => false)),
     signer: keys.signer,
     ring: keys.ring,
     address: DESK,
@@ -150,5 +155,14 @@ export async function startBadValueDesk(o: { attempts?: number; name: string }):
       for (const g of [reporter, vendor, coordinator]) g.close();
       rmSync(work, { recursive: true, force: true });
     },
+  };
+}
+
+/** `inner`, except that mail to a refused recipient gets a temporary failure (451). */
+function refusing(inner: Transport, refuse: (to: string) => boolean): Transport {
+  return {
+    send: (raw, envelope, messageId) =>
+      envelope.to.some(refuse) ? Promise.resolve({ ok: false, permanent: false, response: '451 4.3.0 try again later' }) : inner.send(raw, envelope, messageId),
+    close: () => inner.close(),
   };
 }
