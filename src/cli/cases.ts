@@ -1,18 +1,55 @@
-// `madoguchi cases list|show ID`: cases, their states, dates and timeline. Only
-// coordinators read case data, and every read is logged (guideline §2; 000 §4; 002 §5.2(1)):
-// `show` appends a `case-read` entry to the case's timeline.
+// `madoguchi cases list|show ID`: each case as it is now (issue 10, truthful state): its
+// state, its vendors with each one's status, 起算日, target and agreed publication dates,
+// last activity and what the desk waits for, all derived from the product-track snapshot
+// (src/rules/case-view.ts). Only coordinators read case data, and every read is logged
+// (guideline §2; 000 §4; 002 §5.2(1)): `show` appends a `case-read` entry to the timeline.
+// Dates are JST with UTC beside (guideline §8).
 import { userInfo } from 'node:os';
-import type { Command } from 'commander';
-import { appendTimeline, getCase, listCases, listParties, listTimeline } from '../store/repo.ts';
-import { listCaseVendors } from '../store/vendors.ts';
+import { Option, type Command } from 'commander';
+import { formatJst, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
+import { CASE_STATES, type CaseView } from '../rules/case-view.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../rules/product-state.ts';
+import { loadCaseView, loadCaseViews } from '../store/case-view.ts';
+import { appendTimeline, getCase, listParties, listTimeline } from '../store/repo.ts';
+import { getVendor } from '../store/vendors.ts';
 import { storeRunner, type StoreCommandDeps } from './store-command.ts';
 
 export type CaseCommandDeps = StoreCommandDeps;
 
-/** Dates in JST with UTC beside (guideline §8). */
-export function jstUtc(d: Date): string {
-  const j = new Date(d.getTime() + 9 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
-  return `${j} JST (${d.toISOString().slice(11, 16)} UTC)`;
+/** A JST calendar date with the UTC instant it begins: `2026-02-19 00:00 JST (2026-02-18 15:00 UTC)`. */
+export function jstDateUtc(d: IsoDate): string {
+  return formatJst(jstStartOfDay(d));
+}
+
+const orNone = <T>(v: T | null, f: (x: T) => string): string => (v === null ? '—' : f(v));
+
+/** "Now" and the settings as the running desk has them: its clock (MADOGUCHI_CLOCK_FILE) and its configuration. */
+async function deskNow(): Promise<{ now: Date; settings: Settings }> {
+  const file = process.env.MADOGUCHI_CLOCK_FILE;
+  const now = file ? (await import('../desk/run.ts')).deskClock(file)() : new Date();
+  const { loadConfig } = await import('../config.ts');
+  return { now, settings: { ...DEFAULT_SETTINGS, ...loadConfig().coordination } };
+}
+
+/** JSON with instants as ISO 8601 UTC and the JST calendar dates as they are (fields named *Jst). */
+function toJson(v: CaseView): unknown {
+  return { ...v, overdue: v.overdue.length > 0, overdueReasons: v.overdue };
+}
+
+function listLine(v: CaseView): string {
+  const vendors = v.vendors.length === 0 ? '—' : v.vendors.map((x) => `${x.id}: ${x.status}`).join(', ');
+  const date = v.agreedJst !== null ? `agreed ${jstDateUtc(v.agreedJst)}` : v.targetJst !== null ? `target ${jstDateUtc(v.targetJst)}` : 'no date';
+  const waiting = v.waitingFor.length === 0 ? '—' : v.waitingFor.map((w) => w.who).filter((w, i, a) => a.indexOf(w) === i).join(', ');
+  return [
+    v.id,
+    v.kind,
+    v.state + (v.overdue.length > 0 ? ' OVERDUE' : ''),
+    `vendors ${vendors}`,
+    `起算日 ${orNone(v.startDateJst, jstDateUtc)}`,
+    date,
+    `last ${orNone(v.lastActivity, formatJst)}`,
+    `waiting for ${waiting}`,
+  ].join('\t');
 }
 
 export function registerCaseCommands(program: Command, deps: CaseCommandDeps): void {
@@ -21,15 +58,32 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
   const cases = program.command('cases').description('cases, their states, dates and timeline');
   cases
     .command('list')
-    .option('--state <state...>', 'only cases in these states')
+    .description('list cases as they are now (state, vendors, 起算日, publication date, last activity, what the desk waits for)')
+    .addOption(new Option('--state <state...>', 'only cases in these states').choices(CASE_STATES))
+    .option('--vendor <id>', 'only cases with this vendor (registry id)')
+    .option('--overdue', 'only overdue cases (publication date or target passed, committee decision late)')
     .option('--json', 'JSON output')
-    .description('list cases')
-    .action(async (o: { state?: string[]; json?: boolean }) =>
+    .action(async (o: { state?: string[]; vendor?: string; overdue?: boolean; json?: boolean }) =>
       withDb(async (db) => {
-        const rows = await listCases(db, { ...(o.state ? { states: o.state } : {}), limit: 10000 });
-        if (o.json) out(JSON.stringify(rows.map((c) => ({ id: c.id, kind: c.kind, state: c.state, lang: c.lang, createdAt: c.createdAt })), null, 2));
-        else if (rows.length === 0) out('no cases');
-        else for (const c of rows) out(`${c.id}\t${c.kind}\t${c.state}\t${jstUtc(c.createdAt)}`);
+        const { now, settings } = await deskNow();
+        let views = await loadCaseViews(db, { now, settings });
+        if (o.vendor !== undefined) {
+          const id = o.vendor;
+          // An unknown vendor is an error, not an empty list (issue 10): a typo must not read as "no cases".
+          if (!(await getVendor(db, id)) && !views.some((v) => v.vendors.some((x) => x.id === id))) {
+            err(`madoguchi cases: no vendor "${id}" (see madoguchi vendors list)`);
+            return 2;
+          }
+          views = views.filter((v) => v.vendors.some((x) => x.id === id));
+        }
+        if (o.state) {
+          const want = new Set(o.state);
+          views = views.filter((v) => want.has(v.state));
+        }
+        if (o.overdue) views = views.filter((v) => v.overdue.length > 0);
+        if (o.json) out(JSON.stringify(views.map(toJson), null, 2));
+        else if (views.length === 0) out('no cases');
+        else for (const v of views) out(listLine(v));
         return 0;
       }),
     );
@@ -38,7 +92,7 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
     .argument('<id>', 'case id, e.g. VR-2026-0042')
     .option('--json', 'JSON output')
     .option('--actor <name>', 'who is reading (logged)', `cli:${userInfo().username}`)
-    .description('show one case: state, parties, vendors, timeline (the read is logged)')
+    .description('show one case as it is now, with its parties and timeline (the read is logged)')
     .action(async (id: string, o: { json?: boolean; actor: string }) =>
       withDb(async (db) => {
         const c = await getCase(db, id);
@@ -46,20 +100,42 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
           err(`madoguchi: no case ${id}`);
           return 1;
         }
+        const { now, settings } = await deskNow();
+        // The view first: the read itself is not activity.
+        const v = await loadCaseView(db, id, { now, settings });
+        if (!v) throw new Error(`no case ${id}`);
         await appendTimeline(db, { caseId: id, actor: o.actor, event: 'case-read', data: { via: 'cli' } });
         const parties = await listParties(db, id);
-        const vendors = await listCaseVendors(db, id);
         const timeline = await listTimeline(db, id, { limit: 10000 });
         if (o.json) {
-          out(JSON.stringify({ case: c, parties, vendors, timeline }, null, 2));
+          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, parties, timeline }, null, 2));
           return 0;
         }
-        out(`${c.id}  ${c.kind}  state: ${c.state}  language: ${c.lang}`);
-        out(`opened ${jstUtc(c.createdAt)}, updated ${jstUtc(c.updatedAt)}`);
+        out(`${v.id}  ${v.kind}  state: ${v.state}  language: ${c.lang}`);
+        out(`opened         ${formatJst(c.createdAt)}`);
+        out(`last activity  ${orNone(v.lastActivity, formatJst)}`);
+        out(`起算日         ${orNone(v.startDateJst, jstDateUtc)}`);
+        out(`target         ${orNone(v.targetJst, jstDateUtc)}${v.targetJst !== null ? ` (起算日 + ${settings.publicationDays} days)` : ''}`);
+        if (v.proposedJst !== null) out(`proposed       ${jstDateUtc(v.proposedJst)} by ${v.proposedBy ?? 'desk'}`);
+        out(`agreed         ${orNone(v.agreedJst, jstDateUtc)}`);
+        if (v.publishedAt !== null) out(`published      ${formatJst(v.publishedAt)}`);
+        out(`overdue        ${v.overdue.length === 0 ? 'no' : `yes: ${v.overdue.join('; ')}`}`);
+        out('waiting for:');
+        if (v.waitingFor.length === 0) out('  nothing (the case is over)');
+        for (const w of v.waitingFor) out(`  ${w.who}: ${w.what}`);
+        out('vendors:');
+        if (v.vendors.length === 0) out('  none');
+        for (const x of v.vendors) {
+          const parts = [`  ${x.id}  ${x.name}  ${x.status}`];
+          if (x.startDateJst !== null) parts.push(`起算日 ${x.startDateJst}`);
+          if (x.lastContactAt !== null) parts.push(`last written to ${formatJst(x.lastContactAt)}`);
+          if (x.lastAnswerAt !== null) parts.push(`last answer ${formatJst(x.lastAnswerAt)}`);
+          if (x.listedSince !== null) parts.push(`on the unreachable list since ${formatJst(x.listedSince)}${x.productListedSince !== null ? ' (product too)' : ''}`);
+          out(parts.join('  '));
+        }
         for (const p of parties) out(`party  ${p.role}  ${p.name ?? ''} <${p.email ?? ''}>${p.keyFpr ? `  key ${p.keyFpr}` : ''}`);
-        for (const v of vendors) out(`vendor ${v.vendorId}  ${v.state}${v.firstContactAt ? `  起算日 ${jstUtc(v.firstContactAt)}` : ''}`);
         out('timeline:');
-        for (const t of timeline) out(`  ${jstUtc(t.at)}  ${t.actor}  ${t.event}${t.data ? `  ${JSON.stringify(t.data)}` : ''}`);
+        for (const t of timeline) out(`  ${formatJst(t.at)}  ${t.actor}  ${t.event}${t.data ? `  ${JSON.stringify(t.data)}` : ''}`);
         return 0;
       }),
     );

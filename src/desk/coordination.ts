@@ -5,37 +5,24 @@
 import { ReplayConflictError, type ReplayStore } from '../commands/auth.ts';
 import { DEFAULT_SETTINGS, stepProduct, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
+import { caseState } from '../rules/case-view.ts';
+import { reviveSnapshot, serializeSnapshot } from '../rules/snapshot-json.ts';
 import { appendTimeline } from '../store/repo.ts';
 
-/** JSON with Dates kept as Dates: `{"$date": ISO}` on the way out, revived on the way in. */
-export function serializeSnapshot(c: ProductCase): string {
-  return JSON.stringify(c, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? { $date: raw.toISOString() } : value;
-  });
-}
-
-export function reviveSnapshot(json: unknown): ProductCase {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      const keys = Object.keys(o);
-      if (keys.length === 1 && keys[0] === '$date' && typeof o.$date === 'string') return new Date(o.$date);
-      return Object.fromEntries(keys.map((k) => [k, walk(o[k])]));
-    }
-    return v;
-  };
-  return walk(typeof json === 'string' ? (JSON.parse(json) as unknown) : json) as ProductCase;
-}
+export { reviveSnapshot, serializeSnapshot };
 
 export async function loadSnapshot(db: Db, caseId: string, opts: { lock?: boolean } = {}): Promise<ProductCase | null> {
   const [row] = await db.query<{ coordination: unknown }>(`SELECT coordination FROM cases WHERE id = $1${opts.lock && db.kind === 'pg' ? ' FOR UPDATE' : ''}`, [caseId]);
   return row?.coordination ? reviveSnapshot(row.coordination) : null;
 }
 
+/**
+ * Writes the snapshot and, in the same statement, `cases.state` derived from it (issue 10:
+ * one source of truth; src/rules/case-view.ts caseState), so the stored state is never the
+ * state of the day the case was opened.
+ */
 export async function saveSnapshot(db: Db, c: ProductCase): Promise<void> {
-  const rows = await db.query('UPDATE cases SET coordination = $2::text::jsonb, updated_at = now() WHERE id = $1 RETURNING id', [c.id, serializeSnapshot(c)]);
+  const rows = await db.query('UPDATE cases SET coordination = $2::text::jsonb, state = $3, updated_at = now() WHERE id = $1 RETURNING id', [c.id, serializeSnapshot(c), caseState(c)]);
   if (rows.length === 0) throw new Error(`no case ${c.id}`);
 }
 

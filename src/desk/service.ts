@@ -16,6 +16,7 @@ import { newProductCase } from '../rules/product.ts';
 import { languageOf, screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FINAL_CASE_STATES } from '../rules/case-view.ts';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
 import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from './commands.ts';
 import { authorizeCommandMail } from '../commands/auth.ts';
@@ -476,7 +477,8 @@ export class Desk {
    */
   async tickAll(): Promise<number> {
     const now = this.o.clock();
-    const rows = await this.o.db.query<{ id: string }>(`SELECT id FROM cases WHERE coordination IS NOT NULL AND state <> 'closed' ORDER BY id`);
+    // A case in a final state (published, stopped, not accepted) has nothing left to time (src/rules/case-view.ts).
+    const rows = await this.o.db.query<{ id: string }>(`SELECT id FROM cases WHERE coordination IS NOT NULL AND NOT (state = ANY($1::text[])) ORDER BY id`, [[...FINAL_CASE_STATES]]);
     let sent = 0;
     for (const { id } of rows) {
       const pending: string[] = [];

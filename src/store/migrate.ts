@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Db } from './handle.ts';
+import { refreshCaseStates } from './case-view.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -32,6 +33,15 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
   return out;
 }
 
+/**
+ * Steps a migration needs that SQL cannot do, run in the migration's own transaction right
+ * after its SQL (so a crash leaves neither done).
+ */
+const AFTER_MIGRATION: Readonly<Record<string, (t: Db) => Promise<unknown>>> = {
+  // cases.state from each product case's snapshot (issue 10; src/rules/case-view.ts).
+  '017_case_state.sql': refreshCaseStates,
+};
+
 /** Applies pending migrations; returns the names applied (empty when up to date). */
 export async function migrate(db: Db, dir: string = MIGRATIONS_DIR): Promise<string[]> {
   const applied: string[] = [];
@@ -55,6 +65,7 @@ export async function migrate(db: Db, dir: string = MIGRATIONS_DIR): Promise<str
         return false;
       }
       await t.exec(m.sql);
+      await AFTER_MIGRATION[m.name]?.(t);
       await t.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
       return true;
     });

@@ -1,11 +1,14 @@
-// `madoguchi cases list|show` and `vendors` through the bin script, on PostgreSQL.
+// `madoguchi cases list|show` and `vendors` through the bin script, on PostgreSQL: each
+// case as it is now (issue 10, truthful state), its filters, and unknown values refused.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDeskKey } from '../../src/crypto/openpgp.ts';
-import { openDb } from '../../src/store/db.ts';
+import { applyEvent, saveSnapshot } from '../../src/desk/coordination.ts';
+import { newProductCase, type ProductEvent } from '../../src/rules/product.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
 import { appendTimeline, createCase } from '../../src/store/repo.ts';
 import { freshDatabase, query } from '../support/desk.ts';
 import { ROOT } from '../support/paths.ts';
@@ -15,12 +18,39 @@ let work: string;
 const run = (args: string[]) =>
   spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url } });
 
+const DAY = 86_400_000;
+const ACME = { id: 'acme', name: 'ACME Corporation', product: 'ACME Router 1.0' };
+const BETA = { id: 'beta', name: 'Beta Soft', product: 'Beta CMS 2.3' };
+const reporter = { name: '山田 太郎', consent: { shareIdentity: false, directContact: false, credit: false } };
+
+/** A product case as screening opens it, then stepped by the rules at the given instants. */
+async function productCase(store: Db, id: string, steps: [Date, ProductEvent][]): Promise<void> {
+  await createCase(store, { id, kind: 'product', state: 'accepted', lang: 'ja', report: { kind: 'product' }, reporterEmail: 'taro@reporter.test' });
+  await saveSnapshot(store, newProductCase({ id, reporter }));
+  for (const [at, e] of steps) await applyEvent(store, id, e, at, 'coordinator:sato');
+}
+
 beforeAll(async () => {
   db = await freshDatabase();
   work = mkdtempSync(join(tmpdir(), 'mdg-cli-'));
   const store = await openDb({ databaseUrl: db.url });
-  await createCase(store, { id: 'VR-2026-0007', kind: 'product', state: 'accepted', lang: 'ja', report: { kind: 'product' }, reporterEmail: 'taro@reporter.test' });
+  const now = Date.now();
+  await productCase(store, 'VR-2026-0007', []);
   await appendTimeline(store, { caseId: 'VR-2026-0007', actor: 'desk', event: 'state:accepted' });
+  // Coordinating: acme answered affected, beta silent; 起算日 two days ago, not overdue.
+  await productCase(store, 'VR-2026-0010', [
+    [new Date(now - 2 * DAY), { type: 'add-vendor', vendor: ACME }],
+    [new Date(now - 2 * DAY), { type: 'add-vendor', vendor: BETA }],
+    [new Date(now - DAY), { type: 'vendor-reply', vendorId: 'acme', reply: { status: 'affected' } }],
+  ]);
+  // Stopped after a vendor was notified.
+  await productCase(store, 'VR-2026-0011', [
+    [new Date(now - 3 * DAY), { type: 'add-vendor', vendor: BETA }],
+    [new Date(now - 3 * DAY), { type: 'stop', reason: { kind: 'not-reproducible' } }],
+  ]);
+  // 起算日 2026-01-05: the 45-day target passed long ago with no agreed date.
+  await productCase(store, 'VR-2026-0012', [[new Date('2026-01-05T01:00:00Z'), { type: 'add-vendor', vendor: ACME }]]);
+  await createCase(store, { id: 'VR-2026-0013', kind: 'website', state: 'accepted', lang: 'en', report: { kind: 'website' } });
   await store.close();
 }, 60_000);
 
@@ -29,20 +59,91 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('madoguchi cases', () => {
-  it('lists cases with JST dates', () => {
+const JST_UTC = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d JST \((\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\)`;
+const ids = (stdout: string): string[] => stdout.trim().split('\n').map((l) => l.split('\t')[0] ?? '');
+
+describe('madoguchi cases list', () => {
+  it('shows each case as it is now: state, vendors and their status, 起算日, dates JST with UTC, last activity, who the desk waits for', () => {
     const p = run(['cases', 'list']);
     expect(p.status, p.stderr).toBe(0);
-    expect(p.stdout).toMatch(/^VR-2026-0007\tproduct\taccepted\t\d{4}-\d\d-\d\d \d\d:\d\d JST \(\d\d:\d\d UTC\)$/m);
+    expect(ids(p.stdout)).toEqual(['VR-2026-0007', 'VR-2026-0010', 'VR-2026-0011', 'VR-2026-0012', 'VR-2026-0013']);
+    const line = (id: string): string[] => p.stdout.split('\n').find((l) => l.startsWith(id))?.split('\t') ?? [];
+    expect(line('VR-2026-0007').slice(0, 4)).toEqual(['VR-2026-0007', 'product', 'accepted', 'vendors —']);
+    const coordinating = line('VR-2026-0010');
+    expect(coordinating.slice(0, 4)).toEqual(['VR-2026-0010', 'product', 'coordinating', 'vendors acme: answered affected, beta: notified']);
+    expect(coordinating[4]).toMatch(new RegExp(`^起算日 ${JST_UTC}$`));
+    expect(coordinating[5]).toMatch(new RegExp(`^target ${JST_UTC}$`));
+    expect(coordinating[6]).toMatch(new RegExp(`^last ${JST_UTC}$`));
+    expect(coordinating[7]).toBe('waiting for vendor:beta, coordinator');
+    expect(line('VR-2026-0011').slice(0, 4)).toEqual(['VR-2026-0011', 'product', 'stopped', 'vendors beta: notified']);
+    expect(line('VR-2026-0011')[7]).toBe('waiting for —');
+    expect(line('VR-2026-0012').slice(2, 6)).toEqual(['coordinating OVERDUE', 'vendors acme: notified', '起算日 2026-01-05 00:00 JST (2026-01-04 15:00 UTC)', 'target 2026-02-19 00:00 JST (2026-02-18 15:00 UTC)']);
+    expect(line('VR-2026-0013').slice(0, 3)).toEqual(['VR-2026-0013', 'website', 'accepted']);
   });
 
-  it('shows a case with its timeline, and the read itself is logged', async () => {
-    const p = run(['cases', 'show', 'VR-2026-0007', '--actor', 'coordinator:sato']);
+  it('filters by state (several allowed), vendor and overdue', () => {
+    expect(ids(run(['cases', 'list', '--state', 'stopped']).stdout)).toEqual(['VR-2026-0011']);
+    expect(ids(run(['cases', 'list', '--state', 'stopped', 'accepted']).stdout)).toEqual(['VR-2026-0007', 'VR-2026-0011', 'VR-2026-0013']);
+    expect(ids(run(['cases', 'list', '--vendor', 'acme']).stdout)).toEqual(['VR-2026-0010', 'VR-2026-0012']);
+    expect(ids(run(['cases', 'list', '--vendor', 'beta', '--state', 'coordinating']).stdout)).toEqual(['VR-2026-0010']);
+    expect(ids(run(['cases', 'list', '--overdue']).stdout)).toEqual(['VR-2026-0012']);
+    expect(run(['cases', 'list', '--state', 'published']).stdout.trim()).toBe('no cases');
+  });
+
+  it('refuses an unknown state or vendor instead of listing nothing', () => {
+    const bogus = run(['cases', 'list', '--state', 'bogus']);
+    expect(bogus.status).toBe(2);
+    expect(bogus.stderr).toMatch(/argument 'bogus' is invalid.*Allowed choices are received, deferred, accepted, coordinating/s);
+    expect(bogus.stdout).toBe('');
+    const vendor = run(['cases', 'list', '--vendor', 'nosuch']);
+    expect(vendor.status).toBe(2);
+    expect(vendor.stderr).toContain('no vendor "nosuch"');
+    expect(vendor.stdout).toBe('');
+  });
+
+  it('--json gives the same views, instants in UTC and the JST dates', () => {
+    const p = run(['cases', 'list', '--json', '--vendor', 'acme']);
     expect(p.status, p.stderr).toBe(0);
-    expect(p.stdout).toContain('state: accepted');
-    expect(p.stdout).toContain('state:accepted');
-    const reads = await query<{ actor: string }>(db.url, `SELECT actor FROM timeline WHERE case_id = 'VR-2026-0007' AND event = 'case-read'`);
+    const rows = JSON.parse(p.stdout) as { id: string; state: string; overdue: boolean; overdueReasons: string[]; startDateJst: string; targetJst: string; vendors: { id: string; status: string; firstContactAt: string }[]; waitingFor: { who: string }[] }[];
+    expect(rows.map((r) => [r.id, r.state, r.overdue])).toEqual([
+      ['VR-2026-0010', 'coordinating', false],
+      ['VR-2026-0012', 'coordinating', true],
+    ]);
+    expect(rows[1]).toMatchObject({ startDateJst: '2026-01-05', targetJst: '2026-02-19', overdueReasons: ['the publication target 2026-02-19 has passed with no agreed date'] });
+    expect(rows[1]?.vendors[0]).toMatchObject({ id: 'acme', status: 'notified', firstContactAt: '2026-01-05T01:00:00.000Z' });
+  });
+});
+
+describe('madoguchi cases show', () => {
+  it('shows a case as it is now, with its timeline, and the read itself is logged', async () => {
+    const p = run(['cases', 'show', 'VR-2026-0010', '--actor', 'coordinator:sato']);
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toContain('state: coordinating');
+    expect(p.stdout).toMatch(new RegExp(`^起算日 +${JST_UTC}$`, 'm'));
+    expect(p.stdout).toMatch(new RegExp(`^target +${JST_UTC} \\(起算日 \\+ 45 days\\)$`, 'm'));
+    expect(p.stdout).toMatch(/^agreed +—$/m);
+    expect(p.stdout).toMatch(/^overdue +no$/m);
+    expect(p.stdout).toMatch(/^ {2}vendor:beta: an answer \(reminder 1 of 3 on \d{4}-\d\d-\d\d\)$/m);
+    expect(p.stdout).toMatch(/^ {2}coordinator: agree the publication date \(X-SET-DATE\): \d{4}-\d\d-\d\d proposed by desk$/m);
+    expect(p.stdout).toMatch(new RegExp(`^  acme  ACME Corporation  answered affected  起算日 \\d{4}-\\d\\d-\\d\\d  last written to ${JST_UTC}  last answer ${JST_UTC}$`, 'm'));
+    expect(p.stdout).toMatch(/^ {2}beta {2}Beta Soft {2}notified /m);
+    expect(p.stdout).toContain('state:coordination:answered  {"vendor":"acme"}');
+    const reads = await query<{ actor: string }>(db.url, `SELECT actor FROM timeline WHERE case_id = 'VR-2026-0010' AND event = 'case-read'`);
     expect(reads).toEqual([{ actor: 'coordinator:sato' }]);
+  });
+
+  it('a stopped case shows stopped and waits for nothing; the read is not its last activity', async () => {
+    const [last] = await query<{ at: Date }>(db.url, `SELECT max(at) AS at FROM timeline WHERE case_id = 'VR-2026-0011'`);
+    const p = run(['cases', 'show', 'VR-2026-0011']);
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toContain('state: stopped');
+    expect(p.stdout).toMatch(/^waiting for:\n {2}nothing \(the case is over\)$/m);
+    const again = run(['cases', 'show', 'VR-2026-0011', '--json']);
+    const v = JSON.parse(again.stdout) as { state: string; lastActivity: string; waitingFor: unknown[]; timeline: { event: string }[] };
+    expect(v.state).toBe('stopped');
+    expect(v.waitingFor).toEqual([]);
+    expect(v.lastActivity).toBe(last?.at.toISOString());
+    expect(v.timeline.filter((t) => t.event === 'case-read')).toHaveLength(2);
   });
 
   it('says so for an unknown case', () => {

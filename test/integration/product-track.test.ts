@@ -10,12 +10,13 @@
 //   encrypted, with the consented credit; the reporter is told it is published.
 // Finally every mail the desk sent in the run is checked: RFC 3156, decrypted by its
 // recipient's key, signed by the desk, and nothing of the reporter in a vendor's mail.
-// Only the vendor registry (an administrator's task) and the read-only `cases show` and
-// the refusal of unknown ids use the CLI.
+// Only the vendor registry (an administrator's task), the read-only `cases show` (checked
+// after every step: the case as it is now, issue 10) and the refusal of unknown ids use the CLI.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCalendarDays, jstDate } from '../../src/domain/clock.ts';
 import {
   collectMail,
   DeskClock,
@@ -96,6 +97,26 @@ interface Coordination {
   publication: { agreed: string | null };
   publishedAt: unknown;
 }
+/** `madoguchi cases show --json` (issue 10): the case as the CLI tells it now, and the stored cases.state beside it. */
+interface Shown {
+  state: string;
+  stored: string;
+  startDateJst: string | null;
+  targetJst: string | null;
+  proposedJst: string | null;
+  proposedBy: string | null;
+  agreedJst: string | null;
+  overdue: boolean;
+  vendors: string[];
+  waitingFor: string[];
+}
+async function shown(): Promise<Shown> {
+  const p = cli(['cases', 'show', caseId, '--json']);
+  expect(p.status, p.stderr).toBe(0);
+  const v = JSON.parse(p.stdout) as Omit<Shown, 'vendors' | 'waitingFor' | 'stored'> & { vendors: { id: string; status: string }[]; waitingFor: { who: string }[] };
+  const [row] = await query<{ state: string }>(db.url, 'SELECT state FROM cases WHERE id = $1', [caseId]);
+  return { ...v, stored: row!.state, vendors: v.vendors.map((x) => `${x.id}: ${x.status}`), waitingFor: v.waitingFor.map((w) => w.who) };
+}
 const coordination = async (): Promise<Coordination> => (await query<{ coordination: Coordination }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [caseId]))[0]!.coordination;
 
 beforeAll(async () => {
@@ -171,6 +192,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     expect(o.decryptedOk).toBe(true);
     expect(o.signer).toBe(deskFpr);
     expect(o.text).toContain(caseId);
+    expect(await shown()).toMatchObject({ state: 'accepted', stored: 'accepted', startDateJst: null, targetJst: null, agreedJst: null, overdue: false, vendors: [], waitingFor: ['coordinator'] });
   }, 120_000);
 
   it('one signed command mail (X-ACCEPT, X-ADD-VENDOR: acme, beta): confirmed; each vendor gets the details encrypted to its pinned key, and nothing of the reporter', async () => {
@@ -207,6 +229,14 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
       .toEqual(['sent', 'sent']);
     const show = cli(['cases', 'show', caseId]);
     expect(show.stdout).toContain('notify-vendor');
+    expect(show.stdout).toContain('state: coordinating');
+    expect(show.stdout).toMatch(/^ {2}beta {2}Beta Inc\. {2}notified /m);
+    const v = await shown();
+    expect(v).toMatchObject({ state: 'coordinating', stored: 'coordinating', proposedBy: 'desk', agreedJst: null, overdue: false, vendors: ['acme: notified', 'beta: notified'] });
+    expect(v.startDateJst).toBe(jstDate(clock.now()));
+    expect(v.targetJst).toBe(addCalendarDays(v.startDateJst!, 45));
+    expect(v.proposedJst).toBe(v.targetJst);
+    expect(v.waitingFor).toEqual(['vendor:acme', 'vendor:beta', 'coordinator']);
   }, 180_000);
 
   it('a signed reply from the vendor is applied; one claiming to be another vendor but signed with its key changes nothing', async () => {
@@ -225,6 +255,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     expect(await snapshot()).toBe(before);
     const beta = (JSON.parse(before) as Coordination).vendors.find((v) => v.id === 'beta')!;
     expect(beta.coordination).not.toBe('answered');
+    expect(await shown()).toMatchObject({ state: 'coordinating', stored: 'coordinating', proposedJst: '2026-12-20', proposedBy: 'acme', vendors: ['acme: answered affected', 'beta: notified'] });
   }, 180_000);
 
   it('a moved clock: after 8 silent days the silent vendor, and only it, gets a reminder', async () => {
@@ -239,12 +270,14 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     await new Promise((r) => setTimeout(r, 3000));
     expect(await settled()).toBe(before + 1);
     expect((await readMailbox(BETA)).filter((m) => m.toString('latin1').includes('vendor-remind'))).toHaveLength(1);
+    expect(await shown()).toMatchObject({ state: 'coordinating', stored: 'coordinating', vendors: ['acme: answered affected', 'beta: reminded(1)'] });
   }, 180_000);
 
   it('the reminded vendor answers "not affected", signed', async () => {
     await vendorReply(BETA, BETA, form('影響なし'), '<beta-1@beta.test>');
     await expect.poll(async () => (await coordination()).vendors.find((v) => v.id === 'beta')!.coordination, { timeout: 60_000 }).toBe('answered');
     expect((await coordination()).vendors.find((v) => v.id === 'beta')!.status).toBe('not-affected');
+    expect(await shown()).toMatchObject({ state: 'coordinating', stored: 'coordinating', vendors: ['acme: answered affected', 'beta: answered not affected'], waitingFor: ['coordinator'] });
   }, 120_000);
 
   it('the coordinator sets the date by signed mail: applied, confirmed, ACME told the date; its replay and a vendor-signed command change nothing', async () => {
@@ -287,6 +320,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     await expect
       .poll(async () => (await query<{ data: { reason: string } }>(db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 60_000 })
       .toEqual(['not-a-coordinator-key', 'replay']);
+    expect(await shown()).toMatchObject({ state: 'scheduled', stored: 'scheduled', agreedJst: '2026-12-20', proposedJst: null, overdue: false, waitingFor: ['desk'] });
   }, 240_000);
 
   it('on the agreed date the advisory goes to every party at once, with the consented credit and no reproduction steps', async () => {
@@ -304,6 +338,9 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     const published = await waitForMail(REPORTER, idStarts('reporter-published.'));
     expect((await readNotice(home(REPORTER), published)).decryptedOk).toBe(true);
     expect((await coordination()).publishedAt).not.toBeNull();
+    expect(await shown()).toMatchObject({ state: 'published', stored: 'published', agreedJst: '2026-12-20', overdue: false, waitingFor: [] });
+    const list = cli(['cases', 'list', '--state', 'published']);
+    expect(list.stdout.split('\t')[0]).toBe(caseId);
   }, 240_000);
 
   it('an unknown vendor or case is refused with a reason, and nothing is sent', async () => {

@@ -5,15 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, DbKind } from '../../src/store/db.ts';
-import { createCase, listTimeline, type TimelineEntry } from '../../src/store/repo.ts';
+import { listTimeline, type TimelineEntry } from '../../src/store/repo.ts';
 import {
-  addCaseVendor,
-  caseVendorIds,
   getVendor,
-  listCaseVendors,
   listVendors,
   removeVendor,
-  setFirstContact,
   upsertVendor,
   vendorByKeyFingerprint,
   vendorBySigningKey,
@@ -91,7 +87,8 @@ describe.each(['pg', 'pglite'] as const)('vendor store on %s', (kind: DbKind) =>
       `SELECT table_name AS t FROM information_schema.tables
        WHERE table_name IN ('vendors', 'vendor_contacts', 'vendor_keys', 'vendor_products', 'case_vendors') ORDER BY 1`,
     );
-    expect(tables.map((r) => r.t)).toEqual(['case_vendors', 'vendor_contacts', 'vendor_keys', 'vendor_products', 'vendors']);
+    // case_vendors was never written and went in 017 (a case's vendors are in its snapshot).
+    expect(tables.map((r) => r.t)).toEqual(['vendor_contacts', 'vendor_keys', 'vendor_products', 'vendors']);
   });
 
   it('the schema refuses what the code never writes: bad registration, upper-case email, bad fingerprint', async () => {
@@ -237,69 +234,6 @@ describe.each(['pg', 'pglite'] as const)('vendor store on %s', (kind: DbKind) =>
       const entries = await registryEntriesSince(db, before);
       expect(entries.map((e) => e.event)).toEqual(['vendor-restored']);
       expect((await vendorByKeyFingerprint(db, yamatoKey.fingerprint))?.id).toBe('yamato');
-    });
-  });
-
-  describe('case vendors', () => {
-    const caseId = `VR-2026-${kind === 'pg' ? '0101' : '0102'}`;
-
-    beforeAll(async () => {
-      await createCase(db, { id: caseId, kind: 'product', lang: 'ja', report: {} });
-    });
-
-    it('adds a vendor to a case once, with a case-vendor-added entry on the case', async () => {
-      const a = await addCaseVendor(db, { caseId, vendorId: 'acme', actor: 'coordinator:alice' });
-      expect(a.created).toBe(true);
-      expect(a.caseVendor).toMatchObject({ caseId, vendorId: 'acme', state: 'identified', firstContactAt: null, data: {} });
-      const again = await addCaseVendor(db, { caseId, vendorId: 'acme', actor: 'coordinator:alice', state: 'other' });
-      expect(again.created).toBe(false);
-      expect(again.caseVendor.state).toBe('identified');
-      await addCaseVendor(db, { caseId, vendorId: 'yamato', actor: 'desk', state: 'candidate', data: { score: 1000 } });
-      expect((await listCaseVendors(db, caseId)).map((c) => [c.vendorId, c.state, c.data])).toEqual([
-        ['acme', 'identified', {}],
-        ['yamato', 'candidate', { score: 1000 }],
-      ]);
-      const tl = await listTimeline(db, caseId);
-      expect(tl.map((e) => [e.event, e.actor, e.data])).toEqual([
-        ['case-vendor-added', 'coordinator:alice', { vendor: 'acme', state: 'identified' }],
-        ['case-vendor-added', 'desk', { vendor: 'yamato', state: 'candidate' }],
-      ]);
-    });
-
-    it('refuses an unknown or removed vendor; a vendor removed later stays on its cases', async () => {
-      await expect(addCaseVendor(db, { caseId, vendorId: 'nobody', actor: 'x' })).rejects.toThrow(/vendor nobody: not found/);
-      await upsertVendor(db, { id: 'gone', name: 'Gone Inc.', contacts: { to: ['psirt@gone.test'] }, keys: [] }, 'x');
-      await removeVendor(db, 'gone', 'x');
-      await expect(addCaseVendor(db, { caseId, vendorId: 'gone', actor: 'x' })).rejects.toThrow(/removed from the registry/);
-      expect((await listCaseVendors(db, caseId)).map((c) => c.vendorId)).not.toContain('gone');
-
-      await removeVendor(db, 'yamato', 'x');
-      const kept = await addCaseVendor(db, { caseId, vendorId: 'yamato', actor: 'x' });
-      expect(kept.created).toBe(false);
-      expect((await listCaseVendors(db, caseId)).map((c) => c.vendorId)).toEqual(['acme', 'yamato']);
-      await upsertVendor(db, yamato(), 'x');
-    });
-
-    it('setFirstContact records 起算日 once and never moves it', async () => {
-      const first = new Date('2026-04-01T01:00:00Z');
-      const cv = await setFirstContact(db, { caseId, vendorId: 'acme', actor: 'desk', at: first });
-      expect(cv.firstContactAt?.toISOString()).toBe(first.toISOString());
-      const later = await setFirstContact(db, { caseId, vendorId: 'acme', actor: 'desk', at: new Date('2026-05-01T00:00:00Z') });
-      expect(later.firstContactAt?.toISOString()).toBe(first.toISOString());
-      const entries = (await listTimeline(db, caseId)).filter((e) => e.event === 'vendor-first-contact');
-      expect(entries.map((e) => e.data)).toEqual([{ vendor: 'acme', at: first.toISOString() }]);
-      const now = await setFirstContact(db, { caseId, vendorId: 'yamato', actor: 'desk' });
-      expect(Math.abs((now.firstContactAt?.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
-      await expect(setFirstContact(db, { caseId, vendorId: 'gone', actor: 'desk' })).rejects.toThrow(/not found/);
-    });
-
-    it('caseVendorIds maps many cases at once, empty lists included', async () => {
-      const m = await caseVendorIds(db, [caseId, 'VR-2026-9999']);
-      expect([...m.entries()]).toEqual([
-        [caseId, ['acme', 'yamato']],
-        ['VR-2026-9999', []],
-      ]);
-      expect((await caseVendorIds(db, [])).size).toBe(0);
     });
   });
 

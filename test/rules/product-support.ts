@@ -1,6 +1,7 @@
 // A small simulator for the product rules: a snapshot, a movable clock, and a step that
 // runs the rules and applies their decisions the way the caller would.
 import { movableClock, type MovableClock } from '../../src/domain/clock.ts';
+import { caseState, deriveCaseView, isFinalCaseState } from '../../src/rules/case-view.ts';
 import {
   DEFAULT_SETTINGS,
   decideProduct,
@@ -76,6 +77,7 @@ export class Sim {
     const decisions = decideProduct(before, event, at, this.settings);
     this.c = applyDecisions(before, decisions);
     this.history.push({ at, before, event, decisions });
+    checkCaseView(before, this.c, event, decisions, at);
     return decisions;
   }
 
@@ -103,4 +105,19 @@ export class Sim {
   all(): ProductDecision[] {
     return this.history.flatMap((h) => h.decisions);
   }
+}
+
+/**
+ * What every step of every product scenario must keep (issue 10, src/rules/case-view.ts):
+ * a final case state is never left and a tick decides nothing in it (so tickAll may skip
+ * it), the view derives without error, and only a final case waits for nobody.
+ */
+function checkCaseView(before: ProductCase, after: ProductCase, event: ProductEvent, decisions: readonly ProductDecision[], at: Date): void {
+  const was = caseState(before);
+  const now = caseState(after);
+  if (isFinalCaseState(was) && now !== was) throw new Error(`case state left final ${was} for ${now} on ${event.type}`);
+  if (isFinalCaseState(was) && event.type === 'tick' && decisions.length > 0) throw new Error(`a tick decided something in final state ${was}`);
+  const v = deriveCaseView({ id: after.id, kind: 'product', storedState: '', snapshot: after, lastActivity: null, now: at });
+  if (v.state !== now || v.vendors.length !== after.vendors.length) throw new Error('case view disagrees with the snapshot');
+  if ((v.waitingFor.length === 0) !== isFinalCaseState(now)) throw new Error(`case ${now} waits for ${v.waitingFor.length} parties`);
 }
