@@ -34,7 +34,13 @@ export const configSchema = z
       publicDir: text,
     }),
     coordinators: z.array(coordinatorSchema, { error: 'must be a list' }),
-    limits: z.strictObject({ maxMessageMb: positive, maxDecompressedMb: positive }),
+    limits: z.strictObject({
+      maxMessageMb: positive,
+      maxDecompressedMb: positive,
+      // Automatic answers to one address (issue 9 §8; src/desk/answers.ts).
+      answersPerAddressPerHour: whole(1, 10_000),
+      answersPerAddressPerDay: whole(1, 100_000),
+    }),
     store: z.strictObject({
       databaseUrl: z.string().regex(/^(postgres(ql)?:\/\/.*)?$/, 'must be a postgres:// URL (or empty for the embedded database)'),
       dataDir: text,
@@ -80,6 +86,9 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
+    if (c.limits.answersPerAddressPerDay < c.limits.answersPerAddressPerHour) {
+      ctx.addIssue({ code: 'custom', path: ['limits', 'answersPerAddressPerDay'], message: 'must be at least limits.answersPerAddressPerHour' });
+    }
     if (c.intake.imap.host && !c.intake.imap.user) ctx.addIssue({ code: 'custom', path: ['intake', 'imap', 'user'], message: 'is required when intake.imap.host is set' });
     const problems = validateCoordinators(c.coordinators);
     if (problems.length > 0) ctx.addIssue({ code: 'custom', path: ['coordinators'], message: problems.join('; ') });
@@ -96,6 +105,8 @@ export const ENV: Record<string, string> = {
   'desk.publicDir': 'MADOGUCHI_PUBLIC_DIR',
   'limits.maxMessageMb': 'MADOGUCHI_MAX_MESSAGE_MB',
   'limits.maxDecompressedMb': 'MADOGUCHI_MAX_DECOMPRESSED_MB',
+  'limits.answersPerAddressPerHour': 'MADOGUCHI_ANSWERS_PER_HOUR',
+  'limits.answersPerAddressPerDay': 'MADOGUCHI_ANSWERS_PER_DAY',
   'store.databaseUrl': 'DATABASE_URL',
   'store.dataDir': 'MADOGUCHI_DATA_DIR',
   'redis.url': 'REDIS_URL',

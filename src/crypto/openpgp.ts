@@ -106,9 +106,85 @@ export function exportPublicKeys(ring: Keyring): { fingerprint: string; emails: 
 /** A keyring with more keys (public only), e.g. keys a message carries. */
 export async function extendKeyring(ring: Keyring, sources: KeySource[]): Promise<Keyring> {
   const extra = await loadKeyring(sources, undefined, () => undefined);
-  const known = new Set(ring.keys.map((k) => k.fingerprint));
-  const add = extra._pub.filter((k) => !known.has(upper(k.getFingerprint())));
-  return { keys: [...ring.keys, ...add.map((k) => summarise(k, false))], _pub: [...ring._pub, ...add], _priv: ring._priv };
+  const byFpr = new Map(extra._pub.map((k) => [upper(k.getFingerprint()), k]));
+  // A new copy of a key already in the ring (a refresh: new expiry, new subkey, a
+  // revocation) is merged into it: a correspondent whose key on file expired can sign with
+  // the renewed key. openpgp's `update` takes only components the primary key validly
+  // binds, so a copy made by someone else adds nothing (issue 9 §4).
+  const pub: openpgp.Key[] = [];
+  for (const k of ring._pub) {
+    const fresh = byFpr.get(upper(k.getFingerprint()));
+    if (!fresh) {
+      pub.push(k);
+      continue;
+    }
+    byFpr.delete(upper(k.getFingerprint()));
+    try {
+      pub.push(await k.update(fresh));
+    } catch {
+      pub.push(k);
+    }
+  }
+  const add = [...byFpr.values()];
+  const all = [...pub, ...add];
+  const priv = new Set(ring.keys.filter((k) => k.usableSecret).map((k) => k.fingerprint));
+  return { keys: all.map((k) => summarise(k, priv.has(upper(k.getFingerprint())))), _pub: all, _priv: ring._priv };
+}
+
+/**
+ * One key of a ring as mail may teach it (issue 9 §4): its armored public part, merged with
+ * `extra` copies of the same primary key (a refresh: new expiry, new subkey; openpgp's
+ * `update` keeps only components the primary key validly binds), and the addresses of the
+ * user ids that carry a valid, unrevoked self-certification at `now` (RFC 9580 §5.2.1,
+ * types 0x10-0x13). A user id without one proves nothing. Null when the ring has no such key.
+ */
+export async function certifiedKey(
+  ring: Keyring,
+  fingerprint: string,
+  extra: KeySource[],
+  now: Date,
+): Promise<{ fingerprint: string; armored: string; certifiedEmails: string[] } | null> {
+  const fpr = upper(fingerprint);
+  let key = ring._pub.find((k) => upper(k.getFingerprint()) === fpr);
+  if (!key) return null;
+  for (const src of extra) {
+    let keys: openpgp.Key[] = [];
+    try {
+      keys = src.binary ? await openpgp.readKeys({ binaryKeys: src.binary }) : await openpgp.readKeys({ armoredKeys: src.text });
+    } catch {
+      continue;
+    }
+    for (const k of keys) {
+      if (upper(k.getFingerprint()) !== fpr) continue;
+      try {
+        key = await key.update(k.isPrivate() ? k.toPublic() : k, now);
+      } catch {
+        /* a copy openpgp cannot merge adds nothing */
+      }
+    }
+  }
+  const certifiedEmails: string[] = [];
+  for (const u of key.users) {
+    const email = u.userID?.email?.toLowerCase() ?? '';
+    if (email === '') continue;
+    try {
+      await u.verify(now);
+      certifiedEmails.push(email);
+    } catch {
+      /* no valid self-certification: the user id proves nothing */
+    }
+  }
+  return { fingerprint: fpr, armored: key.armor(), certifiedEmails: [...new Set(certifiedEmails)] };
+}
+
+/** Primary fingerprints of the keys in one key source (unreadable: none). */
+export async function sourceFingerprints(src: KeySource): Promise<string[]> {
+  try {
+    const keys = src.binary ? await openpgp.readKeys({ binaryKeys: src.binary }) : await openpgp.readKeys({ armoredKeys: src.text });
+    return keys.map((k) => upper(k.getFingerprint()));
+  } catch {
+    return [];
+  }
 }
 
 export interface SignatureCheck {

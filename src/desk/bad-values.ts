@@ -100,7 +100,8 @@ export interface InvalidAnswer {
 
 /** The `invalid` notice to the sender of a refused message (issue 9 §6). */
 export async function composeInvalidAnswer(a: InvalidAnswer): Promise<ComposedNotice> {
-  const base = { from: a.from, to: [a.to], caseTag: a.caseTag, messageId: a.messageId, date: a.now, ...(a.inReplyTo ? { inReplyTo: a.inReplyTo, references: a.inReplyTo } : {}) };
+  // An answer to a message (RFC 3834 §5).
+  const base = { from: a.from, to: [a.to], caseTag: a.caseTag, messageId: a.messageId, date: a.now, autoSubmitted: 'auto-replied' as const, ...(a.inReplyTo ? { inReplyTo: a.inReplyTo, references: a.inReplyTo } : {}) };
   const encrypted = a.keys.length > 0;
   const rendered = renderNotice('invalid', a.lang, encrypted && a.problems.length > 0 ? { problems: a.problems.map((p) => ({ field: p.field, code: p.code })) } : {});
   const raw = encrypted

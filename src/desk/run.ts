@@ -97,6 +97,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     address: cfg.desk.address,
     casePrefix: cfg.desk.casePrefix,
     limits: limitsFromMb(cfg.limits.maxMessageMb, cfg.limits.maxDecompressedMb),
+    answerLimits: { perHour: cfg.limits.answersPerAddressPerHour, perDay: cfg.limits.answersPerAddressPerDay },
     log,
     clock: opts.clock ?? deskClock(process.env.MADOGUCHI_CLOCK_FILE),
     filer: {

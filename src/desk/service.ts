@@ -4,7 +4,7 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // handler first checks the stored state and does nothing twice, and `reconcile()` at
 // start re-enqueues whatever the database says is unfinished.
-import { checkRecipientKey, exportPublicKeys, extendKeyring, keyFingerprints, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { checkRecipientKey, extendKeyring, keyFingerprints, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, findCaseId, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
@@ -22,6 +22,8 @@ import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from '
 import { authorizeCommandMail } from '../commands/auth.ts';
 import { renderConfirmation, type CommandOutcome } from '../commands/confirm.ts';
 import { looksLikeCommandMail, parseCommandMail } from '../commands/parse.ts';
+import { applyKeyCommandMail, learnMailKeys } from './mail-keys.ts';
+import { parseKeyCommandMail } from '../commands/key-commands.ts';
 import { composeCoordinatorAlert, composeDecisions, composeForCoordinators, storeComposed, type ComposedNotice } from './execute.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type Settings } from '../rules/product.ts';
 import { duplicateCandidates, vendorCandidates, VENDOR_WEIGHTS } from '../registry/candidates.ts';
@@ -31,10 +33,8 @@ import {
   addParty,
   appendTimeline,
   appendTimelineMany,
-  closeDraft,
   createCase,
   findKeysByEmail,
-  findOpenDraft,
   getCase,
   getMessage,
   getNotice,
@@ -44,15 +44,17 @@ import {
   markNoticeFailed,
   markNoticeSent,
   nextCaseId,
-  saveDraft,
   setMessageState,
   storeMessage,
-  upsertKey,
   type NewTimelineEntry,
 } from '../store/repo.ts';
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
 import { checkVendorReply, dedupe, foldVendorReply, type FieldProblem } from '../forms/field-checks.ts';
 import { composeInvalidAnswer, failureCodeOf, jobFailedAlert, nulProblems, recordBadValue, refusalOf, refusalReason, storable, usableRecipients } from './bad-values.ts';
+import { closeDraft, type Draft } from '../store/drafts.ts';
+import { findContinuedDraft, keepDraft, noteDraftNotice } from './drafts.ts';
+import { claimAnswer, DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './answers.ts';
+import { unreadVerdict } from './unread.ts';
 
 export interface Queue {
   add(name: JobName, data: JobData, jobId: string): Promise<void>;
@@ -81,6 +83,8 @@ export interface DeskOptions {
   coordinators?: { name: string; email: string; fingerprints?: string[]; armoredKeys: string[] }[];
   /** The product track's settings (configuration `coordination`; guideline §8 defaults). */
   settings?: Settings;
+  /** Automatic answers per address (configuration `limits.answersPerAddressPer*`). */
+  answerLimits?: AnswerLimits;
 }
 
 /** What `open` keeps of the reading, beside the §5 verdict. */
@@ -114,6 +118,7 @@ export class Desk {
       log: () => undefined,
       coordinators: [],
       settings: DEFAULT_SETTINGS,
+      answerLimits: DEFAULT_ANSWER_LIMITS,
       ...opts,
       filer: opts.filer ?? null,
       publicDir: opts.publicDir ?? null,
@@ -206,9 +211,12 @@ export class Desk {
       ? { from: stored.from, rejected: stored.rejected, automated: stored.desk.automated, text: stored.desk.text, messageId: stored.messageId }
       : await inspectMessage(raw, { ring: this.o.ring, limits: this.o.limits, now: this.o.clock(), casePrefix: this.o.casePrefix }).then((r) => ({ from: r.verdict.from, rejected: r.verdict.rejected, automated: r.automated, text: r.text, messageId: r.verdict.messageId }));
     if (!v.from || v.rejected || v.automated) return;
+    const to = v.from;
     const nid = `<invalid.m${messageId}@${this.domain}>`;
-    const notice = await composeInvalidAnswer({ from: this.o.address, to: v.from, lang: languageOf(v.text), problems: [], keys: [], caseTag: null, messageId: nid, inReplyTo: v.messageId, now: this.o.clock(), signer: this.o.signer });
-    const ids = await storeComposed(this.o.db, [notice], null, messageId);
+    const now = this.o.clock();
+    const notice = await composeInvalidAnswer({ from: this.o.address, to, lang: languageOf(v.text), problems: [], keys: [], caseTag: null, messageId: nid, inReplyTo: v.messageId, now, signer: this.o.signer });
+    // Under the same per-address limits as every automatic answer (issue 9 §8).
+    const ids = await this.o.db.tx(async (tx) => ((await this.mayAnswer(tx, to, now, messageId)) ? storeComposed(tx, [notice], null, messageId) : []));
     for (const id of ids) await this.o.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
   }
 
@@ -234,7 +242,8 @@ export class Desk {
     ];
     if (carried.length > 0) {
       ring = await extendKeyring(ring, carried);
-      if (inb.verdict.signature.status === 'unknown-key' || inb.verdict.signature.status === 'none') inb = await inspectMessage(m.raw, { ring, ...opts });
+      // Also when the key on file had expired: the carried copy may renew it (a refresh).
+      if (inb.verdict.signature.status !== 'valid') inb = await inspectMessage(m.raw, { ring, ...opts });
     }
     // A vendor's reply is signed with a key pinned in the vendor registry, not one the desk
     // keyring holds: look the issuer up there and verify again with that vendor's keys.
@@ -246,22 +255,9 @@ export class Desk {
       }
     }
     const v = inb.verdict;
-    const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom ? v.signature.fingerprint : null;
-    // Remember the sender's key: the signing key (the sender proved it), or a carried key
-    // with the sender's address, only while the desk knows no key for that address (trust
-    // on first use): otherwise anyone could add a key for someone else's address and make
-    // the desk's notices to them unreadable. Never keys of rejected messages.
-    if (!v.rejected && v.from) {
-      const stored = new Set((v.from === from ? known : await findKeysByEmail(this.o.db, v.from)).map((k) => k.fingerprint));
-      for (const k of exportPublicKeys(ring)) {
-        if (stored.has(k.fingerprint)) continue;
-        const isSigner = k.fingerprint === signerFpr;
-        const carriedForSender = stored.size === 0 && carried.length > 0 && k.emails.includes(v.from) && !this.o.ring.keys.some((d) => d.fingerprint === k.fingerprint);
-        if (isSigner || carriedForSender) {
-          await upsertKey(this.o.db, { fingerprint: k.fingerprint, emails: k.emails, armored: k.armored, source: isSigner ? 'signature' : (carried[0]?.source ?? 'attachment') });
-        }
-      }
-    }
+    // Which key this message teaches the desk, for which address (issue 9 §4): src/desk/mail-keys.ts.
+    const keys = await learnMailKeys({ db: this.o.db, deskRing: this.o.ring, coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, now }, { messageId: id, verdict: v, ring, carried, text: inb.text, automated: inb.automated });
+    const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom && !keys.signerDistrusted ? v.signature.fingerprint : null;
     // issue 9 §6: what the store cannot hold (NUL) is replaced before storing and said as a
     // bad value of the field it was in; stray undecodable bytes are a flag on the verdict.
     const asForm = v.report ?? (v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? parseReportForm(inb.text) : undefined);
@@ -274,6 +270,21 @@ export class Desk {
     if (found.length > 0) opened.desk.problems = found;
     await setMessageState(this.o.db, id, 'opened', { verdict: opened });
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
+  }
+
+  /**
+   * May the desk answer `to` now? Claims one answer under the per-address limits (answers.ts);
+   * over them, the coordinators are alerted once and no answer goes.
+   */
+  private async mayAnswer(tx: Db, to: string, now: Date, messageRef: number): Promise<boolean> {
+    const claim = await claimAnswer(tx, to, now, this.o.answerLimits);
+    if (claim.ok) return true;
+    if (claim.alert) {
+      const ctx = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja' as const, now, eventKey: `m${messageRef}`, caseId: null };
+      const limit = claim.window === 'hour' ? `${this.o.answerLimits.perHour} per hour` : `${this.o.answerLimits.perDay} per day`;
+      await storeComposed(tx, await composeCoordinatorAlert(ctx, 'answers-rate-limited', `automatic answers to ${to} reached the limit of ${limit}; no further answers until it passes`), null, messageRef);
+    }
+    return false;
   }
 
   private async senderKey(email: string): Promise<{ status: KeyStatus; armored: string | null }> {
@@ -302,10 +313,11 @@ export class Desk {
     if (!v.rejected && v.kind === 'unknown' && v.encryption !== 'none' && v.signature.status === 'valid' && (await this.correspondence(id, v))) return;
     const from = v.from;
     const key = from ? await this.senderKey(from) : { status: 'none' as const, armored: null };
-    const draft = from ? await findOpenDraft(db, from, v.desk.signerFpr) : null;
     // A resend completing a draft may carry only the missing fields, too few labels for
     // the classifier to call it a report: the form is read from the sender's text anyway.
     const asReport = v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? { ...v, report: parseReportForm(v.desk.text) } : v;
+    // Only a reply to the draft's notice, of the same kind, continues a draft (drafts.ts).
+    const draft = from && !v.rejected && v.encryption !== 'none' ? await findContinuedDraft(db, m.raw, { email: from, fpr: v.desk.signerFpr }, v.desk.text, asReport.report?.kind) : null;
     const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null, problems: v.desk.problems ?? [] });
     const now = this.o.clock();
 
@@ -316,6 +328,10 @@ export class Desk {
       const log: NewTimelineEntry[] = [];
       let caseId: string | null = null;
       let report: ReportForm | null = null;
+      let kept: Draft | null = null;
+      // Issue 9 §8: the answer to an unencrypted message says its contents were not processed;
+      // so nothing parsed from it stays in the store (the original bytes are kept, as always).
+      if (v.encryption === 'none') await setMessageState(tx, id, 'triaged', { verdict: unreadVerdict(v) });
       for (const d of decisions) {
         switch (d.type) {
           case 'open-case': {
@@ -342,7 +358,7 @@ export class Desk {
           }
           case 'save-draft':
             report = d.report;
-            await saveDraft(tx, { reporterEmail: from!, reporterFpr: v.desk.signerFpr, report: d.report, missing: d.report.missing, messageId: id });
+            kept = await keepDraft(tx, draft, { reporterEmail: from!, reporterFpr: v.desk.signerFpr, report: d.report, messageId: id });
             break;
           case 'close-draft':
             if (draft) await closeDraft(tx, draft.id, { caseId });
@@ -354,9 +370,14 @@ export class Desk {
             await recordBadValue(tx, id, d.problems);
             break;
           case 'notice': {
+            if (!(await this.mayAnswer(tx, d.to, now, id))) {
+              log.push({ caseId, actor: 'desk', event: 'answer-withheld', data: { message: id, kind: d.template, reason: 'rate-limited' } });
+              break;
+            }
             const noticeId = `<${d.template}.${caseId ?? `m${id}`}@${this.domain}>`;
-            const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now);
+            const raw = await this.compose(d, noticeId, caseId, report, v, key.armored, now, kept?.tag);
             await insertNotice(tx, { id: noticeId, caseId, messageRef: id, kind: d.template, lang: d.lang, recipient: d.to, raw });
+            if (kept) await noteDraftNotice(tx, kept, noticeId);
             log.push({ caseId, actor: 'desk', event: 'notice-queued', data: { notice: noticeId, kind: d.template, to: d.to, encrypted: d.encrypted } });
             break;
           }
@@ -541,6 +562,13 @@ export class Desk {
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: null }, 'unauthorised-command', `${auth.reason}: a command mail from ${v.from ?? 'no address'} was refused`), null);
         return true;
       }
+      // X-CONFIRM-KEY / X-REJECT-KEY (issue 9 §4): about an address, not a case.
+      const keyCommands = parseKeyCommandMail(v.desk.text);
+      if (keyCommands) {
+        const armoredKeys = this.o.coordinators.find((x) => x.email === auth.coordinator.email)?.armoredKeys ?? [];
+        await applyKeyCommandMail(tx, { ...base, domain: this.domain }, keyCommands, { ...auth.coordinator, armoredKeys }, id, v.messageId);
+        return true;
+      }
       const parsed = parseCommandMail(v.desk.text, { casePrefix: this.o.casePrefix });
       const c = parsed.caseId ? await getCase(tx, parsed.caseId) : null;
       let outcomes: CommandOutcome[] | undefined;
@@ -590,7 +618,7 @@ export class Desk {
       }
       const nid = `<command-confirmation.m${id}@${this.domain}>`;
       const raw = keys.length > 0
-        ? await composeEncrypted({ from: this.o.address, to: [auth.coordinator.email], caseTag: c ? c.id : null, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        ? await composeEncrypted({ from: this.o.address, to: [auth.coordinator.email], caseTag: c ? c.id : null, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, autoSubmitted: 'auto-replied', ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
         : null;
       await store(tx, [{ id: nid, kind: 'command-confirmation', recipients: [auth.coordinator.email], lang: 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key' }) }], c ? c.id : null);
       return true;
@@ -626,6 +654,8 @@ export class Desk {
       if (claimed.length === 0) return false;
       await appendTimeline(tx, { caseId: c.id, actor: 'reporter', event: 'reporter-message', data: { message: id, chars: v.desk.text.length } });
       await this.forwardToCoordinators(tx, c.id, { party: 'reporter' }, v.desk.text, now, id);
+      // RFC 3834: no receipt to automated mail, and not past the per-address limit.
+      if (v.desk.automated || !(await this.mayAnswer(tx, c.reporterEmail!, now, id))) return true;
       const receipt = renderNotice('reporter-received', c.lang === 'en' ? 'en' : 'ja', { caseId: c.id });
       const keys: Recipient[] = [];
       for (const k of await findKeysByEmail(tx, c.reporterEmail!)) {
@@ -634,7 +664,7 @@ export class Desk {
       }
       const nid = `<reporter-received.${c.id}.m${id}@${this.domain}>`;
       const raw = keys.length > 0
-        ? await composeEncrypted({ from: this.o.address, to: [c.reporterEmail!], caseTag: c.id, subject: receipt.subject, text: receipt.text, messageId: nid, date: now, ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
+        ? await composeEncrypted({ from: this.o.address, to: [c.reporterEmail!], caseTag: c.id, subject: receipt.subject, text: receipt.text, messageId: nid, date: now, autoSubmitted: 'auto-replied', ...(v.messageId ? { inReplyTo: v.messageId } : {}) }, this.o.signer, keys)
         : null;
       await storeComposed(tx, [{ id: nid, kind: 'reporter-received', recipients: [c.reporterEmail!], lang: c.lang === 'en' ? 'en' : 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key for the reporter' }) }], c.id, id);
       return true;
@@ -736,21 +766,31 @@ export class Desk {
     v: InspectResult,
     recipientKey: string | null,
     now: Date,
+    draftTag?: string,
   ): Promise<Buffer> {
     const lang: Lang = d.lang;
-    const base = { from: this.o.address, to: [d.to], caseTag: caseId, messageId, date: now, ...(v.messageId ? { inReplyTo: v.messageId, references: v.messageId } : {}) };
+    const base = {
+      from: this.o.address,
+      to: [d.to],
+      caseTag: caseId,
+      messageId,
+      date: now,
+      autoSubmitted: 'auto-replied' as const,
+      ...(caseId === null && draftTag ? { draftTag } : {}),
+      ...(v.messageId ? { inReplyTo: v.messageId, references: v.messageId } : {}),
+    };
     if (d.encrypted) {
       // Fail closed: details only to a key that is usable now.
       const check = recipientKey ? await checkRecipientKey(recipientKey, now) : null;
       if (!check?.ok) throw new PermanentError(`no usable key for ${d.to}: details not sent`);
-      const rendered = this.render(d.template, lang, caseId, report, now, d);
+      const rendered = this.render(d.template, lang, caseId, report, now, d, base.draftTag);
       return composeEncrypted({ ...base, subject: rendered.subject, text: rendered.text }, this.o.signer, [check.recipient]);
     }
     const rendered = this.render(d.template, lang, caseId, report, now, d);
     return composeSignedClear({ ...base, subject: rendered.subject, text: rendered.text, attachDeskKey: d.template === 'unencrypted' || d.template === 'nokey' }, this.o.signer);
   }
 
-  private render(t: NoticeName, lang: Lang, caseId: string | null, report: ReportForm | null, now: Date, d?: Extract<Decision, { type: 'notice' }>) {
+  private render(t: NoticeName, lang: Lang, caseId: string | null, report: ReportForm | null, now: Date, d?: Extract<Decision, { type: 'notice' }>, draftTag?: string) {
     switch (t) {
       case 'ack': {
         const kind = report?.kind === 'website' ? 'website' : 'product';
@@ -763,7 +803,7 @@ export class Desk {
         });
       }
       case 'missing':
-        return renderNotice('missing', lang, { missing: (report?.missing ?? []) as NoticeContexts['missing']['missing'], blankForm: blankReportForm(lang) });
+        return renderNotice('missing', lang, { missing: (report?.missing ?? []) as NoticeContexts['missing']['missing'], blankForm: blankReportForm(lang), ...(draftTag ? { draftTag } : {}) });
       case 'unencrypted':
         return renderNotice('unencrypted', lang, { deskFingerprint: this.o.signer.fingerprint });
       case 'nokey':

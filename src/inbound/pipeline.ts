@@ -9,6 +9,7 @@ import { REJECTIONS } from '../domain/rejections.ts';
 import { findCaseId, formScore, parseReportForm, parseVendorReplyForm } from '../forms/index.ts';
 import { parseAddresses } from '../mime/headers.ts';
 import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, walk, type MimeLimits, type MimePart } from '../mime/parse.ts';
+import { automatedReason } from './automated.ts';
 import { unwrap, type ContentItem, type Unwrapped } from './unwrap.ts';
 
 export interface InboundLimits {
@@ -68,12 +69,16 @@ function envelopeOf(headers: MimePart['headers']): Envelope {
   return { messageId: id && id.length > 0 ? id : null, from, subject: headerDecoded(part, 'subject') ?? null };
 }
 
-/** Header block of a message too large (or too broken) to parse as a whole. */
-function quickEnvelope(raw: Uint8Array): Envelope {
+/** Header fields of a message too large (or too broken) to parse as a whole. */
+function quickHeaders(raw: Uint8Array): MimePart['headers'] {
   const head = raw.subarray(0, Math.min(raw.length, 64 * 1024));
   const s = Buffer.from(head).toString('latin1');
   const m = /\r?\n\r?\n/.exec(s);
-  return envelopeOf(parseHeaderFields(head.subarray(0, m ? m.index : head.length)));
+  return parseHeaderFields(head.subarray(0, m ? m.index : head.length));
+}
+
+function quickEnvelope(raw: Uint8Array): Envelope {
+  return envelopeOf(quickHeaders(raw));
 }
 
 const reject = (reason: Rejection['reason'], detail?: string): Rejection => ({ reason, detail: detail ?? REJECTIONS[reason].sentence });
@@ -176,18 +181,9 @@ function classify(text: string, subject: string | null, prefix: string): Message
   return 'unknown';
 }
 
-/**
- * RFC 3834: never answer automatic mail (Auto-Submitted other than "no"), delivery
- * reports, or list traffic; and never answer the mailer daemon.
- */
+/** RFC 3834: never answer automatic mail, list traffic or delivery reports (automated.ts). */
 function isAutomated(root: MimePart): boolean {
-  const auto = header(root, 'auto-submitted')?.trim().toLowerCase();
-  if (auto && auto !== 'no') return true;
-  if (/^(bulk|list|junk)$/i.test(header(root, 'precedence')?.trim() ?? '')) return true;
-  if (header(root, 'list-id') !== undefined) return true;
-  if (root.contentType === 'multipart/report') return true;
-  const from = header(root, 'from') ?? '';
-  return /mailer-daemon|postmaster@/i.test(from);
+  return automatedReason(root.headers, root.contentType) !== null;
 }
 
 /** Autocrypt 1.1 §2.1: `addr=...; [prefer-encrypt=...;] keydata=BASE64`. */
@@ -236,7 +232,12 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
 
   // Pre-decryption filters.
   const tooLarge = f1TooLarge(Math.max(raw.length, opts.rawSize ?? 0), limits);
-  if (tooLarge) return finish(quickEnvelope(raw), tooLarge);
+  if (tooLarge) {
+    // Not parsed, but its header block still says whether a machine sent it (RFC 3834).
+    const fields = quickHeaders(raw);
+    const ct = (fields.find((f) => f.name === 'content-type')?.raw ?? '').split(';')[0]!.trim().toLowerCase();
+    return finish(envelopeOf(fields), tooLarge, {}, { automated: automatedReason(fields, ct) !== null });
+  }
   let root: MimePart;
   try {
     root = parseMime(raw, limits.mime);

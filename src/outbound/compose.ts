@@ -42,6 +42,17 @@ export interface OutboundMessage {
   references?: string | string[];
   date: Date;
   attachments?: OutboundAttachment[];
+  /**
+   * RFC 3834 §5: `auto-replied` for an answer to a message, `auto-generated` (the default)
+   * for every other notice. Every message the desk sends says it is automatic, so a
+   * well-behaved responder on the other side never answers it (no mail loops).
+   */
+  autoSubmitted?: 'auto-replied' | 'auto-generated';
+  /**
+   * The draft a notice is about (an incomplete report, `DRAFT-…`) while no case exists: the
+   * Subject then reads `[madoguchi DRAFT-…]`, so a reply names the draft it continues.
+   */
+  draftTag?: string;
 }
 
 export interface SignedClearMessage extends Omit<OutboundMessage, 'attachments'> {
@@ -49,19 +60,22 @@ export interface SignedClearMessage extends Omit<OutboundMessage, 'attachments'>
   attachDeskKey: boolean;
 }
 
-/** Outer Subject of an encrypted notice: the case tag, never the real subject. */
-export function outerSubject(caseTag: string | null): string {
-  return caseTag === null ? '[madoguchi]' : `[${caseTag}]`;
+/** Outer Subject of an encrypted notice: the case (or draft) tag, never the real subject. */
+export function outerSubject(caseTag: string | null, draftTag?: string): string {
+  if (caseTag !== null) return `[${caseTag}]`;
+  return draftTag === undefined ? '[madoguchi]' : `[madoguchi ${draftTag}]`;
 }
 
-/** The real subject with the case tag in front (unless it already carries it). */
-export function taggedSubject(caseTag: string | null, subject: string): string {
-  if (caseTag === null) return subject;
-  const tag = `[${caseTag}]`;
+/** The real subject with the case (or draft) tag in front (unless it already carries it). */
+export function taggedSubject(caseTag: string | null, subject: string, draftTag?: string): string {
+  if (caseTag === null && draftTag === undefined) return subject;
+  const tag = outerSubject(caseTag, draftTag);
   return subject.includes(tag) ? subject : `${tag} ${subject}`;
 }
 
 const CASE_TAG = /^[A-Z][A-Z0-9]{0,15}-\d{4}-\d{4,6}$/;
+/** A draft's tag (src/desk/drafts.ts): `DRAFT-` and upper-case letters and digits. */
+export const DRAFT_TAG = /^DRAFT-[A-Z0-9]{8,16}$/;
 const MSG_ID = /^<?([^<>\s@]+@[^<>\s@]+)>?$/;
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -87,6 +101,7 @@ function checkCommon(msg: OutboundMessage | SignedClearMessage): void {
     if (CONTROL.test(v) || v.trim() === '') throw new Error(`compose: ${what} must be one non-empty line`);
   }
   if (msg.caseTag !== null && !CASE_TAG.test(msg.caseTag)) throw new Error(`compose: not a case id: ${JSON.stringify(msg.caseTag)}`);
+  if (msg.draftTag !== undefined && !DRAFT_TAG.test(msg.draftTag)) throw new Error(`compose: not a draft tag: ${JSON.stringify(msg.draftTag)}`);
   if (!Number.isFinite(msg.date.getTime())) throw new Error('compose: invalid date');
 }
 
@@ -100,6 +115,7 @@ function addressing(msg: OutboundMessage | SignedClearMessage, subject: string):
     ['Subject', subject],
     ['Date', msg.date],
     ['Message-ID', normalizeMessageId(msg.messageId)],
+    ['Auto-Submitted', msg.autoSubmitted ?? 'auto-generated'],
   ];
   // Threading ids come from other people's mail: an unusable one is left out rather than
   // failing the notice (or being written into a header).
@@ -191,7 +207,7 @@ const attachmentSpecs = (list: OutboundAttachment[] | undefined): MimeSpec[] =>
 export async function composeEncrypted(msg: OutboundMessage, signer: SigningKey, recipients: Recipient[]): Promise<Buffer> {
   checkCommon(msg);
   if (recipients.length === 0) throw new Error('compose: no recipient key (never send details unencrypted)');
-  const subject = taggedSubject(msg.caseTag, msg.subject);
+  const subject = taggedSubject(msg.caseTag, msg.subject, msg.draftTag);
   const inner = await buildMime(innerSpec(msg, subject, attachmentSpecs(msg.attachments)), { message: false });
   const entity = await signed(inner, signer);
   const armored = await encryptTo(entity, recipients, null);
@@ -199,7 +215,7 @@ export async function composeEncrypted(msg: OutboundMessage, signer: SigningKey,
     {
       type: 'multipart',
       contentType: 'multipart/encrypted; protocol="application/pgp-encrypted"',
-      headers: addressing(msg, outerSubject(msg.caseTag)),
+      headers: addressing(msg, outerSubject(msg.caseTag, msg.draftTag)),
       parts: [
         {
           type: '7bit',
@@ -230,7 +246,7 @@ export async function composeEncrypted(msg: OutboundMessage, signer: SigningKey,
  */
 export async function composeSignedClear(msg: SignedClearMessage, signer: SigningKey): Promise<Buffer> {
   checkCommon(msg);
-  const subject = taggedSubject(msg.caseTag, msg.subject);
+  const subject = taggedSubject(msg.caseTag, msg.subject, msg.draftTag);
   const key: MimeSpec[] = msg.attachDeskKey
     ? [
         {

@@ -41,7 +41,7 @@ export interface NoticeContexts {
   /** Report accepted (受理). `productName` for `product`, `siteUrl` for `website`. */
   ack: { caseId: string; receivedAt: Date; kind: 'product' | 'website'; productName?: string; siteUrl?: string };
   /** Report incomplete: canonical keys of the missing fields and `blankReportForm(lang)`. */
-  missing: { missing: ReportKey[]; blankForm: string };
+  missing: { missing: ReportKey[]; blankForm: string; draftTag?: string };
   /** Content-free: a clear-text message arrived; `deskFingerprint` of the attached desk key. */
   unencrypted: { deskFingerprint: string };
   /** Content-free: the desk has no usable key for the recipient. */
@@ -82,6 +82,11 @@ export interface NoticeContexts {
   correspondence: { caseId: string; party: 'reporter' | 'vendor'; vendorId?: string; vendorName?: string; receivedAt: Date; message: string };
   /** To the reporter: a message about the case was received and passed to the coordinators. */
   'reporter-received': { caseId: string };
+  /**
+   * Content-free, to the sender of a message signed by a key other than the one on file for
+   * its address (issue 9 §4): the key is held for the coordinators; nothing of the message.
+   */
+  'key-held': Record<string, never>;
   /** To the reporter: handling stopped, with the reason (§3.3). */
   'reporter-stopped': { caseId: string; reason: StopReason };
   /** To the reporter: one year after 起算日 the non-disclosure request may be withdrawn (§3.9). */
@@ -208,6 +213,8 @@ export interface CoordNewCaseContext {
 
 export const COORD_ALERT_KINDS = [
   'unauthorised-command',
+  // A different key proving a known address arrived by mail and is held (issue 9 §4); no case.
+  'key-held',
   'reply-wrong-key',
   'vendor-unreachable',
   'impossible-deadline',
@@ -216,6 +223,8 @@ export const COORD_ALERT_KINDS = [
   'late-vendor-date',
   'all-not-affected',
   'notice-withheld-no-key',
+  // Automatic answers to one address reached their limit (issue 9 §8; src/desk/answers.ts).
+  'answers-rate-limited',
   // issue 9 §6: a job failed for good (nothing is left failed in silence), and a party's
   // message refused for a bad value (its verdict code in the detail).
   'job-failed',
@@ -234,6 +243,12 @@ export const COORD_ALERT_KINDS = [
   'published',
 ] as const;
 export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
+/**
+ * Alerts about the desk rather than one case: no case id required. A failed job, a refused
+ * value or a reply not signed by a vendor may name no case, or one that does not exist
+ * (issue 9 §6).
+ */
+const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited', 'key-held', 'job-failed', 'bad-value', 'reply-wrong-key']);
 
 /**
  * The coord-alert kind of each coordinator notice the rules decide (`notify-coordinators`);
@@ -394,6 +409,7 @@ export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'relay',
   'correspondence',
   'reporter-received',
+  'key-held',
   'reporter-stopped',
   'reporter-withdrawal',
   'impossible-invite',
@@ -507,6 +523,8 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
   missing: {
     missing: { type: 'enum[]', values: REPORT_KEYS },
     blankForm: { type: 'text', max: 20_000 },
+    // The draft's tag (src/desk/drafts.ts): a reply quoting it continues this report.
+    draftTag: { type: 'line', max: 40, pattern: /^DRAFT-[A-Z0-9]{8,16}$/, optional: true },
   },
   unencrypted: { deskFingerprint: { type: 'line', max: 40, pattern: FINGERPRINT } },
   nokey: { why: { type: 'enum', values: ['none', 'expired', 'revoked'] } },
@@ -631,6 +649,7 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
     message: block(100_000),
   },
   'reporter-received': { caseId },
+  'key-held': {},
   'reporter-stopped': { caseId, reason: { type: 'enum', values: STOP_REASONS } },
   'reporter-withdrawal': { caseId, startDate: { type: 'day' } },
   'impossible-invite': { caseId, vendorName: name, productName: name, deadline: { type: 'day' } },
@@ -829,12 +848,9 @@ const CROSS: { [N in AnyNoticeName]?: (c: NoticeContexts[N] & Record<string, unk
   },
   'coord-alert': (c, fail) => {
     // Whoever wrote a refused command mail does not get to name a case in the alert.
-    if (c.kind === 'unauthorised-command' && c.caseId !== undefined) fail('caseId', 'must be absent for unauthorised-command');
-    // A failed job or a refused value may concern no case (or a case id that does not exist).
-    // A failed job, a refused value or a reply not signed by a vendor may name no case (or
-    // one that does not exist: issue 9 §6).
-    const caseless: readonly CoordAlertKind[] = ['unauthorised-command', 'job-failed', 'bad-value', 'reply-wrong-key'];
-    if (!caseless.includes(c.kind) && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
+    if ((c.kind === 'unauthorised-command' || c.kind === 'key-held') && c.caseId !== undefined) fail('caseId', `must be absent for ${c.kind}`);
+    // Desk-level alerts (not about one case) carry no case id.
+    if (!DESK_LEVEL_ALERTS.has(c.kind) && c.caseId === undefined) fail('caseId', `is missing (required for ${c.kind})`);
   },
   'reporter-progress': (c, fail) => {
     const dated = c.progress.includes('date-set') || c.progress.includes('date-changed');
@@ -1140,6 +1156,7 @@ function advisoryView(lang: Lang, c: NoticeContexts['advisory']): object {
 const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
   en: {
     'unauthorised-command': 'A command mail was refused',
+    'key-held': 'A different key arrived for a known address and is held',
     'reply-wrong-key': 'A reply was signed with a key not registered for the vendor',
     'vendor-unreachable': 'A vendor is unreachable',
     'impossible-deadline': "The vendor's time to state its view is over",
@@ -1148,6 +1165,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': 'A vendor was first contacted late for the case date',
     'all-not-affected': 'Every vendor says it is not affected',
     'notice-withheld-no-key': 'A notice was not sent: no usable key',
+    'answers-rate-limited': 'Automatic answers to one address reached their limit',
     'job-failed': 'A job of the desk failed for good',
     'bad-value': 'A message was refused for a value the desk cannot accept',
     'vendor-reachable': 'A vendor is reachable again',
@@ -1164,6 +1182,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
   },
   ja: {
     'unauthorised-command': '権限のないコマンドメールを拒否しました',
+    'key-held': '登録済みのアドレスに別の鍵が届いたため保留しました',
     'reply-wrong-key': '製品開発者の登録鍵ではない鍵で署名された返信がありました',
     'vendor-unreachable': '製品開発者と連絡が取れません',
     'impossible-deadline': '製品開発者の意見表明の期限が過ぎました',
@@ -1172,6 +1191,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'late-vendor-date': '公表日に対して連絡の遅れた製品開発者がいます',
     'all-not-affected': 'すべての製品開発者が影響なしと回答しました',
     'notice-withheld-no-key': '使える鍵がないため通知を送っていません',
+    'answers-rate-limited': '同じアドレスへの自動応答が上限に達しました',
     'job-failed': '窓口の処理が最終的に失敗しました',
     'bad-value': '受け付けられない値を含むメールを受け付けませんでした',
     'vendor-reachable': '製品開発者と連絡が取れるようになりました',
@@ -1205,6 +1225,8 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
       return {
         fields: c.missing.map((k) => fieldLabel(k, lang)),
         blankForm: c.blankForm.replace(/\r\n?/g, '\n').replace(/\n+$/, ''),
+        hasDraftTag: c.draftTag !== undefined,
+        draftTag: c.draftTag ?? '',
         labels: {
           kind: fieldLabel('kind', lang),
           productName: fieldLabel('product.name', lang),
@@ -1325,6 +1347,8 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
     }
     case 'reporter-received':
       return { caseId: (context as NoticeContexts['reporter-received']).caseId };
+    case 'key-held':
+      return {};
     case 'reporter-stopped': {
       const c = context as NoticeContexts['reporter-stopped'];
       return { caseId: c.caseId, ...flags(STOP_REASONS, c.reason) };

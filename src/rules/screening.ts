@@ -101,10 +101,12 @@ export function screen(input: ScreeningInput): Decision[] {
     ];
   }
 
-  // 4. Unencrypted: nothing is read back or echoed; the answer carries the desk key.
+  // 4. Unencrypted: nothing is read back or echoed; the answer carries the desk key. The
+  // record names nothing read from the message, not even what kind of mail it looked like
+  // (issue 9 §8: the answer says its contents were not processed).
   if (v.encryption === 'none') {
     return [
-      { type: 'record', event: 'unencrypted', detail: `unencrypted ${v.kind} message: details not processed` },
+      { type: 'record', event: 'unencrypted', detail: 'unencrypted message: contents not processed' },
       { type: 'notice', template: 'unencrypted', to, lang, encrypted: false },
     ];
   }

@@ -86,26 +86,37 @@ function dedupeHeaders(head: string): Map<DedupeHeader, string> {
 }
 
 /**
- * The message's dedupe key: sha256 (hex) over Message-ID, From, Subject, Date (first of
- * each, unfolded, whitespace collapsed; absent headers are marked as absent) and the body
- * after the header block (CRLF taken as LF, trailing line ends dropped).
+ * The message's dedupe key (sha256, hex).
  *
- * Why these parts:
+ * With a Message-ID: over Message-ID, From, Subject, Date (first of each, unfolded,
+ * whitespace collapsed; absent headers are marked as absent) and the body after the header
+ * block (CRLF taken as LF, trailing line ends dropped).
  * - Delivery adds trace headers (Received, Delivered-To, Return-Path, X-Spam-*, an mbox
  *   `From ` line) and may convert line endings (maildir LF vs IMAP CRLF), so hashing the raw
  *   bytes would store one mail several times when it arrives by two paths or is re-fetched.
  *   Those are all ignored here.
- * - Message-ID alone is not enough: it is chosen by the sender, may be missing, and anyone
- *   can send a different mail reusing the Message-ID of a real report. Keyed on Message-ID
- *   only, such a mail would be silently dropped as a "duplicate" (or would make the desk
- *   drop the real report if it arrived first). Including the body and the identifying
- *   headers means only a true copy of the same mail is deduplicated; anything that differs
- *   is stored as a new message.
+ * - Message-ID alone is not enough: it is chosen by the sender, and anyone can send a
+ *   different mail reusing the Message-ID of a real report. Keyed on Message-ID only, such a
+ *   mail would be silently dropped as a "duplicate" (or would make the desk drop the real
+ *   report if it arrived first). Including the body and the identifying headers means only
+ *   a true copy of the same mail is deduplicated.
+ *
+ * Without a Message-ID (issue 9 §8): over the whole raw message (line ends and an mbox
+ * `From ` line aside). Nothing then names the message, and two mails written alike (the
+ * same form sent twice, without Date) are two messages: only the very same bytes fetched
+ * again are one.
  */
 export function dedupeKey(raw: Buffer): string {
   const { head, body } = splitHeaderBody(raw);
   const headers = dedupeHeaders(head);
   const h = createHash('sha256');
+  if (!headers.get('message-id')) {
+    h.update('madoguchi-dedupe-raw-v2\n');
+    h.update(head.replace(/\r\n/g, '\n'), 'latin1');
+    h.update('\n\n');
+    h.update(body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    return h.digest('hex');
+  }
   h.update('madoguchi-dedupe-v1\n');
   for (const name of DEDUPE_HEADERS) {
     const value = headers.get(name);
@@ -435,112 +446,7 @@ export async function listCases(
   return rows.map(toCase);
 }
 
-// ---------------------------------------------------------------------------------------
-// drafts
-
-export interface Draft {
-  id: number;
-  reporterEmail: string;
-  reporterFpr: string | null;
-  report: unknown;
-  missing: unknown;
-  messageIds: number[];
-  caseId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  closedAt: Date | null;
-}
-
-interface DraftRow {
-  id: number;
-  reporter_email: string;
-  reporter_fpr: string | null;
-  report: unknown;
-  missing: unknown;
-  message_ids: number[];
-  case_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-  closed_at: Date | null;
-}
-
-function toDraft(r: DraftRow): Draft {
-  return {
-    id: r.id,
-    reporterEmail: r.reporter_email,
-    reporterFpr: r.reporter_fpr,
-    report: r.report,
-    missing: r.missing,
-    messageIds: r.message_ids,
-    caseId: r.case_id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    closedAt: r.closed_at,
-  };
-}
-
-/**
- * The open draft of this reporter identity: same address (case-insensitive) AND same signing
- * key fingerprint, where an unsigned draft (fpr null) matches only unsigned mail. Matching on
- * the address alone would let anyone forging the From: line add to someone's signed draft.
- */
-export async function findOpenDraft(db: Db, email: string, fpr: string | null): Promise<Draft | null> {
-  const [r] = await db.query<DraftRow>(
-    `SELECT * FROM drafts
-     WHERE lower(reporter_email) = $1 AND coalesce(reporter_fpr, '') = $2 AND closed_at IS NULL`,
-    [normEmail(email), normFprOrNull(fpr) ?? ''],
-  );
-  return r ? toDraft(r) : null;
-}
-
-export interface DraftInput {
-  reporterEmail: string;
-  reporterFpr: string | null;
-  /** The (merged) report so far: replaces the stored one. */
-  report: unknown;
-  /** What is still missing: replaces the stored list. */
-  missing: unknown;
-  /** messages.id of the mail this update came from; appended once. */
-  messageId?: number;
-}
-
-/**
- * Creates the identity's open draft or updates it (upsert on the open-draft index, so two
- * mails processed at once cannot open two drafts). Merge with findOpenDraft's report first.
- */
-export async function saveDraft(db: Db, d: DraftInput): Promise<Draft> {
-  const rows = await db.query<DraftRow>(
-    `INSERT INTO drafts (reporter_email, reporter_fpr, report, missing, message_ids)
-     VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb,
-             CASE WHEN $5::bigint IS NULL THEN '{}'::bigint[] ELSE ARRAY[$5::bigint] END)
-     ON CONFLICT (lower(reporter_email), coalesce(reporter_fpr, '')) WHERE closed_at IS NULL
-     DO UPDATE SET
-       report = EXCLUDED.report,
-       missing = EXCLUDED.missing,
-       message_ids = CASE WHEN $5::bigint IS NULL OR $5::bigint = ANY(drafts.message_ids)
-                          THEN drafts.message_ids ELSE drafts.message_ids || $5::bigint END,
-       updated_at = now()
-     RETURNING *`,
-    [
-      d.reporterEmail.trim(),
-      normFprOrNull(d.reporterFpr),
-      jsonParam(d.report ?? {}),
-      jsonParam(d.missing ?? []),
-      d.messageId ?? null,
-    ],
-  );
-  return toDraft(one(rows, 'draft'));
-}
-
-/** Closes a draft (completed into `caseId`, or abandoned without). Idempotent. */
-export async function closeDraft(db: Db, id: number, opts: { caseId?: string | null } = {}): Promise<Draft> {
-  const rows = await db.query<DraftRow>(
-    `UPDATE drafts SET closed_at = coalesce(closed_at, now()), case_id = coalesce($2, case_id), updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [id, opts.caseId ?? null],
-  );
-  return toDraft(one(rows, `draft ${id}`));
-}
+// drafts: src/store/drafts.ts
 
 // ---------------------------------------------------------------------------------------
 // parties

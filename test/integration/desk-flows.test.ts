@@ -70,9 +70,13 @@ describe('an incomplete report, then the completed resend', () => {
     expect(drafts).toHaveLength(1);
     expect(drafts[0]!.missing.length).toBeGreaterThan(0);
 
-    // The resend carries only what was missing; the draft supplies the rest.
+    // The missing-fields notice names the draft; only a reply to it continues the draft (issue 9 §7).
+    const head = outbox()[0]!.toString('latin1').split('\r\n\r\n')[0]!;
+    expect(head).toMatch(/^Subject: \[madoguchi DRAFT-[A-Z0-9]+\]$/m);
+    const noticeId = /^Message-ID: (<[^>]+>)$/im.exec(head)![1]!;
+    // The resend (a reply) carries only what was missing; the draft supplies the rest.
     const rest = ['メールアドレス: taro@reporter.test', '再現手順:', '1. ログインする', '2. 検索欄にスクリプトを入力する'].join('\n');
-    expect(cli(['deliver'], base, makeReport(gpg, { from: 'taro@reporter.test', fromName: 'Taro', to: DESK, body: rest, messageId: '<flow-2@reporter.test>' })).status).toBe(0);
+    expect(cli(['deliver'], base, makeReport(gpg, { from: 'taro@reporter.test', fromName: 'Taro', to: DESK, body: rest, messageId: '<flow-2@reporter.test>', inReplyTo: noticeId })).status).toBe(0);
     await expect.poll(() => outbox().length, { timeout: 30_000 }).toBe(2);
     const cases = await query<{ id: string; report: { reporter: { name: string; email: string }; reproduction: string } }>(db.url, 'SELECT id, report FROM cases');
     expect(cases).toHaveLength(1);

@@ -135,8 +135,9 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     },
   ],
   'coord-alert': COORD_ALERT_KINDS.map((kind) =>
-    kind === 'unauthorised-command' ? { kind, detail: 'signed by a key not pinned for any coordinator' } : { kind, caseId: CASE, detail: `acme: ${kind}` },
+    kind === 'unauthorised-command' || kind === 'key-held' ? { kind, detail: 'signed by a key not pinned for any coordinator' } : { kind, caseId: CASE, detail: `acme: ${kind}` },
   ),
+  'key-held': [{}],
   'reporter-progress': [
     { caseId: CASE, progress: ['vendor-notified', 'vendor-investigating', 'vendor-confirmed', 'fix-in-preparation', 'date-set'], publicationDate: '2027-01-06', vendorNamesPublic: false },
     { caseId: CASE, progress: ['fix-ready', 'vendor-not-affected', 'vendor-unreachable', 'date-changed'], publicationDate: '2027-01-20', vendorNamesPublic: true, vendorNames: VENDOR_NAMES },
@@ -207,7 +208,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(18);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(19);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');

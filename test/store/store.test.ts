@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDraftNotice, closeDraft, createDraft, openDraftsOf, updateDraft } from '../../src/store/drafts.ts';
 import { openDb, type Db, type DbKind } from '../../src/store/db.ts';
 import { createPgDatabase as createPg } from '../support/pgdb.ts';
 import { loadMigrations, MIGRATIONS_DIR, migrate } from '../../src/store/migrate.ts';
@@ -16,11 +17,9 @@ import {
   addParty,
   appendTimeline,
   bumpAttempts,
-  closeDraft,
   createCase,
   dedupeKey,
   findKeysByEmail,
-  findOpenDraft,
   getCase,
   getCheckpoint,
   getKey,
@@ -35,7 +34,6 @@ import {
   markNoticeFailed,
   markNoticeSent,
   nextCaseId,
-  saveDraft,
   setCaseState,
   setCheckpoint,
   setMessageState,
@@ -96,6 +94,18 @@ describe('dedupeKey', () => {
     const a = Buffer.from('Subject: a\r\nDate: b\r\n\r\n');
     const b = Buffer.from('Subject: a Date: b\r\n\r\n');
     expect(dedupeKey(a)).not.toBe(dedupeKey(b));
+  });
+});
+
+describe('dedupeKey without a Message-ID (issue 9 §8)', () => {
+  const bare = (trace = '', eol = '\r\n'): Buffer =>
+    Buffer.from(trace + ['From: Reporter <reporter@example.org>', 'To: desk@desk.example', 'Subject: report', '', 'same text', ''].join(eol), 'latin1');
+  it('two mails written alike are two messages unless they are the same bytes', () => {
+    expect(dedupeKey(bare())).toBe(dedupeKey(bare()));
+    expect(dedupeKey(bare('', '\n'))).toBe(dedupeKey(bare()));
+    expect(dedupeKey(Buffer.concat([Buffer.from('From reporter@example.org Tue Nov  3 10:00:00 2026\n'), bare()]))).toBe(dedupeKey(bare()));
+    // Delivered twice (another Received line): another message, since nothing names it.
+    expect(dedupeKey(bare('Received: by mx2\r\n'))).not.toBe(dedupeKey(bare()));
   });
 });
 
@@ -340,45 +350,40 @@ describe.each(['pg', 'pglite'] as const)('store on %s', (kind: DbKind) => {
   });
 
   describe('drafts', () => {
-    it('a resend from the same address and key continues the same draft', async () => {
+    it('one identity may hold several open drafts, each with its tag; a closed one is not listed', async () => {
       const email = 'draft@example.org';
       const fpr = 'AAAA1111';
-      expect(await findOpenDraft(db, email, fpr)).toBeNull();
-      const d1 = await saveDraft(db, { reporterEmail: email, reporterFpr: fpr, report: { a: 1 }, missing: ['b'], messageId: 11 });
+      expect(await openDraftsOf(db, email, fpr)).toEqual([]);
+      const d1 = await createDraft(db, { tag: 'DRAFT-STORE0001', reporterEmail: email, reporterFpr: fpr, report: { a: 1 }, missing: ['b'], messageId: 11 });
       expect(d1.messageIds).toEqual([11]);
-      const d2 = await saveDraft(db, {
-        reporterEmail: 'DRAFT@example.org',
-        reporterFpr: 'aaaa 1111',
-        report: { a: 1, b: 2 },
-        missing: [],
-        messageId: 12,
-      });
+      expect(d1.noticeIds).toEqual([]);
+      const d2 = await updateDraft(db, d1.id, { report: { a: 1, b: 2 }, missing: [], messageId: 12 });
       expect(d2.id).toBe(d1.id);
       expect(d2.messageIds).toEqual([11, 12]);
       expect(d2.report).toEqual({ a: 1, b: 2 });
-      // The same message again does not duplicate its id.
-      expect((await saveDraft(db, { reporterEmail: email, reporterFpr: fpr, report: {}, missing: [], messageId: 12 })).messageIds).toEqual([
-        11, 12,
-      ]);
+      // The same message again does not duplicate its id; a notice is recorded once.
+      expect((await updateDraft(db, d1.id, { report: {}, missing: [], messageId: 12 })).messageIds).toEqual([11, 12]);
+      await addDraftNotice(db, d1.id, '<missing.m12@desk>');
+      await addDraftNotice(db, d1.id, '<missing.m12@desk>');
+      // A second, unrelated incomplete report of the same identity is its own draft.
+      const other = await createDraft(db, { tag: 'DRAFT-STORE0002', reporterEmail: 'DRAFT@example.org', reporterFpr: 'aaaa 1111', report: {}, missing: ['x'] });
+      const open = await openDraftsOf(db, 'Draft@Example.org', fpr);
+      expect(open.map((d) => d.id).sort()).toEqual([d1.id, other.id].sort());
+      expect(open.find((d) => d.id === d1.id)?.noticeIds).toEqual(['<missing.m12@desk>']);
+      await expect(createDraft(db, { tag: 'DRAFT-STORE0002', reporterEmail: email, reporterFpr: null, report: {}, missing: [] })).rejects.toThrow();
 
       // Another key, or unsigned mail, from the same address is another identity.
-      expect(await findOpenDraft(db, email, 'BBBB2222')).toBeNull();
-      expect(await findOpenDraft(db, email, null)).toBeNull();
-      const unsigned = await saveDraft(db, { reporterEmail: email, reporterFpr: null, report: {}, missing: ['x'] });
-      expect(unsigned.id).not.toBe(d1.id);
-      expect(unsigned.messageIds).toEqual([]);
-      expect((await findOpenDraft(db, email, null))?.id).toBe(unsigned.id);
+      expect(await openDraftsOf(db, email, 'BBBB2222')).toEqual([]);
+      expect(await openDraftsOf(db, email, null)).toEqual([]);
+      const unsigned = await createDraft(db, { tag: 'DRAFT-STORE0003', reporterEmail: email, reporterFpr: null, report: {}, missing: ['x'] });
+      expect((await openDraftsOf(db, email, null)).map((d) => d.id)).toEqual([unsigned.id]);
 
-      const found = await findOpenDraft(db, 'Draft@Example.org', fpr);
-      expect(found?.id).toBe(d1.id);
       const caseId = await nextCaseId(db, 'DR', 2026);
       await createCase(db, { id: caseId, kind: 'website', lang: 'en', report: {} });
       const closed = await closeDraft(db, d1.id, { caseId });
       expect(closed.closedAt).toBeInstanceOf(Date);
       expect(closed.caseId).toBe(caseId);
-      expect(await findOpenDraft(db, email, fpr)).toBeNull();
-      const d3 = await saveDraft(db, { reporterEmail: email, reporterFpr: fpr, report: {}, missing: [] });
-      expect(d3.id).not.toBe(d1.id);
+      expect((await openDraftsOf(db, email, fpr)).map((d) => d.id)).toEqual([other.id]);
     });
   });
 

@@ -38,7 +38,7 @@ export class Gpg {
 const CRLF = (s: string): string => s.replace(/\r?\n/g, '\r\n');
 
 /** A PGP/MIME encrypted+signed report, as a client makes it, with the key in Autocrypt. */
-export function makeReport(gpg: Gpg, o: { from: string; fromName: string; to: string; body: string; messageId: string; subject?: string; autocrypt?: boolean }): Buffer {
+export function makeReport(gpg: Gpg, o: { from: string; fromName: string; to: string; body: string; messageId: string; subject?: string; autocrypt?: boolean; inReplyTo?: string }): Buffer {
   const inner = CRLF(`Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n${o.body}`);
   const armored = gpg.run(['--armor', '-es', '-u', o.from, '-r', o.to], inner).toString();
   const keydata = gpg.run(['--export', o.from]).toString('base64');
@@ -48,6 +48,7 @@ export function makeReport(gpg: Gpg, o: { from: string; fromName: string; to: st
     `Subject: ${o.subject ?? '...'}`,
     `Message-ID: ${o.messageId}`,
     `Date: ${new Date().toUTCString()}`,
+    ...(o.inReplyTo ? [`In-Reply-To: ${o.inReplyTo}`, `References: ${o.inReplyTo}`] : []),
     ...(o.autocrypt === false ? [] : [`Autocrypt: addr=${o.from}; keydata=${keydata.replace(/(.{72})/g, '$1\n ')}`]),
     'MIME-Version: 1.0',
     'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="=-mdg-b"',

@@ -29,6 +29,15 @@ describe('configuration', () => {
     expect(() => loadConfig(root(), { MADOGUCHI_CASE_PREFIX: 'vr' })).toThrow(/desk\.casePrefix/);
   });
 
+  it('automatic answers per address are limited: 10 an hour and 50 a day by default, configurable, within bounds', () => {
+    expect(loadConfig(root(), {}).limits).toMatchObject({ answersPerAddressPerHour: 10, answersPerAddressPerDay: 50 });
+    const c = loadConfig(root('limits:\n  answersPerAddressPerDay: 20\n'), { MADOGUCHI_ANSWERS_PER_HOUR: '3' }).limits;
+    expect(c).toMatchObject({ answersPerAddressPerHour: 3, answersPerAddressPerDay: 20 });
+    expect(() => loadConfig(root(), { MADOGUCHI_ANSWERS_PER_HOUR: '0' })).toThrow(/limits\.answersPerAddressPerHour/);
+    expect(() => loadConfig(root(), { MADOGUCHI_ANSWERS_PER_HOUR: 'lots' })).toThrow(/limits\.answersPerAddressPerHour.*number/);
+    expect(() => loadConfig(root(), { MADOGUCHI_ANSWERS_PER_DAY: '5' })).toThrow(/limits\.answersPerAddressPerDay.*at least/);
+  });
+
   it('local.yaml overrides, and an unknown setting is named', () => {
     expect(loadConfig(root('desk:\n  casePrefix: JVN\n'), {}).desk.casePrefix).toBe('JVN');
     expect(() => loadConfig(root('desk:\n  casePrefx: JVN\n'), {})).toThrow(/unknown setting "desk\.casePrefx"/);
