@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'var/**', 'test/fixtures/**', 'bin/**', 'dist/**', 'scripts/*.mjs', '.dependency-cruiser.cjs', 'coverage/**', '.tmp/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'var/**', 'test/fixtures/**', 'bin/**', 'dist/**', 'scripts/*.mjs', 'fuzz/engine/*.mjs', '.dependency-cruiser.cjs', 'coverage/**', '.tmp/**', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -61,9 +61,39 @@ interface Flags {
 }
 
 const MAX_CRYPTO_LAYERS = 4;
-const ARMOR_MESSAGE = /^-----BEGIN PGP MESSAGE-----\r?$[\s\S]*?^-----END PGP MESSAGE-----\r?$/m;
-const ARMOR_SIGNED = /^-----BEGIN PGP SIGNED MESSAGE-----\r?$[\s\S]*?^-----END PGP SIGNATURE-----\r?$/m;
+const ARMOR_MESSAGE = { begin: '-----BEGIN PGP MESSAGE-----', end: '-----END PGP MESSAGE-----' };
+const ARMOR_SIGNED = { begin: '-----BEGIN PGP SIGNED MESSAGE-----', end: '-----END PGP SIGNATURE-----' };
 const ARMOR_ANY_BEGIN = /^-----BEGIN PGP (MESSAGE|SIGNED MESSAGE)-----\r?$/m;
+
+const isLineBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
+
+/** The first line at or after `from` that is exactly `marker` (a CR after it belongs to the line). */
+function findMarkerLine(s: string, marker: string, from: number): { start: number; end: number } | null {
+  for (let i = s.indexOf(marker, from); i >= 0; i = s.indexOf(marker, i + 1)) {
+    if (i > 0 && !isLineBreak(s.charCodeAt(i - 1))) continue;
+    let e = i + marker.length;
+    if (e < s.length && !isLineBreak(s.charCodeAt(e))) continue;
+    // As `\r?$` in multiline mode, where CR alone also ends a line.
+    if (s.charCodeAt(e) === 0x0d && (e + 1 === s.length || isLineBreak(s.charCodeAt(e + 1)))) e++;
+    return { start: i, end: e };
+  }
+  return null;
+}
+
+/**
+ * The first armored block (RFC 4880 §6.2): from a BEGIN line to the first END line after
+ * it. Found with two linear scans: a lazy regular expression over the text (BEGIN, then
+ * the shortest run up to END) is tried again from every BEGIN line when no END follows,
+ * and a body of a few MB of BEGIN lines then took minutes (found probing the fuzz targets
+ * with large inputs).
+ * If the first BEGIN has no END after it, no later BEGIN has one either.
+ */
+function findArmor(s: string, kind: { begin: string; end: string }): { index: number; text: string } | null {
+  const begin = findMarkerLine(s, kind.begin, 0);
+  if (!begin) return null;
+  const end = findMarkerLine(s, kind.end, begin.end);
+  return end ? { index: begin.start, text: s.slice(begin.start, end.end) } : null;
+}
 
 const toLatin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 
@@ -280,30 +310,30 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
 
   async function visitInlineText(part: MimePart, bytes: Uint8Array, latin: string, flags: Flags): Promise<void> {
     // Armor is ASCII; searching the latin1 view keeps byte offsets equal to string offsets.
-    const enc = ARMOR_MESSAGE.exec(latin);
-    const signed = ARMOR_SIGNED.exec(latin);
+    const enc = findArmor(latin, ARMOR_MESSAGE);
+    const signed = findArmor(latin, ARMOR_SIGNED);
     const block = enc && (!signed || enc.index < signed.index) ? enc : signed;
     if (!block) {
       out.failures.push({ reason: 'malformed', detail: `truncated armor in ${part.path || 'the body'}`, decryption: /BEGIN PGP MESSAGE/.test(latin) });
       return;
     }
-    const outside = latin.slice(0, block.index) + latin.slice(block.index + block[0].length);
+    const outside = latin.slice(0, block.index) + latin.slice(block.index + block.text.length);
     const outsideText = decodeText(Buffer.from(outside, 'latin1'), part.params.charset);
     if (outsideText.trim() !== '') {
       // Text around the armor is not protected by it; it becomes its own clear item.
       out.items.push({ kind: 'text', text: outsideText, bytes: Buffer.from(outside, 'latin1'), name: null, contentType: part.contentType, encrypted: flags.encrypted, covered: flags.covered, forwarded: flags.forwarded, plumbing: false });
     }
     if (block === enc) {
-      const r = await decryptInto(block[0], flags, 'inline', 'inline PGP block');
+      const r = await decryptInto(block.text, flags, 'inline', 'inline PGP block');
       if (!r) return;
-      const charset = /^Charset:\s*(\S+)/im.exec(block[0].split(/\r?\n\r?\n/)[0] ?? '')?.[1] ?? part.params.charset;
+      const charset = /^Charset:\s*(\S+)/im.exec(block.text.split(/\r?\n\r?\n/)[0] ?? '')?.[1] ?? part.params.charset;
       const decoded = decodeTextChecked(r.plaintext, charset);
       out.items.push({ kind: 'text', text: decoded.text, bytes: r.plaintext, name: null, contentType: 'text/plain', encrypted: true, covered: coverWith(flags, r.sigs), forwarded: flags.forwarded, plumbing: false, ...(decoded.invalidBytes ? { invalidBytes: true } : {}) });
       return;
     }
     // Clearsigned (RFC 4880 §7): only the signed text is used. The armor is ASCII but the
     // signed text may be 8-bit: verify over the bytes as the declared charset gives them.
-    const blockBytes = Buffer.from(block[0], 'latin1');
+    const blockBytes = Buffer.from(block.text, 'latin1');
     const asText = decodeText(blockBytes, part.params.charset);
     const v = await verifyCleartext(asText, ctx.ring, ctx.now);
     if (!v.ok) {
@@ -326,11 +356,48 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
   return out;
 }
 
+/**
+ * Text of an HTML part, for reading only. Linear scans: the regular expressions this
+ * replaces (`<(script|style)[\s\S]*?<\/\1>`, `<[^>]*>`) restart at every `<` that is
+ * never closed, which is quadratic in a hostile body of unclosed tags.
+ */
 function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
+  // Drop <script>/<style> elements whole: for each opener, up to its closing tag; an
+  // opener without one stays (and, once a search failed, no later opener has one).
+  const opener = /<(script|style)/gi;
+  const noClose = new Set<string>();
+  let kept = '';
+  let at = 0;
+  for (let m = opener.exec(html); m; m = opener.exec(html)) {
+    const tag = m[1]!.toLowerCase();
+    if (m.index < at || noClose.has(tag)) continue;
+    const close = new RegExp(`</${tag}>`, 'gi');
+    close.lastIndex = m.index + m[0].length;
+    const c = close.exec(html);
+    if (!c) {
+      noClose.add(tag);
+      continue;
+    }
+    kept += html.slice(at, m.index);
+    at = c.index + c[0].length;
+    opener.lastIndex = at;
+  }
+  kept += html.slice(at);
+  // Remove tags: each `<` up to the next `>`; from a `<` with no `>` after it, keep the rest.
+  let text = '';
+  let i = 0;
+  for (;;) {
+    const lt = kept.indexOf('<', i);
+    const gt = lt < 0 ? -1 : kept.indexOf('>', lt);
+    if (gt < 0) {
+      text += kept.slice(i);
+      break;
+    }
+    const tag = kept.slice(lt, gt + 1);
+    text += kept.slice(i, lt) + (/^<br\s*\/?>$|^<\/p>$|^<\/div>$/i.test(tag) ? '\n' : '');
+    i = gt + 1;
+  }
+  return text
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
