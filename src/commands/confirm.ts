@@ -8,6 +8,7 @@
 // Both return `{ subject, text }` like outbound/templates.ts: the subject is for protected
 // (inner) headers only.
 
+import { needsNeutralising, neutralise } from '../outbound/neutralise.ts';
 import type { SignatureStatus } from '../domain/inspect.ts';
 import { formatFingerprint, formatJst, type Lang, type RenderedNotice } from '../outbound/templates.ts';
 import type { AuthRefusal } from './auth.ts';
@@ -94,13 +95,8 @@ export interface ConfirmationInput {
 
 // ---- texts -----------------------------------------------------------------------------
 
-// eslint-disable-next-line no-control-regex -- control characters are what it replaces
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-
-/** One line of display text: controls and direction overrides become U+FFFD. */
-function clean(s: string): string {
-  return s.replace(UNSAFE, '\uFFFD');
-}
+/** One line of display text: controls and direction overrides become visible escapes (outbound/neutralise.ts). */
+const clean = neutralise;
 
 const STOP_LABEL: Record<Lang, (reason: StopReason, dup: string) => string> = {
   en: (r, dup) =>
@@ -488,7 +484,7 @@ const SIG_STATUS: Record<SignatureStatus, [string, string]> = {
 /** A From address shown only when it is a plain address; anything else is not echoed. */
 function safeAddress(a: string | null): string | null {
   if (!a) return null;
-  return /^[^\s@<>"()[\]\\,;:]{1,64}@[A-Za-z0-9.-]{1,253}$/u.test(a) && !UNSAFE.test(a) ? a : null;
+  return /^[^\s@<>"()[\]\\,;:]{1,64}@[A-Za-z0-9.-]{1,253}$/u.test(a) && !needsNeutralising(a) ? a : null;
 }
 
 /**

@@ -131,33 +131,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
       log,
     );
   }
-  // One log line per message read (kind, verdict: codes only), per notice sent, per job
-  // retried or failed for good (issue 10); the rest at debug.
-  const stopWorker = queue.work(
-    async (name, data, attempt) => {
-      const t0 = Date.now();
-      const ids = { job: name, message: data.messageId, notice: data.noticeId, attempt };
-      try {
-        await desk.handle(name, data);
-      } catch (e) {
-        const final = e instanceof PermanentError || attempt >= cfg.jobs.attempts;
-        if (!final) L.warn('job failed, will retry', { ...ids, ms: Date.now() - t0, reason: loggableReason(e) });
-        if (e instanceof PermanentError) throw new PermanentJobError(e.message);
-        throw e;
-      }
-      const ms = Date.now() - t0;
-      if (name === 'triage' && data.messageId !== undefined) {
-        const f = await messageLogFacts(db, data.messageId).catch(() => null);
-        L.info('message', { message: data.messageId, ...(f ?? {}), ms });
-      } else if (name === 'notify') L.info('notice sent', { notice: data.noticeId, ms });
-      else L.debug('job done', { ...ids, ms });
-    },
-    cfg.jobs.concurrency,
-    (name, data, reason) => {
-      L.error('job failed for good', { job: name, message: data.messageId, notice: data.noticeId, reason: loggableReason(new Error(reason)) });
-      return desk.onFinalFailure(name, data, reason);
-    },
-  );
+  const stopWorker = workDesk(queue, desk, db, { attempts: cfg.jobs.attempts, concurrency: cfg.jobs.concurrency }, L);
   const requeued = await desk.reconcile();
   if (requeued > 0) L.info('reconciled: unfinished items re-enqueued', { items: requeued });
 
@@ -211,6 +185,41 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
       return stopping;
     },
   };
+}
+
+/**
+ * The queue's worker for `desk`: runs each job, makes a PermanentError final at once, and
+ * hands every job that failed for good to `desk.onFinalFailure` (issue 9 §6: nothing is
+ * left failed in silence). One log line per message read (kind, verdict: codes only), per
+ * notice sent, per job retried or failed for good (issue 10); the rest at debug.
+ */
+export function workDesk(queue: JobQueue, desk: Desk, db: Db, o: { attempts: number; concurrency: number }, L: Log): () => Promise<void> {
+  return queue.work(
+    async (name, data, attempt) => {
+      const t0 = Date.now();
+      const ids = { job: name, message: data.messageId, notice: data.noticeId, attempt };
+      try {
+        await desk.handle(name, data);
+      } catch (e) {
+        const final = e instanceof PermanentError || attempt >= o.attempts;
+        if (!final) L.warn('job failed, will retry', { ...ids, ms: Date.now() - t0, reason: loggableReason(e) });
+        if (e instanceof PermanentError) throw new PermanentJobError(e.message);
+        throw e;
+      }
+      const ms = Date.now() - t0;
+      if (name === 'triage' && data.messageId !== undefined) {
+        const f = await messageLogFacts(db, data.messageId).catch(() => null);
+        L.info('message', { message: data.messageId, ...(f ?? {}), ms });
+      } else if (name === 'notify') L.info('notice sent', { notice: data.noticeId, ms });
+      else L.debug('job done', { ...ids, ms });
+    },
+    o.concurrency,
+    (name, data, reason) => {
+      L.error('job failed for good', { job: name, message: data.messageId, notice: data.noticeId, reason: loggableReason(new Error(reason)) });
+      // The queue adapter drops what this throws: say it here (the database may be down).
+      return desk.onFinalFailure(name, data, reason).catch((e: unknown) => L.error('final failure not recorded', { job: name, message: data.messageId, notice: data.noticeId, reason: loggableReason(e) }));
+    },
+  );
 }
 
 /**

@@ -9,10 +9,11 @@ import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, findCaseId, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
+import { neutralise } from '../outbound/neutralise.ts';
 import { renderNotice, renderUnreachableList, type NoticeContexts, type NoticeName, type UnreachableListEntry } from '../outbound/templates.ts';
 import type { Transport } from '../outbound/transport.ts';
 import { newProductCase } from '../rules/product.ts';
-import { screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
+import { languageOf, screen, type Decision, type KeyStatus, type Lang } from '../rules/screening.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FINAL_CASE_STATES } from '../rules/case-view.ts';
@@ -56,6 +57,8 @@ import {
   type NewTimelineEntry,
 } from '../store/repo.ts';
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
+import { checkVendorReply, dedupe, foldVendorReply, type FieldProblem } from '../forms/field-checks.ts';
+import { composeInvalidAnswer, failureCodeOf, jobFailedAlert, nulProblems, recordBadValue, refusalOf, refusalReason, storable, usableRecipients } from './bad-values.ts';
 import { closeDraft, type Draft } from '../store/drafts.ts';
 import { findContinuedDraft, keepDraft, noteDraftNotice } from './drafts.ts';
 import { claimAnswer, DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './answers.ts';
@@ -105,6 +108,10 @@ interface OpenedVerdict extends InspectResult {
     authority?: Authority;
     signedSubject?: string | null;
     references?: string[];
+    /** `invalid-bytes`: bytes invalid in the declared charset were read as U+FFFD (issue 9 §6). */
+    flags?: 'invalid-bytes'[];
+    /** Bad values the store could not hold as sent (NUL: replaced by U+FFFD in what is stored). */
+    problems?: FieldProblem[];
   };
 }
 
@@ -147,6 +154,18 @@ export class Desk {
   // ---- jobs -----------------------------------------------------------------------------
 
   async handle(name: JobName, data: JobData): Promise<void> {
+    try {
+      await this.run(name, data);
+    } catch (e) {
+      // A value the database or a template refuses fails the same way on every attempt: it
+      // is final at once, with its code (issue 9 §6; onFinalFailure carries it out).
+      const refusal = e instanceof PermanentError ? null : refusalOf(e);
+      if (refusal) throw new PermanentError(refusalReason(refusal, e));
+      throw e;
+    }
+  }
+
+  private async run(name: JobName, data: JobData): Promise<void> {
     switch (name) {
       case 'open':
         return this.open(need(data.messageId));
@@ -161,27 +180,59 @@ export class Desk {
     }
   }
 
-  /** After the queue gave up on a job: the message is failed and filed as such. */
+  /**
+   * After the queue gave up on a job: nothing is left failed in silence (issue 9 §6). The
+   * message is failed with its reason code and filed (IMAP: Failed), a notice is marked
+   * failed, and the coordinators get a `job-failed` alert; a sender whose value the
+   * database or a template refused gets the content-free `invalid` answer.
+   */
   async onFinalFailure(name: JobName, data: JobData, reason: string): Promise<void> {
     const db = this.o.db;
+    const code = failureCodeOf(reason);
+    let caseId: string | null = null;
+    let alert = true;
     if (name === 'notify' && data.noticeId) {
       await markNoticeFailed(db, data.noticeId, reason).catch(() => undefined);
       const n = await getNotice(db, data.noticeId);
-      await appendTimeline(db, { caseId: n?.caseId ?? null, actor: 'desk', event: 'notice-failed', data: { notice: data.noticeId, reason } });
+      caseId = n?.caseId ?? null;
+      await appendTimeline(db, { caseId, actor: 'desk', event: 'notice-failed', data: { notice: data.noticeId, code, reason } });
       if (n?.messageRef) await this.maybeFinish(n.messageRef);
-      return;
-    }
-    if (name === 'file' && data.messageId) {
+      // An alert that cannot be sent is not answered by another alert (no loop).
+      alert = n?.kind !== 'coord-alert';
+    } else if (name === 'file' && data.messageId) {
       // The work is done; only the move failed (IMAP down). The message keeps its state and
       // stays unfiled: the coordinator sees the job in the failed set and can retry it.
-      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'file-failed', data: { message: data.messageId, reason } });
-      return;
-    }
-    if (data.messageId) {
-      await setMessageState(db, data.messageId, 'failed', { error: reason });
-      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, reason } });
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'file-failed', data: { message: data.messageId, code, reason } });
+    } else if (data.messageId) {
+      const m = await getMessage(db, data.messageId);
+      await setMessageState(db, data.messageId, 'failed', { error: reason.startsWith(code) ? reason : `${code}: ${reason}` });
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, code, reason } });
+      if (m && (code === 'database-refused' || code === 'template-refused')) await this.answerRefused(data.messageId, m.raw, m.verdict as OpenedVerdict | null).catch(() => undefined);
       await this.o.queue.add('file', { messageId: data.messageId }, `file-${data.messageId}`);
+    } else {
+      await appendTimeline(db, { caseId: null, actor: 'desk', event: 'job-failed', data: { job: name, code, reason } });
     }
+    if (!alert || this.o.coordinators.length === 0) return;
+    const notices = await jobFailedAlert({ coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, now: this.o.clock(), caseId }, name, data, code);
+    const ids = await storeComposed(db, notices, caseId, null);
+    for (const id of ids) await this.o.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
+  }
+
+  /** The content-free `invalid` answer to a sender whose value the store or a template refused. */
+  private async answerRefused(messageId: number, raw: Buffer, stored: OpenedVerdict | null): Promise<void> {
+    // Refused while opening, the verdict was never stored: read the envelope again (who
+    // sent it, whether a machine did: RFC 3834, no answer to automated mail).
+    const v = stored?.desk
+      ? { from: stored.from, rejected: stored.rejected, automated: stored.desk.automated, text: stored.desk.text, messageId: stored.messageId }
+      : await inspectMessage(raw, { ring: this.o.ring, limits: this.o.limits, now: this.o.clock(), casePrefix: this.o.casePrefix }).then((r) => ({ from: r.verdict.from, rejected: r.verdict.rejected, automated: r.automated, text: r.text, messageId: r.verdict.messageId }));
+    if (!v.from || v.rejected || v.automated) return;
+    const to = v.from;
+    const nid = `<invalid.m${messageId}@${this.domain}>`;
+    const now = this.o.clock();
+    const notice = await composeInvalidAnswer({ from: this.o.address, to, lang: languageOf(v.text), problems: [], keys: [], caseTag: null, messageId: nid, inReplyTo: v.messageId, now, signer: this.o.signer });
+    // Under the same per-address limits as every automatic answer (issue 9 §8).
+    const ids = await this.o.db.tx(async (tx) => ((await this.mayAnswer(tx, to, now, messageId)) ? storeComposed(tx, [notice], null, messageId) : []));
+    for (const id of ids) await this.o.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
   }
 
   private async open(id: number): Promise<void> {
@@ -227,10 +278,16 @@ export class Desk {
     // Which key this message teaches the desk, for which address (issue 9 §4): src/desk/mail-keys.ts.
     const keys = await learnMailKeys({ db: this.o.db, deskRing: this.o.ring, coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, now }, { messageId: id, verdict: v, ring, carried, text: inb.text, automated: inb.automated });
     const signerFpr = v.signature.status === 'valid' && v.signature.matchesFrom && !keys.signerDistrusted ? v.signature.fingerprint : null;
-    const opened: OpenedVerdict = {
+    // issue 9 §6: what the store cannot hold (NUL) is replaced before storing and said as a
+    // bad value of the field it was in; stray undecodable bytes are a flag on the verdict.
+    const asForm = v.report ?? (v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? parseReportForm(inb.text) : undefined);
+    const { value: opened, nul } = storable<OpenedVerdict>({
       ...v,
-      desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null, authority: inb.authority, signedSubject: inb.signedSubject, references: inb.references },
-    };
+      desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null, authority: inb.authority, signedSubject: inb.signedSubject, references: inb.references, ...(inb.invalidBytes ? { flags: ['invalid-bytes'] } : {}) },
+    });
+    // A NUL outside any field (a header, a greeting) is only replaced: it is no value.
+    const found = nul ? dedupe([...nulProblems(asForm), ...nulProblems(v.vendorReply)]) : [];
+    if (found.length > 0) opened.desk.problems = found;
     await setMessageState(this.o.db, id, 'opened', { verdict: opened });
     await this.o.queue.add('triage', { messageId: id }, `triage-${id}`);
   }
@@ -284,7 +341,7 @@ export class Desk {
     const asReport = v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? { ...v, report: parseReportForm(v.desk.text) } : v;
     // Only a reply to the draft's notice, of the same kind, continues a draft (drafts.ts).
     const draft = from && !v.rejected && v.encryption !== 'none' ? await findContinuedDraft(db, m.raw, { email: from, fpr: v.desk.signerFpr }, v.desk.text, asReport.report?.kind) : null;
-    const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null });
+    const decisions = screen({ verdict: asReport, text: v.desk.text, automated: v.desk.automated, senderKey: key.status, draft: (draft?.report as ReportForm | undefined) ?? null, problems: v.desk.problems ?? [] });
     const now = this.o.clock();
 
     const done = await db.tx(async (tx) => {
@@ -331,6 +388,9 @@ export class Desk {
             break;
           case 'record':
             log.push({ caseId, actor: 'desk', event: d.event, data: { message: id, detail: d.detail } });
+            break;
+          case 'invalid':
+            await recordBadValue(tx, id, d.problems);
             break;
           case 'notice': {
             if (!(await this.mayAnswer(tx, d.to, now, id))) {
@@ -684,7 +744,9 @@ export class Desk {
     now: Date,
     messageRef: number,
   ): Promise<void> {
-    const message = text.trim() === '' ? '(no text)' : text.slice(0, 100_000);
+    // Control characters become visible escapes here rather than a template refusal: the
+    // coordinators read what was written (issue 9 §6).
+    const message = text.trim() === '' ? '(no text)' : neutralise(text.slice(0, 100_000));
     const rendered = renderNotice('correspondence', 'ja', { caseId, ...who, receivedAt: now, message });
     const notices = await composeForCoordinators(
       { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: 'ja', now, eventKey: `m${messageRef}`, caseId },
@@ -731,6 +793,26 @@ export class Desk {
         },
       });
       const { vendor, c } = found;
+      const store = async (into: Db, notices: ComposedNotice[]): Promise<void> => void (await storeComposed(into, notices, c ? c.id : null, id));
+      const base = { coordinators: this.o.coordinators, signer: this.o.signer, address: this.o.address, domain: this.domain, lang: (c?.lang) ?? lang, now, eventKey: `m${id}` };
+      // A genuine vendor's reply (its pinned key over the whole message, from its contact)
+      // with a bad value (issue 9 §6): a case the desk does not have, a control character, an
+      // over-long field. Refused with its code, the vendor told which field and why
+      // (encrypted to its pinned keys), the coordinators alerted.
+      const unknownCase = !gate.ok && gate.code === 'unknown-case';
+      const problems: FieldProblem[] =
+        vendor && (gate.ok || unknownCase)
+          ? dedupe([...(unknownCase ? [{ field: 'caseId', code: 'unknown-case' as const }] : []), ...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))])
+          : [];
+      if (vendor && problems.length > 0) {
+        const verdict = await recordBadValue(tx, id, problems);
+        await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, reason: problems[0]?.code ?? 'bad-value', detail: verdict } });
+        await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'bad-value', `${verdict} (reply from ${vendor.id})`));
+        const keys = await usableRecipients(vendor.keys.map((k) => k.armored), now);
+        const answer = await composeInvalidAnswer({ from: this.o.address, to: v.from!, lang: languageOf(v.desk.text), problems, keys, caseTag: c ? c.id : null, messageId: `<invalid.m${id}@${this.domain}>`, inReplyTo: v.messageId, now, signer: this.o.signer });
+        await store(tx, [answer]);
+        return true;
+      }
       if (!gate.ok || !vendor || !c) {
         const refused: Extract<GateResult, { ok: false }> = gate.ok ? { ok: false, code: 'unknown-case', detail: 'no case', fingerprint: gate.fingerprint } : gate;
         await this.refuseSigned(tx, id, v, 'vendor', refused, now);
@@ -742,7 +824,7 @@ export class Desk {
       }
       // `into`: the transaction handle in use (PGlite has one session: an outer handle used
       // inside a nested transaction would wait forever).
-      const reply = { ...(v.vendorReply ?? {}), caseId: c.id };
+      const reply = { ...foldVendorReply(v.vendorReply ?? {}), caseId: c.id };
       const otherVendorsAffected = reply.otherVendors;
       const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, this.o.settings, async (tx2, decisions, after) => {
         await this.noticesFor(tx2, c, decisions, after, `m${id}`, id);
@@ -862,6 +944,9 @@ export class Desk {
         return renderNotice('nokey', lang, { why: d?.keyWhy === 'expired' || d?.keyWhy === 'revoked' ? d.keyWhy : 'none' });
       case 'rejected':
         return renderNotice('rejected', lang, { reason: d?.reason ?? 'malformed' });
+      case 'invalid':
+        // Which fields and why only inside encryption; content-free otherwise (issue 9 §6).
+        return renderNotice('invalid', lang, d?.encrypted && d.problems && d.problems.length > 0 ? { problems: d.problems } : {});
     }
   }
 

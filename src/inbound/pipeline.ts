@@ -58,6 +58,8 @@ export interface Inbound {
   signedSubject: string | null;
   /** Message ids of In-Reply-To and References (unsigned: they never choose a case). */
   references: string[];
+  /** Some bytes of the sender's text were invalid in its charset and became U+FFFD (issue 9 §6). */
+  invalidBytes: boolean;
 }
 
 interface Envelope {
@@ -234,6 +236,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     authority: { ok: false, code: rejected ? 'unreadable' : 'unsigned', fingerprint: null, status: 'none', signatureId: null, signedAt: null },
     signedSubject: null,
     references: [],
+    invalidBytes: false,
     ...rest,
   });
 
@@ -300,6 +303,10 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     .map((i) => (i.text ?? '').replace(/\r\n/g, '\n'))
     .join('\n\n');
   const kind = classify(text, env.subject, prefix);
+  // One stray byte is decoded as U+FFFD and the rest read (issue 9 §6): said in `notes` and
+  // in `invalidBytes`, which the desk keeps as a flag on the message's verdict.
+  const invalidBytes = u.items.some((i) => i.kind === 'text' && !i.plumbing && !i.forwarded && i.invalidBytes === true);
+  if (invalidBytes) u.notes.push('invalid-bytes: bytes not valid in the declared charset were replaced by U+FFFD');
   const result: Partial<InspectResult> = { ...common, kind };
   if (kind === 'report') result.report = parseReportForm(text);
   if (kind === 'vendor-reply') {
@@ -310,5 +317,5 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     const caseId = (signedSubject ? findCaseId(signedSubject, prefix) : null) ?? reply.caseId ?? findCaseId(text, prefix) ?? findCaseId(env.subject ?? '', prefix);
     result.vendorReply = { ...reply, ...(caseId ? { caseId } : {}) };
   }
-  return finish(env, null, result, { ...rest, text, attachments });
+  return finish(env, null, result, { ...rest, text, attachments, invalidBytes });
 }

@@ -5,7 +5,7 @@
 // to its plaintext; signature wrapping: a signed part inside an unsigned container
 // does not sign the container).
 import { decrypt, looksLikeBinaryMessage, verifyCleartext, verifyDetached, type CryptoLimits, type Keyring, type SignatureCheck } from '../crypto/openpgp.ts';
-import { decodeText } from '../mime/charset.ts';
+import { decodeText, decodeTextChecked } from '../mime/charset.ts';
 import { decodeTransfer, parseMime, MimeError, type MimeLimits, type MimePart } from '../mime/parse.ts';
 import type { EncryptionStatus, RejectReason } from '../domain/inspect.ts';
 
@@ -23,6 +23,8 @@ export interface ContentItem {
   forwarded: boolean;
   /** Plumbing (key attachments, legacy display parts): not content for coverage or mixing. */
   plumbing: boolean;
+  /** Text items: some bytes were invalid in the charset and became U+FFFD (issue 9 §6). */
+  invalidBytes?: boolean;
 }
 
 export interface CryptoFailure {
@@ -316,9 +318,9 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
     }
 
     if (isText && (ct === 'text/plain' || ct === 'text/html' || !name)) {
-      let text = decodeText(bytes, part.params.charset);
-      if (ct === 'text/html') text = htmlToText(text);
-      out.items.push({ kind: 'text', text, bytes, ...base, plumbing: false });
+      const decoded = decodeTextChecked(bytes, part.params.charset);
+      const text = ct === 'text/html' ? htmlToText(decoded.text) : decoded.text;
+      out.items.push({ kind: 'text', text, bytes, ...base, plumbing: false, ...(decoded.invalidBytes ? { invalidBytes: true } : {}) });
       return;
     }
     out.items.push({ kind: 'attachment', bytes, ...base, plumbing: false });
@@ -343,8 +345,8 @@ export async function unwrap(root: MimePart, ctx: UnwrapContext): Promise<Unwrap
       const r = await decryptInto(block.text, flags, 'inline', 'inline PGP block');
       if (!r) return;
       const charset = /^Charset:\s*(\S+)/im.exec(block.text.split(/\r?\n\r?\n/)[0] ?? '')?.[1] ?? part.params.charset;
-      const text = decodeText(r.plaintext, charset);
-      out.items.push({ kind: 'text', text, bytes: r.plaintext, name: null, contentType: 'text/plain', encrypted: true, covered: coverWith(flags, r.sigs), forwarded: flags.forwarded, plumbing: false });
+      const decoded = decodeTextChecked(r.plaintext, charset);
+      out.items.push({ kind: 'text', text: decoded.text, bytes: r.plaintext, name: null, contentType: 'text/plain', encrypted: true, covered: coverWith(flags, r.sigs), forwarded: flags.forwarded, plumbing: false, ...(decoded.invalidBytes ? { invalidBytes: true } : {}) });
       return;
     }
     // Clearsigned (RFC 4880 §7): only the signed text is used. The armor is ASCII but the

@@ -24,11 +24,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTemplateEngine } from '../adapters/handlebars.ts';
+import { neutralise, neutraliseDeep } from './neutralise.ts';
 import { formatCommand, STOP_REASONS, VENDOR_ID, type Command, type StopReason } from '../commands/parse.ts';
 import { addCalendarDays, isIsoDate, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
 import type { RejectReason } from '../domain/inspect.ts';
 import type { ImpossibleOutcome } from '../domain/vultron.ts';
 import { REPORT_FIELDS, VENDOR_FIELDS, type ReportKey } from '../forms/index.ts';
+import { FIELD_PROBLEM_CODES, REPORT_LIMITS, VENDOR_LIMITS, type FieldProblemCode } from '../forms/field-checks.ts';
 import type { AdvisoryVendorStatus, CoordinatorTemplate } from '../rules/product-state.ts';
 
 export type Lang = 'ja' | 'en';
@@ -49,6 +51,11 @@ export interface NoticeContexts {
    * `invalid-signature` (a tampered or forged signature: src/rules/screening.ts).
    */
   rejected: { reason: NoticeRejectReason };
+  /**
+   * A message with values the desk cannot accept (issue 9 §6): which fields and why, when
+   * the answer is encrypted; without `problems` it is content-free (no field named).
+   */
+  invalid: { problems?: InvalidProblem[] };
 
   // ---- the product track (guideline §3) -------------------------------------------------
   /** To one vendor, encrypted to its pinned keys only: the case in full (§3.4). */
@@ -229,6 +236,10 @@ export const COORD_ALERT_KINDS = [
   'notice-withheld-identity',
   // Automatic answers to one address reached their limit (issue 9 §8; src/desk/answers.ts).
   'answers-rate-limited',
+  // issue 9 §6: a job failed for good (nothing is left failed in silence), and a party's
+  // message refused for a bad value (its verdict code in the detail).
+  'job-failed',
+  'bad-value',
   // The other coordinator notices of the rules (product-state.ts CoordinatorTemplate).
   'vendor-reachable',
   'product-name-published',
@@ -243,8 +254,12 @@ export const COORD_ALERT_KINDS = [
   'published',
 ] as const;
 export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
-/** Alerts about the desk rather than one case: no case id. */
-const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited', 'key-held']);
+/**
+ * Alerts about the desk rather than one case: no case id required. A failed job, a refused
+ * value or a reply not signed by a vendor may name no case, or one that does not exist
+ * (issue 9 §6).
+ */
+const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited', 'key-held', 'job-failed', 'bad-value', 'reply-wrong-key']);
 
 /**
  * The coord-alert kind of each coordinator notice the rules decide (`notify-coordinators`);
@@ -377,6 +392,13 @@ export interface UnreachableListEntry {
 }
 
 export type NoticeRejectReason = RejectReason | 'invalid-signature';
+
+/** One bad value named in the `invalid` notice: the field's canonical key and its code (forms/field-checks.ts). */
+export interface InvalidProblem {
+  field: string;
+  code: FieldProblemCode;
+}
+const INVALID_FIELDS: readonly string[] = [...new Set([...Object.keys(REPORT_LIMITS), ...Object.keys(VENDOR_LIMITS), 'extra'])];
 // A record, so that a reason added to RejectReason fails to compile until it is here
 // (and the template test then demands a sentence for it in both languages).
 const REASONS: Record<NoticeRejectReason, true> = {
@@ -397,8 +419,8 @@ export type AnyNoticeName = keyof NoticeContexts;
  * Kept to these five so the exhaustive switches over it elsewhere still hold; the product
  * track's notices are CoordinationNoticeName.
  */
-export type NoticeName = 'ack' | 'missing' | 'unencrypted' | 'nokey' | 'rejected';
-export const NOTICE_NAMES: readonly NoticeName[] = ['ack', 'missing', 'unencrypted', 'nokey', 'rejected'];
+export type NoticeName = 'ack' | 'missing' | 'unencrypted' | 'nokey' | 'rejected' | 'invalid';
+export const NOTICE_NAMES: readonly NoticeName[] = ['ack', 'missing', 'unencrypted', 'nokey', 'rejected', 'invalid'];
 export type CoordinationNoticeName = Exclude<AnyNoticeName, NoticeName>;
 export const COORDINATION_NOTICE_NAMES: readonly CoordinationNoticeName[] = [
   'vendor-notify',
@@ -535,6 +557,9 @@ const SCHEMAS: { [N in AnyNoticeName]: Schema } = {
   unencrypted: { deskFingerprint: { type: 'line', max: 40, pattern: FINGERPRINT } },
   nokey: { why: { type: 'enum', values: ['none', 'expired', 'revoked'] } },
   rejected: { reason: { type: 'enum', values: NOTICE_REJECT_REASONS } },
+  invalid: {
+    problems: opt({ type: 'list', maxItems: 100, of: { field: { type: 'enum', values: INVALID_FIELDS }, code: { type: 'enum', values: FIELD_PROBLEM_CODES } } }),
+  },
   'vendor-notify': {
     caseId,
     vendorName: name,
@@ -928,6 +953,40 @@ const fieldLabel = (key: ReportKey, lang: Lang): string => {
   return (lang === 'ja' ? f?.ja[0] : f?.en[0]) ?? key;
 };
 
+/** The `invalid` notice: each field by its label in the reader's language, and why (issue 9 §6). */
+function invalidView(lang: Lang, c: NoticeContexts['invalid']): object {
+  const label = (field: string): string => {
+    if (field === 'extra') return lang === 'ja' ? '様式にない項目' : 'an item that is not part of the form';
+    if (field === 'consent.creditName') return fieldLabel('consent.credit', lang);
+    const report = REPORT_FIELDS.find((f) => f.key === field);
+    if (report) return fieldLabel(report.key, lang);
+    const vendor = VENDOR_FIELDS.find((f) => f.key === field);
+    return (lang === 'ja' ? vendor?.ja[0] : vendor?.en[0]) ?? field;
+  };
+  const reason = (p: InvalidProblem): string => {
+    const limit = REPORT_LIMITS[p.field] ?? VENDOR_LIMITS[p.field];
+    const oneLine = limit?.shape === 'line';
+    switch (p.code) {
+      case 'control-character':
+        return lang === 'ja'
+          ? oneLine
+            ? '制御文字（タブや NUL など）が含まれています。1 行の文字だけで書いてください'
+            : '制御文字（NUL など）が含まれています。取り除いてください'
+          : oneLine
+            ? 'contains a control character (such as TAB or NUL); please write it as plain text on one line'
+            : 'contains a control character (such as NUL); please remove it';
+      case 'too-long': {
+        const max = (limit?.max ?? 20_000).toLocaleString('en-US');
+        return lang === 'ja' ? `長すぎます。${max} 文字以内に短くするか、添付ファイルにしてください` : `is too long (at most ${max} characters); please shorten it or attach it as a file`;
+      }
+      case 'unknown-case':
+        return lang === 'ja' ? 'この窓口にない案件番号です。通知に書かれた案件番号を確認してください' : 'is not a case of this desk; please check the case ID given in our notice';
+    }
+  };
+  const problems = c.problems ?? [];
+  return { hasProblems: problems.length > 0, problems: problems.map((p) => ({ label: label(p.field), reason: reason(p) })) };
+}
+
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 /** Flags `{ product: true, website: false }` for `{{#if}}` (every flag defined). */
@@ -937,13 +996,8 @@ function flags(values: readonly string[], chosen: string): Record<string, boolea
 
 // ---- helpers of the product track's views ----------------------------------------------
 
-// eslint-disable-next-line no-control-regex -- control characters are what it replaces
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-
-/** Outside text for display: controls (TAB and LF kept) and bidi overrides/isolates become U+FFFD. */
-function safe(s: string): string {
-  return s.replace(UNSAFE, '\uFFFD');
-}
+/** Outside text for display: the one sanitizer (neutralise.ts): controls and bidi overrides become visible escapes. */
+const safe = neutralise;
 
 function lines(text: string): string[] {
   const ls = safe(text.replace(/\r\n?|[\u2028\u2029]/g, '\n'))
@@ -1154,6 +1208,8 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'notice-withheld-no-key': 'A notice was not sent: no usable key',
     'notice-withheld-identity': "A notice was held: it carries the reporter's identity",
     'answers-rate-limited': 'Automatic answers to one address reached their limit',
+    'job-failed': 'A job of the desk failed for good',
+    'bad-value': 'A message was refused for a value the desk cannot accept',
     'vendor-reachable': 'A vendor is reachable again',
     'product-name-published': 'A product name was added to the unreachable list',
     'confirm-vendor': 'Confirm the vendors of the case',
@@ -1180,6 +1236,8 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'notice-withheld-no-key': '使える鍵がないため通知を送っていません',
     'notice-withheld-identity': '発見者の身元が含まれるため通知を保留しています',
     'answers-rate-limited': '同じアドレスへの自動応答が上限に達しました',
+    'job-failed': '窓口の処理が最終的に失敗しました',
+    'bad-value': '受け付けられない値を含むメールを受け付けませんでした',
     'vendor-reachable': '製品開発者と連絡が取れるようになりました',
     'product-name-published': '連絡不能一覧に製品名を掲載しました',
     'confirm-vendor': '製品開発者の確認をお願いします',
@@ -1236,6 +1294,8 @@ function view<N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeConte
       const c = context as NoticeContexts['rejected'];
       return flags(NOTICE_REJECT_REASONS, c.reason);
     }
+    case 'invalid':
+      return invalidView(lang, context as NoticeContexts['invalid']);
     case 'vendor-notify':
       return vendorNotifyView(lang, context as NoticeContexts['vendor-notify']);
     case 'vendor-remind': {
@@ -1432,7 +1492,9 @@ export function renderNotice<N extends AnyNoticeName>(name: N, lang: Lang, conte
   return renderFile(name, lang, view(name, lang, context), opts);
 }
 
-function renderFile(name: string, lang: Lang, v: object, opts: RenderOptions): RenderedNotice {
+function renderFile(name: string, lang: Lang, view: object, opts: RenderOptions): RenderedNotice {
+  // Every notice passes here: whatever a view forgot to clean is neutralised (issue 9 §6).
+  const v = neutraliseDeep(view);
   const path = join(opts.dir ?? TEMPLATE_DIR, `${name}.${lang}.hbs`);
   const file = loadFile(path);
   const subject = engine.compile(`${path}#subject`, file.subject)(v).trim();

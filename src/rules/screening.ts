@@ -4,6 +4,7 @@
 import type { InspectResult, RejectReason, ReportForm } from '../domain/inspect.ts';
 import { REJECTIONS } from '../domain/rejections.ts';
 import type { RmState } from '../domain/states.ts';
+import { checkReport, dedupe, foldReport, problemSummary, type FieldProblem } from '../forms/field-checks.ts';
 import { transition } from '../domain/states.ts';
 
 export type KeyStatus = 'ok' | 'none' | 'expired' | 'revoked';
@@ -19,9 +20,14 @@ export interface ScreeningInput {
   senderKey: KeyStatus;
   /** The sender's open draft (an earlier incomplete report), if any. */
   draft: ReportForm | null;
+  /**
+   * Bad values found before the verdict was stored (a NUL byte, which the store cannot
+   * hold, is replaced there and said here); screening adds what it finds itself.
+   */
+  problems?: readonly FieldProblem[];
 }
 
-export type NoticeTemplate = 'ack' | 'missing' | 'unencrypted' | 'nokey' | 'rejected';
+export type NoticeTemplate = 'ack' | 'missing' | 'unencrypted' | 'nokey' | 'rejected' | 'invalid';
 
 export type Decision =
   | { type: 'record'; event: string; detail: string }
@@ -29,7 +35,9 @@ export type Decision =
   | { type: 'save-draft'; report: ReportForm }
   | { type: 'close-draft' }
   /** `encrypted`: details may be included (only to a usable key); otherwise content-free. */
-  | { type: 'notice'; template: NoticeTemplate; to: string; lang: Lang; encrypted: boolean; reason?: RejectReason | 'invalid-signature'; keyWhy?: KeyStatus };
+  | { type: 'notice'; template: NoticeTemplate; to: string; lang: Lang; encrypted: boolean; reason?: RejectReason | 'invalid-signature'; keyWhy?: KeyStatus; problems?: FieldProblem[] }
+  /** issue 9 §6: the message's verdict is a bad value (stable codes, no content). */
+  | { type: 'invalid'; problems: FieldProblem[] };
 
 export function languageOf(text: string): Lang {
   return /[\u3040-\u30ff\u4e00-\u9fff]/.test(text) ? 'ja' : 'en';
@@ -109,7 +117,18 @@ export function screen(input: ScreeningInput): Decision[] {
   }
 
   // 6. An encrypted report (or free text, read as a report with every field missing).
-  const report = mergeDraft(input.draft, v.report ?? { missing: [] });
+  const report = mergeDraft(input.draft, foldReport(v.report ?? { missing: [] }));
+  // A bad value (control character, over-long field: forms/field-checks.ts) ends the work
+  // here: nothing is stored as a draft or a case, and the sender is told which fields and
+  // why, encrypted; without a usable key the answer names nothing (issue 9 §6).
+  const problems = dedupe([...(input.problems ?? []), ...checkReport(report)]);
+  if (problems.length > 0) {
+    return [
+      { type: 'invalid', problems },
+      { type: 'record', event: 'invalid', detail: `bad values: ${problemSummary(problems)}` },
+      { type: 'notice', template: 'invalid', to, lang, encrypted: input.senderKey === 'ok', ...(input.senderKey === 'ok' ? { problems } : {}) },
+    ];
+  }
   if (input.senderKey !== 'ok') {
     // Fail closed: no usable key, no details. The report waits as a draft.
     return [

@@ -222,7 +222,7 @@ describe('product-track notices: files and rendering', () => {
       }
     }
     // The screening notices stay what NOTICE_NAMES lists (the desk's intake switches on them).
-    expect(NOTICE_NAMES).toEqual(['ack', 'missing', 'unencrypted', 'nokey', 'rejected']);
+    expect(NOTICE_NAMES).toEqual(['ack', 'missing', 'unencrypted', 'nokey', 'rejected', 'invalid']);
   });
 
   it('renders every sample in both languages: one-line subject with the case tag, nothing undefined or escaped', () => {
@@ -450,7 +450,7 @@ describe('vendor-notify: what the vendor sees', () => {
     const rlo = renderNotice('vendor-notify', 'en', { ...anonymous, productName: 'evil\u202Etxt.exe' });
     expect(rlo.text).not.toContain('\u202E');
     expect(rlo.subject).not.toContain('\u202E');
-    expect(rlo.text).toContain('evil\uFFFDtxt.exe');
+    expect(rlo.text).toContain('evil<U+202E>txt.exe');
   });
 
   it('the reply form is the §4 form in the vendor\'s language, and what the vendor fills in is read back', () => {

@@ -33,6 +33,11 @@ const samples: { [N in NoticeName]: NoticeContexts[N][] } = {
   unencrypted: [{ deskFingerprint: FPR_A }],
   nokey: [{ why: 'none' }, { why: 'expired' }, { why: 'revoked' }],
   rejected: REASONS.map((reason) => ({ reason })),
+  invalid: [
+    {},
+    { problems: [{ field: 'product.name', code: 'control-character' }, { field: 'vulnerability.summary', code: 'too-long' }] },
+    { problems: [{ field: 'caseId', code: 'unknown-case' }, { field: 'extra', code: 'control-character' }] },
+  ],
 };
 
 /** Render with a context the types would refuse (runtime validation is the point). */
