@@ -100,6 +100,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     limits: limitsFromMb(cfg.limits.maxMessageMb, cfg.limits.maxDecompressedMb),
     answerLimits: { perHour: cfg.limits.answersPerAddressPerHour, perDay: cfg.limits.answersPerAddressPerDay },
     log,
+    logger: L,
     clock: opts.clock ?? deskClock(process.env.MADOGUCHI_CLOCK_FILE),
     filer: {
       async file(source, sourceRef, outcome) {

@@ -57,6 +57,7 @@ import {
   type NewTimelineEntry,
 } from '../store/repo.ts';
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
+import { textLog, type Fields, type Log } from '../log.ts';
 import { checkVendorReply, dedupe, foldVendorReply, type FieldProblem } from '../forms/field-checks.ts';
 import { composeInvalidAnswer, failureCodeOf, jobFailedAlert, nulProblems, recordBadValue, refusalOf, refusalReason, storable, usableRecipients } from './bad-values.ts';
 import { closeDraft, type Draft } from '../store/drafts.ts';
@@ -85,6 +86,11 @@ export interface DeskOptions {
   clock?: () => Date;
   filer?: Filer;
   log?: (m: string) => void;
+  /**
+   * Structured lines for what the desk decided on a command mail (issue 10: one line per
+   * coordinator command applied or refused): ids and codes only, never the text or who.
+   */
+  logger?: Log;
   /** Where public documents go (the unreachable-vendor list); none when absent. */
   publicDir?: string;
   /** Coordinators with their public keys (alerts, confirmations). */
@@ -130,6 +136,7 @@ export class Desk {
       limits: DEFAULT_LIMITS,
       clock: () => new Date(),
       log: () => undefined,
+      logger: textLog(() => undefined),
       coordinators: [],
       settings: DEFAULT_SETTINGS,
       trust: DEFAULT_TRUST,
@@ -576,7 +583,10 @@ export class Desk {
    */
   private async commandMail(id: number, v: OpenedVerdict): Promise<void> {
     const now = this.o.clock();
+    // Logged only once the transaction committed (a retried transaction starts over).
+    let lines: { msg: 'command applied' | 'command refused'; fields: Fields }[] = [];
     const done = await this.o.db.tx(async (tx) => {
+      lines = [];
       const claimed = await tx.query<{ id: number }>(`UPDATE messages SET state = 'triaged', updated_at = now() WHERE id = $1 AND state = 'opened' RETURNING id`, [id]);
       if (claimed.length === 0) return false;
       const store = async (into: Db, notices: ComposedNotice[], caseId: string | null): Promise<void> => void (await storeComposed(into, notices, caseId, id));
@@ -596,6 +606,7 @@ export class Desk {
         isPinned: (fpr) => Promise.resolve(coordinatorFor(coordinators, fpr) !== null),
       });
       if (!gate.ok) {
+        lines.push({ msg: 'command refused', fields: { message: id, code: gate.code } });
         await this.refuseSigned(tx, id, v, 'coordinator', gate, now);
         return true;
       }
@@ -604,6 +615,7 @@ export class Desk {
         maxFutureMinutes: this.o.trust.maxFutureMinutes,
       });
       if (!auth.ok) {
+        lines.push({ msg: 'command refused', fields: { message: id, code: auth.reason } });
         await appendTimeline(tx, { caseId: null, actor: 'desk', event: 'command-mail-refused', data: { message: id, reason: auth.reason, detail: auth.detail } });
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: null }, 'unauthorised-command', `${auth.reason}: a command mail from ${v.from ?? 'no address'} was refused`), null);
         return true;
@@ -658,6 +670,11 @@ export class Desk {
           outcomes.push(refusal !== null ? { command, status: 'failed', error: commandErrorOf(command, refusal) } : { command, status: 'applied', ...confirmationDetails(command, snapshot, taken) });
         }
       }
+      for (const e of parsed.errors) lines.push({ msg: 'command refused', fields: { message: id, case: c?.id ?? null, code: e.code } });
+      for (const o of outcomes ?? []) {
+        const f = { message: id, case: c?.id ?? null, command: o.command.kind };
+        lines.push(o.status === 'applied' ? { msg: 'command applied', fields: f } : { msg: 'command refused', fields: { ...f, code: o.status === 'failed' ? o.error.code : 'not-applied' } });
+      }
       const rendered = renderConfirmation({ parsed, ...(outcomes ? { outcomes } : {}), actor: auth.coordinator.name, via: 'mail', receivedAt: now }, (c?.lang) ?? 'ja');
       const who = this.o.coordinators.find((x) => x.email === auth.coordinator.email);
       const keys: Recipient[] = [];
@@ -672,7 +689,10 @@ export class Desk {
       await store(tx, [{ id: nid, kind: 'command-confirmation', recipients: [auth.coordinator.email], lang: 'ja', raw, ...(raw ? {} : { withheldReason: 'no usable key' }) }], c ? c.id : null);
       return true;
     });
-    if (done) await this.enqueueNotices(id);
+    if (done) {
+      for (const l of lines) this.o.logger.info(l.msg, l.fields);
+      await this.enqueueNotices(id);
+    }
   }
 
   /**

@@ -125,8 +125,9 @@ describe('a new case reaches the coordinators', () => {
     expect(to('psirt@beta.test')).toHaveLength(0);
 
     // A free-text message from the vendor (no form) is an answer too, and reaches the coordinators.
+    // Its signed text names the case (here the quoted notice): the outer Subject never does (issue 9 §3).
     const n = to('sato@desk.test').length;
-    const free = encryptedMail(gpg, { from: 'psirt@acme.test', signAs: 'psirt@acme.test', to: DESK, subject: `[${c!.id}] question`, messageId: '<nc-acme-2@acme.test>', body: 'Could the finder tell us the exact build number?' });
+    const free = encryptedMail(gpg, { from: 'psirt@acme.test', signAs: 'psirt@acme.test', to: DESK, subject: `[${c!.id}] question`, messageId: '<nc-acme-2@acme.test>', body: `Could the finder tell us the exact build number?\n\n> ${c!.id}` });
     expect(cli(['deliver'], free).status).toBe(0);
     await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(n + 1);
     expect((await Promise.all(to('sato@desk.test').map(text))).some((t) => t.includes('Could the finder tell us the exact build number?') && t.includes('X-RELAY: reporter'))).toBe(true);
@@ -136,7 +137,7 @@ describe('a new case reaches the coordinators', () => {
   it('the reporter\'s follow-up is correspondence, not a new report: the coordinators get it, the reporter a receipt, no vendor anything', async () => {
     const [c] = await query<{ id: string }>(db.url, 'SELECT id FROM cases ORDER BY id LIMIT 1');
     const before = { sato: to('sato@desk.test').length, taro: to('taro@reporter.test').length, acme: to('psirt@acme.test').length };
-    const followUp = encryptedMail(gpg, { from: 'taro@reporter.test', signAs: 'taro@reporter.test', to: DESK, subject: `[${c!.id}] Re: 受付のお知らせ`, messageId: '<nc-follow-1@reporter.test>', body: '2.2.9 でも同じ手順で再現しました。\n山田' });
+    const followUp = encryptedMail(gpg, { from: 'taro@reporter.test', signAs: 'taro@reporter.test', to: DESK, subject: `[${c!.id}] Re: 受付のお知らせ`, messageId: '<nc-follow-1@reporter.test>', body: `2.2.9 でも同じ手順で再現しました。\n山田\n\n> 案件番号：${c!.id}` });
     expect(cli(['deliver'], followUp).status).toBe(0);
     await expect.poll(() => to('sato@desk.test').length, { timeout: 30_000 }).toBe(before.sato + 1);
     await expect.poll(() => to('taro@reporter.test').length, { timeout: 30_000 }).toBe(before.taro + 1);

@@ -387,6 +387,11 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     expect(messages.some((l) => l.kind === 'report' && typeof l.case === 'string' && l.case === caseId)).toBe(true);
     expect(messages.every((l) => typeof l.message === 'number' && typeof l.ms === 'number')).toBe(true);
     expect(lines.filter((l) => l.msg === 'notice sent').length).toBeGreaterThanOrEqual(8);
+    // One line per coordinator command applied or refused (issue 10), with its code.
+    const applied = lines.filter((l) => l.msg === 'command applied').map((l) => [l.case, l.command]);
+    expect(applied).toEqual(expect.arrayContaining([[caseId, 'accept'], [caseId, 'add-vendor'], [caseId, 'set-date']]));
+    const refused = lines.filter((l) => l.msg === 'command refused').map((l) => l.code);
+    expect(refused).toEqual(expect.arrayContaining(['signer-not-pinned', 'replayed-signature']));
     const all = desk.logs.join('\n');
     for (const s of [...IDENTITY, CREDIT, '山田', 'まどぐち', 'alert(1)', REPORTER, ACME, BETA]) expect(all).not.toContain(s);
   });

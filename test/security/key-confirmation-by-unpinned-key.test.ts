@@ -38,7 +38,7 @@ describe('X-CONFIRM-KEY', () => {
     expect((await kd.holds()).map((h) => h.state)).toEqual(['pending']);
     expect((await kd.keysFor(TARO)).map((k) => k.fingerprint)).toEqual([taro]);
     const refused = await kd.db.query<{ data: { reason: string } }>(`SELECT data FROM timeline WHERE event = 'command-mail-refused' AND (data->>'message')::bigint = $1`, [id]);
-    expect(refused.map((r) => r.data.reason)).toEqual(['not-a-coordinator-key']);
+    expect(refused.map((r) => r.data.reason)).toEqual(['signer-not-pinned']);
     // No answer to the From address (it is not trusted), whoever it names.
     expect((await kd.notices({ messageId: id })).map((n) => n.kind)).toEqual(['coord-alert']);
   }, 60_000);
