@@ -593,6 +593,16 @@ export type RecipientCheck = { ok: true; recipient: Recipient } | { ok: false; w
  * Whether a recipient's key can be encrypted to now. Fail closed (DEVELOPERS.md): a
  * revoked, expired or encryption-less key means no details are sent.
  */
+/** The usable keys among armored keys (none when expired, revoked, unusable): fail closed. */
+export async function usableRecipients(armored: readonly string[], now: Date): Promise<Recipient[]> {
+  const out: Recipient[] = [];
+  for (const k of armored) {
+    const c = await checkRecipientKey(k, now);
+    if (c.ok) out.push(c.recipient);
+  }
+  return out;
+}
+
 export async function checkRecipientKey(armoredPublic: string, now = new Date()): Promise<RecipientCheck> {
   // The same key is checked for every notice to the same person: keep the verdict for a
   // minute (a key's state changes only with new key material or as time passes, and the

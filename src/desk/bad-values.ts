@@ -3,7 +3,7 @@
 // `invalid` notice: encrypted with the fields and why, content-free otherwise), and, when
 // a job fails for good anyway, the coordinators' `job-failed` alert. The checks
 // themselves are pure (src/forms/field-checks.ts); this module only carries them out.
-import { checkRecipientKey, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { type Recipient, type SigningKey } from '../crypto/openpgp.ts';
 import { problemSummary, type FieldProblem } from '../forms/field-checks.ts';
 import { loggableReason } from '../log.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
@@ -108,16 +108,6 @@ export async function composeInvalidAnswer(a: InvalidAnswer): Promise<ComposedNo
     ? await composeEncrypted({ ...base, subject: rendered.subject, text: rendered.text }, a.signer, a.keys)
     : await composeSignedClear({ ...base, subject: rendered.subject, text: rendered.text, attachDeskKey: true }, a.signer);
   return { id: a.messageId, kind: 'invalid', recipients: [a.to], lang: a.lang, raw };
-}
-
-/** The usable keys among armored keys (none when expired, revoked, unusable). */
-export async function usableRecipients(armored: readonly string[], now: Date): Promise<Recipient[]> {
-  const out: Recipient[] = [];
-  for (const k of armored) {
-    const c = await checkRecipientKey(k, now);
-    if (c.ok) out.push(c.recipient);
-  }
-  return out;
 }
 
 /** Records a message's bad-value verdict (`bad-value: field:code, ...`): codes only, never content. */

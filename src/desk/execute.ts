@@ -10,7 +10,7 @@
 // encrypted to that vendor's pinned keys only, sent to its registered contacts only; the
 // reporter's identity goes with it only with consent (資料1 2.(4)). No usable key: the
 // notice is withheld (stored, never sent) and the coordinators are told instead.
-import { checkRecipientKey, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { usableRecipients, type SigningKey } from '../crypto/openpgp.ts';
 import type { StopReason as CmdStopReason } from '../commands/parse.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { jstDate } from '../domain/clock.ts';
@@ -74,15 +74,6 @@ export interface ExecuteContext {
   receivedAt?: Date;
 }
 
-async function usableKeys(armored: string[], now: Date): Promise<Recipient[]> {
-  const out: Recipient[] = [];
-  for (const a of armored) {
-    const c = await checkRecipientKey(a, now);
-    if (c.ok) out.push(c.recipient);
-  }
-  return out;
-}
-
 const STOP_REASONS: readonly CmdStopReason[] = ['not-vulnerability', 'duplicate', 'not-reproducible', 'illegal', 'known'];
 const isStopReason = (r: string | undefined): r is CmdStopReason => STOP_REASONS.includes(r as CmdStopReason);
 
@@ -115,7 +106,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   /** One notice to a vendor of the case: its pinned keys and registered contacts only; else withheld. */
   const toVendor = async (vendorId: string, kind: string, nid: string, render: (vendor: Vendor) => BuiltNotice): Promise<void> => {
     const vendor = ctx.vendors.get(vendorId);
-    const keys = vendor ? await usableKeys(vendor.keys.map((k) => k.armored), ctx.now) : [];
+    const keys = vendor ? await usableRecipients(vendor.keys.map((k) => k.armored), ctx.now) : [];
     const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
     if (!vendor || keys.length === 0 || to.length === 0) {
       // Fail closed: nothing of the case without a usable pinned key; the coordinators are told.
@@ -135,7 +126,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   const toReporter = async (kind: string, rendered: { subject: string; text: string }): Promise<void> => {
     if (!ctx.reporter) return;
     const nid = id(kind, 'reporter');
-    const keys = await usableKeys(ctx.reporter.armoredKeys, ctx.now);
+    const keys = await usableRecipients(ctx.reporter.armoredKeys, ctx.now);
     if (keys.length === 0) {
       notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the reporter' });
       return;
@@ -331,7 +322,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       ];
       for (const p of parties) {
         const nid = id('advisory', p.who);
-        const keys = await usableKeys(p.armored, ctx.now);
+        const keys = await usableRecipients(p.armored, ctx.now);
         if (keys.length === 0 || p.to.length === 0) {
           notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: ctx.lang, raw: null, withheldReason: 'no usable key' });
           continue;
@@ -402,7 +393,7 @@ export async function composeForCoordinators(
   const out: ComposedNotice[] = [];
   for (const c of ctx.coordinators) {
     const nid = `<${kind}.${ctx.caseId ?? 'desk'}.${c.email.split('@')[0]!.replace(/[^A-Za-z0-9_-]/g, '_')}.${ctx.eventKey}@${ctx.domain}>`;
-    const keys = await usableKeys(c.armoredKeys, ctx.now);
+    const keys = await usableRecipients(c.armoredKeys, ctx.now);
     if (keys.length === 0) {
       out.push({ id: nid, kind, recipients: [c.email], lang: ctx.lang, raw: null, withheldReason: 'no usable key for the coordinator' });
       continue;

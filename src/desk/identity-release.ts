@@ -4,7 +4,7 @@
 // Message-ID and is rendered again from the stored template and context, encrypted to the
 // vendor's pinned keys as they are now. Each step is recorded on the case timeline; the
 // hold is resolved once (store/identity-holds.ts), so the notice goes exactly once.
-import { checkRecipientKey, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { usableRecipients, type SigningKey } from '../crypto/openpgp.ts';
 import type { CommandError } from '../commands/confirm.ts';
 import type { Command } from '../commands/parse.ts';
 import type { ReportForm } from '../domain/inspect.ts';
@@ -43,15 +43,6 @@ function setPath(root: Record<string, unknown>, path: string, value: string): bo
   if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, last) || typeof (cur as Record<string, unknown>)[last] !== 'string') return false;
   (cur as Record<string, unknown>)[last] = value;
   return true;
-}
-
-async function usableKeys(armored: string[], now: Date): Promise<Recipient[]> {
-  const out: Recipient[] = [];
-  for (const a of armored) {
-    const c = await checkRecipientKey(a, now);
-    if (c.ok) out.push(c.recipient);
-  }
-  return out;
 }
 
 /**
@@ -109,7 +100,7 @@ export async function applyHoldCommand(
     return fail('not-sendable', 'the notice does not accept that text');
   }
   const vendor = await getVendor(tx, hold.party.vendorId);
-  const keys = vendor && !vendor.removedAt ? await usableKeys(vendor.keys.map((k) => k.armored), deps.now) : [];
+  const keys = vendor && !vendor.removedAt ? await usableRecipients(vendor.keys.map((k) => k.armored), deps.now) : [];
   const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
   if (keys.length === 0 || to.length === 0) return fail('not-sendable', !vendor || vendor.removedAt ? 'the vendor is not in the registry' : keys.length === 0 ? 'no usable pinned key' : 'no contact address');
   const raw = await composeEncrypted({ from: deps.address, to, caseTag: caseId, subject: rendered.subject, text: rendered.text, messageId: hold.noticeId, date: deps.now }, deps.signer, keys);

@@ -4,7 +4,7 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // handler first checks the stored state and does nothing twice, and `reconcile()` at
 // start re-enqueues whatever the database says is unfinished.
-import { checkRecipientKey, extendKeyring, keyFingerprints, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { checkRecipientKey, extendKeyring, keyFingerprints, usableRecipients, type Keyring, type Recipient, type SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, findCaseId, parseReportForm } from '../forms/index.ts';
 import { inspectMessage, MiB, DEFAULT_LIMITS, type InboundLimits } from '../inbound/pipeline.ts';
@@ -59,7 +59,7 @@ import {
 import { jobKey, type JobData, type JobName } from '../jobs/registry.ts';
 import { textLog, type Fields, type Log } from '../log.ts';
 import { checkVendorReply, dedupe, foldVendorReply, type FieldProblem } from '../forms/field-checks.ts';
-import { composeInvalidAnswer, failureCodeOf, jobFailedAlert, nulProblems, recordBadValue, refusalOf, refusalReason, storable, usableRecipients } from './bad-values.ts';
+import { composeInvalidAnswer, failureCodeOf, jobFailedAlert, nulProblems, recordBadValue, refusalOf, refusalReason, storable } from './bad-values.ts';
 import { closeDraft, type Draft } from '../store/drafts.ts';
 import { findContinuedDraft, keepDraft, noteDraftNotice } from './drafts.ts';
 import { claimAnswer, DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './answers.ts';

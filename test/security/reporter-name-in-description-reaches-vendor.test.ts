@@ -42,9 +42,10 @@ describe('reporter name in the description reaches the vendor', () => {
     const [timeline] = await t.db.query<{ actor: string }>(`SELECT actor FROM timeline WHERE case_id = $1 AND event = 'identity-hold-released'`, [caseId]);
     expect(timeline?.actor).toBe('coordinator:Sato');
 
-    // A second release (or a replayed one) sends nothing again.
+    // A second release sends nothing again. (Its text differs from the first: the same
+    // text signed within the same second is the same signature, a replay, refused earlier.)
     const mark2 = t.sent.length;
-    await t.command(`X-CASE: ${caseId}\nX-RELEASE: ${hold!.ref}\n`, '<name-desc-cmd-3@coord.test>');
+    await t.command(`X-CASE: ${caseId}\nX-送信承認: ${hold!.ref}\n`, '<name-desc-cmd-3@coord.test>');
     expect(t.sent.slice(mark2).filter((m) => m.to.includes(ACME))).toEqual([]);
     const confirmation = (await t.readAll(SATO, mark2)).find((m) => m.messageId.startsWith('<command-confirmation.'));
     expect(confirmation?.text).toMatch(/already released|既に送信済み/);
