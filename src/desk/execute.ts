@@ -85,8 +85,14 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   const id = (kind: string, who: string): string => `<${kind}.${ctx.caseId}.${who}.${ctx.eventKey}@${ctx.domain}>`;
   const r = ctx.report;
 
+  // Several notices of one kind in one event (two vendors withheld, say) each need their own
+  // Message-ID, or the second is stored as a duplicate of the first and never sent. The
+  // decisions come in the same order on a retry, so the numbering is deterministic.
+  const perKind = new Map<string, number>();
   const toCoordinators = async (kind: string, render: () => { subject: string; text: string }): Promise<void> => {
-    notices.push(...(await composeForCoordinators(ctx, kind, render())));
+    const n = perKind.get(kind) ?? 0;
+    perKind.set(kind, n + 1);
+    notices.push(...(await composeForCoordinators(n === 0 ? ctx : { ...ctx, eventKey: `${ctx.eventKey}.${String(n + 1)}` }, kind, render())));
   };
   const built = <N extends AnyNoticeName>(name: N, lang: Lang, context: NoticeContexts[N]): BuiltNotice => ({ name, context, ...renderNotice(name, lang, context) });
   // issue 9 §5: one guard before anything goes to a vendor or the public.

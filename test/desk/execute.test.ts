@@ -252,6 +252,18 @@ describe('decision executor: what vendors and the reporter are told after the no
     expect(notices.find((n) => n.kind === 'vendor-remind')!.raw).toBeNull();
     expect(notices.find((n) => n.kind === 'coord-alert')!.raw).not.toBeNull();
   });
+
+  it('two vendors withheld in one event give two alerts, each with its own Message-ID (one was dropped as a duplicate)', async () => {
+    const s1 = stepProduct(start(false), { type: 'add-vendor', vendor: { id: 'nokey', name: 'NOKEY Corp' } }, t0);
+    const s2 = stepProduct(s1.case, { type: 'add-vendor', vendor: { id: 'ghost', name: 'Ghost Inc.' } }, t0);
+    const later = new Date(t0.getTime() + 8 * DAY);
+    const s3 = stepProduct(s2.case, { type: 'tick' }, later);
+    const { notices } = await composeDecisions(ctx(s3.case, later, 'd7'), s3.decisions);
+    expect(notices.filter((n) => n.kind === 'vendor-remind').map((n) => n.raw)).toEqual([null, null]);
+    const alerts = notices.filter((n) => n.kind === 'coord-alert');
+    expect(alerts).toHaveLength(2);
+    expect(new Set(alerts.map((n) => n.id)).size).toBe(2);
+  });
 });
 
 /** The text of the decrypted MIME's text parts (base64 or quoted-printable). */
