@@ -708,9 +708,18 @@ export class Desk {
     // id of the signed text, never the outer Subject. A mail naming none is screened as a report.
     const bodyCaseId = findCaseId(v.desk.text.slice(0, 4000), this.o.casePrefix);
     const caseId = (v.desk.signedSubject ? findCaseId(v.desk.signedSubject, this.o.casePrefix) : null) ?? bodyCaseId;
-    if (!caseId) return false;
-    const c = await getCase(this.o.db, caseId);
-    if (!c) return false;
+    const c = caseId ? await getCase(this.o.db, caseId) : null;
+    if (!c) {
+      // A vendor's pinned key over free text that names no case the desk has (the case only in
+      // the outer Subject, say): not a report to screen ("missing fields" would be nonsense to
+      // a vendor) but a signed mail the gate refuses (no-case / unknown-case), the vendor told
+      // why and the coordinators alerted.
+      if (await this.signedByVendor(v)) {
+        await this.vendorReply(id, v);
+        return true;
+      }
+      return false;
+    }
     const from = v.from?.toLowerCase() ?? null;
     const isReporter = v.desk.signerFpr !== null && from !== null && c.reporterEmail?.toLowerCase() === from && (c.reporterFpr === null || c.reporterFpr === v.desk.signerFpr);
     if (!isReporter) {
@@ -839,7 +848,12 @@ export class Desk {
         // The vendor's pinned key signed the whole message: its registered contacts (never
         // the From address) are told, content-free, that nothing was applied and why.
         const reason = NOT_APPLIED_REASONS.find((r) => r === refused.code);
-        if (vendor && reason) await storeComposed(tx, [await composeNotApplied({ signer: this.o.signer, address: this.o.address, domain: this.domain, now, messageRef: id }, vendor, reason)], null, id);
+        // Limited like every automatic answer (issue 9 §8): a vendor's public signed statement
+        // re-sent a thousand times must not become a thousand mails to the vendor.
+        const contact = vendor?.contacts.to[0];
+        if (vendor && reason && contact && !v.desk.automated && (await this.mayAnswer(tx, contact, now, id))) {
+          await storeComposed(tx, [await composeNotApplied({ signer: this.o.signer, address: this.o.address, domain: this.domain, now, messageRef: id }, vendor, reason)], null, id);
+        }
         return true;
       }
       // `into`: the transaction handle in use (PGlite has one session: an outer handle used

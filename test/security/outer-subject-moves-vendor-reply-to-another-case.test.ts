@@ -27,6 +27,15 @@ describe('an outer Subject naming another case', () => {
     expect((await w.timeline('reply-refused')).map((r) => r.data.reason)).toEqual(['no-case']);
   }, 60_000);
 
+  it('free text naming its case only in the outer Subject is refused (no-case) and the vendor told why, not screened as a report', async () => {
+    const b = await vendorOn(w, CASE_B, 'acme');
+    await w.deliver(pgpMimeMail({ from: ACME, subject: `[${CASE_B}] question`, messageId: '<s-2b@acme.test>' }, await encryptEntity(w, textPart('Could the finder tell us the exact build number?\n'), w.acme)));
+    expect(await vendorOn(w, CASE_B, 'acme')).toEqual(b);
+    expect((await w.timeline('reply-refused')).map((r) => r.data.reason)).toEqual(['no-case', 'no-case']);
+    expect(await w.notices('signed-mail-not-applied')).toHaveLength(2);
+    expect(await w.notices('missing')).toEqual([]);
+  }, 60_000);
+
   it('In-Reply-To naming a notice of another case than the signed text is a conflict', async () => {
     const b = await vendorOn(w, CASE_B, 'acme');
     const a = await vendorOn(w, CASE_A, 'acme');
@@ -38,6 +47,6 @@ describe('an outer Subject naming another case', () => {
     );
     expect(await vendorOn(w, CASE_B, 'acme')).toEqual(b);
     expect(await vendorOn(w, CASE_A, 'acme')).toEqual(a);
-    expect((await w.timeline('reply-refused')).map((r) => r.data.reason)).toEqual(['no-case', 'case-conflict']);
+    expect((await w.timeline('reply-refused')).map((r) => r.data.reason)).toEqual(['no-case', 'no-case', 'case-conflict']);
   }, 60_000);
 });

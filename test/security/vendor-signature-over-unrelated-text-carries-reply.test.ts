@@ -25,11 +25,22 @@ describe("a vendor's signature over unrelated text", () => {
 
     expect(await vendorOn(w, CASE_A, 'acme')).toEqual(before);
     expect(await w.notices('vendor-reply-recorded')).toEqual([]);
-    // At most the content-free answer to clear mail; nothing about the case.
-    expect((await w.notices()).filter((n) => n.recipient.includes(ACME)).map((n) => n.kind)).toEqual(['unencrypted']);
+    // Nothing about the case: the statement alone (its signature whole, naming no case) is
+    // refused as no-case and ACME told that a mail its key signed was not applied.
+    expect((await w.notices()).filter((n) => n.recipient.includes(ACME)).map((n) => n.kind)).toEqual(['signed-mail-not-applied']);
     const reasons = (await w.timeline('reply-refused')).map((r) => r.data.reason);
     expect(reasons.slice(0, 3)).toEqual(['partly-signed', 'partly-signed', 'partly-signed']);
     expect(await w.db.query('SELECT 1 FROM signature_uses')).toEqual([]);
     expect((await w.notices('coord-alert')).length).toBe(reasons.length);
   }, 60_000);
+
+  it("re-sent again and again, gives the vendor at most the per-address limit of answers (no backscatter amplification)", async () => {
+    const statement = await clearsigned('ACME PSIRT: our PGP key is on our web site.\n', w.acme);
+    const before = (await w.notices('signed-mail-not-applied')).length;
+    for (let i = 0; i < 14; i++) await w.deliver(clearMail({ from: ACME, subject: 'statement', messageId: `<flood-${String(i)}@evil.test>` }, textPart(statement)));
+    const answers = (await w.notices('signed-mail-not-applied')).length - before;
+    // The default limit, 10 answers per address and hour, counts the first test's answer too.
+    expect(before + answers).toBe(10);
+    expect((await w.timeline('reply-refused')).filter((r) => r.data.reason === 'no-case').length).toBeGreaterThanOrEqual(14);
+  }, 120_000);
 });
