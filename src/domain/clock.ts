@@ -110,7 +110,7 @@ export function jstStartOfDay(date: IsoDate): Date {
 /**
  * An instant as the desk shows every date (guideline §8): `2026-11-22 19:30 JST (10:30 UTC)`.
  * When the UTC calendar date differs it is repeated, `2026-11-23 08:00 JST (2026-11-22 23:00 UTC)`
- * (the same form as src/outbound/templates.ts formatJst).
+ * The one formatter: notices, confirmations and the CLI all use it.
  */
 export function formatJst(d: Date): string {
   const t = toMs(d, 'formatJst');

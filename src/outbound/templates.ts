@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createTemplateEngine } from '../adapters/handlebars.ts';
 import { neutralise, neutraliseDeep } from './neutralise.ts';
 import { formatCommand, STOP_REASONS, VENDOR_ID, type Command, type StopReason } from '../commands/parse.ts';
-import { addCalendarDays, isIsoDate, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
+import { addCalendarDays, formatJst, isIsoDate, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
 import type { RejectReason } from '../domain/inspect.ts';
 import type { ImpossibleOutcome } from '../domain/vultron.ts';
 import { REPORT_FIELDS, VENDOR_FIELDS, type ReportKey } from '../forms/index.ts';
@@ -468,7 +468,6 @@ export class NoticeContextError extends Error {
 
 // ---- dates and fingerprints ------------------------------------------------------------
 
-const JST_OFFSET_MS = 9 * 60 * 60 * 1000; // Japan has no daylight saving time.
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 function wallClock(ms: number): { date: string; time: string } {
@@ -479,18 +478,8 @@ function wallClock(ms: number): { date: string; time: string } {
   };
 }
 
-/**
- * A date as the desk shows every date (guideline §8): JST with UTC beside it,
- * `2026-11-22 19:30 JST (10:30 UTC)`; the UTC date is repeated when it differs,
- * `2026-11-23 08:00 JST (2026-11-22 23:00 UTC)`.
- */
-export function formatJst(date: Date): string {
-  const t = date.getTime();
-  if (!Number.isFinite(t)) throw new RangeError('formatJst: invalid date');
-  const jst = wallClock(t + JST_OFFSET_MS);
-  const utc = wallClock(t);
-  return `${jst.date} ${jst.time} JST (${utc.date === jst.date ? '' : `${utc.date} `}${utc.time} UTC)`;
-}
+/** Every date the desk shows, JST with UTC beside it: the one formatter is src/domain/clock.ts. */
+export { formatJst };
 
 /** 40 hex digits in groups of four, the way gpg prints them (`ABCD EF01 ... `). */
 export function formatFingerprint(fpr: string): string {
