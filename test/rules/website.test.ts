@@ -89,9 +89,9 @@ const EXPECTED: Record<string, Record<string, Want>> = {
 
 describe('every case state × every event', () => {
   it('the fixtures are in the states they are named after, and cover every case state', () => {
-    const seen = Object.entries(FIXTURES).map(([name, f]) => [name, websiteCaseState(f())]);
-    for (const [name, s] of seen) expect(name.startsWith(s as string)).toBe(true);
-    expect(new Set(seen.map(([, s]) => s))).toEqual(new Set(WEBSITE_CASE_STATES));
+    const seen = Object.entries(FIXTURES).map(([name, f]) => ({ name, state: websiteCaseState(f()) }));
+    for (const { name, state } of seen) expect(name.startsWith(state)).toBe(true);
+    expect(new Set(seen.map((x) => x.state))).toEqual(new Set(WEBSITE_CASE_STATES));
   });
   for (const [name, fixture] of Object.entries(FIXTURES)) {
     for (const [ev, event] of Object.entries(EVENTS)) {
