@@ -16,6 +16,7 @@
 // text cannot be read. Anything it cannot read is an error entry, never skipped.
 
 import { findCaseId } from '../forms/index.ts';
+import type { ParseErrorCode } from '../domain/refusals.ts';
 
 // ---- the commands ----------------------------------------------------------------------
 
@@ -104,31 +105,8 @@ export const COMMAND_KINDS: readonly CommandKind[] = [
   'redact',
 ];
 
-export type ParseErrorCode =
-  /** `X-FOO:` is not a keyword of the desk (an `X-` line is never free text). */
-  | 'unknown-keyword'
-  | 'missing-argument'
-  | 'unexpected-argument'
-  /** An indented line after a keyword that takes no free text. */
-  | 'unexpected-continuation'
-  | 'bad-case-id'
-  /** Two different case ids (two X-CASE lines, or X-CASE and the subject tag). */
-  | 'case-conflict'
-  /** Commands, but no case to apply them to. */
-  | 'no-case'
-  | 'bad-date'
-  | 'bad-vendor'
-  | 'bad-stop-reason'
-  | 'bad-decision'
-  /** Not a hold of the identity guard (`H` and six letters or digits), or not a field name. */
-  | 'bad-hold'
-  | 'duplicate-of-self'
-  | 'too-long'
-  | 'too-many-commands'
-  /** Control or bidirectional-override characters in an argument. */
-  | 'control-characters'
-  /** No keyword line at the top of the body. */
-  | 'no-commands';
+/** Why a command mail cannot be read: the catalogue's `parse` family (src/domain/refusals.ts). */
+export { PARSE_ERROR_CODES, type ParseErrorCode } from '../domain/refusals.ts';
 
 export interface ParseError {
   /** 1-based line of the body; 0 for the mail as a whole and for the command line. */

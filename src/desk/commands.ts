@@ -33,8 +33,8 @@ export interface CommandOutcome {
   notices: string[];
 }
 
-/** The rules' event for a command; a string is the reason it cannot be applied. */
-export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | string {
+/** The rules' event for a command, or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
+export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
   switch (cmd.kind) {
     case 'accept':
       return { type: 'accept' };
@@ -48,7 +48,7 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
     }
     case 'add-vendor': {
       const v = vendors.get(cmd.vendor);
-      if (!v || v.removedAt) return `no vendor "${cmd.vendor}" in the registry`;
+      if (!v || v.removedAt) return { code: 'unknown-vendor', vendor: cmd.vendor };
       return { type: 'add-vendor', vendor: { id: v.id, name: v.name, product: v.products[0]?.name ?? null } };
     }
     case 'remove-vendor':
@@ -65,7 +65,7 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
       // The vendor's consent is the registry's accepts_direct (guideline §3.10); the rules
       // check the reporter's consent in the snapshot.
       const v = vendors.get(cmd.vendor);
-      if (!v || v.removedAt) return `no vendor "${cmd.vendor}" in the registry`;
+      if (!v || v.removedAt) return { code: 'unknown-vendor', vendor: cmd.vendor };
       return { type: 'direct-contact', vendorId: v.id, vendorConsents: v.acceptsDirect };
     }
     case 'open-impossible':
@@ -83,7 +83,7 @@ export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map
     case 'release':
     case 'redact':
       // Not a product-track event: a held notice (applyHoldCommand, identity-release.ts).
-      return `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state`;
+      return { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
   }
 }
 
@@ -113,25 +113,19 @@ export function confirmationDetails(cmd: Command, before: ProductCase, decisions
 }
 
 /**
- * The confirmation's error for a command the rules refused (their `error` message), where
- * the message says more than "not allowed now": missing consent, a vendor not on the case,
- * nothing to notify, ... Anything else is `not-allowed` with the message.
+ * The confirmation's error for a command the rules refused: the code they gave
+ * (RuleRefusal), else `not-allowed` with their message. No text is read back into a code.
  */
-export function commandErrorOf(cmd: Command, message: string): CommandError {
-  const vendor = 'vendor' in cmd ? cmd.vendor : cmd.kind === 'relay' && cmd.to !== null ? cmd.to : undefined;
-  if (/^neither the reporter nor |^the reporter has not consented/.test(message)) return { code: 'no-consent', party: 'reporter' };
-  if (/^the text names the reporter|^the text gives the reporter's /.test(message)) return { code: 'names-reporter' };
-  const notNotified = /^([a-z0-9-]+) has not been notified yet/.exec(message);
-  if (notNotified) return { code: 'vendor-not-notified', vendor: notNotified[1] ?? vendor ?? '' };
-  if (/ has not consented to direct contact/.test(message)) return { code: 'no-consent', party: 'vendor', ...(vendor !== undefined ? { vendor } : {}) };
-  const notOnCase = /has no vendor "([^"]+)"/.exec(message);
-  if (notOnCase) return { code: 'vendor-not-in-case', vendor: notOnCase[1] ?? vendor ?? '' };
-  if (/ is already a vendor of /.test(message)) return { code: 'vendor-already-in-case', vendor: vendor ?? '' };
-  if (/ has no vendors/.test(message)) return { code: 'no-vendors' };
-  if (/ awaits the notification/.test(message)) return { code: 'nothing-to-notify' };
-  if (cmd.kind === 'set-date' && / is in the past/.test(message)) return { code: 'date-in-past', date: cmd.date };
-  if (/^no committee procedure/.test(message)) return { code: 'not-impossible' };
-  return { code: 'not-allowed', state: message };
+export function commandErrorOf(refused: RulesError): CommandError {
+  return refused.refusal ?? { code: 'not-allowed', state: refused.message };
+}
+
+/** The rules' refusal of a command (src/rules/product.ts decideProduct). */
+export type RulesError = Extract<ProductDecision, { type: 'error' }>;
+
+/** Whether toProductEvent gave a refusal rather than an event. */
+export function isCommandError(x: ProductEvent | CommandError): x is CommandError {
+  return 'code' in x;
 }
 
 /** A short line for the CLI when a command did more (or less) than its name says. */
@@ -151,10 +145,11 @@ function successMessage(details: AppliedDetails): string {
  * telephone number, without consent (guideline §2): the refusal, checked before anything is
  * applied so the confirmation says so (the rules see only the name). Null when fine.
  */
-export function relayLeak(command: Command, snapshot: ProductCase, report: ReportForm, reporterEmail: string | null): string | null {
+export function relayLeak(command: Command, snapshot: ProductCase, report: ReportForm, reporterEmail: string | null): RulesError | null {
   if (command.kind !== 'relay' || command.to === null) return null;
   const what = identityIn(command.text, { snapshot, report, ...(reporterEmail ? { reporter: { email: reporterEmail, armoredKeys: [] } } : {}) });
-  return what === null ? null : `the text gives the reporter's ${what}, and the reporter has not consented to share it with vendors (guideline §2)`;
+  if (what === null) return null;
+  return { type: 'error', message: `the text gives the reporter's ${what}, and the reporter has not consented to share it with vendors (guideline §2)`, refusal: { code: 'names-reporter' } };
 }
 
 export async function applyCommands(deps: CommandDeps, caseId: string, commands: Command[]): Promise<CommandOutcome[]> {
@@ -181,13 +176,13 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       continue;
     }
     const event = toProductEvent(command, snapshot, vendors);
-    if (typeof event === 'string') {
-      outcomes.push({ command, ok: false, message: event, notices });
+    if (isCommandError(event)) {
+      outcomes.push({ command, ok: false, message: commandErrorText(event, 'en', caseId), notices });
       continue;
     }
     const leak = relayLeak(command, snapshot, c.report as ReportForm, c.reporterEmail);
     if (leak !== null) {
-      outcomes.push({ command, ok: false, message: leak, notices });
+      outcomes.push({ command, ok: false, message: leak.message, notices });
       continue;
     }
     const eventKey = `${deps.now.getTime().toString(36)}${i}`;
