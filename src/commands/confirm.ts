@@ -12,7 +12,9 @@ import { needsNeutralising, neutralise } from '../outbound/neutralise.ts';
 import type { SignatureStatus } from '../domain/inspect.ts';
 import { formatFingerprint, formatJst, type Lang, type RenderedNotice } from '../outbound/templates.ts';
 import { COMMAND_AUTH, commandErrorSentence, PARSE_ERRORS, type AuthRefusal, type CommandError } from '../domain/refusals.ts';
-import { formatCommand, LIMITS, type Command, type ParsedCommands, type ParseError, type StopReason } from './parse.ts';
+import { formatCommand, LIMITS, type Command, type ParsedCommands, type ParseError } from './parse.ts';
+import { specOf } from './registry.ts';
+import type { AppliedDetails } from './spec.ts';
 
 // ---- what the code that applies commands reports ---------------------------------------
 
@@ -21,18 +23,7 @@ export { COMMAND_ERROR_CODES, type CommandError, type CommandErrorCode } from '.
 
 /** What happened to one command, in the order of ParsedCommands.commands. */
 export type CommandOutcome =
-  | {
-      command: Command;
-      status: 'applied';
-      /** set-date: the date before (null: there was none). */
-      previousDate?: string | null;
-      /** notify-vendors: the vendors sent their first notification now. */
-      notified?: string[];
-      /** notify-vendors: the silent vendors sent the notification again (起算日 and reminders unchanged). */
-      notifiedAgain?: string[];
-      /** accept: the report was already accepted; nothing changed. */
-      unchanged?: boolean;
-    }
+  | ({ command: Command; status: 'applied' } & AppliedDetails)
   | { command: Command; status: 'failed'; error: CommandError }
   /** Not applied: the mail had errors, or another command failed and all were rolled back. */
   | { command: Command; status: 'not-applied' };
@@ -56,122 +47,11 @@ export interface ConfirmationInput {
 /** One line of display text: controls and direction overrides become visible escapes (outbound/neutralise.ts). */
 const clean = neutralise;
 
-const STOP_LABEL: Record<Lang, (reason: StopReason, dup: string) => string> = {
-  en: (r, dup) =>
-    ({
-      'not-vulnerability': 'not a vulnerability',
-      duplicate: `duplicate of ${dup}`,
-      'not-reproducible': 'cannot be reproduced',
-      illegal: 'the information was obtained illegally',
-      known: 'already publicly known',
-    })[r],
-  ja: (r, dup) =>
-    ({
-      'not-vulnerability': '脆弱性ではない',
-      duplicate: `${dup} と重複`,
-      'not-reproducible': '再現できない',
-      illegal: '不正に入手された情報',
-      known: '既に公知',
-    })[r],
-};
-
 type Applied = Extract<CommandOutcome, { status: 'applied' }>;
 
-/** The effect sentence of an applied command. */
+/** The effect sentence of an applied command (its command file's text). */
 export function effectText(o: Applied, lang: Lang): string {
-  const c = o.command;
-  const en = lang === 'en';
-  switch (c.kind) {
-    case 'accept':
-      if (o.unchanged === true) {
-        return en
-          ? 'The report was already accepted (受理); nothing changed, and the reporter is not told again.'
-          : '届出は既に受理済みです。変更はなく、発見者への再度の通知も行いません。';
-      }
-      return en
-        ? 'The report is accepted (受理). The reporter will be told, with the request to keep the information confidential until publication.'
-        : '届出を受理しました。発見者に受理を通知し、公表までの情報非開示をお願いします。';
-    case 'reject':
-      return en ? 'The report is not accepted. The reporter will be told the reason given.' : '届出を受理しませんでした。発見者に記載の理由を通知します。';
-    case 'stop': {
-      const label = STOP_LABEL[lang](c.reason, c.reason === 'duplicate' ? c.duplicateOf : '');
-      return en ? `Handling of the case is stopped: ${label}. The reporter will be told the reason.` : `取扱いを終了しました（${label}）。発見者に理由を通知します。`;
-    }
-    case 'add-vendor':
-      return en
-        ? `Vendor ${c.vendor} is added to the case and sent the notification at once (its start date, 起算日, is today); if the report is not accepted yet, it is notified on acceptance.`
-        : `製品開発者 ${c.vendor} を案件に追加し、直ちに通知します（本日がその製品開発者の起算日です）。届出が未受理の場合は、受理の時に通知します。`;
-    case 'remove-vendor':
-      return en ? `Vendor ${c.vendor} is removed from the case.` : `製品開発者 ${c.vendor} を案件から外しました。`;
-    case 'set-date': {
-      const prev = o.previousDate;
-      if (en) return `The publication date is set to ${c.date} (JST).${prev ? ` It was ${prev}.` : prev === null ? ' There was none before.' : ''}`;
-      return `公表日を ${c.date}（日本時間）に設定しました。${prev ? `（変更前：${prev}）` : prev === null ? '（これまで未設定）' : ''}`;
-    }
-    case 'mark-unreachable':
-      return en
-        ? `Vendor ${c.vendor} is marked unreachable: the unreachable-vendor procedure starts (its name may be published to find a contact).`
-        : `製品開発者 ${c.vendor} を連絡不能としました。連絡不能開発者の手続き（連絡先を求めるための製品開発者名の公表など）を開始します。`;
-    case 'mark-reachable':
-      return en
-        ? `Vendor ${c.vendor} is reachable again: its unreachable-vendor entry is withdrawn and the coordinators are told. If it never received the notification, it is sent now.`
-        : `製品開発者 ${c.vendor} との連絡が再開しました。連絡不能としての掲載を取り下げ、調整担当者に知らせます。まだ通知を受け取っていない場合は、ここで通知します。`;
-    case 'open-impossible':
-      return en
-        ? 'The coordination-impossible procedure (調整不能) is opened. The vendors will be given the chance to state their view before the committee decides.'
-        : '調整不能の手続きを開始しました。公表判定委員会の判断の前に、製品開発者に見解を述べる機会を設けます。';
-    case 'committee-decision':
-      if (en) return `The committee's decision is recorded: ${c.decision === 'publish' ? 'publish' : 'do not publish'}.`;
-      return `公表判定委員会の判断を記録しました：${c.decision === 'publish' ? '公表する' : '公表しない'}。`;
-    case 'publish':
-      return en ? 'The case is published. The reporter will be told.' : '案件を公表しました。発見者に通知します。';
-    case 'note':
-      return en ? 'The note is added to the case record.' : '案件の記録にメモを追加しました。';
-    case 'notify-vendors': {
-      if (o.notified === undefined && o.notifiedAgain === undefined) {
-        return en
-          ? 'The notification is sent to every vendor of the case that has not answered: a first notification to those not notified yet, the same notification again to those still silent (their start date, 起算日, and reminders unchanged).'
-          : '回答のない製品開発者に通知を送ります。未通知の製品開発者には初回の通知を、通知済みで回答のない製品開発者には同じ通知を再送します（起算日と督促の回数は変わりません）。';
-      }
-      const first = o.notified ?? [];
-      const again = o.notifiedAgain ?? [];
-      if (first.length === 0 && again.length === 0) {
-        return en ? 'Nothing was sent: the vendors still waiting were notified just now.' : '送信はありません。回答待ちの製品開発者には、直前に通知したところです。';
-      }
-      const parts = en
-        ? [first.length > 0 ? `first notification to ${first.join(', ')}` : null, again.length > 0 ? `sent again to ${again.join(', ')} (start date and reminders unchanged)` : null]
-        : [first.length > 0 ? `${first.join('、')} に初回の通知` : null, again.length > 0 ? `${again.join('、')} に再送（起算日と督促の回数は変わりません）` : null];
-      const list = parts.filter((x) => x !== null);
-      return en ? `Vendor notifications: ${list.join('; ')}.` : `製品開発者に通知しました：${list.join('、')}。`;
-    }
-    case 'direct-contact':
-      return en
-        ? `The reporter and vendor ${c.vendor} will be introduced to each other for direct exchange (both consented); each is told how to reach the other.`
-        : `発見者と製品開発者 ${c.vendor} が直接やりとりできるよう（双方が同意済み）、それぞれに相手の連絡先を伝えて紹介します。`;
-    case 'relay':
-      // guideline §3.10: the desk speaks for the other side; the text goes as written.
-      if (c.to === null) {
-        return en
-          ? 'The message is relayed to the reporter: a notice from the desk quoting your text as written, without the name or address of the vendor.'
-          : '発見者にメッセージを中継します。窓口からの通知として本文をそのまま引用して送り、製品開発者の名称や連絡先は伝えません。';
-      }
-      return en
-        ? `The message is relayed to vendor ${c.to}: a notice from the desk quoting your text as written, without the name or address of the reporter.`
-        : `製品開発者 ${c.to} にメッセージを中継します。窓口からの通知として本文をそのまま引用して送り、発見者の氏名や連絡先は伝えません。`;
-    case 'release':
-      return en
-        ? `The notice held as ${c.hold} is sent as it is, with what it says of the reporter; this is recorded on the case.`
-        : `保留 ${c.hold} の通知を、発見者に関する記載を含めそのまま送ります。この操作は案件の記録に残ります。`;
-    case 'redact':
-      if (c.text !== null) {
-        return en
-          ? `The field ${clean(c.field ?? '')} of the notice held as ${c.hold} is replaced by your text; the notice is sent once it no longer carries the reporter's identity.`
-          : `保留 ${c.hold} の通知の項目 ${clean(c.field ?? '')} をご指定の本文に置き換えました。発見者の身元が含まれなくなった時点で送ります。`;
-      }
-      return en
-        ? `The reporter's identity is masked in ${c.field !== null ? `the field ${clean(c.field)} of ` : ''}the notice held as ${c.hold}; the notice is sent once it no longer carries it.`
-        : `保留 ${c.hold} の通知${c.field !== null ? `の項目 ${clean(c.field)}` : ''}で発見者の身元を伏せました。身元が含まれなくなった時点で送ります。`;
-  }
+  return specOf(o.command).effect(o.command, o, lang, clean);
 }
 
 /** The sentence for a command that could not be applied (the catalogue's text, its parameters made safe to show). */

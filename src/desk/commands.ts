@@ -2,8 +2,10 @@
 // product-track event (src/rules/product.ts), stepped in one transaction that also composes
 // and stores the notices the rules decide, so a committed state change never loses its
 // notices. The notify job sends them (stored bytes, deterministic Message-IDs).
-import type { CommandError, CommandOutcome as ConfirmationOutcome } from '../commands/confirm.ts';
+import type { CommandError } from '../commands/confirm.ts';
 import type { Command } from '../commands/parse.ts';
+import { specOf } from '../commands/registry.ts';
+import type { AppliedDetails } from '../commands/spec.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
@@ -33,83 +35,19 @@ export interface CommandOutcome {
   notices: string[];
 }
 
-/** The rules' event for a command, or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
+/** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
 export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
-  switch (cmd.kind) {
-    case 'accept':
-      return { type: 'accept' };
-    case 'reject':
-      return { type: 'reject', reason: cmd.reason };
-    case 'stop': {
-      // The coordinator's text stays on the case record (the reporter is told the reason).
-      const text = cmd.text !== null ? { text: cmd.text } : {};
-      if (cmd.reason === 'duplicate') return { type: 'stop', reason: { kind: 'duplicate', caseId: cmd.duplicateOf }, ...text };
-      return { type: 'stop', reason: { kind: cmd.reason }, ...text };
-    }
-    case 'add-vendor': {
-      const v = vendors.get(cmd.vendor);
-      if (!v || v.removedAt) return { code: 'unknown-vendor', vendor: cmd.vendor };
-      return { type: 'add-vendor', vendor: { id: v.id, name: v.name, product: v.products[0]?.name ?? null } };
-    }
-    case 'remove-vendor':
-      return { type: 'remove-vendor', vendorId: cmd.vendor };
-    case 'set-date':
-      return { type: 'set-date', date: cmd.date };
-    case 'mark-unreachable':
-      return { type: 'mark-unreachable', vendorId: cmd.vendor };
-    case 'mark-reachable':
-      return { type: 'mark-reachable', vendorId: cmd.vendor };
-    case 'notify-vendors':
-      return { type: 'notify-vendors' };
-    case 'direct-contact': {
-      // The vendor's consent is the registry's accepts_direct (guideline §3.10); the rules
-      // check the reporter's consent in the snapshot.
-      const v = vendors.get(cmd.vendor);
-      if (!v || v.removedAt) return { code: 'unknown-vendor', vendor: cmd.vendor };
-      return { type: 'direct-contact', vendorId: v.id, vendorConsents: v.acceptsDirect };
-    }
-    case 'open-impossible':
-      return { type: 'open-impossible', vendorIds: snapshot.vendors.map((v) => v.id) };
-    case 'committee-decision':
-      return { type: 'committee-decision', decision: cmd.decision };
-    case 'publish':
-      return { type: 'publish' };
-    case 'note':
-      return { type: 'note', text: cmd.text };
-    case 'relay':
-      // guideline §3.10: the rules check the vendor is on the case and notified, and the
-      // reporter's name (§2); the reporter's address is checked where the notice is composed.
-      return { type: 'relay', vendorId: cmd.to, text: cmd.text };
-    case 'release':
-    case 'redact':
-      // Not a product-track event: a held notice (applyHoldCommand, identity-release.ts).
-      return { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
-  }
+  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts).
+  return specOf(cmd).toEvent(cmd, snapshot, vendors) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
 }
-
-type AppliedDetails = Omit<Extract<ConfirmationOutcome, { status: 'applied' }>, 'command' | 'status'>;
 
 /**
  * What the confirmation says beyond the command itself (src/commands/confirm.ts), from the
- * snapshot before and the decisions taken: the previous date (set-date), the vendors
- * notified first or again (notify-vendors), an accept that changed nothing.
+ * snapshot before and the decisions taken (the command file's `details`): the previous date
+ * (set-date), the vendors notified first or again (notify-vendors), an accept that changed nothing.
  */
 export function confirmationDetails(cmd: Command, before: ProductCase, decisions: readonly ProductDecision[]): AppliedDetails {
-  switch (cmd.kind) {
-    case 'accept':
-      return decisions.some((d) => d.type === 'set-state' && d.machine === 'rm') ? {} : { unchanged: true };
-    case 'set-date':
-      return { previousDate: before.publication.agreed };
-    case 'notify-vendors': {
-      const sent = decisions
-        .filter((d): d is Extract<ProductDecision, { type: 'notify-vendor' }> => d.type === 'notify-vendor' && d.template === 'notify')
-        .map((d) => d.vendorId);
-      const wasUnnotified = (id: string): boolean => before.vendors.find((v) => v.id === id)?.coordination === 'unnotified';
-      return { notified: sent.filter(wasUnnotified), notifiedAgain: sent.filter((id) => !wasUnnotified(id)) };
-    }
-    default:
-      return {};
-  }
+  return specOf(cmd).details?.(cmd, before, decisions) ?? {};
 }
 
 /**

@@ -375,7 +375,7 @@ export const COMMAND_ERROR_CODES = Object.keys(COMMAND_ERRORS) as CommandErrorCo
 /** The confirmation's sentence for `e` (its parameters already safe to show). */
 export function commandErrorSentence(e: CommandError, lang: RefusalLang, caseId: string): string {
   const entry = COMMAND_ERRORS[e.code] as Refusal<CommandErrorParams<CommandErrorCode>>;
-  return entry.text[lang]({ ...e, forCase: caseId } as CommandErrorParams<CommandErrorCode>);
+  return entry.text[lang]({ ...e, forCase: caseId });
 }
 
 // ---- field: a bad value in a form (issue 9 §6; src/forms/field-checks.ts) ----------------
