@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { loadKeyDir } from '../crypto/keydir.ts';
 import type { InspectResult } from '../domain/inspect.ts';
-import { REJECTIONS } from '../domain/rejections.ts';
+import { REJECTIONS } from '../domain/refusals.ts';
 import { DEFAULT_LIMITS, inspectMessage, MiB, type InboundLimits } from '../inbound/pipeline.ts';
 
 export interface InspectCliOptions {
@@ -95,7 +95,7 @@ function human(v: InspectResult): string {
   lines.push(`Encryption  ${v.encryption}`);
   lines.push(`Signature   ${sig.status}${sig.fingerprint ? ` by ${sig.fingerprint}` : ''}${sig.status !== 'none' ? (sig.matchesFrom ? ' (matches From)' : ' (does NOT match From)') : ''}`);
   lines.push(`Kind        ${v.kind}`);
-  if (v.rejected) lines.push(`REJECTED    ${v.rejected.reason}: ${v.rejected.detail}`, `            reply: ${REJECTIONS[v.rejected.reason].replyTemplate}`);
+  if (v.rejected) lines.push(`REJECTED    ${v.rejected.reason}: ${v.rejected.detail}`, `            reply: ${REJECTIONS[v.rejected.reason].replyTemplate ?? 'none'}`);
   if (v.report) {
     lines.push('Report form:');
     const flat = flatten(v.report as unknown as Record<string, unknown>);

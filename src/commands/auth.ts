@@ -12,6 +12,7 @@
 
 import { createHash } from 'node:crypto';
 import type { InspectResult, SignatureStatus } from '../domain/inspect.ts';
+import type { AuthRefusal } from '../domain/refusals.ts';
 
 export interface Coordinator {
   name: string;
@@ -81,31 +82,8 @@ export interface AuthSettings {
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = { maxAgeHours: 72, maxFutureMinutes: 10 };
 
-/**
- * Why a command mail was refused. Beyond the brief's six: `unreadable` (the verdict
- * rejected the message, e.g. mixed-encryption or malformed: nothing in it was read) and
- * `future-dated` (a clock problem, not an old command: told apart for the alert).
- */
-export type AuthRefusal =
-  | 'unreadable'
-  | 'not-signed'
-  | 'bad-signature'
-  | 'not-a-coordinator-key'
-  | 'not-encrypted'
-  | 'too-old'
-  | 'future-dated'
-  | 'replay';
-
-export const AUTH_REFUSALS: readonly AuthRefusal[] = [
-  'unreadable',
-  'not-signed',
-  'bad-signature',
-  'not-a-coordinator-key',
-  'not-encrypted',
-  'too-old',
-  'future-dated',
-  'replay',
-];
+/** Why a command mail was refused: the catalogue's `command-auth` family (src/domain/refusals.ts). */
+export { COMMAND_AUTH_REFUSALS as AUTH_REFUSALS, type AuthRefusal } from '../domain/refusals.ts';
 
 export type AuthResult =
   | {

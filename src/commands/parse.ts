@@ -16,119 +16,23 @@
 // text cannot be read. Anything it cannot read is an error entry, never skipped.
 
 import { findCaseId } from '../forms/index.ts';
+import type { ParseErrorCode } from '../domain/refusals.ts';
+import { COMMITTEE_DECISIONS, DECISION_WORDS } from './committee-decision.ts';
+import { COMMAND_KINDS, COMMANDS, KEYWORD_INDEX, specOf, type Command, type CommandKind } from './registry.ts';
+import { REPORTER_WORDS } from './relay.ts';
+import type { ArgShape } from './spec.ts';
+import { STOP_REASONS, STOP_WORDS } from './stop.ts';
+import { LIMITS, VENDOR_ID } from './syntax.ts';
 
-// ---- the commands ----------------------------------------------------------------------
+// ---- the commands (one file each, src/commands/registry.ts) ---------------------------
 
-/** guideline §3 item 3, plus `known` (already public: "it is already known"). */
-export const STOP_REASONS = ['not-vulnerability', 'duplicate', 'not-reproducible', 'illegal', 'known'] as const;
-export type StopReason = (typeof STOP_REASONS)[number];
+export { COMMAND_KINDS, type Command, type CommandKind } from './registry.ts';
+export { STOP_REASONS, type StopCommand, type StopReason } from './stop.ts';
+export { COMMITTEE_DECISIONS, type CommitteeDecision } from './committee-decision.ts';
+export { LIMITS, VENDOR_ID } from './syntax.ts';
 
-/** guideline §3 item 8: the publication judgment committee publishes or withholds. */
-export const COMMITTEE_DECISIONS = ['publish', 'withhold'] as const;
-export type CommitteeDecision = (typeof COMMITTEE_DECISIONS)[number];
-
-export type StopCommand =
-  | { kind: 'stop'; reason: 'duplicate'; duplicateOf: string; text: string | null }
-  | { kind: 'stop'; reason: Exclude<StopReason, 'duplicate'>; text: string | null };
-
-/**
- * One coordinator command. Free text (`reason`, `text`, `comment`) is kept as written
- * (trimmed; continuation lines joined with LF); identifiers are normalised (case ids
- * `VR-2026-0042`, vendor ids lower case, dates `YYYY-MM-DD`).
- */
-export type Command =
-  /** 受理 (guideline §3 item 2). `comment` is internal (timeline only). */
-  | { kind: 'accept'; comment: string | null }
-  /** Not accepted; `reason` is told to the reporter. */
-  | { kind: 'reject'; reason: string }
-  /** Stop handling (§3 item 3); the reporter is told the reason; `text` is internal (case record). */
-  | StopCommand
-  | { kind: 'add-vendor'; vendor: string }
-  | { kind: 'remove-vendor'; vendor: string }
-  /** Publication date (JST calendar date), set or changed. */
-  | { kind: 'set-date'; date: string }
-  /** §3 item 7: the unreachable-vendor procedure starts for this vendor. */
-  | { kind: 'mark-unreachable'; vendor: string }
-  /** §3 item 7: contact resumed; the unreachable entry is withdrawn. */
-  | { kind: 'mark-reachable'; vendor: string }
-  /** §3 item 8: coordination impossible (調整不能); `reason` is internal. */
-  | { kind: 'open-impossible'; reason: string | null }
-  /** §3 item 8: the committee's decision; `reason` is internal (never public, §2). */
-  | { kind: 'committee-decision'; decision: CommitteeDecision; reason: string | null }
-  /** §3 item 13: publish now. */
-  | { kind: 'publish' }
-  /** Internal note on the case timeline. */
-  | { kind: 'note'; text: string }
-  /**
-   * §3 item 4: the notification to the case's vendors that have not answered: a first one to
-   * those not notified yet, the same one again to those still silent.
-   */
-  | { kind: 'notify-vendors' }
-  /** §3 item 10: introduce reporter and vendor (only when both consent). */
-  | { kind: 'direct-contact'; vendor: string }
-  /**
-   * §3 item 10, no direct exchange: the desk relays `text` to one vendor of the case (`to`,
-   * a vendor id) or to the reporter (`to` null), speaking for the other side.
-   */
-  | { kind: 'relay'; to: string | null; text: string }
-  /**
-   * issue 9 §5: send a notice held because it carries the reporter's identity, as it is
-   * (the coordinator confirms; recorded on the case timeline). `hold` is the alert's `H…`.
-   */
-  | { kind: 'release'; hold: string }
-  /**
-   * issue 9 §5: a held notice with the reporter's identity masked (every field, or `field`
-   * only), or with `field`'s text replaced by `text`; it is sent once nothing is left.
-   */
-  | { kind: 'redact'; hold: string; field: string | null; text: string | null };
-
-export type CommandKind = Command['kind'];
-
-export const COMMAND_KINDS: readonly CommandKind[] = [
-  'accept',
-  'reject',
-  'stop',
-  'add-vendor',
-  'remove-vendor',
-  'set-date',
-  'mark-unreachable',
-  'mark-reachable',
-  'open-impossible',
-  'committee-decision',
-  'publish',
-  'note',
-  'notify-vendors',
-  'direct-contact',
-  'relay',
-  'release',
-  'redact',
-];
-
-export type ParseErrorCode =
-  /** `X-FOO:` is not a keyword of the desk (an `X-` line is never free text). */
-  | 'unknown-keyword'
-  | 'missing-argument'
-  | 'unexpected-argument'
-  /** An indented line after a keyword that takes no free text. */
-  | 'unexpected-continuation'
-  | 'bad-case-id'
-  /** Two different case ids (two X-CASE lines, or X-CASE and the subject tag). */
-  | 'case-conflict'
-  /** Commands, but no case to apply them to. */
-  | 'no-case'
-  | 'bad-date'
-  | 'bad-vendor'
-  | 'bad-stop-reason'
-  | 'bad-decision'
-  /** Not a hold of the identity guard (`H` and six letters or digits), or not a field name. */
-  | 'bad-hold'
-  | 'duplicate-of-self'
-  | 'too-long'
-  | 'too-many-commands'
-  /** Control or bidirectional-override characters in an argument. */
-  | 'control-characters'
-  /** No keyword line at the top of the body. */
-  | 'no-commands';
+/** Why a command mail cannot be read: the catalogue's `parse` family (src/domain/refusals.ts). */
+export { PARSE_ERROR_CODES, type ParseErrorCode } from '../domain/refusals.ts';
 
 export interface ParseError {
   /** 1-based line of the body; 0 for the mail as a whole and for the command line. */
@@ -161,22 +65,6 @@ export interface ParseOptions {
    */
   subject?: string | null;
 }
-
-// ---- limits ----------------------------------------------------------------------------
-
-export const LIMITS = {
-  /** Commands in one mail. */
-  commands: 50,
-  /** Characters of a note. */
-  note: 20_000,
-  /** Characters of a relayed message (X-RELAY). */
-  relay: 20_000,
-  /** Characters of any other free text (reasons, comments). */
-  reason: 4_000,
-} as const;
-
-/** The same rule as the vendor registry's ids (src/store/vendors.ts VENDOR_ID_RE). */
-export const VENDOR_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // ---- folding ---------------------------------------------------------------------------
 
@@ -218,22 +106,6 @@ export function parseDate(value: string): string | null {
   return `${String(y)}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-const STOP_WORDS: Record<StopReason, readonly string[]> = {
-  'not-vulnerability': ['not-vulnerability', 'not-a-vulnerability', 'no-vulnerability', '脆弱性ではない', '脆弱性でない', '非脆弱性'],
-  duplicate: ['duplicate', 'dup', '重複'],
-  'not-reproducible': ['not-reproducible', 'cannot-reproduce', 'unreproducible', '再現不可', '再現不能', '再現できない'],
-  illegal: ['illegal', 'obtained-illegally', 'illegally-obtained', '不正入手', '違法'],
-  known: ['known', 'already-known', 'publicly-known', '既知'],
-};
-
-/** X-RELAY's target words for the reporter (anything else is a vendor id). */
-const REPORTER_WORDS: readonly string[] = ['reporter', '発見者'];
-
-const DECISION_WORDS: Record<CommitteeDecision, readonly string[]> = {
-  publish: ['publish', '公表', '公表する'],
-  withhold: ['withhold', 'do-not-publish', 'not-publish', '非公表', '公表しない'],
-};
-
 function lookup<T extends string>(table: Record<T, readonly string[]>, token: string): T | null {
   const t = fold(token).replace(/_/g, '-');
   for (const [k, words] of Object.entries(table) as [T, readonly string[]][]) if (words.includes(t)) return k;
@@ -248,48 +120,14 @@ function splitFirst(s: string): [string, string] {
 
 // ---- keyword table ---------------------------------------------------------------------
 
-/** How a keyword's argument is read. */
-type ArgShape =
-  | 'none'
-  | 'optional-text'
-  | 'text'
-  | 'note'
-  | 'vendor'
-  | 'vendors'
-  | 'date'
-  | 'stop'
-  | 'decision'
-  | 'relay'
-  | 'hold'
-  | 'redact'
-  | 'case';
-
-const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape }> = {
+/** Keyword (folded, without `x-`) → the command and how its argument is read; `case` is X-CASE. */
+const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape | 'case' } | undefined> = {
   case: { kind: 'case', arg: 'case' },
-  accept: { kind: 'accept', arg: 'optional-text' },
-  reject: { kind: 'reject', arg: 'text' },
-  stop: { kind: 'stop', arg: 'stop' },
-  'add-vendor': { kind: 'add-vendor', arg: 'vendors' },
-  'remove-vendor': { kind: 'remove-vendor', arg: 'vendors' },
-  'set-date': { kind: 'set-date', arg: 'date' },
-  'mark-unreachable': { kind: 'mark-unreachable', arg: 'vendors' },
-  'mark-reachable': { kind: 'mark-reachable', arg: 'vendors' },
-  'open-impossible': { kind: 'open-impossible', arg: 'optional-text' },
-  'committee-decision': { kind: 'committee-decision', arg: 'decision' },
-  publish: { kind: 'publish', arg: 'none' },
-  note: { kind: 'note', arg: 'note' },
-  'notify-vendors': { kind: 'notify-vendors', arg: 'none' },
-  'direct-contact': { kind: 'direct-contact', arg: 'vendor' },
-  relay: { kind: 'relay', arg: 'relay' },
-  release: { kind: 'release', arg: 'hold' },
-  redact: { kind: 'redact', arg: 'redact' },
-  // Japanese spellings (issue 9 §5): 送信承認 "approve sending", 墨消し "black out".
-  送信承認: { kind: 'release', arg: 'hold' },
-  墨消し: { kind: 'redact', arg: 'redact' },
+  ...Object.fromEntries([...KEYWORD_INDEX].map(([k, kind]) => [k, { kind, arg: COMMANDS[kind].arg }])),
 };
 
 /** Shapes whose argument may continue on indented lines. */
-const CONTINUES: ReadonlySet<ArgShape> = new Set(['optional-text', 'text', 'note', 'stop', 'decision', 'relay', 'redact']);
+const CONTINUES: ReadonlySet<ArgShape | 'case'> = new Set<ArgShape>(['optional-text', 'text', 'note', 'stop', 'decision', 'relay', 'redact']);
 
 /** A hold of the identity guard (src/desk/identity-policy.ts holdRef), canonical, or null. */
 export function parseHoldRef(value: string): string | null {
@@ -336,10 +174,10 @@ function build(keyword: string, arg: string, prefix: string): Built {
       if (spec.arg !== 'optional-text' && text === '') return err('missing-argument', `X-${K} needs ${spec.arg === 'note' ? 'a text' : 'a reason'}`);
       const t = freeText(text, spec.arg === 'note' ? LIMITS.note : LIMITS.reason);
       if (t !== null && typeof t !== 'string') return t;
-      if (spec.kind === 'accept') return { commands: [{ kind: 'accept', comment: t }], errors: [] };
-      if (spec.kind === 'open-impossible') return { commands: [{ kind: 'open-impossible', reason: t }], errors: [] };
-      if (spec.kind === 'reject') return { commands: [{ kind: 'reject', reason: t ?? '' }], errors: [] };
-      return { commands: [{ kind: 'note', text: t ?? '' }], errors: [] };
+      const fromText = spec.kind === 'case' ? undefined : COMMANDS[spec.kind].fromText;
+      // A free-text command's file says which command the text makes (test/commands/registry.test.ts).
+      if (!fromText) throw new Error(`X-${K}: its command file has no fromText`);
+      return { commands: [fromText(t)], errors: [] };
     }
     case 'vendor':
     case 'vendors': {
@@ -581,50 +419,10 @@ export function parseCliCommand(args: readonly string[], opts: Pick<ParseOptions
 
 // ---- canonical form --------------------------------------------------------------------
 
-/** Free text as an argument: further lines indented by two spaces (continuation). */
-const cont = (t: string): string => t.split('\n').join('\n  ');
-
 /**
  * The canonical mail form of one command (`X-STOP: duplicate VR-2026-0007 same root
- * cause`). `parseCommandMail` reads it back to the same command.
+ * cause`), from its file; `parseCommandMail` reads it back to the same command.
  */
 export function formatCommand(c: Command): string {
-  switch (c.kind) {
-    case 'accept':
-      return c.comment ? `X-ACCEPT: ${cont(c.comment)}` : 'X-ACCEPT';
-    case 'reject':
-      return `X-REJECT: ${cont(c.reason)}`;
-    case 'stop': {
-      const head = c.reason === 'duplicate' ? `duplicate ${c.duplicateOf}` : c.reason;
-      return `X-STOP: ${head}${c.text ? ` ${cont(c.text)}` : ''}`;
-    }
-    case 'add-vendor':
-      return `X-ADD-VENDOR: ${c.vendor}`;
-    case 'remove-vendor':
-      return `X-REMOVE-VENDOR: ${c.vendor}`;
-    case 'set-date':
-      return `X-SET-DATE: ${c.date}`;
-    case 'mark-unreachable':
-      return `X-MARK-UNREACHABLE: ${c.vendor}`;
-    case 'mark-reachable':
-      return `X-MARK-REACHABLE: ${c.vendor}`;
-    case 'open-impossible':
-      return c.reason ? `X-OPEN-IMPOSSIBLE: ${cont(c.reason)}` : 'X-OPEN-IMPOSSIBLE';
-    case 'committee-decision':
-      return `X-COMMITTEE-DECISION: ${c.decision}${c.reason ? ` ${cont(c.reason)}` : ''}`;
-    case 'publish':
-      return 'X-PUBLISH';
-    case 'note':
-      return `X-NOTE: ${cont(c.text)}`;
-    case 'notify-vendors':
-      return 'X-NOTIFY-VENDORS';
-    case 'direct-contact':
-      return `X-DIRECT-CONTACT: ${c.vendor}`;
-    case 'relay':
-      return `X-RELAY: ${c.to ?? 'reporter'} ${cont(c.text)}`;
-    case 'release':
-      return `X-RELEASE: ${c.hold}`;
-    case 'redact':
-      return `X-REDACT: ${c.hold}${c.field !== null ? ` ${c.field}` : ''}${c.text !== null ? ` ${cont(c.text)}` : ''}`;
-  }
+  return specOf(c).format(c);
 }

@@ -2,8 +2,10 @@
 // product-track event (src/rules/product.ts), stepped in one transaction that also composes
 // and stores the notices the rules decide, so a committed state change never loses its
 // notices. The notify job sends them (stored bytes, deterministic Message-IDs).
-import type { CommandError, CommandOutcome as ConfirmationOutcome } from '../commands/confirm.ts';
+import type { CommandError } from '../commands/confirm.ts';
 import type { Command } from '../commands/parse.ts';
+import { specOf } from '../commands/registry.ts';
+import type { AppliedDetails } from '../commands/spec.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
@@ -33,105 +35,35 @@ export interface CommandOutcome {
   notices: string[];
 }
 
-/** The rules' event for a command; a string is the reason it cannot be applied. */
-export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | string {
-  switch (cmd.kind) {
-    case 'accept':
-      return { type: 'accept' };
-    case 'reject':
-      return { type: 'reject', reason: cmd.reason };
-    case 'stop': {
-      // The coordinator's text stays on the case record (the reporter is told the reason).
-      const text = cmd.text !== null ? { text: cmd.text } : {};
-      if (cmd.reason === 'duplicate') return { type: 'stop', reason: { kind: 'duplicate', caseId: cmd.duplicateOf }, ...text };
-      return { type: 'stop', reason: { kind: cmd.reason }, ...text };
-    }
-    case 'add-vendor': {
-      const v = vendors.get(cmd.vendor);
-      if (!v || v.removedAt) return `no vendor "${cmd.vendor}" in the registry`;
-      return { type: 'add-vendor', vendor: { id: v.id, name: v.name, product: v.products[0]?.name ?? null } };
-    }
-    case 'remove-vendor':
-      return { type: 'remove-vendor', vendorId: cmd.vendor };
-    case 'set-date':
-      return { type: 'set-date', date: cmd.date };
-    case 'mark-unreachable':
-      return { type: 'mark-unreachable', vendorId: cmd.vendor };
-    case 'mark-reachable':
-      return { type: 'mark-reachable', vendorId: cmd.vendor };
-    case 'notify-vendors':
-      return { type: 'notify-vendors' };
-    case 'direct-contact': {
-      // The vendor's consent is the registry's accepts_direct (guideline §3.10); the rules
-      // check the reporter's consent in the snapshot.
-      const v = vendors.get(cmd.vendor);
-      if (!v || v.removedAt) return `no vendor "${cmd.vendor}" in the registry`;
-      return { type: 'direct-contact', vendorId: v.id, vendorConsents: v.acceptsDirect };
-    }
-    case 'open-impossible':
-      return { type: 'open-impossible', vendorIds: snapshot.vendors.map((v) => v.id) };
-    case 'committee-decision':
-      return { type: 'committee-decision', decision: cmd.decision };
-    case 'publish':
-      return { type: 'publish' };
-    case 'note':
-      return { type: 'note', text: cmd.text };
-    case 'relay':
-      // guideline §3.10: the rules check the vendor is on the case and notified, and the
-      // reporter's name (§2); the reporter's address is checked where the notice is composed.
-      return { type: 'relay', vendorId: cmd.to, text: cmd.text };
-    case 'release':
-    case 'redact':
-      // Not a product-track event: a held notice (applyHoldCommand, identity-release.ts).
-      return `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state`;
-  }
+/** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
+export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
+  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts).
+  return specOf(cmd).toEvent(cmd, snapshot, vendors) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
 }
-
-type AppliedDetails = Omit<Extract<ConfirmationOutcome, { status: 'applied' }>, 'command' | 'status'>;
 
 /**
  * What the confirmation says beyond the command itself (src/commands/confirm.ts), from the
- * snapshot before and the decisions taken: the previous date (set-date), the vendors
- * notified first or again (notify-vendors), an accept that changed nothing.
+ * snapshot before and the decisions taken (the command file's `details`): the previous date
+ * (set-date), the vendors notified first or again (notify-vendors), an accept that changed nothing.
  */
 export function confirmationDetails(cmd: Command, before: ProductCase, decisions: readonly ProductDecision[]): AppliedDetails {
-  switch (cmd.kind) {
-    case 'accept':
-      return decisions.some((d) => d.type === 'set-state' && d.machine === 'rm') ? {} : { unchanged: true };
-    case 'set-date':
-      return { previousDate: before.publication.agreed };
-    case 'notify-vendors': {
-      const sent = decisions
-        .filter((d): d is Extract<ProductDecision, { type: 'notify-vendor' }> => d.type === 'notify-vendor' && d.template === 'notify')
-        .map((d) => d.vendorId);
-      const wasUnnotified = (id: string): boolean => before.vendors.find((v) => v.id === id)?.coordination === 'unnotified';
-      return { notified: sent.filter(wasUnnotified), notifiedAgain: sent.filter((id) => !wasUnnotified(id)) };
-    }
-    default:
-      return {};
-  }
+  return specOf(cmd).details?.(cmd, before, decisions) ?? {};
 }
 
 /**
- * The confirmation's error for a command the rules refused (their `error` message), where
- * the message says more than "not allowed now": missing consent, a vendor not on the case,
- * nothing to notify, ... Anything else is `not-allowed` with the message.
+ * The confirmation's error for a command the rules refused: the code they gave
+ * (RuleRefusal), else `not-allowed` with their message. No text is read back into a code.
  */
-export function commandErrorOf(cmd: Command, message: string): CommandError {
-  const vendor = 'vendor' in cmd ? cmd.vendor : cmd.kind === 'relay' && cmd.to !== null ? cmd.to : undefined;
-  if (/^neither the reporter nor |^the reporter has not consented/.test(message)) return { code: 'no-consent', party: 'reporter' };
-  if (/^the text names the reporter|^the text gives the reporter's /.test(message)) return { code: 'names-reporter' };
-  const notNotified = /^([a-z0-9-]+) has not been notified yet/.exec(message);
-  if (notNotified) return { code: 'vendor-not-notified', vendor: notNotified[1] ?? vendor ?? '' };
-  if (/ has not consented to direct contact/.test(message)) return { code: 'no-consent', party: 'vendor', ...(vendor !== undefined ? { vendor } : {}) };
-  const notOnCase = /has no vendor "([^"]+)"/.exec(message);
-  if (notOnCase) return { code: 'vendor-not-in-case', vendor: notOnCase[1] ?? vendor ?? '' };
-  if (/ is already a vendor of /.test(message)) return { code: 'vendor-already-in-case', vendor: vendor ?? '' };
-  if (/ has no vendors/.test(message)) return { code: 'no-vendors' };
-  if (/ awaits the notification/.test(message)) return { code: 'nothing-to-notify' };
-  if (cmd.kind === 'set-date' && / is in the past/.test(message)) return { code: 'date-in-past', date: cmd.date };
-  if (/^no committee procedure/.test(message)) return { code: 'not-impossible' };
-  return { code: 'not-allowed', state: message };
+export function commandErrorOf(refused: RulesError): CommandError {
+  return refused.refusal ?? { code: 'not-allowed', state: refused.message };
+}
+
+/** The rules' refusal of a command (src/rules/product.ts decideProduct). */
+export type RulesError = Extract<ProductDecision, { type: 'error' }>;
+
+/** Whether toProductEvent gave a refusal rather than an event. */
+export function isCommandError(x: ProductEvent | CommandError): x is CommandError {
+  return 'code' in x;
 }
 
 /** A short line for the CLI when a command did more (or less) than its name says. */
@@ -151,10 +83,11 @@ function successMessage(details: AppliedDetails): string {
  * telephone number, without consent (guideline §2): the refusal, checked before anything is
  * applied so the confirmation says so (the rules see only the name). Null when fine.
  */
-export function relayLeak(command: Command, snapshot: ProductCase, report: ReportForm, reporterEmail: string | null): string | null {
+export function relayLeak(command: Command, snapshot: ProductCase, report: ReportForm, reporterEmail: string | null): RulesError | null {
   if (command.kind !== 'relay' || command.to === null) return null;
   const what = identityIn(command.text, { snapshot, report, ...(reporterEmail ? { reporter: { email: reporterEmail, armoredKeys: [] } } : {}) });
-  return what === null ? null : `the text gives the reporter's ${what}, and the reporter has not consented to share it with vendors (guideline §2)`;
+  if (what === null) return null;
+  return { type: 'error', message: `the text gives the reporter's ${what}, and the reporter has not consented to share it with vendors (guideline §2)`, refusal: { code: 'names-reporter' } };
 }
 
 export async function applyCommands(deps: CommandDeps, caseId: string, commands: Command[]): Promise<CommandOutcome[]> {
@@ -181,13 +114,13 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       continue;
     }
     const event = toProductEvent(command, snapshot, vendors);
-    if (typeof event === 'string') {
-      outcomes.push({ command, ok: false, message: event, notices });
+    if (isCommandError(event)) {
+      outcomes.push({ command, ok: false, message: commandErrorText(event, 'en', caseId), notices });
       continue;
     }
     const leak = relayLeak(command, snapshot, c.report as ReportForm, c.reporterEmail);
     if (leak !== null) {
-      outcomes.push({ command, ok: false, message: leak, notices });
+      outcomes.push({ command, ok: false, message: leak.message, notices });
       continue;
     }
     const eventKey = `${deps.now.getTime().toString(36)}${i}`;

@@ -18,7 +18,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FINAL_CASE_STATES } from '../rules/case-view.ts';
 import { applyEvent, DbReplayStore, loadSnapshot, reviveSnapshot, saveSnapshot } from './coordination.ts';
-import { commandErrorOf, confirmationDetails, relayLeak, toProductEvent } from './commands.ts';
+import { commandErrorOf, confirmationDetails, isCommandError, relayLeak, toProductEvent, type RulesError } from './commands.ts';
 import { applyHoldCommand, guardPublicProductName } from './identity-release.ts';
 import { identityPolicy } from './identity-policy.ts';
 import { authorizeCommandMail, coordinatorFor } from '../commands/auth.ts';
@@ -643,31 +643,27 @@ export class Desk {
             continue;
           }
           const event = toProductEvent(command, snapshot, vendors);
-          if (typeof event === 'string') {
-            outcomes.push(
-              /no vendor/.test(event) && 'vendor' in command
-                ? { command, status: 'failed', error: { code: 'unknown-vendor', vendor: command.vendor } }
-                : { command, status: 'failed', error: { code: 'not-allowed', state: event } },
-            );
+          if (isCommandError(event)) {
+            outcomes.push({ command, status: 'failed', error: event });
             continue;
           }
           const leak = relayLeak(command, snapshot, c.report as ReportForm, c.reporterEmail);
           if (leak !== null) {
-            outcomes.push({ command, status: 'failed', error: commandErrorOf(command, leak) });
+            outcomes.push({ command, status: 'failed', error: commandErrorOf(leak) });
             continue;
           }
-          let refusal: string | null = null;
+          let refusal: RulesError | null = null;
           let taken: ProductDecision[] = [];
           await applyEvent(tx, c.id, event, now, `coordinator:${auth.coordinator.name}`, this.o.settings, async (tx2, decisions, after) => {
             const error = decisions.find((d) => d.type === 'error');
             if (error) {
-              refusal = error.message;
+              refusal = error;
               return;
             }
             taken = decisions;
             await this.noticesFor(tx2, c, decisions, after, `m${id}c${outcomes!.length}`, id);
           });
-          outcomes.push(refusal !== null ? { command, status: 'failed', error: commandErrorOf(command, refusal) } : { command, status: 'applied', ...confirmationDetails(command, snapshot, taken) });
+          outcomes.push(refusal !== null ? { command, status: 'failed', error: commandErrorOf(refusal) } : { command, status: 'applied', ...confirmationDetails(command, snapshot, taken) });
         }
       }
       for (const e of parsed.errors) lines.push({ msg: 'command refused', fields: { message: id, case: c?.id ?? null, code: e.code } });

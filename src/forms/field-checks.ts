@@ -15,10 +15,10 @@
 // jsonb cannot store it). Bidirectional overrides are not refused: they are neutralised
 // wherever a notice shows them (src/outbound/neutralise.ts).
 import type { ReportForm, VendorReplyForm } from '../domain/inspect.ts';
+import type { FieldProblemCode } from '../domain/refusals.ts';
 
-/** Stable codes of a bad value (the verdict; the `invalid` notice explains each). */
-export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case'] as const;
-export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
+/** Stable codes of a bad value (the verdict; the `invalid` notice explains each): the catalogue's `field` family. */
+export { FIELD_PROBLEM_CODES, type FieldProblemCode } from '../domain/refusals.ts';
 
 export interface FieldProblem {
   /** Canonical key (`product.name`, `workaround`), or `extra` for an unknown label's value. */

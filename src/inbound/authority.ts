@@ -11,33 +11,15 @@
 import type { SignatureCheck } from '../crypto/openpgp.ts';
 import type { SignatureStatus } from '../domain/inspect.ts';
 import type { SignedHow } from './unwrap.ts';
+import type { AuthorityRefusal } from '../domain/refusals.ts';
 
 /**
  * Stable reason codes of a signed mail that gets no authority (logged, stored on the
- * timeline, shown to coordinators in the `signed-mail-refused` alert). The first block is
- * decided here from the structure; the second by the desk's gate.
+ * timeline, shown to coordinators in the `signed-mail-refused` alert): the catalogue
+ * (src/domain/refusals.ts `AUTHORITY`). The first block is decided here from the
+ * structure; the second by the desk's gate.
  */
-export const AUTHORITY_REFUSALS = [
-  'unreadable',
-  'unsigned',
-  'partly-signed',
-  'several-signers',
-  'signed-part-in-container',
-  'detached-signature-attachment',
-  'key-attached',
-  'bad-signature',
-  'signer-not-pinned',
-  // decided by the gate (src/desk/signed-gate.ts)
-  'not-encrypted',
-  'sender-not-contact',
-  'signature-too-old',
-  'signature-in-future',
-  'no-case',
-  'unknown-case',
-  'case-conflict',
-  'replayed-signature',
-] as const;
-export type AuthorityRefusal = (typeof AUTHORITY_REFUSALS)[number];
+export { AUTHORITY_REFUSALS, type AuthorityRefusal } from '../domain/refusals.ts';
 
 /** What the structure says about the one signature, when there is one. */
 export interface SignerFacts {

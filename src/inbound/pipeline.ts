@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { CryptoLimits, Keyring, SignatureCheck } from '../crypto/openpgp.ts';
 import type { AttachmentInfo, InspectResult, MessageKind, Rejection, SignatureStatus, SignatureVerdict } from '../domain/inspect.ts';
-import { REJECTIONS } from '../domain/rejections.ts';
+import { REJECTIONS } from '../domain/refusals.ts';
 import { findCaseId, formScore, parseReportForm, parseVendorReplyForm } from '../forms/index.ts';
 import { parseAddresses } from '../mime/headers.ts';
 import { DEFAULT_MIME_LIMITS, MimeError, header, headerDecoded, parseHeaderFields, parseMime, walk, type MimeLimits, type MimePart } from '../mime/parse.ts';

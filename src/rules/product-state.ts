@@ -4,6 +4,7 @@
 // rules (product.ts) build their own working copy with this same reducer, so what the
 // caller stores after carrying the decisions out is exactly what the rules assumed.
 import type { IsoDate } from '../domain/clock.ts';
+import type { CommandError } from '../domain/refusals.ts';
 import type { VendorReplyForm, VendorStatus } from '../domain/inspect.ts';
 import type { RmState } from '../domain/states.ts';
 import type { CoordinationState, EmState, FixState, ImpossibleOutcome, ImpossibleState, PxaEvent, PxaState } from '../domain/vultron.ts';
@@ -320,7 +321,7 @@ export type ProductDecision =
   /** Timeline entry (coordinators only). */
   | { type: 'record'; event: string; detail: string }
   /** A coordinator command not allowed now: nothing else is decided; the caller tells the coordinator. */
-  | { type: 'error'; message: string }
+  | { type: 'error'; message: string; refusal?: CommandError }
   | SetStateDecision
   | { type: 'update-case'; patch: CasePatch }
   | { type: 'update-vendor'; vendorId: string; patch: VendorPatch }

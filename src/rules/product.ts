@@ -9,6 +9,7 @@
 // allowed yields exactly one `error` decision and nothing else.
 import { addCalendarDays, addCalendarYears, addDays, isIsoDate, jstDate, publicationTarget, type IsoDate } from '../domain/clock.ts';
 import { TransitionError, transition as transitionRm, type RmEvent } from '../domain/states.ts';
+import type { CommandError } from '../domain/refusals.ts';
 import {
   coordinationLabel,
   pxaFlags,
@@ -43,13 +44,24 @@ import {
 
 export * from './product-state.ts';
 
-/** A command the guideline does not allow now; becomes the single `error` decision. */
+/**
+ * A command the guideline does not allow now; becomes the single `error` decision. `refusal`
+ * is its code in the catalogue (src/domain/refusals.ts) when the confirmation says more than
+ * "not allowed now" (the coordinator can act on it); without one it is `not-allowed` with
+ * the message.
+ */
 export class RuleRefusal extends Error {
   override name = 'RuleRefusal';
+  constructor(
+    message: string,
+    readonly refusal?: CommandError,
+  ) {
+    super(message);
+  }
 }
 
-function refuse(message: string): never {
-  throw new RuleRefusal(message);
+function refuse(message: string, refusal?: CommandError): never {
+  throw new RuleRefusal(message, refusal);
 }
 
 /** The working copy: every decision is applied at once, so later steps see its effect. */
@@ -74,7 +86,7 @@ class Out {
 
   vendor(id: string): CaseVendor {
     const v = this.c.vendors.find((x) => x.id === id);
-    if (!v) refuse(`case ${this.c.id} has no vendor "${id}"`);
+    if (!v) refuse(`case ${this.c.id} has no vendor "${id}"`, { code: 'vendor-not-in-case', vendor: id });
     return v;
   }
 
@@ -140,6 +152,7 @@ export function decideProduct(c: ProductCase, event: ProductEvent, now: Date, se
     }
   } catch (e) {
     // A refused command, or a snapshot the tables do not allow: nothing half-done.
+    if (e instanceof RuleRefusal && e.refusal) return [{ type: 'error', message: e.message, refusal: e.refusal }];
     if (e instanceof RuleRefusal || e instanceof TransitionError) return [{ type: 'error', message: e.message }];
     throw e;
   }
@@ -502,7 +515,7 @@ function onCommand(o: Out, cmd: CoordinatorCommand): void {
     case 'add-vendor': {
       if (o.c.rm === 'invalid' || o.c.rm === 'closed') refuse(`case ${o.c.id} is ${o.c.rm}`);
       if (o.c.publishedAt !== null) refuse(`case ${o.c.id} is already published`);
-      if (o.c.vendors.some((v) => v.id === cmd.vendor.id)) refuse(`${cmd.vendor.id} is already a vendor of ${o.c.id}`);
+      if (o.c.vendors.some((v) => v.id === cmd.vendor.id)) refuse(`${cmd.vendor.id} is already a vendor of ${o.c.id}`, { code: 'vendor-already-in-case', vendor: cmd.vendor.id });
       o.push({ type: 'add-vendor', vendor: newVendor(cmd.vendor) });
       o.record('vendor-added', cmd.vendor.id);
       if (o.c.rm === 'accepted') notifyVendor(o, cmd.vendor.id);
@@ -602,10 +615,10 @@ function stop(o: Out, reason: StopReason, text: string | null): void {
  */
 function notifyVendors(o: Out): void {
   requireOpen(o);
-  if (o.c.vendors.length === 0) refuse(`case ${o.c.id} has no vendors: add one with add-vendor`);
+  if (o.c.vendors.length === 0) refuse(`case ${o.c.id} has no vendors: add one with add-vendor`, { code: 'no-vendors' });
   const waiting = o.c.vendors.filter((v) => v.coordination === 'unnotified' || v.coordination === 'notified' || v.coordination === 'reminded');
   const skipped = o.c.vendors.filter((v) => !waiting.includes(v)).map((v) => `${v.id} ${v.coordination === 'unreachable' ? 'is unreachable (mark-reachable first)' : 'answered'}`);
-  if (waiting.length === 0) refuse(`no vendor of ${o.c.id} awaits the notification: ${skipped.join(', ')}`);
+  if (waiting.length === 0) refuse(`no vendor of ${o.c.id} awaits the notification: ${skipped.join(', ')}`, { code: 'nothing-to-notify' });
   const justNow: string[] = [];
   for (const v of waiting) {
     if (v.coordination === 'unnotified') {
@@ -657,11 +670,11 @@ function directContact(o: Out, vendorId: string, vendorConsents: boolean): void 
   requireOpen(o);
   const v = o.vendor(vendorId);
   if ((v.introducedAt ?? null) !== null) refuse(`${vendorId} and the reporter were already introduced`);
-  if (v.coordination === 'unnotified') refuse(`${vendorId} has not been notified yet: it is introduced after its notification`);
+  if (v.coordination === 'unnotified') refuse(`${vendorId} has not been notified yet: it is introduced after its notification`, { code: 'vendor-not-notified', vendor: vendorId });
   const reporter = o.c.reporter.consent.directContact === true;
-  if (!reporter && !vendorConsents) refuse(`neither the reporter nor ${vendorId} consented to direct contact`);
-  if (!reporter) refuse('the reporter has not consented to direct contact with the vendor');
-  if (!vendorConsents) refuse(`${vendorId} has not consented to direct contact with the reporter (vendor registry: accepts_direct is off)`);
+  if (!reporter && !vendorConsents) refuse(`neither the reporter nor ${vendorId} consented to direct contact`, { code: 'no-consent', party: 'reporter' });
+  if (!reporter) refuse('the reporter has not consented to direct contact with the vendor', { code: 'no-consent', party: 'reporter' });
+  if (!vendorConsents) refuse(`${vendorId} has not consented to direct contact with the reporter (vendor registry: accepts_direct is off)`, { code: 'no-consent', party: 'vendor', vendor: vendorId });
   o.push({ type: 'update-vendor', vendorId, patch: { introducedAt: o.now } });
   o.push({ type: 'introduce', vendorId });
   o.record('direct-contact', `${vendorId}: the reporter and the vendor are introduced to each other (both consented)`);
@@ -700,13 +713,13 @@ function relay(o: Out, vendorId: string | null, text: string): void {
   let to = 'the reporter';
   if (vendorId !== null) {
     const v = o.vendor(vendorId);
-    if (v.coordination === 'unnotified') refuse(`${vendorId} has not been notified yet: messages are relayed after its notification`);
+    if (v.coordination === 'unnotified') refuse(`${vendorId} has not been notified yet: messages are relayed after its notification`, { code: 'vendor-not-notified', vendor: vendorId });
     if (v.coordination === 'unreachable' && v.lastContactAt === null) {
-      refuse(`${vendorId} has not been notified yet (marked unreachable before its notification): mark it reachable first`);
+      refuse(`${vendorId} has not been notified yet (marked unreachable before its notification): mark it reachable first`, { code: 'vendor-not-notified', vendor: vendorId });
     }
     const r = o.c.reporter;
     if (r.consent.shareIdentity !== true && namesReporter(text, r.name)) {
-      refuse('the text names the reporter, who has not consented to share their identity with vendors (guideline §2)');
+      refuse('the text names the reporter, who has not consented to share their identity with vendors (guideline §2)', { code: 'names-reporter' });
     }
     to = vendorId;
   }
@@ -721,7 +734,7 @@ function relay(o: Out, vendorId: string | null, text: string): void {
 function setDate(o: Out, date: IsoDate): void {
   if (!isIsoDate(date)) refuse(`not a date: ${String(date)}`);
   requireOpen(o);
-  if (date < o.today) refuse(`${date} is in the past (today is ${o.today} JST)`);
+  if (date < o.today) refuse(`${date} is in the past (today is ${o.today} JST)`, { code: 'date-in-past', date });
   if (o.c.procedure?.outcome === 'do-not-publish') refuse('the publication judgment committee decided not to publish');
   const cur = o.c.publication;
   switch (o.c.em) {
@@ -774,7 +787,7 @@ function openImpossible(o: Out, vendorIds: string[]): void {
 function committeeDecision(o: Out, decision: 'publish' | 'withhold'): void {
   requireOpen(o);
   const p = o.c.procedure;
-  if (o.c.impossible !== 'vendor-invited' || !p) refuse(`no committee procedure awaits a decision (state "${o.c.impossible}")`);
+  if (o.c.impossible !== 'vendor-invited' || !p) refuse(`no committee procedure awaits a decision (state "${o.c.impossible}")`, { code: 'not-impossible' });
   if (p.vendorViewAt === null && o.today <= p.deadline) refuse(`the vendor may state its view until ${p.deadline}`);
   const outcome = decision === 'publish' ? 'publish' : 'do-not-publish';
   o.impossible('decide');

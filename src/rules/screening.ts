@@ -2,7 +2,7 @@
 // desk read and what it knows, returning decisions. The caller carries them out in one
 // transaction. Nothing here talks to mail, crypto or the database.
 import type { InspectResult, RejectReason, ReportForm } from '../domain/inspect.ts';
-import { REJECTIONS } from '../domain/rejections.ts';
+import { REJECTIONS } from '../domain/refusals.ts';
 import type { RmState } from '../domain/states.ts';
 import { checkReport, dedupe, foldReport, problemSummary, type FieldProblem } from '../forms/field-checks.ts';
 import { transition } from '../domain/states.ts';

@@ -1,0 +1,54 @@
+// What one coordinator command is made of (issue 10: one file per command behind a registry,
+// src/commands/registry.ts). A command's file says how it is written (keywords, the shape of
+// its argument, its canonical form), what it asks of the rules (its product-track event),
+// and what the coordinator is told when it was applied, in Japanese and English. Its
+// refusals are codes of the catalogue (src/domain/refusals.ts), never text. The mail form
+// itself (keyword lines, continuation, the case) is read by parse.ts for every command.
+import type { CommandError } from '../domain/refusals.ts';
+import type { ProductCase, ProductDecision, ProductEvent } from '../rules/product.ts';
+import type { Vendor } from '../store/vendors.ts';
+
+export type Lang = 'ja' | 'en';
+
+/** How a keyword's argument is read (parse.ts `build`). */
+export type ArgShape = 'none' | 'optional-text' | 'text' | 'note' | 'vendor' | 'vendors' | 'date' | 'stop' | 'decision' | 'relay' | 'hold' | 'redact';
+
+/** What the confirmation says beyond the command itself, from the snapshot before and the decisions taken. */
+export interface AppliedDetails {
+  /** set-date: the date before (null: there was none). */
+  previousDate?: string | null;
+  /** notify-vendors: the vendors sent their first notification now. */
+  notified?: string[];
+  /** notify-vendors: the silent vendors sent the notification again (起算日 and reminders unchanged). */
+  notifiedAgain?: string[];
+  /** accept: the report was already accepted; nothing changed. */
+  unchanged?: boolean;
+}
+
+/** The rules' event for a command, or why it cannot be applied. */
+export type EventOf = ProductEvent | CommandError;
+
+export interface CommandSpec<C extends { kind: string }> {
+  kind: C['kind'];
+  /**
+   * Keywords, folded (NFKC, lower case) and without `X-`: the canonical one first (it is the
+   * CLI verb too), then other spellings, the Japanese one where there is one.
+   */
+  keywords: readonly string[];
+  arg: ArgShape;
+  /**
+   * For the free-text shapes (`optional-text`, `text`, `note`): the command for the text as
+   * read (trimmed, within its limit; null when absent and optional).
+   */
+  fromText?: (text: string | null) => C;
+  /** The canonical mail form (`X-STOP: duplicate VR-2026-0007 same root cause`); parse.ts reads it back to `c`. */
+  format: (c: C) => string;
+  /** The confirmation's sentence once applied; free text in `c` is shown through `clean` (outbound/neutralise.ts). */
+  effect: (c: C, details: AppliedDetails, lang: Lang, clean: (s: string) => string) => string;
+  /** The rules' event (src/rules/product.ts), or a refusal; null: not a rules event (a held notice). */
+  toEvent: (c: C, snapshot: ProductCase, vendors: ReadonlyMap<string, Vendor>) => EventOf | null;
+  /** What the confirmation needs beyond the command (accept, set-date, notify-vendors). */
+  details?: (c: C, before: ProductCase, decisions: readonly ProductDecision[]) => AppliedDetails;
+  /** Examples in canonical form, for the registry test (format ∘ parse round trip). */
+  samples: readonly C[];
+}

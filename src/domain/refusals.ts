@@ -1,0 +1,439 @@
+// The one catalogue of the desk's refusals and verdicts (issue 10): every stable code the
+// desk can answer with, by family, with its Japanese and English text, one sentence for
+// people (CLI, logs, digests) and whether the sender may be answered at all. Screening,
+// the signed-mail gate, the command authority check, the command parser, the code that
+// applies commands and the field checks all take their codes (and types) from here, so a
+// code that is not in this file cannot be emitted (the families are `Record`s over the
+// literal unions, checked by tsc).
+//
+// Codes are stable: they are stored on the timeline and in logs, and the `rejection`
+// family is mail-protocol.md §5 `rejected.reason`. A code is unique within its family; the
+// same word in two families (`no-case`, `unknown-case`) is the same idea seen by two
+// different checks, and `family:code` is the global name.
+//
+// Texts that answer a stranger never contain anything from the message itself. Parameters
+// (a vendor id, a date, a keyword) are passed in already made safe for display by the
+// caller (outbound/neutralise.ts; domain/ may not import it). Where a reply is a whole
+// notice, its wording stays in templates/*.hbs (`replyTemplate`), and the text here is the
+// one-line reason.
+import type { RejectReason } from './inspect.ts';
+
+export type RefusalLang = 'ja' | 'en';
+
+export interface Refusal<P = Record<string, never>> {
+  /** One sentence for people (CLI output, logs, digests), English. */
+  sentence: string;
+  /** Whether the sender may be answered at all (never if answering could leak or amplify). */
+  answerSender: boolean;
+  /** The reply text (one line; `replyTemplate`, when set, is the notice that carries it). */
+  text: Record<RefusalLang, (p: P) => string>;
+  /** The notice under templates/ that answers the sender, when there is one. */
+  replyTemplate?: string;
+}
+
+/** A refusal whose text takes no parameter. */
+const fixed = (sentence: string, en: string, ja: string, answerSender: boolean, replyTemplate?: string): Refusal => ({
+  sentence,
+  answerSender,
+  text: { en: () => en, ja: () => ja },
+  ...(replyTemplate !== undefined ? { replyTemplate } : {}),
+});
+
+// ---- rejection: the message could not be read (mail-protocol §5 `rejected.reason`) ------
+
+export const REJECTION_CODES = ['mixed-encryption', 'not-for-us', 'decompression-limit', 'too-large', 'malformed', 'no-content'] as const satisfies readonly RejectReason[];
+
+/** §5: answered with the `rejected` notice (content-free; it takes the reason). */
+export const REJECTIONS: Record<RejectReason, Refusal> = {
+  'mixed-encryption': fixed(
+    'The message mixes clear and encrypted parts; the desk never merges them (EFAIL).',
+    'The message mixed encrypted and unencrypted parts.',
+    '暗号化された部分とされていない部分が混在していました。',
+    true,
+    'rejected',
+  ),
+  'not-for-us': fixed('The message is encrypted to keys the desk does not hold.', 'The message was encrypted to a key this desk does not hold.', '窓口が持たない鍵で暗号化されていました。', true, 'rejected'),
+  'decompression-limit': fixed(
+    'The encrypted content expands beyond the desk’s size limit (possible compression bomb).',
+    'The encrypted content expands beyond the size this desk accepts.',
+    '暗号化された内容を展開すると、窓口が受け付ける大きさを超えます。',
+    true,
+    'rejected',
+  ),
+  'too-large': fixed('The message is larger than the desk accepts.', 'The message is larger than this desk accepts.', 'メールが窓口の受け付ける大きさを超えています。', true, 'rejected'),
+  malformed: fixed('The message is malformed and cannot be read safely.', 'The message was malformed and could not be read safely.', 'メールの形式に誤りがあり、安全に読み取れませんでした。', true, 'rejected'),
+  'no-content': fixed('The message has no content.', 'The message had no text and no attachments.', 'メールに本文も添付ファイルもありませんでした。', true, 'rejected'),
+};
+
+// ---- authority: a signed mail given no authority (issue 9 §1-3) ---------------------------
+
+/**
+ * The first block is decided from the structure (src/inbound/authority.ts), the second by
+ * the desk's gate (src/desk/signed-gate.ts).
+ */
+export const AUTHORITY_REFUSALS = [
+  'unreadable',
+  'unsigned',
+  'partly-signed',
+  'several-signers',
+  'signed-part-in-container',
+  'detached-signature-attachment',
+  'key-attached',
+  'bad-signature',
+  'signer-not-pinned',
+  // decided by the gate (src/desk/signed-gate.ts)
+  'not-encrypted',
+  'sender-not-contact',
+  'signature-too-old',
+  'signature-in-future',
+  'no-case',
+  'unknown-case',
+  'case-conflict',
+  'replayed-signature',
+] as const;
+export type AuthorityRefusal = (typeof AUTHORITY_REFUSALS)[number];
+
+/**
+ * A refusal of the structure or of the key says nothing to the From address (not trusted);
+ * a party's own signed mail refused for its age, its case or a replay gets the
+ * `signed-mail-not-applied` notice, encrypted to that party's pinned keys.
+ */
+const party = (sentence: string, en: string, ja: string): Refusal => fixed(sentence, en, ja, true, 'signed-mail-not-applied');
+const silent = (sentence: string, en: string, ja: string): Refusal => fixed(sentence, en, ja, false);
+
+export const AUTHORITY: Record<AuthorityRefusal, Refusal> = {
+  unreadable: silent('The verdict rejected the message: nothing in it was read.', 'the mail could not be read safely', 'メールを安全に読み取れませんでした'),
+  unsigned: silent('No signature covers the message.', 'the mail is not signed', 'メールに署名がありません'),
+  'partly-signed': silent('A signature covers only part of what the desk reads.', 'only part of the mail is signed', 'メールの一部だけが署名されています'),
+  'several-signers': silent('More than one signature covers the content.', 'the mail carries several signatures', 'メールに複数の署名があります'),
+  'signed-part-in-container': silent('The signed part sits inside an unsigned container.', 'the signed part is inside an unsigned message', '署名された部分が署名のないメールの中にあります'),
+  'detached-signature-attachment': silent('The signature came as a detached attachment.', 'the signature is a separate attachment', '署名が別の添付ファイルになっています'),
+  'key-attached': silent('The message carries a key; a travelling key never decides authority.', 'the mail carries a key', 'メールに鍵が添付されています'),
+  'bad-signature': silent('The signature does not verify, or its key is expired or revoked.', 'the signature is not valid', '署名が有効ではありません'),
+  'signer-not-pinned': silent('The signing key is not pinned for the party.', 'the signing key is not registered for the sender', '署名の鍵が差出人の鍵として登録されていません'),
+  'not-encrypted': silent('The message was not encrypted to the desk.', 'the mail was not encrypted to the desk', 'メールが窓口宛てに暗号化されていません'),
+  'sender-not-contact': party('The mail was not sent from a registered contact address.', 'it was not sent from your registered contact address', '登録された連絡先アドレスから送られていません'),
+  'signature-too-old': party('The signature is older than the desk accepts.', 'the signature is older than the desk accepts', '署名が窓口の受け付ける期間より古くなっています'),
+  'signature-in-future': party('The signature is dated in the future.', 'the signature is dated in the future', '署名の日時が未来になっています'),
+  'no-case': party('The signed text names no case.', 'the signed text names no case', '署名された本文に案件番号がありません'),
+  'unknown-case': party('The signed text names a case the desk does not have.', 'the signed text names a case the desk does not have', '署名された本文の案件番号は窓口にありません'),
+  'case-conflict': party('The signed text and the references name different cases.', 'the signed text names one case and the mail answers another', '署名された本文と返信先の案件が異なります'),
+  'replayed-signature': party('The same signature was already used once.', 'this signature was already received and applied once', 'この署名は既に一度受け付けて処理しています'),
+};
+
+// ---- command authority: a command mail refused (docs/commands.md) ------------------------
+
+export const COMMAND_AUTH_REFUSALS = ['unreadable', 'not-signed', 'bad-signature', 'not-a-coordinator-key', 'not-encrypted', 'too-old', 'future-dated', 'replay'] as const;
+/**
+ * Why a command mail was refused. Beyond the brief's six: `unreadable` (the verdict
+ * rejected the message, e.g. mixed-encryption or malformed: nothing in it was read) and
+ * `future-dated` (a clock problem, not an old command: told apart for the alert).
+ */
+export type AuthRefusal = (typeof COMMAND_AUTH_REFUSALS)[number];
+
+/** The From address of a refused command mail is not trusted: only the coordinators are told (with `advice`). */
+export interface CommandAuthRefusal extends Refusal {
+  /** What the coordinators should do about it; `hours` is the age limit. */
+  advice: Record<RefusalLang, (hours: number) => string>;
+}
+
+const auth = (sentence: string, en: string, ja: string, adviceEn: (h: number) => string, adviceJa: (h: number) => string): CommandAuthRefusal => ({
+  ...fixed(sentence, en, ja, false),
+  advice: { en: adviceEn, ja: adviceJa },
+});
+
+export const COMMAND_AUTH: Record<AuthRefusal, CommandAuthRefusal> = {
+  unreadable: auth(
+    'The command mail was rejected before reading.',
+    'the mail could not be read safely (for example clear and encrypted parts together)',
+    'メールを安全に読み取れませんでした（暗号化された部分とされていない部分の混在など）',
+    () => 'If one of you sent it, send the command again from your usual mail client, signed and encrypted as a whole.',
+    () => '調整担当者が送ったものであれば、普段お使いのメールソフトでメール全体に署名と暗号化をして、あらためて送ってください。',
+  ),
+  'not-signed': auth(
+    'The command mail is not signed over its whole content.',
+    'the mail is not signed',
+    'メールに署名がありません',
+    () => 'If one of you sent it, sign it with your coordinator key. Otherwise someone tried to give the desk a command without a key.',
+    () => '調整担当者が送ったものであれば、調整担当者の鍵で署名してください。そうでなければ、鍵を持たない者が窓口にコマンドを送ろうとしたものです。',
+  ),
+  'bad-signature': auth(
+    'The command mail’s signature is not valid.',
+    'the signature is not valid',
+    '署名が有効ではありません',
+    () =>
+      'The signature failed to verify, or its key is unknown, expired or revoked. If a coordinator key has expired or been revoked, pin the new key in the configuration. A forged signature means someone is trying to pass as a coordinator.',
+    () =>
+      '署名を検証できないか、署名の鍵が不明・期限切れ・失効しています。調整担当者の鍵が期限切れまたは失効している場合は、新しい鍵を設定に登録してください。署名が偽造されている場合、何者かが調整担当者になりすまそうとしています。',
+  ),
+  'not-a-coordinator-key': auth(
+    'The command mail is signed by a key pinned for no coordinator.',
+    'it is signed by a key that is not pinned for any coordinator',
+    'どの調整担当者の鍵でもない鍵で署名されています',
+    () => 'Authority comes from the key, not the From address. If this is a new key of one of you, add its fingerprint to the configuration first. Otherwise someone may be trying to pass as a coordinator.',
+    () => '権限は差出人アドレスではなく鍵で判断します。調整担当者の新しい鍵であれば、先にそのフィンガープリントを設定に登録してください。そうでなければ、何者かが調整担当者になりすまそうとしている可能性があります。',
+  ),
+  'not-encrypted': auth(
+    'The command mail was not encrypted to the desk.',
+    'the mail was not encrypted to the desk',
+    'メールが窓口宛てに暗号化されていません',
+    () => 'Commands carry case data and must be encrypted to the desk key. This command was not carried out, and re-sending this same mail will not carry it out: write it again, signed and encrypted.',
+    () => 'コマンドには案件の情報が含まれるため、窓口の鍵で暗号化する必要があります。このコマンドは実行しておらず、同じメールを再送しても実行されません。署名と暗号化をして、あらためて書いて送ってください。',
+  ),
+  'too-old': auth(
+    'The command was signed longer ago than the desk accepts.',
+    'the signature is too old',
+    '署名が古すぎます',
+    (h) => `Commands are accepted for ${String(h)} hours after they are signed. If this is a delayed mail of yours, send the command again. Otherwise someone may be re-sending an old command.`,
+    (h) => `コマンドは署名から${String(h)}時間以内のものだけを受け付けます。遅れて届いたご自身のメールであれば、あらためて送ってください。そうでなければ、何者かが古いコマンドを再送している可能性があります。`,
+  ),
+  'future-dated': auth(
+    'The command’s signature is dated in the future.',
+    'the signature is dated in the future',
+    '署名の日時が未来になっています',
+    () => 'Check the clock of the computer that signed it; then send the command again.',
+    () => '署名したコンピュータの時計を確認してから、あらためて送ってください。',
+  ),
+  replay: auth(
+    'The same signed command was received before.',
+    'the same signed command was already received',
+    '同じ署名付きコマンドを既に受け付けています',
+    () => "This copy changed nothing. If none of you re-sent it, someone is replaying a coordinator's mail.",
+    () => 'この再送分では何も変更していません。調整担当者が再送したものでなければ、何者かが調整担当者のメールを再送しています。',
+  ),
+};
+
+// ---- parse: a command mail that cannot be read (src/commands/parse.ts) -------------------
+
+export const PARSE_ERROR_CODES = [
+  'unknown-keyword',
+  'missing-argument',
+  'unexpected-argument',
+  'unexpected-continuation',
+  'bad-case-id',
+  'case-conflict',
+  'no-case',
+  'bad-date',
+  'bad-vendor',
+  'bad-stop-reason',
+  'bad-decision',
+  'bad-hold',
+  'duplicate-of-self',
+  'too-long',
+  'too-many-commands',
+  'control-characters',
+  'no-commands',
+] as const;
+export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
+
+/** The keyword as written (upper case, safe to show), the offending value (safe), the command limit. */
+export interface ParseErrorParams {
+  kw: string;
+  v: string;
+  maxCommands: number;
+}
+
+/** Answered in the coordinator's confirmation (signed and encrypted to the coordinator). */
+const parse = (sentence: string, en: (p: ParseErrorParams) => string, ja: (p: ParseErrorParams) => string): Refusal<ParseErrorParams> => ({ sentence, answerSender: true, text: { en, ja } });
+
+export const PARSE_ERRORS: Record<ParseErrorCode, Refusal<ParseErrorParams>> = {
+  'unknown-keyword': parse('An X- line names no keyword of the desk.', (p) => `Unknown keyword ${p.kw}.`, (p) => `不明なキーワードです：${p.kw}`),
+  'missing-argument': parse('A keyword lacks its argument.', (p) => `${p.kw} needs an argument.`, (p) => `${p.kw} に必要な引数がありません。`),
+  'unexpected-argument': parse(
+    'A keyword has more argument than it takes.',
+    (p) => `${p.kw} takes no further argument${p.v ? `: "${p.v}"` : ''}.`,
+    (p) => `${p.kw} にはこれ以上の引数を指定できません${p.v ? `：「${p.v}」` : ''}。`,
+  ),
+  'unexpected-continuation': parse('An indented line follows a keyword that takes no free text.', (p) => `${p.kw} takes no text on further lines.`, (p) => `${p.kw} は次の行に続けて書くことができません。`),
+  'bad-case-id': parse('Not a case id of this desk.', (p) => `Not a case id of this desk: "${p.v}".`, (p) => `当窓口の案件番号ではありません：「${p.v}」`),
+  'case-conflict': parse(
+    'Two different case ids are given.',
+    () => 'Two different case ids are given (X-CASE lines, or X-CASE and the subject).',
+    () => '異なる案件番号が指定されています（X-CASE 行どうし、または X-CASE と件名）。',
+  ),
+  'no-case': parse('Commands without a case.', () => 'No case id: add an X-CASE line.', () => '案件番号がありません。X-CASE 行を加えてください。'),
+  'bad-date': parse('Not a calendar date.', (p) => `Not a date (YYYY-MM-DD): "${p.v}".`, (p) => `日付（YYYY-MM-DD）ではありません：「${p.v}」`),
+  'bad-vendor': parse('Not a vendor id.', (p) => `Not a vendor id: "${p.v}".`, (p) => `製品開発者IDではありません：「${p.v}」`),
+  'bad-stop-reason': parse(
+    'Not a stop reason.',
+    (p) => `Unknown stop reason "${p.v}" (not-vulnerability, duplicate, not-reproducible, illegal, known).`,
+    (p) => `終了理由「${p.v}」は使えません（not-vulnerability、duplicate、not-reproducible、illegal、known のいずれか）。`,
+  ),
+  'bad-decision': parse('Not a committee decision.', (p) => `The decision is publish or withhold, not "${p.v}".`, (p) => `判断は publish（公表）または withhold（非公表）です：「${p.v}」`),
+  'bad-hold': parse(
+    'Not a hold of the identity guard, or not a field of the held notice.',
+    (p) => `Not a hold named in an alert, or not a field of the held notice: "${p.v}".`,
+    (p) => `通知の保留番号、または保留中の通知の項目名ではありません：「${p.v}」`,
+  ),
+  'duplicate-of-self': parse('A case named as a duplicate of itself.', () => 'A case cannot be a duplicate of itself.', () => '案件をそれ自身の重複とすることはできません。'),
+  'too-long': parse('A free text is over its limit.', (p) => `${p.kw}: the text is too long.`, (p) => `${p.kw}：文章が長すぎます。`),
+  'too-many-commands': parse(
+    'Too many commands in one mail.',
+    (p) => `More than ${String(p.maxCommands)} commands in one mail.`,
+    (p) => `1通のメールのコマンドが ${String(p.maxCommands)} 個を超えています。`,
+  ),
+  'control-characters': parse('Control or direction-override characters in an argument.', (p) => `${p.kw}: the argument contains control characters.`, (p) => `${p.kw}：引数に制御文字が含まれています。`),
+  'no-commands': parse('No keyword line at the top of the body.', () => 'No command lines (X-...) at the top of the body.', () => '本文の先頭にコマンド行（X-...）がありません。'),
+};
+
+// ---- command: a well-formed command the case does not allow (src/rules/product.ts) -------
+
+/** Why a well-formed command could not be applied to the case. */
+export type CommandError =
+  /** The case (ParsedCommands.caseId) does not exist. */
+  | { code: 'unknown-case' }
+  /** The case's state does not allow it (the rules' own words). */
+  | { code: 'not-allowed'; state: string }
+  | { code: 'unknown-vendor' | 'vendor-already-in-case' | 'vendor-not-in-case'; vendor: string }
+  /** X-STOP: duplicate of a case that does not exist. */
+  | { code: 'unknown-duplicate-case'; caseId: string }
+  | { code: 'date-in-past'; date: string }
+  /** X-DIRECT-CONTACT without the consent of the reporter or of the vendor. */
+  | { code: 'no-consent'; party: 'reporter' | 'vendor'; vendor?: string }
+  /** The vendor has not been sent the case's notification yet (X-DIRECT-CONTACT, X-RELAY). */
+  | { code: 'vendor-not-notified'; vendor: string }
+  /** X-RELAY to a vendor: the text identifies a reporter who did not consent to share their identity (guideline §2). */
+  | { code: 'names-reporter' }
+  /**
+   * X-RELEASE / X-REDACT (issue 9 §5): the hold is not one of the case's, is resolved
+   * already, names no such field, still carries the identity after the redaction, or its
+   * vendor has no usable key now.
+   */
+  | { code: 'identity-hold'; hold: string; problem: 'unknown' | 'resolved' | 'no-field' | 'still-identifies' | 'not-sendable'; detail?: string }
+  | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'internal' };
+
+export type CommandErrorCode = CommandError['code'];
+
+/** The error, its free-text parameters made safe for display, and the case it was for (`forCase`). */
+type CommandErrorParams<C extends CommandErrorCode> = CommandError & { code: C; forCase: string };
+
+type CommandRefusals = { [C in CommandErrorCode]: Refusal<CommandErrorParams<C>> };
+
+const cmd = <C extends CommandErrorCode>(sentence: string, en: (p: CommandErrorParams<C>) => string, ja: (p: CommandErrorParams<C>) => string): Refusal<CommandErrorParams<C>> => ({
+  sentence,
+  answerSender: true,
+  text: { en, ja },
+});
+
+const HOLD_TEXTS: Record<Extract<CommandError, { code: 'identity-hold' }>['problem'], (hold: string, d: string) => [string, string]> = {
+  unknown: (h) => [`The case has no notice held as ${h}.`, `この案件に保留 ${h} の通知はありません。`],
+  resolved: (h) => [`The notice held as ${h} was already released or redacted; nothing was sent again.`, `保留 ${h} の通知は既に送信済みです。再送はしていません。`],
+  'no-field': (h, d) => [`The notice held as ${h} has no field ${d}.`, `保留 ${h} の通知に項目 ${d} はありません。`],
+  'still-identifies': (h, d) => [
+    `The notice held as ${h} still carries the reporter's ${d}: it stays held. Redact that too, or send it as is with X-RELEASE.`,
+    `保留 ${h} の通知には、まだ発見者の身元（${d}）が含まれているため、保留したままです。その箇所も伏せるか、X-RELEASE でそのまま送ってください。`,
+  ],
+  'not-sendable': (h, d) => [`The notice held as ${h} cannot be sent now (${d}); it stays held.`, `保留 ${h} の通知は現在送れません（${d}）。保留したままです。`],
+};
+
+/** Answered in the coordinator's confirmation. */
+export const COMMAND_ERRORS: CommandRefusals = {
+  'unknown-case': cmd<'unknown-case'>('The case does not exist.', (p) => `Case ${p.forCase} does not exist.`, (p) => `案件 ${p.forCase} は存在しません。`),
+  'not-allowed': cmd<'not-allowed'>('The case’s state does not allow the command.', (p) => `Not possible while the case is in state "${p.state}".`, (p) => `案件の状態が「${p.state}」のため実行できません。`),
+  'unknown-vendor': cmd<'unknown-vendor'>('No such vendor in the registry.', (p) => `Vendor ${p.vendor} is not in the vendor registry.`, (p) => `製品開発者 ${p.vendor} は製品開発者リストに登録されていません。`),
+  'vendor-already-in-case': cmd<'vendor-already-in-case'>('The vendor is already on the case.', (p) => `Vendor ${p.vendor} is already a vendor of this case.`, (p) => `製品開発者 ${p.vendor} は既にこの案件の製品開発者です。`),
+  'vendor-not-in-case': cmd<'vendor-not-in-case'>('The vendor is not on the case.', (p) => `Vendor ${p.vendor} is not a vendor of this case.`, (p) => `製品開発者 ${p.vendor} はこの案件の製品開発者ではありません。`),
+  'unknown-duplicate-case': cmd<'unknown-duplicate-case'>(
+    'The case named as the original does not exist.',
+    (p) => `Case ${p.caseId} does not exist, so this case cannot be its duplicate.`,
+    (p) => `案件 ${p.caseId} が存在しないため、その重複とすることはできません。`,
+  ),
+  'date-in-past': cmd<'date-in-past'>('The date is in the past.', (p) => `The date ${p.date} is in the past.`, (p) => `${p.date} は過去の日付です。`),
+  'no-consent': cmd<'no-consent'>(
+    'Direct contact without both sides’ consent.',
+    (p) => (p.party === 'reporter' ? 'The reporter has not agreed to direct exchange with the vendor.' : `The vendor${p.vendor ? ` ${p.vendor}` : ''} has not agreed to direct exchange with the reporter.`),
+    (p) => (p.party === 'reporter' ? '発見者が製品開発者との直接のやりとりに同意していません。' : `製品開発者${p.vendor ? ` ${p.vendor}` : ''} が発見者との直接のやりとりに同意していません。`),
+  ),
+  'vendor-not-notified': cmd<'vendor-not-notified'>(
+    'The vendor has not been sent the notification yet.',
+    (p) => `Vendor ${p.vendor} has not been sent the notification of this case yet (if it was marked unreachable before it, mark it reachable first: that sends it).`,
+    (p) => `製品開発者 ${p.vendor} にはまだこの案件の通知を送っていません（通知の前に連絡不能とした場合は、先に連絡再開としてください。その時に通知を送ります）。`,
+  ),
+  'names-reporter': cmd<'names-reporter'>(
+    'A relayed text identifies a reporter who did not consent (guideline §2).',
+    () => 'The text identifies the reporter (their name or address), who has not consented to share their identity with vendors: nothing was relayed. Take it out and send the command again.',
+    () => '本文に発見者の氏名または連絡先が含まれていますが、発見者は製品開発者への身元の開示に同意していません。中継していません。該当箇所を除いて、あらためてコマンドを送ってください。',
+  ),
+  'identity-hold': cmd<'identity-hold'>(
+    'The held notice cannot be released or redacted as asked.',
+    (p) => HOLD_TEXTS[p.problem](p.hold, p.detail ?? '')[0],
+    (p) => HOLD_TEXTS[p.problem](p.hold, p.detail ?? '')[1],
+  ),
+  'no-vendors': cmd<'no-vendors'>('The case has no vendors.', () => 'The case has no vendors.', () => 'この案件には製品開発者が登録されていません。'),
+  'nothing-to-notify': cmd<'nothing-to-notify'>(
+    'No vendor of the case awaits the notification.',
+    () => 'No vendor of the case awaits the notification: each answered or is unreachable (mark it reachable first).',
+    () => 'この案件に通知を待つ製品開発者はいません（いずれも回答済み、または連絡不能です。連絡不能の場合は先に連絡再開としてください）。',
+  ),
+  'not-impossible': cmd<'not-impossible'>('No coordination-impossible procedure is open.', () => 'The coordination-impossible procedure is not open for this case.', () => 'この案件では調整不能の手続きが開始されていません。'),
+  'website-case': cmd<'website-case'>('A website case has no vendors and no publication.', () => 'This is a website case: it has no vendors and no publication.', () => 'ウェブサイトの案件のため、製品開発者や公表に関する操作はできません。'),
+  internal: cmd<'internal'>('An internal error; the command was not applied.', () => 'An internal error occurred; this command was not applied.', () => '内部エラーのため、このコマンドは実行されませんでした。'),
+};
+
+export const COMMAND_ERROR_CODES = Object.keys(COMMAND_ERRORS) as CommandErrorCode[];
+
+/** The confirmation's sentence for `e` (its parameters already safe to show). */
+export function commandErrorSentence(e: CommandError, lang: RefusalLang, caseId: string): string {
+  const entry = COMMAND_ERRORS[e.code] as Refusal<CommandErrorParams<CommandErrorCode>>;
+  return entry.text[lang]({ ...e, forCase: caseId });
+}
+
+// ---- field: a bad value in a form (issue 9 §6; src/forms/field-checks.ts) ----------------
+
+export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case'] as const;
+export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
+
+/** `oneLine`: the field is a one-line field; `max`: its limit, formatted. */
+export interface FieldProblemParams {
+  oneLine: boolean;
+  max: string;
+}
+
+/**
+ * Answered with the `invalid` notice (encrypted: it names the fields; in clear it says
+ * only that some values are not allowed). The notice's wording is rendered by
+ * outbound/templates.ts (invalidView); test/unit/refusals.test.ts keeps the two equal.
+ */
+export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams>> = {
+  'control-character': {
+    sentence: 'A field holds a control character it may not hold.',
+    answerSender: true,
+    replyTemplate: 'invalid',
+    text: {
+      ja: (p) => (p.oneLine ? '制御文字（タブや NUL など）が含まれています。1 行の文字だけで書いてください' : '制御文字（NUL など）が含まれています。取り除いてください'),
+      en: (p) => (p.oneLine ? 'contains a control character (such as TAB or NUL); please write it as plain text on one line' : 'contains a control character (such as NUL); please remove it'),
+    },
+  },
+  'too-long': {
+    sentence: 'A field is longer than its limit (refused, never cut).',
+    answerSender: true,
+    replyTemplate: 'invalid',
+    text: {
+      ja: (p) => `長すぎます。${p.max} 文字以内に短くするか、添付ファイルにしてください`,
+      en: (p) => `is too long (at most ${p.max} characters); please shorten it or attach it as a file`,
+    },
+  },
+  'unknown-case': {
+    sentence: 'A form names a case this desk does not have.',
+    answerSender: true,
+    replyTemplate: 'invalid',
+    text: {
+      ja: () => 'この窓口にない案件番号です。通知に書かれた案件番号を確認してください',
+      en: () => 'is not a case of this desk; please check the case ID given in our notice',
+    },
+  },
+};
+
+// ---- the whole catalogue -----------------------------------------------------------------
+
+/** Every family, for listings (CLI, docs) and the catalogue test. */
+export const REFUSAL_FAMILIES = {
+  rejection: REJECTIONS,
+  authority: AUTHORITY,
+  'command-auth': COMMAND_AUTH,
+  parse: PARSE_ERRORS,
+  command: COMMAND_ERRORS,
+  field: FIELD_PROBLEMS,
+} as const;
+
+export type RefusalFamily = keyof typeof REFUSAL_FAMILIES;
