@@ -1,3 +1,5 @@
+// Notices about a case, shared by every use case that steps one: the rules' decisions
+// become stored notices, and what a party wrote is relayed to the coordinators.
 import { composeDecisions, composeForCoordinators, storeComposed } from '../desk/execute.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { neutralise } from '../outbound/neutralise.ts';

@@ -1,3 +1,4 @@
+// Use case: a coordinator's command mail (docs/commands.md).
 import { authorizeCommandMail, coordinatorFor } from '../commands/auth.ts';
 import { type CommandOutcome, renderConfirmation } from '../commands/confirm.ts';
 import { parseKeyCommandMail } from '../commands/key-commands.ts';

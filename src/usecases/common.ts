@@ -1,3 +1,5 @@
+// What the use cases share below them: the one gate of signed mail (issue 9 §1-3,
+// src/desk/signed-gate.ts), a signed mail's refusal, and the per-address answer limit.
 import { keyFingerprints } from '../crypto/openpgp.ts';
 import { claimAnswer } from '../desk/answers.ts';
 import { composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';

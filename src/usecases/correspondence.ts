@@ -1,3 +1,4 @@
+// Use case: signed free text about an existing case from one of its parties.
 import { type Recipient, checkRecipientKey } from '../crypto/openpgp.ts';
 import { storeComposed } from '../desk/execute.ts';
 import { findCaseId } from '../forms/index.ts';

@@ -1,3 +1,4 @@
+// After the queue gave up on a job (issue 9 §6): nothing is left failed in silence.
 import { composeInvalidAnswer, failureCodeOf, jobFailedAlert } from '../desk/bad-values.ts';
 import { storeComposed } from '../desk/execute.ts';
 import { inspectMessage } from '../inbound/pipeline.ts';

@@ -1,3 +1,5 @@
+// Use case `open`: read and verify one stored message (mail-protocol §5), with the keys the
+// desk knows for its sender, the keys it carries and a vendor's pinned keys; no decisions yet.
 import { extendKeyring, keyFingerprints } from '../crypto/openpgp.ts';
 import { nulProblems, storable } from '../desk/bad-values.ts';
 import { learnMailKeys } from '../desk/mail-keys.ts';

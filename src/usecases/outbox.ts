@@ -1,3 +1,5 @@
+// The outbox: queue a message's stored notices, send one (the stored bytes as they are),
+// finish a message whose notices are all final, and file it.
 import { jobKey } from '../jobs/registry.ts';
 import { filingState, finishIfComplete, markFiled } from '../store/messages.ts';
 import { noticesOfMessage, recordSendFailure } from '../store/notices.ts';

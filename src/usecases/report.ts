@@ -1,3 +1,5 @@
+// Use case: a message screened as a report (src/rules/screening.ts) — a new case, a draft,
+// a content-free answer or a refusal — and a new case's summary to the coordinators.
 import { checkRecipientKey } from '../crypto/openpgp.ts';
 import { recordBadValue } from '../desk/bad-values.ts';
 import { applyEvent, saveSnapshot } from '../desk/coordination.ts';

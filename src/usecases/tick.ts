@@ -1,3 +1,4 @@
+// Use case `tick`: time passes for every open case; the public unreachable-vendor list.
 import { applyEvent, reviveSnapshot } from '../desk/coordination.ts';
 import { identityPolicy } from '../desk/identity-policy.ts';
 import { guardPublicProductName } from '../desk/identity-release.ts';

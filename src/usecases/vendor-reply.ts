@@ -1,3 +1,4 @@
+// Use case: a vendor's reply (mail-protocol §4).
 import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
 import { composeInvalidAnswer, recordBadValue } from '../desk/bad-values.ts';
 import { applyEvent } from '../desk/coordination.ts';
