@@ -6,6 +6,7 @@
 // The claim is atomic: the address's gate row is locked by an upsert in the caller's
 // transaction, so two answers claimed at once are counted one after the other.
 import type { Db } from '../store/db.ts';
+import { countAnswers, lockAnswerGate, logAnswer, markAnswerGateAlerted } from '../store/answer-log.ts';
 
 export interface AnswerLimits {
   perHour: number;
@@ -30,27 +31,15 @@ export type AnswerClaim =
  */
 export async function claimAnswer(tx: Db, address: string, now: Date, limits: AnswerLimits): Promise<AnswerClaim> {
   const addr = address.trim().toLowerCase();
-  const [gate] = await tx.query<{ alerted_at: Date | null }>(
-    `INSERT INTO answer_gate (address) VALUES ($1)
-     ON CONFLICT (address) DO UPDATE SET address = EXCLUDED.address
-     RETURNING alerted_at`,
-    [addr],
-  );
+  const lastAlert = await lockAnswerGate(tx, addr);
   const dayAgo = new Date(now.getTime() - DAY);
-  await tx.query('DELETE FROM answer_log WHERE address = $1 AND at <= $2', [addr, dayAgo]);
-  const [counts] = await tx.query<{ hour: number | string; day: number | string }>(
-    `SELECT count(*) FILTER (WHERE at > $2) AS hour, count(*) AS day FROM answer_log WHERE address = $1 AND at <= $3`,
-    [addr, new Date(now.getTime() - HOUR), now],
-  );
-  const hour = Number(counts?.hour ?? 0);
-  const day = Number(counts?.day ?? 0);
+  const { hour, day } = await countAnswers(tx, addr, dayAgo, new Date(now.getTime() - HOUR), now);
   const window = day >= limits.perDay ? 'day' : hour >= limits.perHour ? 'hour' : null;
   if (window === null) {
-    await tx.query('INSERT INTO answer_log (address, at) VALUES ($1, $2)', [addr, now]);
+    await logAnswer(tx, addr, now);
     return { ok: true };
   }
-  const lastAlert = gate?.alerted_at ? new Date(gate.alerted_at) : null;
   const alert = lastAlert === null || lastAlert.getTime() <= dayAgo.getTime();
-  if (alert) await tx.query('UPDATE answer_gate SET alerted_at = $2 WHERE address = $1', [addr, now]);
+  if (alert) await markAnswerGateAlerted(tx, addr, now);
   return { ok: false, alert, window };
 }

@@ -9,6 +9,7 @@ import { loggableReason } from '../log.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { NoticeContextError, renderNotice, type Lang } from '../outbound/templates.ts';
 import type { Db } from '../store/db.ts';
+import { setMessageError } from '../store/messages.ts';
 import { composeCoordinatorAlert, type ComposedNotice, type ExecuteContext } from './execute.ts';
 
 /**
@@ -113,7 +114,7 @@ export async function composeInvalidAnswer(a: InvalidAnswer): Promise<ComposedNo
 /** Records a message's bad-value verdict (`bad-value: field:code, ...`): codes only, never content. */
 export async function recordBadValue(db: Db, messageId: number, problems: readonly FieldProblem[]): Promise<string> {
   const verdict = `bad-value: ${problemSummary(problems)}`;
-  await db.query('UPDATE messages SET error = $2, updated_at = now() WHERE id = $1', [messageId, verdict]);
+  await setMessageError(db, messageId, verdict);
   return verdict;
 }
 

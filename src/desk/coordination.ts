@@ -8,12 +8,14 @@ import type { Db } from '../store/db.ts';
 import { caseState } from '../rules/case-view.ts';
 import { reviveSnapshot, serializeSnapshot } from '../rules/snapshot-json.ts';
 import { appendTimeline } from '../store/repo.ts';
+import { loadCoordination, saveCoordination } from '../store/cases.ts';
+import { pruneReplays, rememberReplay, replaySeen } from '../store/command-replays.ts';
 
 export { reviveSnapshot, serializeSnapshot };
 
 export async function loadSnapshot(db: Db, caseId: string, opts: { lock?: boolean } = {}): Promise<ProductCase | null> {
-  const [row] = await db.query<{ coordination: unknown }>(`SELECT coordination FROM cases WHERE id = $1${opts.lock && db.kind === 'pg' ? ' FOR UPDATE' : ''}`, [caseId]);
-  return row?.coordination ? reviveSnapshot(row.coordination) : null;
+  const coordination = await loadCoordination(db, caseId, opts);
+  return coordination ? reviveSnapshot(coordination) : null;
 }
 
 /**
@@ -22,8 +24,7 @@ export async function loadSnapshot(db: Db, caseId: string, opts: { lock?: boolea
  * state of the day the case was opened.
  */
 export async function saveSnapshot(db: Db, c: ProductCase): Promise<void> {
-  const rows = await db.query('UPDATE cases SET coordination = $2::text::jsonb, state = $3, updated_at = now() WHERE id = $1 RETURNING id', [c.id, serializeSnapshot(c), caseState(c)]);
-  if (rows.length === 0) throw new Error(`no case ${c.id}`);
+  if (!(await saveCoordination(db, c.id, serializeSnapshot(c), caseState(c)))) throw new Error(`no case ${c.id}`);
 }
 
 /** Timeline entry for a decision (the audit log of guideline §2 / 000 §4). */
@@ -76,13 +77,12 @@ export async function applyEvent(
 export class DbReplayStore implements ReplayStore {
   constructor(private readonly db: Db) {}
   async seen(key: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM command_replays WHERE key = $1', [key])).length > 0;
+    return replaySeen(this.db, key);
   }
   async remember(key: string, at: Date): Promise<void> {
-    const rows = await this.db.query('INSERT INTO command_replays (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, at]);
-    if (rows.length === 0) throw new ReplayConflictError(key);
+    if (!(await rememberReplay(this.db, key, at))) throw new ReplayConflictError(key);
   }
   async prune(olderThan: Date): Promise<number> {
-    return (await this.db.query('DELETE FROM command_replays WHERE at < $1 RETURNING key', [olderThan])).length;
+    return pruneReplays(this.db, olderThan);
   }
 }

@@ -14,6 +14,7 @@ import { renderNotice, type AnyNoticeName, type Lang, type NoticeContexts } from
 import type { Db } from '../store/db.ts';
 import { getIdentityHold, resolveIdentityHold, updateIdentityHold } from '../store/identity-holds.ts';
 import { appendTimeline, getCase } from '../store/repo.ts';
+import { hasVendorEvent } from '../store/timeline.ts';
 import { getVendor } from '../store/vendors.ts';
 import { loadSnapshot } from './coordination.ts';
 import { checkNotice, decodeContext, describeHits, encodeContext, identityPolicy, publicProductName, type Audience, type IdentityPolicy } from './identity-policy.ts';
@@ -125,7 +126,6 @@ export async function applyHoldCommand(
 export async function guardPublicProductName(db: Db, caseId: string, vendorId: string, policy: IdentityPolicy, productName: string | undefined): Promise<string | undefined> {
   const r = publicProductName(policy, productName);
   if (r.hits.length === 0) return r.productName;
-  const [seen] = await db.query<{ id: number }>(`SELECT id FROM timeline WHERE case_id = $1 AND event = 'unreachable-product-withheld' AND data->>'vendor' = $2 LIMIT 1`, [caseId, vendorId]);
-  if (!seen) await appendTimeline(db, { caseId, actor: 'desk', event: 'unreachable-product-withheld', data: { vendor: vendorId, found: describeHits(r.hits) } });
+  if (!(await hasVendorEvent(db, caseId, 'unreachable-product-withheld', vendorId))) await appendTimeline(db, { caseId, actor: 'desk', event: 'unreachable-product-withheld', data: { vendor: vendorId, found: describeHits(r.hits) } });
   return undefined;
 }

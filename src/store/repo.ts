@@ -419,33 +419,6 @@ export async function getCase(db: Db, id: string): Promise<Case | null> {
   return r ? toCase(r) : null;
 }
 
-/** Sets the case state (and the report when given). Throws when the case does not exist. */
-export async function setCaseState(db: Db, id: string, state: string, opts: { report?: unknown } = {}): Promise<Case> {
-  const rows = await db.query<CaseRow>(
-    `UPDATE cases SET state = $2,
-       report = CASE WHEN $3::boolean THEN $4::text::jsonb ELSE report END,
-       updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [id, state, opts.report !== undefined, jsonParam(opts.report)],
-  );
-  return toCase(one(rows, `case ${id}`));
-}
-
-/** Cases oldest first; filtered by state(s) and/or reporter email when given. */
-export async function listCases(
-  db: Db,
-  opts: { states?: string[]; reporterEmail?: string; limit?: number } = {},
-): Promise<Case[]> {
-  const rows = await db.query<CaseRow>(
-    `SELECT * FROM cases
-     WHERE ($1::text[] IS NULL OR state = ANY($1::text[]))
-       AND ($2::text IS NULL OR lower(reporter_email) = $2::text)
-     ORDER BY created_at, id LIMIT $3`,
-    [opts.states ?? null, opts.reporterEmail === undefined ? null : normEmail(opts.reporterEmail), opts.limit ?? 1000],
-  );
-  return rows.map(toCase);
-}
-
 // drafts: src/store/drafts.ts
 
 // ---------------------------------------------------------------------------------------

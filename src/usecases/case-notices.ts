@@ -1,0 +1,68 @@
+// Notices about a case, shared by every use case that steps one: the rules' decisions
+// become stored notices, and what a party wrote is relayed to the coordinators.
+import { composeDecisions, composeForCoordinators, storeComposed } from '../desk/execute.ts';
+import type { ReportForm } from '../domain/inspect.ts';
+import { neutralise } from '../outbound/neutralise.ts';
+import { renderNotice } from '../outbound/templates.ts';
+import type { ProductCase, ProductDecision } from '../rules/product.ts';
+import type { Lang } from '../rules/screening.ts';
+import type { Db } from '../store/db.ts';
+import { findKeysByEmail } from '../store/repo.ts';
+import { listVendors } from '../store/vendors.ts';
+import type { DeskContext } from './context.ts';
+
+/** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
+export async function noticesFor(
+  ctx: DeskContext,
+  into: Db,
+  c: { id: string; report: unknown; lang: string; reporterEmail: string | null; createdAt: Date },
+  decisions: ProductDecision[],
+  after: ProductCase,
+  eventKey: string,
+  messageRef: number | null,
+): Promise<string[]> {
+  const vendors = new Map((await listVendors(into, { includeRemoved: true })).map((x) => [x.id, x]));
+  const reporter = c.reporterEmail ? { email: c.reporterEmail, armoredKeys: (await findKeysByEmail(into, c.reporterEmail)).map((k) => k.armored) } : undefined;
+  const { notices } = await composeDecisions(
+    {
+      coordinators: ctx.coordinators,
+      signer: ctx.signer,
+      address: ctx.address,
+      domain: ctx.domain,
+      lang: c.lang as Lang,
+      now: ctx.clock(),
+      eventKey,
+      caseId: c.id,
+      report: c.report as ReportForm,
+      snapshot: after,
+      vendors,
+      settings: ctx.settings,
+      receivedAt: c.createdAt,
+      ...(reporter ? { reporter } : {}),
+    },
+    decisions,
+  );
+  return storeComposed(into, notices, c.id, messageRef);
+}
+
+/** What a party wrote about a case, to every coordinator, encrypted (guideline §3.10: the desk relays). */
+export async function forwardToCoordinators(
+  ctx: DeskContext,
+  tx: Db,
+  caseId: string,
+  who: { party: 'reporter' } | { party: 'vendor'; vendorId: string; vendorName: string },
+  text: string,
+  now: Date,
+  messageRef: number,
+): Promise<void> {
+  // Control characters become visible escapes here rather than a template refusal: the
+  // coordinators read what was written (issue 9 §6).
+  const message = text.trim() === '' ? '(no text)' : neutralise(text.slice(0, 100_000));
+  const rendered = renderNotice('correspondence', 'ja', { caseId, ...who, receivedAt: now, message });
+  const notices = await composeForCoordinators(
+    { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: 'ja', now, eventKey: `m${messageRef}`, caseId },
+    'correspondence',
+    rendered,
+  );
+  await storeComposed(tx, notices, caseId, messageRef);
+}

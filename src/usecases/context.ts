@@ -1,0 +1,75 @@
+// What every use case is given instead of `this` (issue 10): the desk's handles and
+// settings, built once by the runner (src/desk/service.ts). A use case reads what it needs
+// from here and goes down (rules, store, outbound), never back up to the runner.
+import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
+import type { InspectResult } from '../domain/inspect.ts';
+import type { Authority } from '../inbound/authority.ts';
+import type { InboundLimits } from '../inbound/pipeline.ts';
+import type { FieldProblem } from '../forms/field-checks.ts';
+import type { Transport } from '../outbound/transport.ts';
+import type { Settings } from '../rules/product.ts';
+import type { Db } from '../store/db.ts';
+import type { JobData, JobName } from '../jobs/registry.ts';
+import type { Log } from '../log.ts';
+import type { AnswerLimits } from '../desk/answers.ts';
+import type { TrustSettings } from '../desk/signed-gate.ts';
+
+export interface Queue {
+  add(name: JobName, data: JobData, jobId: string): Promise<void>;
+}
+
+export interface Filer {
+  /** Files the source message (IMAP: move to Processed / Failed). */
+  file(source: string, sourceRef: string | null, outcome: 'processed' | 'failed'): Promise<void>;
+}
+
+export interface Coordinator {
+  name: string;
+  email: string;
+  fingerprints?: string[];
+  armoredKeys: string[];
+}
+
+export interface DeskContext {
+  db: Db;
+  queue: Queue;
+  transport: Transport;
+  signer: SigningKey;
+  ring: Keyring;
+  /** The desk's own address, and its domain (Message-IDs). */
+  address: string;
+  domain: string;
+  casePrefix: string;
+  limits: InboundLimits;
+  clock: () => Date;
+  filer: Filer | null;
+  log: (m: string) => void;
+  /** Structured lines: ids and codes only, never the text or who. */
+  logger: Log;
+  publicDir: string | null;
+  coordinators: Coordinator[];
+  settings: Settings;
+  trust: TrustSettings;
+  answerLimits: AnswerLimits;
+}
+
+/** A failure that fails the same way on every attempt: final at once (no retry). */
+export class PermanentError extends Error {}
+
+/** What `open` keeps of the reading, beside the §5 verdict. */
+export interface OpenedVerdict extends InspectResult {
+  desk: {
+    text: string;
+    automated: boolean;
+    signerFpr: string | null;
+    signedAt?: string | null;
+    /** issue 9 §1-3: whether one signature speaks for the whole message; the signed Subject; In-Reply-To/References. */
+    authority?: Authority;
+    signedSubject?: string | null;
+    references?: string[];
+    /** `invalid-bytes`: bytes invalid in the declared charset were read as U+FFFD (issue 9 §6). */
+    flags?: 'invalid-bytes'[];
+    /** Bad values the store could not hold as sent (NUL: replaced by U+FFFD in what is stored). */
+    problems?: FieldProblem[];
+  };
+}

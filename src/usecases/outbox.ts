@@ -1,0 +1,55 @@
+// The outbox: queue a message's stored notices, send one (the stored bytes as they are),
+// finish a message whose notices are all final, and file it.
+import { jobKey } from '../jobs/registry.ts';
+import { filingState, finishIfComplete, markFiled } from '../store/messages.ts';
+import { noticesOfMessage, recordSendFailure } from '../store/notices.ts';
+import { appendTimeline, getNotice, markNoticeSent } from '../store/repo.ts';
+import { type DeskContext, PermanentError } from './context.ts';
+
+export async function enqueueNotices(ctx: DeskContext, messageId: number): Promise<void> {
+  const rows = await noticesOfMessage(ctx.db, messageId);
+  if (rows.length === 0) return maybeFinish(ctx, messageId);
+  for (const r of rows) if (r.state === 'pending') await ctx.queue.add('notify', { noticeId: r.id }, `notify-${jobKey(r.id)}`);
+  await maybeFinish(ctx, messageId);
+}
+
+export async function notify(ctx: DeskContext, noticeId: string): Promise<void> {
+  const db = ctx.db;
+  const n = await getNotice(db, noticeId);
+  if (!n) throw new PermanentError(`notice ${noticeId} does not exist`);
+  // `failed` is sent again only by an explicit retry (`madoguchi jobs retry`): the
+  // reconciler re-enqueues `pending` notices alone.
+  if (n.state === 'sent' || n.state === 'withheld') return;
+  // The stored bytes are sent as they are: a retry after a crash resends the same
+  // message with the same Message-ID, never a second, different notice.
+  // `recipient` holds one address, or several separated by commas (a vendor's to + cc).
+  const to = n.recipient.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  const r = await ctx.transport.send(n.raw, { from: ctx.address, to }, n.id);
+  if (!r.ok) {
+    await recordSendFailure(db, n.id, r.response);
+    if (r.permanent) throw new PermanentError(`notice ${n.id} refused: ${r.response}`);
+    throw new Error(`notice ${n.id} not sent yet: ${r.response}`);
+  }
+  await markNoticeSent(db, n.id);
+  await appendTimeline(db, { caseId: n.caseId, actor: 'desk', event: 'notice-sent', data: { notice: n.id, kind: n.kind, to: n.recipient } });
+  if (n.messageRef) await maybeFinish(ctx, n.messageRef);
+}
+
+/** A triaged message whose notices are all final is done, then filed. */
+export async function maybeFinish(ctx: DeskContext, messageId: number): Promise<void> {
+  // One round trip (each one costs): mark done when nothing is pending, and report the
+  // state either way. An IMAP message still has to be moved; other sources are filed here.
+  const row = await finishIfComplete(ctx.db, messageId);
+  if (!row || row.filed || (row.state !== 'done' && row.state !== 'failed')) return;
+  if (row.source.startsWith('imap:') && ctx.filer) await ctx.queue.add('file', { messageId }, `file-${messageId}`);
+  else await markFiled(ctx.db, messageId, { onlyOnce: true });
+}
+
+export async function fileMessage(ctx: DeskContext, id: number): Promise<void> {
+  const m = await filingState(ctx.db, id);
+  if (!m || m.filed || (m.state !== 'done' && m.state !== 'failed')) return;
+  // Moving an IMAP message twice is harmless (the second UID MOVE finds nothing), so a
+  // crash between the move and this mark only repeats the move.
+  if (ctx.filer) await ctx.filer.file(m.source, m.sourceRef, m.state === 'done' ? 'processed' : 'failed');
+  await markFiled(ctx.db, id);
+}

@@ -1,0 +1,128 @@
+// Use case: a vendor's reply (mail-protocol §4).
+import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
+import { composeInvalidAnswer, recordBadValue } from '../desk/bad-values.ts';
+import { applyEvent } from '../desk/coordination.ts';
+import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
+import { composeNotApplied, composeReplyRecorded } from '../desk/reply-recorded.ts';
+import type { GateResult } from '../desk/signed-gate.ts';
+import { type FieldProblem, checkVendorReply, dedupe, foldVendorReply } from '../forms/field-checks.ts';
+import { findCaseId, parseVendorReplyForm } from '../forms/index.ts';
+import { NOT_APPLIED_REASONS } from '../outbound/templates.ts';
+import type { ProductDecision } from '../rules/product.ts';
+import { type Lang, languageOf } from '../rules/screening.ts';
+import type { Db } from '../store/db.ts';
+import { claimForTriage } from '../store/messages.ts';
+import { appendTimeline, getCase } from '../store/repo.ts';
+import { type Vendor, vendorBySigningKey } from '../store/vendors.ts';
+import { forwardToCoordinators, noticesFor } from './case-notices.ts';
+import { gateSigned, mayAnswer, refuseSigned } from './common.ts';
+import type { DeskContext, OpenedVerdict } from './context.ts';
+import { enqueueNotices } from './outbox.ts';
+import { publishUnreachableList } from './tick.ts';
+
+/**
+ * A vendor's reply (mail-protocol §4) counts only when signed by a key pinned for a
+ * vendor AND sent from that vendor's registered contact, whatever else the message
+ * claims; otherwise nothing changes and the coordinators are alerted (issue 4).
+ */
+export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict): Promise<void> {
+  const now = ctx.clock();
+  const lang: Lang = 'ja';
+  const done = await ctx.db.tx(async (tx) => {
+    if (!(await claimForTriage(tx, id))) return false;
+    // issue 9 §1-3: one pinned vendor key's signature over the whole message, sent from
+    // that vendor's contact, new, recent, about the case its signed text names.
+    const found: { vendor?: Vendor; c?: NonNullable<Awaited<ReturnType<typeof getCase>>> } = {};
+    const signedForm = v.kind === 'vendor-reply' ? parseVendorReplyForm(v.desk.text, { casePrefix: ctx.casePrefix }) : {};
+    const gate = await gateSigned(ctx, tx, id, v, now, {
+      role: 'vendor',
+      requireEncrypted: false,
+      bodyCaseId: signedForm.caseId ?? findCaseId(v.desk.text.slice(0, 4000), ctx.casePrefix),
+      references: v.desk.references ?? [],
+      isPinned: async (fpr) => {
+        const vendor = await vendorBySigningKey(tx, fpr, keyFingerprints);
+        if (vendor) found.vendor = vendor;
+        return vendor !== null;
+      },
+      check: async (caseId) => {
+        const vendor = found.vendor;
+        if (!vendor || !v.from || ![...vendor.contacts.to, ...vendor.contacts.cc].includes(v.from)) {
+          return { code: 'sender-not-contact' as const, detail: `signed by ${vendor?.id ?? 'a vendor'}'s key but not sent from its registered contact` };
+        }
+        const c = await getCase(tx, caseId);
+        if (!c) return { code: 'unknown-case' as const, detail: 'the signed content names no existing case' };
+        found.c = c;
+        return null;
+      },
+    });
+    const { vendor, c } = found;
+    const store = async (into: Db, notices: ComposedNotice[]): Promise<void> => void (await storeComposed(into, notices, c ? c.id : null, id));
+    const base = { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: (c?.lang) ?? lang, now, eventKey: `m${id}` };
+    // A genuine vendor's reply (its pinned key over the whole message, from its contact)
+    // with a bad value (issue 9 §6): a case the desk does not have, a control character, an
+    // over-long field. Refused with its code, the vendor told which field and why
+    // (encrypted to its pinned keys), the coordinators alerted.
+    const unknownCase = !gate.ok && gate.code === 'unknown-case';
+    const problems: FieldProblem[] =
+      vendor && (gate.ok || unknownCase)
+        ? dedupe([...(unknownCase ? [{ field: 'caseId', code: 'unknown-case' as const }] : []), ...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))])
+        : [];
+    if (vendor && problems.length > 0) {
+      const verdict = await recordBadValue(tx, id, problems);
+      await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, reason: problems[0]?.code ?? 'bad-value', detail: verdict } });
+      await store(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'bad-value', `${verdict} (reply from ${vendor.id})`));
+      const keys = await usableRecipients(vendor.keys.map((k) => k.armored), now);
+      const answer = await composeInvalidAnswer({ from: ctx.address, to: v.from!, lang: languageOf(v.desk.text), problems, keys, caseTag: c ? c.id : null, messageId: `<invalid.m${id}@${ctx.domain}>`, inReplyTo: v.messageId, now, signer: ctx.signer });
+      await store(tx, [answer]);
+      return true;
+    }
+    if (!gate.ok || !vendor || !c) {
+      const refused: Extract<GateResult, { ok: false }> = gate.ok ? { ok: false, code: 'unknown-case', detail: 'no case', fingerprint: gate.fingerprint } : gate;
+      await refuseSigned(ctx, tx, id, v, 'vendor', refused, now);
+      // The vendor's pinned key signed the whole message: its registered contacts (never
+      // the From address) are told, content-free, that nothing was applied and why.
+      const reason = NOT_APPLIED_REASONS.find((r) => r === refused.code);
+      // Limited like every automatic answer (issue 9 §8): a vendor's public signed statement
+      // re-sent a thousand times must not become a thousand mails to the vendor.
+      const contact = vendor?.contacts.to[0];
+      if (vendor && reason && contact && !v.desk.automated && (await mayAnswer(ctx, tx, contact, now, id))) {
+        await storeComposed(tx, [await composeNotApplied({ signer: ctx.signer, address: ctx.address, domain: ctx.domain, now, messageRef: id }, vendor, reason)], null, id);
+      }
+      return true;
+    }
+    // `into`: the transaction handle in use (PGlite has one session: an outer handle used
+    // inside a nested transaction would wait forever).
+    const reply = { ...foldVendorReply(v.vendorReply ?? {}), caseId: c.id };
+    const otherVendorsAffected = reply.otherVendors;
+    const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, ctx.settings, async (tx2, decisions, after) => {
+      await noticesFor(ctx, tx2, c, decisions, after, `m${id}`, id);
+      // What the vendor wrote beyond the form's fields reaches the coordinators (only them):
+      // a free-text message, or the form's comment.
+      if (v.kind !== 'vendor-reply' || reply.comment) {
+        await forwardToCoordinators(ctx, tx2, c.id, { party: 'vendor', vendorId: vendor.id, vendorName: vendor.name }, v.desk.text, now, id);
+      }
+      // issue 9 §8: the vendor is told what was recorded (not when the reply was out of scope).
+      if (!decisions.some((d) => d.type === 'notify-coordinators' && d.template === 'reply-out-of-scope')) {
+        const recorded = Object.assign({}, ...decisions.map((d) => (d.type === 'update-vendor' && d.vendorId === vendor.id ? d.patch : {}))) as Partial<Extract<ProductDecision, { type: 'update-vendor' }>['patch']>;
+        const notice = await composeReplyRecorded(
+          { signer: ctx.signer, address: ctx.address, domain: ctx.domain, now, lang: c.lang === 'en' ? 'en' : lang, caseId: c.id, messageRef: id, inReplyTo: v.messageId },
+          vendor,
+          {
+            ...(recorded.status ? { status: recorded.status } : {}),
+            ...(recorded.fixedVersions ? { fixedVersions: recorded.fixedVersions } : {}),
+            ...(recorded.proposedPublication ? { proposedPublication: recorded.proposedPublication } : {}),
+            ...(recorded.advisoryUrl ? { advisoryUrl: recorded.advisoryUrl } : {}),
+          },
+          v.encryption !== 'pgp-mime' && v.encryption !== 'inline',
+        );
+        await storeComposed(tx2, [notice], c.id, id);
+      }
+    });
+    if (!r) await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, detail: 'the case has no product-track state' } });
+    return true;
+  });
+  if (done) {
+    await enqueueNotices(ctx, id);
+    await publishUnreachableList(ctx); // an answer takes the vendor off the list
+  }
+}
