@@ -4,6 +4,7 @@
 // in Japanese and English. The sample table is typed over every notice name, so a notice
 // added to the registry without a sample here fails to compile.
 import { describe, expect, it } from 'vitest';
+import { refusalOf } from '../../src/desk/bad-values.ts';
 import { ALL_NOTICE_NAMES, LANGS, NOTICES, NoticeContextError, renderNotice, validateNoticeContext, type AnyNoticeName, type NoticeContexts } from '../../src/outbound/templates.ts';
 
 const CASE = 'VR-2026-0042';
@@ -122,5 +123,16 @@ describe('notices: one module per kind (src/notices/)', () => {
 
   it('a cross-key rule names the key: the reporter identity only with consent', () => {
     expect(() => validateNoticeContext('vendor-notify', { ...SAMPLES['vendor-notify'], reporterName: '山田 太郎' })).toThrow(/notice "vendor-notify": context key "reporterName" must be absent unless shareIdentity is true/);
+  });
+
+  it('a refused context is classified as template-refused (a final job failure with a coordinator alert, not retried)', () => {
+    let threw: unknown = null;
+    try {
+      renderNotice('ack', 'en', { ...SAMPLES.ack, summary: 'XSS' } as never);
+    } catch (e) {
+      threw = e;
+    }
+    expect(refusalOf(threw)).toBe('template-refused');
+    expect(refusalOf(new Error('unknown notice language "fr"'))).toBeNull();
   });
 });
