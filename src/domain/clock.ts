@@ -122,6 +122,12 @@ export function formatJst(d: Date): string {
   return `${jd} ${time(j)} JST (${ud === jd ? '' : `${ud} `}${time(u)} UTC)`;
 }
 
+/** An instant in UTC to the minute, `2026-12-19 15:00` (the UTC side of a JST date in notices). */
+export function formatUtcMinute(d: Date): string {
+  const u = new Date(toMs(d, 'formatUtcMinute'));
+  return `${ymd(u)} ${pad2(u.getUTCHours())}:${pad2(u.getUTCMinutes())}`;
+}
+
 /** The default publication target in days after 起算日 (guideline §3.5; 003 *9). */
 export const DEFAULT_PUBLICATION_DAYS = 45;
 

@@ -6,8 +6,10 @@
 // separators (U+2028, U+2029) become a visible escape `<U+XXXX>`, so a reader sees that the
 // sender wrote one instead of text reordered or hidden by it. LF is the notices' own line
 // end; TAB is plain whitespace that cannot reorder or forge text (pasted code keeps its
-// indentation). src/outbound/templates.ts applies it to every view value in its one render
-// function, and the command confirmation (src/commands/confirm.ts) uses it too.
+// indentation). src/outbound/templates.ts (the one compose path of the notices in
+// src/notices/) applies it to every view value in its one render function; the notices'
+// views (src/notices/view.ts `safe`) and the command confirmation (src/commands/confirm.ts)
+// use it too.
 
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;

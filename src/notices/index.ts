@@ -1,0 +1,115 @@
+// The registry of the desk's notices (issue 10): notice name → its module (src/notices/<name>.ts:
+// the render-context schema, the view, the template). Adding a notice is one module, one
+// line here and its templates/<name>.ja.hbs and .en.hbs (docs/architecture.md, "Notices").
+// Rendering is src/outbound/templates.ts renderNotice.
+import ack from './ack.ts';
+import advisory from './advisory.ts';
+import coordAlert from './coord-alert.ts';
+import coordNewCase from './coord-new-case.ts';
+import correspondence from './correspondence.ts';
+import impossibleInvite from './impossible-invite.ts';
+import impossibleOutcome from './impossible-outcome.ts';
+import introduce from './introduce.ts';
+import invalid from './invalid.ts';
+import keyHeld from './key-held.ts';
+import missing from './missing.ts';
+import nokey from './nokey.ts';
+import type { NoticeModule } from './notice.ts';
+import published from './published.ts';
+import rejected from './rejected.ts';
+import relay from './relay.ts';
+import reporterNotAccepted from './reporter-not-accepted.ts';
+import reporterProgress from './reporter-progress.ts';
+import reporterReceived from './reporter-received.ts';
+import reporterStopped from './reporter-stopped.ts';
+import reporterWithdrawal from './reporter-withdrawal.ts';
+import { checkContext } from './schema.ts';
+import signedMailNotApplied from './signed-mail-not-applied.ts';
+import unencrypted from './unencrypted.ts';
+import vendorNotify from './vendor-notify.ts';
+import vendorRemind from './vendor-remind.ts';
+import vendorReplyRecorded from './vendor-reply-recorded.ts';
+import vendorUnreachableListed from './vendor-unreachable-listed.ts';
+import vendorUpdate from './vendor-update.ts';
+
+/** Every notice, by name. */
+export const NOTICES = {
+  // The screening notices (report intake, src/rules/screening.ts).
+  ack,
+  missing,
+  unencrypted,
+  nokey,
+  rejected,
+  invalid,
+  // The product track (guideline §3) and the desk's answers (issue 9).
+  'vendor-notify': vendorNotify,
+  'vendor-remind': vendorRemind,
+  'vendor-unreachable-listed': vendorUnreachableListed,
+  'coord-new-case': coordNewCase,
+  'coord-alert': coordAlert,
+  'reporter-progress': reporterProgress,
+  'vendor-update': vendorUpdate,
+  'reporter-not-accepted': reporterNotAccepted,
+  introduce,
+  relay,
+  correspondence,
+  'reporter-received': reporterReceived,
+  'key-held': keyHeld,
+  'vendor-reply-recorded': vendorReplyRecorded,
+  'signed-mail-not-applied': signedMailNotApplied,
+  'reporter-stopped': reporterStopped,
+  'reporter-withdrawal': reporterWithdrawal,
+  'impossible-invite': impossibleInvite,
+  'impossible-outcome': impossibleOutcome,
+  advisory,
+  published,
+} as const;
+
+type ContextOf<M> = M extends NoticeModule<infer C> ? C : never;
+
+/** The render context of each notice (what the caller passes to renderNotice). */
+export type NoticeContexts = { [N in keyof typeof NOTICES]: ContextOf<(typeof NOTICES)[N]> };
+
+/** Every notice. */
+export type AnyNoticeName = keyof NoticeContexts;
+/**
+ * The screening notices (report intake, src/rules/screening.ts), which NOTICE_NAMES lists.
+ * Kept to these so the exhaustive switches over it elsewhere still hold; the product
+ * track's notices are CoordinationNoticeName.
+ */
+export type NoticeName = 'ack' | 'missing' | 'unencrypted' | 'nokey' | 'rejected' | 'invalid';
+export const NOTICE_NAMES: readonly NoticeName[] = ['ack', 'missing', 'unencrypted', 'nokey', 'rejected', 'invalid'];
+export type CoordinationNoticeName = Exclude<AnyNoticeName, NoticeName>;
+export const ALL_NOTICE_NAMES = Object.keys(NOTICES) as readonly AnyNoticeName[];
+export const COORDINATION_NOTICE_NAMES = ALL_NOTICE_NAMES.filter((n): n is CoordinationNoticeName => !(NOTICE_NAMES as readonly string[]).includes(n));
+
+/** The module of notice `name` (an unknown name is a programming error). */
+export function noticeModule<N extends AnyNoticeName>(name: N): NoticeModule<NoticeContexts[N]> {
+  if (!Object.hasOwn(NOTICES, name)) throw new Error(`unknown notice template "${String(name)}"`);
+  return NOTICES[name] as unknown as NoticeModule<NoticeContexts[N]>;
+}
+
+/** Checks `context` against the schema of `name`; throws NoticeContextError naming the notice and the key. */
+export function validateNoticeContext<N extends AnyNoticeName>(name: N, context: unknown): asserts context is NoticeContexts[N] {
+  checkContext(name, noticeModule(name).schema, context);
+}
+
+export { LANGS, type Lang, type NoticeModule, type RenderedNotice } from './notice.ts';
+export { NoticeContextError } from './schema.ts';
+export { blankVendorReplyForm, formatFingerprint, type CreditContext } from './view.ts';
+export { COORD_ALERT_FOR, COORD_ALERT_KINDS, type CoordAlertContext, type CoordAlertKind } from './coord-alert.ts';
+export { PROGRESS_ITEMS, type ProgressItem, type ReporterProgressContext } from './reporter-progress.ts';
+export { NOT_APPLIED_REASONS, type NotAppliedReason } from './signed-mail-not-applied.ts';
+export { NOTICE_REJECT_REASONS, type NoticeRejectReason } from './rejected.ts';
+export type { InvalidProblem } from './invalid.ts';
+export type { VendorNotifyBase, VendorNotifyContext } from './vendor-notify.ts';
+export type { VendorRemindContext } from './vendor-remind.ts';
+export type { VendorUnreachableListedContext } from './vendor-unreachable-listed.ts';
+export type { VendorUpdateContext } from './vendor-update.ts';
+export type { IntroduceContext } from './introduce.ts';
+export type { CoordNewCaseContext } from './coord-new-case.ts';
+export type { VendorReplyRecordedContext } from './vendor-reply-recorded.ts';
+export type { ImpossibleOutcomeContext } from './impossible-outcome.ts';
+export type { AdvisoryContext, AdvisoryVendor } from './advisory.ts';
+export type { PublishedContext } from './published.ts';
+export type { UnreachableListEntry } from './unreachable-list.ts';

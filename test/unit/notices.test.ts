@@ -1,0 +1,138 @@
+// One module per notice kind (src/notices/<name>.ts, registry src/notices/index.ts; issue 10):
+// for every notice in the registry, its zod schema refuses an unknown key and a value of the
+// wrong type with a NoticeContextError naming the notice and the key, and the notice renders
+// in Japanese and English. The sample table is typed over every notice name, so a notice
+// added to the registry without a sample here fails to compile.
+import { describe, expect, it } from 'vitest';
+import { refusalOf } from '../../src/desk/bad-values.ts';
+import { ALL_NOTICE_NAMES, LANGS, NOTICES, NoticeContextError, renderNotice, validateNoticeContext, type AnyNoticeName, type NoticeContexts } from '../../src/outbound/templates.ts';
+
+const CASE = 'VR-2026-0042';
+const AT = new Date('2026-11-22T10:30:00Z');
+const FPR = '0123456789ABCDEF0123456789ABCDEF01234567';
+
+const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
+  ack: { caseId: CASE, receivedAt: AT, kind: 'product', productName: 'まどぐちメールサーバ' },
+  missing: { missing: ['reporter.email'], blankForm: '発見者氏名：\n連絡先：' },
+  unencrypted: { deskFingerprint: FPR },
+  nokey: { why: 'expired' },
+  rejected: { reason: 'malformed' },
+  invalid: { problems: [{ field: 'product.name', code: 'too-long' }] },
+  'vendor-notify': {
+    caseId: CASE,
+    vendorName: 'ACME 株式会社',
+    productName: 'まどぐちメールサーバ',
+    productVersion: '2.3.1',
+    summary: '検索機能に脆弱性があります。',
+    reproduction: '1. 検索欄を開きます',
+    startDate: '2026-11-22',
+    publicationDate: '2027-01-06',
+    dateStatus: 'proposed',
+    publicationDays: 45,
+    offerDirectContact: false,
+    shareIdentity: false,
+  },
+  'vendor-remind': { caseId: CASE, vendorName: 'ACME', productName: 'Router', n: 1, since: AT, unreachableAfterReminders: 3 },
+  'vendor-unreachable-listed': { caseId: CASE, vendorName: 'ACME', since: AT, listedAt: AT, stage: 'vendor-name', productNameAfterDays: 90 },
+  'coord-new-case': { caseId: CASE, receivedAt: AT, kind: 'product', productName: 'Router', summary: 'XSS', vendorCandidates: [], duplicateCandidates: [] },
+  'coord-alert': { kind: 'vendor-unreachable', caseId: CASE, detail: 'acme: 3 reminders' },
+  'reporter-progress': { caseId: CASE, progress: ['vendor-notified'], vendorNamesPublic: false },
+  'vendor-update': { caseId: CASE, vendorName: 'ACME', productName: 'Router', event: 'withdrawn' },
+  'reporter-not-accepted': { caseId: CASE, reason: '仕様どおりの動作です。' },
+  introduce: { caseId: CASE, audience: 'reporter', vendorName: 'ACME', productName: 'Router', vendorContacts: ['psirt@acme.test'] },
+  relay: { caseId: CASE, audience: 'reporter', productName: 'Router', message: 'Which version?' },
+  correspondence: { caseId: CASE, party: 'reporter', receivedAt: AT, message: '追加の情報です。' },
+  'reporter-received': { caseId: CASE },
+  'key-held': {},
+  'vendor-reply-recorded': { caseId: CASE, vendorName: 'ACME', status: 'investigating', askToEncrypt: false },
+  'signed-mail-not-applied': { reason: 'no-case' },
+  'reporter-stopped': { caseId: CASE, reason: 'not-vulnerability' },
+  'reporter-withdrawal': { caseId: CASE, startDate: '2025-11-22' },
+  'impossible-invite': { caseId: CASE, vendorName: 'ACME', productName: 'Router', deadline: '2027-02-01' },
+  'impossible-outcome': { caseId: CASE, audience: 'reporter', outcome: 'do-not-publish' },
+  advisory: {
+    caseId: CASE,
+    title: 'Router の XSS',
+    publishedOn: '2027-01-06',
+    receivedOn: '2026-11-22',
+    productName: 'Router',
+    affectedVersions: '2.3.1 以前',
+    summary: '検索機能に脆弱性があります。',
+    vendors: [{ name: 'ACME', status: 'fixed', fixedVersions: '2.3.2' }],
+    contact: 'vuln@desk.test',
+    byCommittee: false,
+    credit: false,
+  },
+  published: { caseId: CASE, publishedOn: '2027-01-06', credit: true, creditName: '山田 太郎' },
+};
+
+/** A value no schema field accepts: not a string, date, number, boolean or list. */
+const WRONG = { report: 'XSS in the search box' };
+
+describe('notices: one module per kind (src/notices/)', () => {
+  it('the registry lists every notice, each with its template name', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual([...ALL_NOTICE_NAMES].sort());
+    for (const name of ALL_NOTICE_NAMES) expect(NOTICES[name].template, name).toBe(name);
+  });
+
+  for (const name of ALL_NOTICE_NAMES) {
+    describe(name, () => {
+      const sample = SAMPLES[name] as Record<string, unknown>;
+
+      it('renders in ja and en', () => {
+        for (const lang of LANGS) {
+          const r = renderNotice(name, lang, SAMPLES[name]);
+          expect(r.subject.trim(), `${name}.${lang}`).not.toBe('');
+          expect(r.text, `${name}.${lang}`).not.toMatch(/undefined|\[object Object\]/);
+        }
+      });
+
+      it('refuses an unknown key, naming the notice and the key', () => {
+        const bad = { ...sample, reportText: 'SQL injection in /login' };
+        expect(() => validateNoticeContext(name, bad)).toThrow(NoticeContextError);
+        expect(() => renderNotice(name, 'ja', bad as never)).toThrow(`notice "${name}": context key "reportText" is not part of this template`);
+      });
+
+      // `key-held` has no key at all: only the unknown-key test applies to it.
+      const keys = Object.keys(sample);
+      if (keys.length > 0)
+        it('refuses a value of the wrong type for each key, naming the key and what was expected', () => {
+        for (const key of keys) {
+          let threw: unknown = null;
+          try {
+            validateNoticeContext(name, { ...sample, [key]: WRONG });
+          } catch (e) {
+            threw = e;
+          }
+          expect(threw, `${name}.${key}`).toBeInstanceOf(NoticeContextError);
+          const message = (threw as Error).message;
+          expect(message, `${name}.${key}`).toContain(`notice "${name}": context key "${key}" must `);
+          expect((threw as NoticeContextError).key).toBe(key);
+        }
+      });
+    });
+  }
+
+  it('the content-free notices take no text from the message they answer', () => {
+    expect(() => validateNoticeContext('unencrypted', { deskFingerprint: 'not a fingerprint' })).toThrow(/"deskFingerprint" does not match/);
+    expect(() => validateNoticeContext('nokey', { why: 'the key of taro@example.test expired' })).toThrow(/"why" must be one of none, expired, revoked/);
+    expect(() => validateNoticeContext('rejected', { reason: 'MIME part 1.2 was odd' })).toThrow(/"reason" must be one of/);
+    expect(() => validateNoticeContext('invalid', { problems: [{ field: 'product.name', code: 'too-long', value: 'x' }] })).toThrow(/"problems\[0\]\.value" is not part of this template/);
+    expect(() => validateNoticeContext('key-held', { subject: 'x' })).toThrow(/"subject" is not part of this template/);
+  });
+
+  it('a cross-key rule names the key: the reporter identity only with consent', () => {
+    expect(() => validateNoticeContext('vendor-notify', { ...SAMPLES['vendor-notify'], reporterName: '山田 太郎' })).toThrow(/notice "vendor-notify": context key "reporterName" must be absent unless shareIdentity is true/);
+  });
+
+  it('a refused context is classified as template-refused (a final job failure with a coordinator alert, not retried)', () => {
+    let threw: unknown = null;
+    try {
+      renderNotice('ack', 'en', { ...SAMPLES.ack, summary: 'XSS' } as never);
+    } catch (e) {
+      threw = e;
+    }
+    expect(refusalOf(threw)).toBe('template-refused');
+    expect(refusalOf(new Error('unknown notice language "fr"'))).toBeNull();
+  });
+});
