@@ -66,11 +66,19 @@ export function parseRefPattern(template: unknown): RefPatternResult {
   }
   if (!parts[0] || !('literal' in parts[0])) return { ok: false, error: 'the pattern must start with literal text (e.g. VU#{6})' };
   if (runs === 0) return { ok: false, error: 'the pattern needs at least one digit run, e.g. {6}' };
-  return { ok: true, pattern: { template: t, parts } };
+  const pattern: RefPattern = { template: t, parts };
+  try {
+    refPatternRegExp(pattern);
+  } catch {
+    return { ok: false, error: 'the case-id pattern cannot be compiled' };
+  }
+  return { ok: true, pattern };
 }
 
+// Literals hold only [A-Za-z0-9#_.:/-] (parseRefPattern); of these only `.` means
+// something outside a class. (`\-` would even be a SyntaxError under the `u` flag.)
 function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/gu, '\\$&');
+  return s.replace(/\./gu, '\\.');
 }
 
 /**
