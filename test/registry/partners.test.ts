@@ -58,9 +58,10 @@ function certcc(over: Partial<PartnerInput> = {}): PartnerInput {
 describe.each(['pg', 'pglite'] as const)('partner store on %s', (kind: DbKind) => {
   let db: Db;
   let cleanup: () => Promise<void> = () => Promise.resolve();
+  // PGlite boots in seconds, but a loaded machine has taken over a minute.
   beforeAll(async () => {
     ({ db, cleanup } = await openTestDb(kind));
-  });
+  }, 180_000);
   afterAll(async () => {
     await cleanup();
   });
