@@ -24,6 +24,18 @@ const coordinatorSchema = z.strictObject({
   fingerprints: z.array(z.string({ error: 'must be text' }), { error: 'must be a list' }),
 });
 
+// A government or critical-infrastructure contact for priority notices (guideline §3 item
+// 12; docs/priority-notice.md). The key file is read when a notice is sent and must carry
+// the pinned fingerprint: a swapped file sends nothing (fail closed).
+const priorityContactSchema = z.strictObject({
+  id: z.string({ error: 'must be text' }).regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be a slug: lower-case letters, digits, inner hyphens'),
+  name: z.string({ error: 'must be text' }).min(1, 'must not be empty'),
+  sector: z.enum(['government', 'critical-infrastructure'], { error: 'must be "government" or "critical-infrastructure"' }),
+  email: z.string({ error: 'must be text' }).regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address'),
+  fingerprint: z.string({ error: 'must be text' }).regex(/^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/, 'must be a full fingerprint (40 or 64 hex digits)'),
+  keyFile: z.string({ error: 'must be text' }).min(1, 'must name the armored public key file'),
+});
+
 export const configSchema = z
   .strictObject({
     desk: z.strictObject({
@@ -89,6 +101,10 @@ export const configSchema = z
       replyMaxAgeHours: whole(1, 8760),
       maxFutureMinutes: whole(0, 1440),
     }),
+    /** Priority-notice contacts (guideline §3 item 12; src/rules/priority-notice.ts). */
+    priorityNotice: z.strictObject({
+      contacts: z.array(priorityContactSchema, { error: 'must be a list' }),
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
@@ -96,6 +112,10 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['limits', 'answersPerAddressPerDay'], message: 'must be at least limits.answersPerAddressPerHour' });
     }
     if (c.intake.imap.host && !c.intake.imap.user) ctx.addIssue({ code: 'custom', path: ['intake', 'imap', 'user'], message: 'is required when intake.imap.host is set' });
+    const ids = c.priorityNotice.contacts.map((p) => p.id);
+    const emails = c.priorityNotice.contacts.map((p) => p.email.toLowerCase());
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['priorityNotice', 'contacts'], message: 'an id is listed twice' });
+    if (new Set(emails).size !== emails.length) ctx.addIssue({ code: 'custom', path: ['priorityNotice', 'contacts'], message: 'an address is listed twice' });
     const problems = validateCoordinators(c.coordinators);
     if (problems.length > 0) ctx.addIssue({ code: 'custom', path: ['coordinators'], message: problems.join('; ') });
   });
@@ -271,9 +291,12 @@ function describeIssue(i: z.core.$ZodIssue, tree: Tree, sources: Sources): strin
   }
   const top = i.path.length > 0 ? String(i.path[0]) : '';
   const key = top === 'coordinators' ? 'coordinators' : at;
-  const from = sources.get(key) ?? 'config/default.yaml';
+  // A list entry's key (`priorityNotice.contacts.0.email`) has no value path for get()
+  // and its source is the list's.
+  const inList = top === 'priorityNotice';
+  const from = sources.get(inList ? 'priorityNotice.contacts' : key) ?? 'config/default.yaml';
   const env = ENV[key] ? ` (${ENV[key]})` : '';
-  const value = key === 'coordinators' ? '' : ` = ${showValue(key, get(tree, key))}`;
+  const value = key === 'coordinators' || inList ? '' : ` = ${showValue(key, get(tree, key))}`;
   const why = i.code === 'invalid_type' && !/^must/.test(i.message) ? `must be ${i.expected === 'number' ? 'a number' : i.expected}` : i.message;
   return `setting "${key}"${env}${value} from ${from}: ${why}`;
 }

@@ -14,6 +14,10 @@ const BOTH_LABELS: ReadonlyMap<string, string> = new Map<string, string>([
 export { parseReportForm, blankReportForm } from './report.ts';
 export { parseVendorReplyForm, type VendorReplyOptions } from './vendor.ts';
 export { findCaseId } from './case-id.ts';
+export { parsePartnerCaseForm, blankPartnerCaseForm, type PartnerCaseForm, type FormProblem, type FormProblemCode } from './partner.ts';
+export { parseSelfReportForm, blankSelfReportForm, type SelfReportForm } from './self-report.ts';
+export { findReferences, type CaseReference, type ReferenceScan } from './references.ts';
+export { parseRefPattern, type RefPattern } from './ref-pattern.ts';
 export { REPORT_FIELDS, VENDOR_FIELDS, type ReportKey, type VendorKey } from './labels.ts';
 
 /**

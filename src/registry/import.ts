@@ -4,6 +4,8 @@
 import type { Db } from '../store/db.ts';
 import { upsertVendor, type VendorChange } from '../store/vendors.ts';
 import type { VendorImport } from './yaml.ts';
+import { upsertPartner, type PartnerChange } from '../store/partners.ts';
+import type { PartnerImport } from './partners-yaml.ts';
 
 export interface ImportOutcome {
   id: string;
@@ -18,6 +20,19 @@ export async function applyVendorImport(db: Db, imp: VendorImport, actor: string
     for (const v of imp.vendors) {
       const { change } = await upsertVendor(t, v, actor);
       out.push({ id: v.id, change });
+    }
+    return out;
+  });
+}
+
+/** The partner registry file, as applyVendorImport: all partners in one transaction. */
+export async function applyPartnerImport(db: Db, imp: PartnerImport, actor: string): Promise<{ id: string; change: PartnerChange }[]> {
+  if (imp.errors.length > 0) throw new Error(`the partner file has ${imp.errors.length} error(s); nothing imported`);
+  return db.tx(async (t) => {
+    const out: { id: string; change: PartnerChange }[] = [];
+    for (const p of imp.partners) {
+      const { change } = await upsertPartner(t, p, actor);
+      out.push({ id: p.id, change });
     }
     return out;
   });

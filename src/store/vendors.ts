@@ -291,6 +291,15 @@ export async function upsertVendor(db: Db, input: VendorInput, actor: string): P
          WHERE k.fingerprint = ANY($1::text[]) AND k.vendor_id <> $2 ORDER BY k.fingerprint`,
         [next.keys.map((k) => k.fingerprint), next.id],
       );
+      // A key pinned for a partner (partners.ts) would let one signature speak as both.
+      const partner = await t.query<{ partner_id: string; fingerprint: string }>(
+        'SELECT partner_id, fingerprint FROM partner_keys WHERE fingerprint = ANY($1::text[]) ORDER BY fingerprint',
+        [next.keys.map((k) => k.fingerprint)],
+      );
+      const p = partner[0];
+      if (p) {
+        throw new Error(`vendor ${next.id}: key ${p.fingerprint} is already pinned for partner ${p.partner_id}; a key can identify only one party`);
+      }
       const clash = taken[0];
       if (clash) {
         throw new Error(

@@ -1,0 +1,153 @@
+// The vendor self-report form (issue 12, guideline §6; docs/self-report-form.md): a
+// registered vendor reports a vulnerability it found and fixed in its own product, with
+// the fix and the date it wants it published. Same line grammar as the other forms
+// (lines.ts); a pure parser with verdicts. Who the vendor is comes from its signature,
+// never from the form.
+
+import { readCves, readCvssVector, readHttpUrl } from './advisory-values.ts';
+import { checkValue, foldValue, type FieldLimit } from './field-checks.ts';
+import { labelMap, type FieldLabels } from './labels.ts';
+import { addExtra, scanFields } from './lines.ts';
+import type { FormProblem, FormProblemCode } from './partner.ts';
+import { readDate } from './values.ts';
+
+export type SelfReportKey =
+  | 'product'
+  | 'affectedVersions'
+  | 'fixedVersions'
+  | 'summary'
+  | 'proposedPublication'
+  | 'advisoryUrl'
+  | 'cve'
+  | 'cvss';
+
+export const SELF_REPORT_FIELDS: readonly FieldLabels<SelfReportKey>[] = [
+  { key: 'product', ja: ['製品名', '対象製品'], en: ['Product', 'Product name'] },
+  { key: 'affectedVersions', ja: ['影響を受けるバージョン', '対象バージョン'], en: ['Affected versions', 'Affected version'] },
+  { key: 'fixedVersions', ja: ['修正バージョン', '対策バージョン'], en: ['Fixed versions', 'Fixed version'] },
+  { key: 'summary', ja: ['脆弱性の概要', '概要'], en: ['Summary', 'Vulnerability summary', 'Description'] },
+  { key: 'proposedPublication', ja: ['公表希望日', '公表予定日'], en: ['Proposed publication date', 'Publication date'] },
+  { key: 'advisoryUrl', ja: ['公表URL', 'アドバイザリURL'], en: ['Advisory URL'] },
+  { key: 'cve', ja: ['CVE番号'], en: ['CVE', 'CVE ID'] },
+  { key: 'cvss', ja: ['CVSSベクトル', 'CVSS'], en: ['CVSS', 'CVSS vector'] },
+];
+
+const LABELS = labelMap(SELF_REPORT_FIELDS);
+
+export const SELF_REPORT_LIMITS: Record<SelfReportKey, FieldLimit> = {
+  product: { shape: 'line', max: 200 },
+  affectedVersions: { shape: 'line', max: 500 },
+  fixedVersions: { shape: 'line', max: 500 },
+  summary: { shape: 'text', max: 20_000 },
+  proposedPublication: { shape: 'line', max: 40 },
+  advisoryUrl: { shape: 'line', max: 2000 },
+  cve: { shape: 'text', max: 4000 },
+  cvss: { shape: 'line', max: 300 },
+};
+
+/** §6: "with the fix" and "on a date agreed with the vendor": both are required. */
+export const SELF_REPORT_REQUIRED: readonly SelfReportKey[] = ['product', 'affectedVersions', 'fixedVersions', 'summary', 'proposedPublication'];
+
+export interface SelfReportForm {
+  product?: string;
+  affectedVersions?: string;
+  fixedVersions?: string;
+  summary?: string;
+  /** `YYYY-MM-DD`: a publication day (the desk publishes on JST days, docs/self-report-form.md). */
+  proposedPublication?: string;
+  advisoryUrl?: string;
+  cve?: string[];
+  cvss?: string;
+  extra?: Record<string, string>;
+  missing: SelfReportKey[];
+  problems: FormProblem[];
+}
+
+/** Parses a self-report. Never throws; first non-empty value of a label wins. */
+export function parseSelfReportForm(text: string): SelfReportForm {
+  try {
+    return parse(typeof text === 'string' ? text : '');
+  } catch {
+    return { missing: [...SELF_REPORT_REQUIRED], problems: [] };
+  }
+}
+
+function parse(text: string): SelfReportForm {
+  const form: SelfReportForm = { missing: [], problems: [] };
+  const extra: Record<string, string> = {};
+  const taken = new Set<SelfReportKey>();
+  const problem = (field: string, code: FormProblemCode): void => {
+    if (!form.problems.some((p) => p.field === field && p.code === code)) form.problems.push({ field, code });
+  };
+  for (const f of scanFields(text, LABELS)) {
+    if (f.key === null) {
+      const bad = checkValue(f.value, { shape: 'text', max: 20_000 }) ?? checkValue(f.label, { shape: 'line', max: 200 });
+      if (bad !== null) problem('extra', bad);
+      else addExtra(extra, f.label, f.value);
+      continue;
+    }
+    if (f.value === '') continue;
+    const limit = SELF_REPORT_LIMITS[f.key];
+    const value = foldValue(f.value, limit);
+    const bad = checkValue(value, limit);
+    if (bad !== null) {
+      problem(f.key, bad);
+      continue;
+    }
+    if (taken.has(f.key)) {
+      addExtra(extra, f.label, value);
+      continue;
+    }
+    taken.add(f.key);
+    const code = assign(form, f.key, value);
+    if (code !== null) {
+      problem(f.key, code);
+      addExtra(extra, f.label, value);
+    }
+  }
+  if (Object.keys(extra).length > 0) form.extra = extra;
+  form.missing = SELF_REPORT_REQUIRED.filter((k) => form[k] === undefined);
+  return form;
+}
+
+/** Stores one value; the verdict when it cannot be read. */
+function assign(form: SelfReportForm, key: SelfReportKey, value: string): FormProblemCode | null {
+  switch (key) {
+    case 'product':
+    case 'affectedVersions':
+    case 'fixedVersions':
+    case 'summary':
+      form[key] = value;
+      return null;
+    case 'proposedPublication': {
+      const d = readDate(value);
+      if (d === undefined) return 'bad-date';
+      form.proposedPublication = d;
+      return null;
+    }
+    case 'advisoryUrl': {
+      const u = readHttpUrl(value);
+      if (u === undefined) return 'bad-url';
+      form.advisoryUrl = u;
+      return null;
+    }
+    case 'cve': {
+      const ids = readCves(value.replace(/\n/gu, ' '));
+      if (ids === undefined) return 'bad-cve';
+      form.cve = ids;
+      return null;
+    }
+    case 'cvss': {
+      const v = readCvssVector(value);
+      if (v === undefined) return 'bad-cvss';
+      form.cvss = v;
+      return null;
+    }
+  }
+}
+
+/** The blank form in `lang`, one numbered line per field. */
+export function blankSelfReportForm(lang: 'ja' | 'en'): string {
+  const colon = lang === 'ja' ? '：' : ':';
+  return SELF_REPORT_FIELDS.map((f, i) => `${String(i + 1)}. ${(lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key}${colon}`).join('\n') + '\n';
+}
