@@ -7,7 +7,7 @@
 // day is 24 hours and 09:00 JST is always 00:00 UTC. Only the desk's own timing uses this
 // calendar (the digest, and mail to people that falls due on a closed day); the
 // guideline's periods (45 days, 3 months, 1 year; §3.5, §8) stay calendar days.
-import { addCalendarDays, DAY_MS, jstDate, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
+import { addCalendarDays, jstDate, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
 
 /** Whether a JST calendar date is a holiday (weekends are the calendar's own business). */
 export type HolidayPredicate = (date: IsoDate) => boolean;
@@ -108,9 +108,4 @@ export function businessCalendar(isHoliday: HolidayPredicate): BusinessCalendar 
       return isBusinessDay(day) ? due : jstAt(onOrAfter(day), time);
     },
   };
-}
-
-/** Whole days from `from` to `to` (instants), rounded down: how long someone has been silent. */
-export function wholeDaysBetween(from: Date, to: Date): number {
-  return Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 }
