@@ -80,8 +80,8 @@ export interface KeyFact {
   fingerprint: string;
   /** null: the key does not expire. */
   expiresAt: Date | null;
-  /** The key could not be read at all (as bad as expired: nothing can be encrypted to it). */
-  unreadable?: boolean;
+  /** The key cannot be read, is revoked, or has no usable encryption key now: as bad as expired. */
+  unusable?: boolean;
 }
 
 export interface DigestFacts {
@@ -193,9 +193,9 @@ export interface KeyLine {
   owner: KeyOwner;
   fingerprint: string;
   expiresAt: Date | null;
-  /** Expired already (or unreadable): nothing can be encrypted to it now. */
+  /** Expired already (or unusable): nothing can be encrypted to it now. */
   expired: boolean;
-  /** Whole days left (negative: expired that many days ago; null when unreadable). */
+  /** Whole days left (negative: expired that many days ago; null when unusable with no date). */
   daysLeft: number | null;
   actions: Action[];
 }
@@ -388,7 +388,7 @@ export function buildDigest(i: DigestInput): Digest {
   const horizon = i.now.getTime() + keyDays * 86_400_000;
   const seen = new Set<string>();
   const keys = i.facts.keys
-    .filter((k) => k.unreadable === true || (k.expiresAt !== null && k.expiresAt.getTime() <= horizon))
+    .filter((k) => k.unusable === true || (k.expiresAt !== null && k.expiresAt.getTime() <= horizon))
     .filter((k) => {
       const id = `${ownerKey(k.owner)}/${k.fingerprint}`;
       if (seen.has(id)) return false;
@@ -396,7 +396,7 @@ export function buildDigest(i: DigestInput): Digest {
       return true;
     })
     .map((k): KeyLine => {
-      const expired = k.unreadable === true || (k.expiresAt !== null && k.expiresAt.getTime() <= i.now.getTime());
+      const expired = k.unusable === true || (k.expiresAt !== null && k.expiresAt.getTime() <= i.now.getTime());
       const daysLeft = k.expiresAt === null ? null : Math.floor((k.expiresAt.getTime() - i.now.getTime()) / 86_400_000);
       return { owner: k.owner, fingerprint: k.fingerprint, expiresAt: k.expiresAt, expired, daysLeft, actions: keyActions(k.owner) };
     })

@@ -156,14 +156,14 @@ describe('the desk sections', () => {
     expect(section(d, 'failed-jobs')).toMatchObject({ total: 2, lines: [{ event: 'notice-failed', job: 'notify', caseIds: ['VR-2026-0002'], actions: [{ via: 'cli', argv: ['jobs', 'failed'] }] }] });
   });
 
-  it('keys expiring within 30 days, or expired, or unreadable, are listed soonest first; later or never-expiring keys are not', () => {
+  it('keys expiring within 30 days, or expired, or unusable, are listed soonest first; later or never-expiring keys are not', () => {
     const d = digest(now, [], {
       keys: [
         { owner: { kind: 'vendor', id: 'acme' }, fingerprint: 'A'.repeat(40), expiresAt: new Date(now.getTime() + 10 * day) },
         { owner: { kind: 'vendor', id: 'beta' }, fingerprint: 'B'.repeat(40), expiresAt: new Date(now.getTime() + 31 * day) },
         { owner: { kind: 'desk' }, fingerprint: 'C'.repeat(40), expiresAt: null },
         { owner: { kind: 'coordinator', name: 'Sato' }, fingerprint: 'D'.repeat(40), expiresAt: new Date(now.getTime() - 2 * day) },
-        { owner: { kind: 'vendor', id: 'gamma' }, fingerprint: 'E'.repeat(40), expiresAt: null, unreadable: true },
+        { owner: { kind: 'vendor', id: 'gamma' }, fingerprint: 'E'.repeat(40), expiresAt: null, unusable: true },
         // The same key twice (two rows naming it) is one line.
         { owner: { kind: 'vendor', id: 'acme' }, fingerprint: 'A'.repeat(40), expiresAt: new Date(now.getTime() + 10 * day) },
       ],
