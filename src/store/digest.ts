@@ -13,6 +13,7 @@ import {
   FAILED_JOB_EVENTS,
   REFUSED_MAIL_SOURCES,
   type FailedJobEvent,
+  type DigestFacts,
   type FailedJobFact,
   type NewCaseFact,
   type NewDraftFact,
@@ -228,4 +229,9 @@ export async function vendorPinnedKeys(db: Db): Promise<{ vendorId: string; fing
       WHERE v.removed_at IS NULL ORDER BY k.vendor_id, k.fingerprint`,
   );
   return rows.map((r) => ({ vendorId: r.vendor_id, fingerprint: r.fingerprint, armored: r.armored }));
+}
+
+/** Every fact of a window but the keys (whose expiry the OpenPGP adapter reads: keyExpiry). */
+export async function digestFactsIn(db: Db, w: DigestWindow): Promise<Omit<DigestFacts, 'keys'>> {
+  return { newCases: await newCasesIn(db, w), newDrafts: await newDraftsIn(db, w), refusedMail: await refusedMailIn(db, w), failedJobs: await failedJobsIn(db, w) };
 }
