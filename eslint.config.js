@@ -21,7 +21,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/crypto/openpgp.ts', 'src/mime/mailparser.ts', 'src/adapters/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['openpgp', 'mailparser', 'imapflow', 'nodemailer', 'bullmq', 'pg', 'ioredis', '@electric-sql/pglite'] }],
+      'no-restricted-imports': ['error', { paths: ['openpgp', 'mailparser', 'imapflow', 'nodemailer', 'bullmq', 'pg', 'ioredis', '@electric-sql/pglite', '@holiday-jp/holiday_jp'] }],
     },
   },
 );

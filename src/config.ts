@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { validateCoordinators, type Coordinator } from './commands/auth.ts';
+import { TIME_OF_DAY_RE } from './rules/business-days.ts';
 import type { Settings } from './rules/product-state.ts';
 
 export class ConfigError extends Error {}
@@ -105,6 +106,12 @@ export const configSchema = z
     priorityNotice: z.strictObject({
       contacts: z.array(priorityContactSchema, { error: 'must be a list' }),
     }),
+    /** The coordinators' digest (issue 11; docs/decisions.md "The coordinators' digest"). */
+    digest: z.strictObject({
+      enabled: flag,
+      time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
+      silentDays: whole(1, 365),
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
@@ -170,6 +177,9 @@ export const ENV: Record<string, string> = {
   'trust.commandMaxAgeHours': 'MADOGUCHI_COMMAND_MAX_AGE_HOURS',
   'trust.replyMaxAgeHours': 'MADOGUCHI_REPLY_MAX_AGE_HOURS',
   'trust.maxFutureMinutes': 'MADOGUCHI_SIGNATURE_MAX_FUTURE_MINUTES',
+  'digest.enabled': 'MADOGUCHI_DIGEST',
+  'digest.time': 'MADOGUCHI_DIGEST_TIME',
+  'digest.silentDays': 'MADOGUCHI_DIGEST_SILENT_DAYS',
 };
 
 /** Settings whose values are never printed (config check, error messages). */

@@ -676,3 +676,41 @@ export async function encryptTo(data: Uint8Array, recipients: Recipient[], signe
   });
   return armored as string;
 }
+
+// ---- key expiry (the coordinators' digest, issue 11) -----------------------------------
+
+/**
+ * When a key stops being usable to encrypt to: the earlier of the primary key's expiry and
+ * that of the encryption (sub)key in use now (RFC 9580 §5.2.3.13, Key Expiration Time; a
+ * subkey may expire before its primary key). `expiresAt: null` never expires; a past date
+ * has expired. Not ok: unreadable, revoked, or no encryption key usable now.
+ */
+export type KeyExpiry = { ok: true; fingerprint: string; expiresAt: Date | null } | { ok: false; fingerprint: string | null; why: 'unreadable' | 'revoked' | 'no-encryption-key' };
+
+export async function keyExpiry(armoredPublic: string, now = new Date()): Promise<KeyExpiry> {
+  let key: openpgp.Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: armoredPublic });
+  } catch {
+    return { ok: false, fingerprint: null, why: 'unreadable' };
+  }
+  const fingerprint = upper(key.getFingerprint());
+  if (await key.isRevoked(undefined, undefined, now).catch(() => false)) return { ok: false, fingerprint, why: 'revoked' };
+  const asDate = (t: Date | number | null): Date | null => (t instanceof Date ? t : null);
+  let primary: Date | null;
+  try {
+    primary = asDate(await key.getExpirationTime());
+  } catch {
+    return { ok: false, fingerprint, why: 'no-encryption-key' };
+  }
+  if (primary !== null && primary.getTime() <= now.getTime()) return { ok: true, fingerprint, expiresAt: primary };
+  let sub: Date | null = null;
+  try {
+    const enc = await key.getEncryptionKey(undefined, now, undefined, configFor({ maxDecompressedBytes: 1 }));
+    if (enc !== key) sub = asDate(await (enc as openpgp.Subkey).getExpirationTime(now));
+  } catch {
+    return { ok: false, fingerprint, why: 'no-encryption-key' };
+  }
+  const times = [primary, sub].filter((d): d is Date => d !== null);
+  return { ok: true, fingerprint, expiresAt: times.length === 0 ? null : new Date(Math.min(...times.map((d) => d.getTime()))) };
+}

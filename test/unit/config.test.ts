@@ -60,6 +60,16 @@ describe('configuration', () => {
     expect(() => loadConfig(root(), { MADOGUCHI_REPLY_MAX_AGE_HOURS: '0' })).toThrow(/trust\.replyMaxAgeHours/);
   });
 
+  it('the digest (issue 11) defaults to on, 09:00 JST and 7 silent days; the time must be HH:MM and unknown keys are refused', () => {
+    expect(loadConfig(root(), {}).digest).toEqual({ enabled: true, time: '09:00', silentDays: 7 });
+    const d = loadConfig(root('digest:\n  time: "17:30"\n'), { MADOGUCHI_DIGEST: 'false', MADOGUCHI_DIGEST_SILENT_DAYS: '10' }).digest;
+    expect(d).toEqual({ enabled: false, time: '17:30', silentDays: 10 });
+    expect(() => loadConfig(root(), { MADOGUCHI_DIGEST_TIME: '9:00' })).toThrow(/digest\.time.*HH:MM/);
+    expect(() => loadConfig(root(), { MADOGUCHI_DIGEST_TIME: '24:00' })).toThrow(/digest\.time/);
+    expect(() => loadConfig(root(), { MADOGUCHI_DIGEST_SILENT_DAYS: '0' })).toThrow(/digest\.silentDays/);
+    expect(() => loadConfig(root('digest:\n  hour: 9\n'), {})).toThrow(/unknown setting "digest\.hour"/);
+  });
+
   it('coordinators come from local.yaml or MADOGUCHI_COORDINATORS, with pinned full fingerprints', () => {
     const yaml = `coordinators:\n  - name: Sato\n    email: sato@desk.test\n    fingerprints: ["${FPR}"]\n`;
     expect(loadConfig(root(yaml), {}).coordinators[0]?.name).toBe('Sato');
