@@ -4,6 +4,13 @@
 import type { Db } from '../store/db.ts';
 import { upsertVendor, type VendorChange } from '../store/vendors.ts';
 import type { VendorImport } from './yaml.ts';
+import { upsertOperator, type OperatorChange } from '../store/operators.ts';
+import type { OperatorImport } from './operators-yaml.ts';
+
+export interface OperatorImportOutcome {
+  id: string;
+  change: OperatorChange;
+}
 
 export interface ImportOutcome {
   id: string;
@@ -18,6 +25,19 @@ export async function applyVendorImport(db: Db, imp: VendorImport, actor: string
     for (const v of imp.vendors) {
       const { change } = await upsertVendor(t, v, actor);
       out.push({ id: v.id, change });
+    }
+    return out;
+  });
+}
+
+/** Applies a validated operators file: all operators in one transaction, as applyVendorImport. */
+export async function applyOperatorImport(db: Db, imp: OperatorImport, actor: string): Promise<OperatorImportOutcome[]> {
+  if (imp.errors.length > 0) throw new Error(`the operators file has ${imp.errors.length} error(s); nothing imported`);
+  return db.tx(async (t) => {
+    const out: OperatorImportOutcome[] = [];
+    for (const o of imp.operators) {
+      const { change } = await upsertOperator(t, o, actor);
+      out.push({ id: o.id, change });
     }
     return out;
   });
