@@ -89,6 +89,14 @@ export const configSchema = z
       replyMaxAgeHours: whole(1, 8760),
       maxFutureMinutes: whole(0, 1440),
     }),
+    /** Web lookups of a site operator's contact (issue 11; src/web/). */
+    web: z.strictObject({
+      enabled: flag,
+      timeoutSeconds: whole(1, 120),
+      maxSecurityTxtKb: whole(1, 1024),
+      maxKeyKb: whole(1, 4096),
+      caFile: text,
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
@@ -150,6 +158,11 @@ export const ENV: Record<string, string> = {
   'trust.commandMaxAgeHours': 'MADOGUCHI_COMMAND_MAX_AGE_HOURS',
   'trust.replyMaxAgeHours': 'MADOGUCHI_REPLY_MAX_AGE_HOURS',
   'trust.maxFutureMinutes': 'MADOGUCHI_SIGNATURE_MAX_FUTURE_MINUTES',
+  'web.enabled': 'MADOGUCHI_WEB_ENABLED',
+  'web.timeoutSeconds': 'MADOGUCHI_WEB_TIMEOUT_SECONDS',
+  'web.maxSecurityTxtKb': 'MADOGUCHI_WEB_MAX_SECURITY_TXT_KB',
+  'web.maxKeyKb': 'MADOGUCHI_WEB_MAX_KEY_KB',
+  'web.caFile': 'MADOGUCHI_WEB_CA_FILE',
 };
 
 /** Settings whose values are never printed (config check, error messages). */

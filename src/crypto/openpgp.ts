@@ -676,3 +676,18 @@ export async function encryptTo(data: Uint8Array, recipients: Recipient[], signe
   });
   return armored as string;
 }
+
+/**
+ * When an armored public key expires (the primary key's expiration, RFC 9580 §5.2.3.13):
+ * a date, 'never', or null when the key is unreadable or has no valid self-signature.
+ */
+export async function keyExpiration(armoredPublic: string): Promise<Date | 'never' | null> {
+  try {
+    const key = await openpgp.readKey({ armoredKey: armoredPublic });
+    const exp = await key.getExpirationTime();
+    if (exp instanceof Date) return exp;
+    return exp === Infinity ? 'never' : null;
+  } catch {
+    return null;
+  }
+}
