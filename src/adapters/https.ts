@@ -10,7 +10,8 @@
 // - the address a name resolves to must be public (no loopback, private, link-local, CGNAT
 //   or unique-local ranges) unless `allowPrivateAddresses`: a reporter names the host, and a
 //   desk that fetches https://intranet.example.jp/ from inside a network is an SSRF probe.
-// `lookup` replaces DNS (tests resolve shop.example.jp to 127.0.0.1 and never leave the host).
+// `lookup` replaces DNS and `port` the URL's port: tests resolve shop.example.jp to 127.0.0.1
+// and reach their own server, and never leave the host.
 import { lookup as dnsLookup } from 'node:dns';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
@@ -23,6 +24,8 @@ export interface HttpsGetOptions {
   /** host → address, instead of DNS. */
   lookup?: (host: string) => Promise<string>;
   allowPrivateAddresses?: boolean;
+  /** Connect to this port whatever the URL says (tests run their server on a free port). */
+  port?: number;
 }
 
 export type HttpsFailure =
@@ -156,6 +159,7 @@ function getOnce(url: URL, opts: HttpsGetOptions, deadline: number): Promise<Onc
         ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
         rejectUnauthorized: true,
         lookup,
+        ...(opts.port !== undefined ? { port: opts.port } : {}),
         agent: false,
         headers: { accept: '*/*', 'user-agent': 'madoguchi (security contact discovery)' },
       },

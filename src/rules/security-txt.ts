@@ -33,9 +33,19 @@ export interface SecurityTxtParse {
 
 const SIGNED_HEADER = '-----BEGIN PGP SIGNED MESSAGE-----';
 
-/** Whether the text is an OpenPGP cleartext-signed message (RFC 9116 §2.3). */
+/**
+ * Whether the text holds an OpenPGP cleartext-signed message (RFC 9116 §2.3) anywhere: a
+ * file with lines before or after the signed block is still a signed file, read only from
+ * the block (clearsignedBlock), so unsigned lines around it add nothing.
+ */
 export function isClearsigned(text: string): boolean {
-  return text.replace(/^\uFEFF/, '').trimStart().startsWith(SIGNED_HEADER);
+  return clearsignedBlock(text) !== null || new RegExp(`^${SIGNED_HEADER}`, 'm').test(text);
+}
+
+/** The signed block alone, from its header line to the end of its signature; null when there is none. */
+export function clearsignedBlock(text: string): string | null {
+  const m = /^-----BEGIN PGP SIGNED MESSAGE-----\r?\n[\s\S]*?^-----END PGP SIGNATURE-----[ \t]*$/m.exec(text);
+  return m ? m[0] : null;
 }
 
 /**

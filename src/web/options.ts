@@ -11,6 +11,8 @@ export interface WebLookupOptions {
   ca?: string | Buffer;
   lookup?: (host: string) => Promise<string>;
   allowPrivateAddresses?: boolean;
+  /** Tests only: the port of the local HTTPS server. */
+  port?: number;
   now?: Date;
 }
 
@@ -21,6 +23,7 @@ export function fetchOptions(o: WebLookupOptions, maxBytes: number): HttpsGetOpt
     ...(o.ca !== undefined ? { ca: o.ca } : {}),
     ...(o.lookup !== undefined ? { lookup: o.lookup } : {}),
     ...(o.allowPrivateAddresses !== undefined ? { allowPrivateAddresses: o.allowPrivateAddresses } : {}),
+    ...(o.port !== undefined ? { port: o.port } : {}),
   };
 }
 

@@ -14,7 +14,7 @@
 //   makes the file unusable, one by a key the desk cannot get is reported as such.
 import { httpsGet, type HttpsFailure } from '../adapters/https.ts';
 import { loadKeyring, verifyCleartext, type SignatureCheck } from '../crypto/openpgp.ts';
-import { canonicalMatches, isClearsigned, parseSecurityTxt, type SecurityTxtFields, type SecurityTxtProblem } from '../rules/security-txt.ts';
+import { canonicalMatches, clearsignedBlock, isClearsigned, parseSecurityTxt, type SecurityTxtFields, type SecurityTxtProblem } from '../rules/security-txt.ts';
 import { fetchOptions, type WebLookupOptions } from './options.ts';
 
 export type SecurityTxtRefusal = SecurityTxtProblem | 'expired' | 'canonical-mismatch' | 'bad-signature' | 'unreadable-signature';
@@ -97,7 +97,8 @@ async function judge(text: string, url: string, keys: readonly string[], now: Da
   let body = text;
   if (isClearsigned(text)) {
     const ring = await loadKeyring(keys.map((k, i) => ({ name: `candidate ${i + 1}`, text: k })), undefined, () => undefined);
-    const v = await verifyCleartext(text, ring, now);
+    const block = clearsignedBlock(text);
+    const v = block === null ? ({ ok: false, detail: 'no complete signed block' } as const) : await verifyCleartext(block, ring, now);
     if (!v.ok) {
       signature = { signed: true, status: 'unreadable', fingerprint: null };
       refusals.push('unreadable-signature');
