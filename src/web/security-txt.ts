@@ -11,7 +11,7 @@
 // - Canonical, when present, must include the URL actually fetched (§2.5.2): a file copied
 //   from another site speaks for that site;
 // - a signed file (§2.3) is read only from the signed text; a signature that does not verify
-//   makes the file unusable, one by a key the desk cannot get is reported as such.
+//   makes the file unusable (a revoked signing key too), one by a key the desk cannot get is reported as such.
 import { httpsGet, type HttpsFailure } from '../adapters/https.ts';
 import { loadKeyring, verifyCleartext, type SignatureCheck } from '../crypto/openpgp.ts';
 import { canonicalMatches, clearsignedBlock, isClearsigned, parseSecurityTxt, type SecurityTxtFields, type SecurityTxtProblem } from '../rules/security-txt.ts';
@@ -23,7 +23,7 @@ export type SecurityTxtSignature =
   | { signed: false }
   | {
       signed: true;
-      /** good: verified with a key the desk found (Encryption or WKD); bad: does not verify. */
+      /** good: verified with a key the desk found (Encryption or WKD); bad: does not verify; revoked-key: unusable too. */
       status: 'good' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'unreadable';
       /** The signing key's primary fingerprint (good), or the issuer named in the signature. */
       fingerprint: string | null;
@@ -106,7 +106,8 @@ async function judge(text: string, url: string, keys: readonly string[], now: Da
     } else {
       body = v.text;
       signature = { signed: true, ...worst(v.signatures) };
-      if (signature.status === 'bad' || signature.status === 'unreadable') refusals.push('bad-signature');
+      // A revoked key speaks for no one any more (fail closed); an expired key's old signature still verifies (pitfalls.md) and is reported as such.
+      if (signature.status === 'bad' || signature.status === 'unreadable' || signature.status === 'revoked-key') refusals.push('bad-signature');
     }
   }
   const parsed = parseSecurityTxt(body);
