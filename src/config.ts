@@ -112,6 +112,14 @@ export const configSchema = z
       time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
       silentDays: whole(1, 365),
     }),
+    /** Web lookups of a site operator's contact (issue 11; src/web/). */
+    web: z.strictObject({
+      enabled: flag,
+      timeoutSeconds: whole(1, 120),
+      maxSecurityTxtKb: whole(1, 1024),
+      maxKeyKb: whole(1, 4096),
+      caFile: text,
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
@@ -180,6 +188,11 @@ export const ENV: Record<string, string> = {
   'digest.enabled': 'MADOGUCHI_DIGEST',
   'digest.time': 'MADOGUCHI_DIGEST_TIME',
   'digest.silentDays': 'MADOGUCHI_DIGEST_SILENT_DAYS',
+  'web.enabled': 'MADOGUCHI_WEB_ENABLED',
+  'web.timeoutSeconds': 'MADOGUCHI_WEB_TIMEOUT_SECONDS',
+  'web.maxSecurityTxtKb': 'MADOGUCHI_WEB_MAX_SECURITY_TXT_KB',
+  'web.maxKeyKb': 'MADOGUCHI_WEB_MAX_KEY_KB',
+  'web.caFile': 'MADOGUCHI_WEB_CA_FILE',
 };
 
 /** Settings whose values are never printed (config check, error messages). */

@@ -105,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   await group('vendors', 'the vendor registry (製品開発者リスト)', async () => (await import('./vendors.ts')).registerVendorCommands);
   await group('partners', 'the partner registry (overseas coordinators and CSIRTs)', async () => (await import('./partners.ts')).registerPartnerCommands);
+  await group('operators', 'the site operators registry (website track)', async () => (await import('./operators.ts')).registerOperatorCommands);
   await group('cases', 'cases, their states, dates and timeline', async () => (await import('./cases.ts')).registerCaseCommands);
   await group('keys', 'keys held for confirmation (a different key arrived by mail for a known address)', async () => (await import('./keys.ts')).registerKeyCommands);
 

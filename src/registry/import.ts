@@ -6,6 +6,13 @@ import { upsertVendor, type VendorChange } from '../store/vendors.ts';
 import type { VendorImport } from './yaml.ts';
 import { upsertPartner, type PartnerChange } from '../store/partners.ts';
 import type { PartnerImport } from './partners-yaml.ts';
+import { upsertOperator, type OperatorChange } from '../store/operators.ts';
+import type { OperatorImport } from './operators-yaml.ts';
+
+export interface OperatorImportOutcome {
+  id: string;
+  change: OperatorChange;
+}
 
 export interface ImportOutcome {
   id: string;
@@ -33,6 +40,19 @@ export async function applyPartnerImport(db: Db, imp: PartnerImport, actor: stri
     for (const p of imp.partners) {
       const { change } = await upsertPartner(t, p, actor);
       out.push({ id: p.id, change });
+    }
+    return out;
+  });
+}
+
+/** Applies a validated operators file: all operators in one transaction, as applyVendorImport. */
+export async function applyOperatorImport(db: Db, imp: OperatorImport, actor: string): Promise<OperatorImportOutcome[]> {
+  if (imp.errors.length > 0) throw new Error(`the operators file has ${imp.errors.length} error(s); nothing imported`);
+  return db.tx(async (t) => {
+    const out: OperatorImportOutcome[] = [];
+    for (const o of imp.operators) {
+      const { change } = await upsertOperator(t, o, actor);
+      out.push({ id: o.id, change });
     }
     return out;
   });

@@ -43,26 +43,30 @@ export interface VendorImport {
   notNotifiable: string[];
 }
 
-type PathPart = string | number;
+export type PathPart = string | number;
 
 const VENDOR_FIELDS = new Set(['id', 'name', 'name_ja', 'registration', 'accepts_direct', 'publish_name', 'contacts', 'keys', 'products']);
 const CONTACT_FIELDS = new Set(['to', 'cc']);
 const PRODUCT_FIELDS = new Set(['name', 'keywords']);
 // Deliberately loose (RFC 5322 is not the point): one @, no spaces or brackets, a dot or
 // a name on the right. The desk's mailer rejects the rest at send time.
-const EMAIL_RE = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+$/;
+export const EMAIL_RE = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+$/;
 
 /** A raw vendor entry: the parsed YAML (or the CLI options made into the same shape). */
 export type RawVendor = Record<string, unknown>;
 
-class Report {
+/** Errors and warnings naming line, entry and field (shared with operators-yaml.ts). */
+export class Report {
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
-  constructor(private readonly lineOf: (p: PathPart[]) => number | null) {}
+  constructor(
+    private readonly lineOf: (p: PathPart[]) => number | null,
+    private readonly noun = 'vendor',
+  ) {}
 
   private where(p: PathPart[], vendor: string | null, field: PathPart[]): string {
     const line = this.lineOf(p);
-    const parts = [line === null ? null : `line ${line}`, vendor === null ? null : `vendor ${vendor}`, field.length > 0 ? fieldName(field) : null];
+    const parts = [line === null ? null : `line ${line}`, vendor === null ? null : `${this.noun} ${vendor}`, field.length > 0 ? fieldName(field) : null];
     return parts.filter((x) => x !== null).join(': ');
   }
 
@@ -76,16 +80,16 @@ class Report {
 }
 
 /** ['contacts', 'to', 1] -> 'contacts.to[1]' */
-function fieldName(p: PathPart[]): string {
+export function fieldName(p: PathPart[]): string {
   return p.map((x, i) => (typeof x === 'number' ? `[${x}]` : i === 0 ? x : `.${x}`)).join('');
 }
 
-function isMap(x: unknown): x is Record<string, unknown> {
+export function isMap(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** A string or a list of strings -> list; null when neither. */
-function stringList(x: unknown): unknown[] | null {
+export function stringList(x: unknown): unknown[] | null {
   if (typeof x === 'string') return [x];
   return Array.isArray(x) ? (x as unknown[]) : null;
 }
@@ -367,7 +371,7 @@ function checkShape(e: Entry, report: Report): { valid: boolean; input: VendorIn
 }
 
 /** 1-based line of the deepest node of `p` present in the document; null when none. */
-function nodeLine(doc: Document, lc: LineCounter, p: PathPart[]): number | null {
+export function nodeLine(doc: Document, lc: LineCounter, p: PathPart[]): number | null {
   for (let n = p.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true);
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
