@@ -7,7 +7,7 @@
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { formatJst, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
-import { CASE_STATES, type CaseView } from '../rules/case-view.ts';
+import { ALL_CASE_STATES, type CaseView } from '../rules/case-view.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../rules/product-state.ts';
 import { loadCaseView, loadCaseViews } from '../store/case-view.ts';
 import { appendTimeline, getCase, listParties, listTimeline } from '../store/repo.ts';
@@ -38,7 +38,7 @@ function toJson(v: CaseView): unknown {
 
 function listLine(v: CaseView): string {
   const vendors = v.vendors.length === 0 ? '—' : v.vendors.map((x) => `${x.id}: ${x.status}`).join(', ');
-  const date = v.agreedJst !== null ? `agreed ${jstDateUtc(v.agreedJst)}` : v.targetJst !== null ? `target ${jstDateUtc(v.targetJst)}` : 'no date';
+  const date = v.agreedJst !== null ? `agreed ${jstDateUtc(v.agreedJst)}` : v.targetJst !== null ? `${v.website ? 'fix target' : 'target'} ${jstDateUtc(v.targetJst)}` : 'no date';
   const waiting = v.waitingFor.length === 0 ? '—' : v.waitingFor.map((w) => w.who).filter((w, i, a) => a.indexOf(w) === i).join(', ');
   return [
     v.id,
@@ -59,7 +59,7 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
   cases
     .command('list')
     .description('list cases as they are now (state, vendors, 起算日, publication date, last activity, what the desk waits for)')
-    .addOption(new Option('--state <state...>', 'only cases in these states').choices(CASE_STATES))
+    .addOption(new Option('--state <state...>', 'only cases in these states').choices([...ALL_CASE_STATES]))
     .option('--vendor <id>', 'only cases with this vendor (registry id)')
     .option('--overdue', 'only overdue cases (publication date or target passed, committee decision late)')
     .option('--json', 'JSON output')
@@ -115,10 +115,19 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
         out(`opened         ${formatJst(c.createdAt)}`);
         out(`last activity  ${orNone(v.lastActivity, formatJst)}`);
         out(`起算日         ${orNone(v.startDateJst, jstDateUtc)}`);
-        out(`target         ${orNone(v.targetJst, jstDateUtc)}${v.targetJst !== null ? ` (起算日 + ${settings.publicationDays} days)` : ''}`);
-        if (v.proposedJst !== null) out(`proposed       ${jstDateUtc(v.proposedJst)} by ${v.proposedBy ?? 'desk'}`);
-        out(`agreed         ${orNone(v.agreedJst, jstDateUtc)}`);
-        if (v.publishedAt !== null) out(`published      ${formatJst(v.publishedAt)}`);
+        const w = v.website;
+        if (w) {
+          // A website case has its own clock and no publication (guideline §4).
+          out(`fix target     ${orNone(w.fixTargetJst, jstDateUtc)}`);
+          const op = w.operator;
+          out(`operator       ${op ? `${op.id}  ${op.name}  ${op.status}${op.keyPinned ? '' : '  (no key pinned)'}${op.nextReminderJst ? `  next reminder ${jstDateUtc(op.nextReminderJst)}` : ''}` : `not confirmed (${w.identification}; ${w.candidates} candidate(s) proposed)`}`);
+          if (w.fixedAt !== null) out(`fixed          ${formatJst(w.fixedAt)}`);
+        } else {
+          out(`target         ${orNone(v.targetJst, jstDateUtc)}${v.targetJst !== null ? ` (起算日 + ${settings.publicationDays} days)` : ''}`);
+          if (v.proposedJst !== null) out(`proposed       ${jstDateUtc(v.proposedJst)} by ${v.proposedBy ?? 'desk'}`);
+          out(`agreed         ${orNone(v.agreedJst, jstDateUtc)}`);
+          if (v.publishedAt !== null) out(`published      ${formatJst(v.publishedAt)}`);
+        }
         out(`overdue        ${v.overdue.length === 0 ? 'no' : `yes: ${v.overdue.join('; ')}`}`);
         out('waiting for:');
         if (v.waitingFor.length === 0) out('  nothing (the case is over)');

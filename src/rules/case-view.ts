@@ -11,6 +11,19 @@
 import { addDays, jstDate, publicationTarget, type IsoDate } from '../domain/clock.ts';
 import { pxaFlags } from '../domain/vultron.ts';
 import { DEFAULT_SETTINGS, type CaseVendor, type ProductCase, type Settings } from './product-state.ts';
+import { isWebsiteCase } from './snapshot-json.ts';
+import {
+  DEFAULT_WEBSITE_SETTINGS,
+  nextReminderAt,
+  WEBSITE_CASE_STATES,
+  websiteCaseState,
+  type CaseOperator,
+  type OperatorSource,
+  type WebsiteCase,
+  type WebsiteCaseState,
+  type WebsiteSettings,
+} from './website.ts';
+import type { OperatorContactState, OperatorIdState } from '../domain/operator.ts';
 
 export const CASE_STATES = [
   /** Screened, not accepted yet (RM received or valid): a coordinator accepts or rejects. */
@@ -38,8 +51,15 @@ export const CASE_STATES = [
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
-/** States in which the rules decide nothing more on time passing (onTick returns at once). */
-export const FINAL_CASE_STATES = ['published', 'stopped', 'not-accepted'] as const satisfies readonly CaseState[];
+/**
+ * States in which the rules decide nothing more on time passing (onTick returns at once),
+ * of either track: a website case's `fixed` too (src/rules/website.ts).
+ */
+export const FINAL_CASE_STATES = ['published', 'stopped', 'not-accepted', 'fixed'] as const satisfies readonly AnyCaseState[];
+
+/** The states of both tracks (a website case's are in src/rules/website.ts), each once. */
+export type AnyCaseState = CaseState | WebsiteCaseState;
+export const ALL_CASE_STATES: readonly AnyCaseState[] = [...new Set<AnyCaseState>([...CASE_STATES, ...WEBSITE_CASE_STATES])];
 
 export function isCaseState(s: string): s is CaseState {
   return (CASE_STATES as readonly string[]).includes(s);
@@ -152,9 +172,9 @@ export interface CaseView {
   id: string;
   kind: string;
   state: string;
-  /** The case's 起算日 (JST date of the first contact attempt to any vendor; 003 *5). */
+  /** The case's 起算日 (JST date of the first contact attempt to any vendor, or to the site's operator; 003 *5). */
   startDateJst: IsoDate | null;
-  /** 起算日 + publicationDays (guideline §3.5; 003 *9: 45). */
+  /** 起算日 + publicationDays (guideline §3.5; 003 *9: 45); a website case's fix target (起算日 + websiteFixDays). */
   targetJst: IsoDate | null;
   /** A date under negotiation (EM proposed or revise) and who proposed it. */
   proposedJst: IsoDate | null;
@@ -168,17 +188,20 @@ export interface CaseView {
   /** Why the case is overdue; empty when it is not. */
   overdue: string[];
   vendors: VendorView[];
+  /** A website case's own clock and operator (absent for product cases). */
+  website?: WebsiteClockView;
 }
 
 export interface CaseViewInput {
   id: string;
   kind: string;
-  /** cases.state: the view's state for a case without product-track state. */
+  /** cases.state: the view's state for a case without coordination state. */
   storedState: string;
-  snapshot: ProductCase | null;
+  snapshot: ProductCase | WebsiteCase | null;
   lastActivity: Date | null;
   now: Date;
-  settings?: Settings;
+  /** The product settings; a website case reads its reminder periods and `websiteFixDays` (default 90) here too. */
+  settings?: Settings & Partial<WebsiteSettings>;
 }
 
 const coordinator = (what: string): Waiting => ({ who: 'coordinator', what });
@@ -261,6 +284,7 @@ function overdue(c: ProductCase, state: CaseState, target: IsoDate | null, now: 
 export function deriveCaseView(i: CaseViewInput): CaseView {
   const s = i.settings ?? DEFAULT_SETTINGS;
   const c = i.snapshot;
+  if (c !== null && isWebsiteCase(c)) return deriveWebsiteView(i, c, { ...DEFAULT_WEBSITE_SETTINGS, ...i.settings });
   if (c === null) {
     // No product-track state (e.g. a website case): the stored state is all there is.
     return {
@@ -286,4 +310,153 @@ export function deriveCaseView(i: CaseViewInput): CaseView {
     overdue: overdue(c, state, target, i.now),
     vendors: c.vendors.map(vendorView),
   };
+}
+
+// ---- website cases (guideline §4; issue 11) ----------------------------------------------
+
+export interface OperatorView {
+  id: string;
+  name: string;
+  source: OperatorSource;
+  /** operatorStatusLabel. */
+  status: string;
+  contact: OperatorContactState;
+  /** What it said last (mail-protocol §4), null before any answer with a status. */
+  answer: CaseOperator['status'];
+  keyPinned: boolean;
+  reminders: number;
+  firstContactAt: Date | null;
+  detailsSentAt: Date | null;
+  lastContactAt: Date | null;
+  lastAnswerAt: Date | null;
+  /** JST date of the next reminder (or of the silence alert after the last one). */
+  nextReminderJst: IsoDate | null;
+  silentSince: Date | null;
+}
+
+/** A website case's clock: 起算日 (first contact attempt), fix target, the operator. */
+export interface WebsiteClockView {
+  startDateJst: IsoDate | null;
+  /** 起算日 + websiteFixDays (guideline §4 item 3; §8: 90), as the operator was told. */
+  fixTargetJst: IsoDate | null;
+  fixedAt: Date | null;
+  identification: OperatorIdState;
+  /** Operators proposed by the lookups, awaiting a coordinator's confirmation. */
+  candidates: number;
+  operator: OperatorView | null;
+}
+
+/**
+ * The operator's status as a coordinator reads it: `not contacted`, `awaiting key`,
+ * `awaiting key, reminded(1)`, `notified`, `reminded(2)`, `silent after 3 reminders`,
+ * `answered investigating`, `fixed`.
+ */
+export function operatorStatusLabel(op: CaseOperator): string {
+  switch (op.contact) {
+    case 'uncontacted':
+      return 'not contacted';
+    case 'awaiting-key':
+    case 'notified': {
+      const base = op.contact === 'awaiting-key' ? 'awaiting key' : 'notified';
+      if (op.silentAlertedAt !== null) return `${op.contact === 'awaiting-key' ? `${base}, ` : ''}silent after ${op.reminders} reminder(s)`;
+      if (op.reminders === 0) return base;
+      return op.contact === 'awaiting-key' ? `${base}, reminded(${op.reminders})` : `reminded(${op.reminders})`;
+    }
+    case 'answered':
+      return op.status === null ? 'answered' : `answered ${op.status.replace('-', ' ')}`;
+    case 'fixed':
+      return 'fixed';
+  }
+}
+
+function operatorView(op: CaseOperator, s: WebsiteSettings): OperatorView {
+  const next = nextReminderAt(op, s);
+  return {
+    id: op.id,
+    name: op.name,
+    source: op.source,
+    status: operatorStatusLabel(op),
+    contact: op.contact,
+    answer: op.status,
+    keyPinned: op.keyFingerprint !== null,
+    reminders: op.reminders,
+    firstContactAt: op.firstContactAt,
+    detailsSentAt: op.detailsSentAt,
+    lastContactAt: op.lastContactAt,
+    lastAnswerAt: op.lastAnswerAt,
+    nextReminderJst: next === null ? null : jstDate(next),
+    silentSince: op.silentAlertedAt,
+  };
+}
+
+function websiteWaitingFor(c: WebsiteCase, state: WebsiteCaseState, s: WebsiteSettings): Waiting[] {
+  switch (state) {
+    case 'fixed':
+    case 'stopped':
+    case 'not-accepted':
+      return [];
+    case 'received':
+      return [coordinator('accept (X-ACCEPT), reject (X-REJECT) or stop (X-STOP) the report')];
+    case 'deferred':
+      return [coordinator('the report is deferred: accept it (X-ACCEPT) or stop it (X-STOP)')];
+    default:
+      break;
+  }
+  const op = c.operator;
+  if (op === null) {
+    const n = c.candidates.length;
+    return [coordinator(`confirm the site's operator (X-CONFIRM-OPERATOR)${n > 0 ? `: ${n} candidate(s) proposed` : ': none proposed yet'}`)];
+  }
+  const who = `operator:${op.id}`;
+  const next = nextReminderAt(op, s);
+  const then = op.reminders >= s.operatorSilentAfterReminders ? 'coordinators alerted' : `reminder ${op.reminders + 1} of ${s.operatorSilentAfterReminders}`;
+  const when = next === null ? '' : ` (${then} on ${jstDate(next)})`;
+  const silent = op.silentAlertedAt !== null ? [coordinator(`${op.id} is silent after ${op.reminders} reminder(s): write to it another way, X-NOTIFY-OPERATOR, or X-STOP`)] : [];
+  switch (op.contact) {
+    case 'uncontacted':
+      return [coordinator(`${op.id} is not contacted yet (X-NOTIFY-OPERATOR)`)];
+    case 'awaiting-key':
+      return [{ who, what: `its key${when}` }, coordinator(`pin ${op.id}'s key (madoguchi operators), then X-NOTIFY-OPERATOR sends the details`), ...silent];
+    case 'notified':
+      return [{ who, what: `an answer${when}` }, ...silent];
+    case 'answered':
+      if (op.status === 'not-affected') return [coordinator(`${op.id} says the site is not vulnerable: X-RELAY to the reporter, or X-STOP`)];
+      return [{ who, what: `the fix report (fix target ${c.fixTarget ?? '?'})` }];
+    case 'fixed':
+      return [];
+  }
+}
+
+function deriveWebsiteView(i: CaseViewInput, c: WebsiteCase, s: WebsiteSettings): CaseView {
+  const state = websiteCaseState(c);
+  const today = jstDate(i.now);
+  const overdue = !isFinalCaseState(state) && c.rm === 'accepted' && c.fixTarget !== null && today > c.fixTarget ? [`the fix target ${c.fixTarget} has passed with no fix reported`] : [];
+  return {
+    id: i.id,
+    kind: i.kind,
+    state,
+    startDateJst: c.firstContactDate,
+    targetJst: c.fixTarget,
+    proposedJst: null,
+    proposedBy: null,
+    agreedJst: null,
+    publishedAt: null,
+    lastActivity: i.lastActivity,
+    waitingFor: websiteWaitingFor(c, state, s),
+    overdue,
+    vendors: [],
+    website: {
+      startDateJst: c.firstContactDate,
+      fixTargetJst: c.fixTarget,
+      fixedAt: c.fixedAt,
+      identification: c.operatorId,
+      candidates: c.candidates.length,
+      operator: c.operator === null ? null : operatorView(c.operator, s),
+    },
+  };
+}
+
+/** The state a snapshot of either track stores in `cases.state`. */
+export function snapshotState(c: ProductCase | WebsiteCase): AnyCaseState {
+  return isWebsiteCase(c) ? websiteCaseState(c) : caseState(c);
 }
