@@ -4,6 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+
+// Each case spawns the bin (a cold Node start); on a loaded machine that takes seconds.
+const SLOW = 180_000;
 import { validateCsaf } from '../../src/adapters/csaf-validator.ts';
 import { applyEvent, saveSnapshot } from '../../src/desk/coordination.ts';
 import { newProductCase, type ProductEvent } from '../../src/rules/product.ts';
@@ -21,7 +24,7 @@ const run = (args: string[], env: Record<string, string> = {}) =>
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: pg.url, MADOGUCHI_CSAF_NAMESPACE: 'https://desk.example', MADOGUCHI_ADVISORY_URL: 'https://desk.example/adv/{case}', ...env },
-  });
+  }, SLOW);
 
 const ACME = { id: 'acme', name: 'ACME Corporation', product: 'ACME Router' };
 const BETA = { id: 'beta', name: 'Beta Soft', product: 'Beta CMS' };
@@ -78,7 +81,7 @@ describe('export csaf', () => {
     for (const secret of ['山田', 'taro@reporter.test', 'SECRET-STEPS', 'SECRET-POC']) expect(r.stdout).not.toContain(secret);
     const reads = (await listTimeline(store, 'VR-2026-0001')).filter((t) => t.event === 'case-read');
     expect(reads.map((t) => [t.actor, t.data])).toEqual([['coordinator:sato', { via: 'cli', export: 'csaf' }]]);
-  });
+  }, SLOW);
 
   it('two vulnerabilities with mixed statuses', async () => {
     const r = run(['csaf', 'VR-2026-0002']);
@@ -89,7 +92,7 @@ describe('export csaf', () => {
       ['CVE-2026-11111', { known_affected: ['CSAFPID-0001'], fixed: ['CSAFPID-0002'], under_investigation: ['CSAFPID-0003'] }],
       ['CVE-2026-11112', { known_not_affected: ['CSAFPID-0001'], under_investigation: ['CSAFPID-0003'] }],
     ]);
-  });
+  }, SLOW);
 
   it('an unknown case and a case not accepted: one line, exit 1, nothing on stdout', () => {
     for (const [id, msg] of [
@@ -101,7 +104,7 @@ describe('export csaf', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(msg);
     }
-  });
+  }, SLOW);
 });
 
 describe('export cve', () => {
@@ -112,12 +115,12 @@ describe('export cve', () => {
     expect(r.status).toBe(0);
     const records = JSON.parse(r.stdout) as { cveMetadata: { cveId: string } }[];
     expect(records.map((x) => x.cveMetadata.cveId)).toEqual(['CVE-2026-11111', 'CVE-2026-11112']);
-  });
+  }, SLOW);
   it('refuses without a CVE id, without a CNA orgId, and with an unreadable schema', () => {
     expect(run(['cve', 'VR-2026-0001'], env)).toMatchObject({ status: 1, stdout: '', stderr: 'madoguchi export cve: case VR-2026-0001 has no vulnerability with a CVE id\n' });
     expect(run(['cve', 'VR-2026-0002'])).toMatchObject({ status: 1, stdout: '', stderr: 'madoguchi export cve: no CNA orgId configured (exports.cveOrgId, MADOGUCHI_CVE_ORG_ID)\n' });
     const bad = run(['cve', 'VR-2026-0002', '--schema', '/nonexistent/schema.json'], env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^madoguchi export cve: cannot read the CVE schema \/nonexistent\/schema\.json: .*\n$/);
-  });
+  }, SLOW);
 });
