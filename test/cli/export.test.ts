@@ -24,7 +24,7 @@ const run = (args: string[], env: Record<string, string> = {}) =>
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: pg.url, MADOGUCHI_CSAF_NAMESPACE: 'https://desk.example', MADOGUCHI_ADVISORY_URL: 'https://desk.example/adv/{case}', ...env },
-  }, SLOW);
+  });
 
 const ACME = { id: 'acme', name: 'ACME Corporation', product: 'ACME Router' };
 const BETA = { id: 'beta', name: 'Beta Soft', product: 'Beta CMS' };
