@@ -26,6 +26,7 @@ import { open } from '../usecases/open.ts';
 import { signedByVendor } from '../usecases/common.ts';
 import { vendorReply } from '../usecases/vendor-reply.ts';
 import { commandMail } from '../usecases/command.ts';
+import { partnerMail, signedByPartner } from '../usecases/partner-mail.ts';
 import { correspondence } from '../usecases/correspondence.ts';
 import { screenReport } from '../usecases/report.ts';
 import { enqueueNotices, fileMessage, maybeFinish, notify } from '../usecases/outbox.ts';
@@ -135,6 +136,8 @@ export class Desk {
     const v = m.verdict as OpenedVerdict;
     // A vendor reply signed but not encrypted is still read for its status (issue 9 §8);
     // only signed content can give it authority (the gate in vendorReply).
+    // A registered partner CSIRT's pinned key (issue 12): its case form or its word on a case.
+    if (!v.rejected && v.signature.status === 'valid' && (await signedByPartner(this.ctx, v))) return partnerMail(this.ctx, id, v);
     const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
     if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return vendorReply(this.ctx, id, v);
     if (!v.rejected && looksLikeCommandMail(v.desk.text)) return commandMail(this.ctx, id, v);

@@ -15,6 +15,7 @@ import keyHeld from './key-held.ts';
 import missing from './missing.ts';
 import nokey from './nokey.ts';
 import type { NoticeModule } from './notice.ts';
+import partnerAnswer from './partner-answer.ts';
 import published from './published.ts';
 import rejected from './rejected.ts';
 import relay from './relay.ts';
@@ -63,6 +64,8 @@ export const NOTICES = {
   'impossible-outcome': impossibleOutcome,
   advisory,
   published,
+  // Partner CSIRTs (issue 12, guideline §5).
+  'partner-answer': partnerAnswer,
 } as const;
 
 type ContextOf<M> = M extends NoticeModule<infer C> ? C : never;
