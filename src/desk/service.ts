@@ -26,6 +26,7 @@ import { open } from '../usecases/open.ts';
 import { signedByVendor } from '../usecases/common.ts';
 import { vendorReply } from '../usecases/vendor-reply.ts';
 import { commandMail } from '../usecases/command.ts';
+import { partnerMail, signedByPartner } from '../usecases/partner-mail.ts';
 import { correspondence } from '../usecases/correspondence.ts';
 import { reporterQuestion } from '../usecases/reporter-question.ts';
 import { reporterKeywords } from '../forms/reporter-keywords.ts';
@@ -137,6 +138,8 @@ export class Desk {
     const v = m.verdict as OpenedVerdict;
     // A vendor reply signed but not encrypted is still read for its status (issue 9 §8);
     // only signed content can give it authority (the gate in vendorReply).
+    // A registered partner CSIRT's pinned key (issue 12): its case form or its word on a case.
+    if (!v.rejected && v.signature.status === 'valid' && (await signedByPartner(this.ctx, v))) return partnerMail(this.ctx, id, v);
     const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
     if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return vendorReply(this.ctx, id, v);
     // A reporter's X-STATUS / X-WITHDRAW-NDA (issue 11), before the command mail it would look like.

@@ -424,6 +424,60 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
   },
 };
 
+// ---- partner: a partner CSIRT's case mail not taken (issue 12; guideline §5) ----------------
+
+export const PARTNER_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'embargo-past', 'foreign-reference', 'unknown-reference', 'reference-conflict'] as const;
+export type PartnerRefusalCode = (typeof PARTNER_REFUSAL_CODES)[number];
+
+/**
+ * Answered with the `partner-answer` notice, encrypted to the partner's pinned keys (its
+ * signature over the whole message proved who it is, so the answer may name the fields).
+ */
+export const PARTNER_REFUSALS: Record<PartnerRefusalCode, Refusal> = {
+  'form-incomplete': fixed(
+    'A partner case form lacks a required field.',
+    'The partner case form lacks required fields (listed below); no case was opened.',
+    '連携機関の案件様式に必須の項目がありません。項目は下記のとおりです。案件は開始していません。',
+    true,
+    'partner-answer',
+  ),
+  'form-invalid': fixed(
+    'A partner case form holds a value the desk cannot read.',
+    'Some values of the partner case form could not be read (listed below); no case was opened.',
+    '連携機関の案件様式に読み取れない値があります。値は下記のとおりです。案件は開始していません。',
+    true,
+    'partner-answer',
+  ),
+  'embargo-past': fixed(
+    'The partner’s embargo is already past.',
+    'The embargo is already past; no case was opened. Please send the form again with the new date.',
+    '公表日時が既に過ぎています。案件は開始していません。新しい日時で改めてお送りください。',
+    true,
+    'partner-answer',
+  ),
+  'foreign-reference': fixed(
+    'A partner’s mail names a case id of another partner or a desk case not shared with it.',
+    'The message names a case that is not one of your cases with this desk; nothing was changed.',
+    '貴機関との案件ではない案件番号が書かれていました。何も変更していません。',
+    true,
+    'partner-answer',
+  ),
+  'unknown-reference': fixed(
+    'A partner’s mail names no case the desk has with it, and is no case form.',
+    'The message names no case you have with this desk and is no partner case form; nothing was changed.',
+    '貴機関との案件番号がなく、案件様式でもありませんでした。何も変更していません。',
+    true,
+    'partner-answer',
+  ),
+  'reference-conflict': fixed(
+    'A partner’s mail names two different cases.',
+    'The message names more than one case; please write about each case separately. Nothing was changed.',
+    '複数の案件の番号が書かれていました。案件ごとに分けてお送りください。何も変更していません。',
+    true,
+    'partner-answer',
+  ),
+};
+
 // ---- key-command: a coordinator's key command mail (X-CONFIRM-KEY / X-REJECT-KEY) ---------
 
 export const KEY_COMMAND_ERROR_CODES = ['continuation', 'bad-hold-id', 'mixed-with-case-commands', 'too-many-commands', 'hold-named-twice', 'no-such-hold', 'already-decided'] as const;
@@ -468,6 +522,7 @@ export const REFUSAL_FAMILIES = {
   parse: PARSE_ERRORS,
   command: COMMAND_ERRORS,
   field: FIELD_PROBLEMS,
+  partner: PARTNER_REFUSALS,
   'key-command': KEY_COMMAND_ERRORS,
 } as const;
 

@@ -3,7 +3,7 @@
 import { formatCommand, STOP_REASONS, VENDOR_ID, type Command } from '../commands/parse.ts';
 import { formatJst } from '../domain/clock.ts';
 import { defineNotice } from './notice.ts';
-import { block, caseId, instant, line, lineList, list, name, number, oneOf, presentIff, refuser, strict } from './schema.ts';
+import { block, caseId, day, instant, line, lineList, list, name, number, oneOf, presentIff, refuser, strict } from './schema.ts';
 import { flags, quoted, safe } from './view.ts';
 
 export interface CoordNewCaseContext {
@@ -22,6 +22,11 @@ export interface CoordNewCaseContext {
   vendorCandidates: { id: string; name: string; score: number; why: string[] }[];
   /** registry/candidates.ts duplicateCandidates, best first. */
   duplicateCandidates: { caseId: string; score: number; why: string[] }[];
+  /**
+   * A partner CSIRT's case (issue 12, guideline §5): opened from its signed case form, with
+   * the partner's own id and its embargo (the publication date the desk holds).
+   */
+  partner?: { id: string; name: string; ref: string; embargo: Date; publicationDate: string };
 }
 
 const why = lineList(500, 30, { minItems: 0 });
@@ -38,6 +43,7 @@ export const schema = strict({
   summary: block(20_000),
   vendorCandidates: list(strict({ id: line(64, VENDOR_ID), name, score: number(0, 1_000_000), why }), 50, 0),
   duplicateCandidates: list(strict({ caseId, score: number(0, 1), why }), 50, 0),
+  partner: strict({ id: line(64, VENDOR_ID), name, ref: line(80), embargo: instant, publicationDate: day }).optional(),
 }).superRefine((c, ctx) => {
   const refuse = refuser(ctx);
   const product = c.kind === 'product';
@@ -103,6 +109,12 @@ export default defineNotice<CoordNewCaseContext>()({
       dupCli: stopDup.cli,
       stopMail: stop.mail,
       stopCli: stop.cli,
+      isPartner: c.partner !== undefined,
+      partnerName: safe(c.partner?.name ?? ''),
+      partnerId: c.partner?.id ?? '',
+      partnerRef: safe(c.partner?.ref ?? ''),
+      partnerEmbargo: c.partner ? `${c.partner.embargo.toISOString().slice(0, 16).replace('T', ' ')} UTC (${formatJst(c.partner.embargo)})` : '',
+      partnerDate: c.partner?.publicationDate ?? '',
       otherReasons: STOP_REASONS.filter((r) => r !== 'duplicate' && r !== 'not-vulnerability').join(', '),
     };
   },

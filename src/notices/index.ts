@@ -15,6 +15,7 @@ import keyHeld from './key-held.ts';
 import missing from './missing.ts';
 import nokey from './nokey.ts';
 import type { NoticeModule } from './notice.ts';
+import partnerAnswer from './partner-answer.ts';
 import published from './published.ts';
 import questionNotAnswered from './question-not-answered.ts';
 import rejected from './rejected.ts';
@@ -89,6 +90,8 @@ export const NOTICES = {
   // A reporter's question about its case (issue 11).
   'reporter-status': reporterStatus,
   'question-not-answered': questionNotAnswered,
+  // Partner CSIRTs (issue 12, guideline §5).
+  'partner-answer': partnerAnswer,
   // The website track (guideline §4; src/rules/website-notices.ts WEBSITE_NOTICES).
   'operator-notify': operatorNotify,
   'operator-first-contact': operatorFirstContact,

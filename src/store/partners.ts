@@ -326,3 +326,21 @@ export async function partnersOfCase(db: Db, caseId: string): Promise<{ partnerI
   );
   return rows.map((r) => ({ partnerId: r.partner_id, partnerRef: r.partner_ref }));
 }
+
+/**
+ * The partner owning the key that made a signature: its pinned primary key or a subkey of
+ * one (as vendorBySigningKey; `subkeysOf` is the crypto adapter's keyFingerprints).
+ */
+export async function partnerBySigningKey(db: Db, fingerprint: string, subkeysOf: (armored: string) => Promise<string[]>): Promise<Partner | null> {
+  const direct = await partnerByKeyFingerprint(db, fingerprint);
+  if (direct) return direct;
+  const want = normFingerprint(fingerprint);
+  const rows = await db.query<{ partner_id: string; armored: string }>(
+    `SELECT k.partner_id, k.armored FROM partner_keys k JOIN partners p ON p.id = k.partner_id
+     WHERE p.removed_at IS NULL ORDER BY k.partner_id`,
+  );
+  for (const r of rows) {
+    if ((await subkeysOf(r.armored)).map(normFingerprint).includes(want)) return getPartner(db, r.partner_id);
+  }
+  return null;
+}

@@ -50,7 +50,7 @@ export async function forwardToCoordinators(
   ctx: DeskContext,
   tx: Db,
   caseId: string,
-  who: { party: 'reporter' } | { party: 'vendor'; vendorId: string; vendorName: string },
+  who: { party: 'reporter' } | { party: 'vendor'; vendorId: string; vendorName: string } | { party: 'partner'; partnerId: string; partnerName: string; partnerRef: string },
   text: string,
   now: Date,
   messageRef: number,

@@ -7,6 +7,7 @@ import { dedupe } from '../forms/field-checks.ts';
 import { parseReportForm } from '../forms/index.ts';
 import { inspectMessage } from '../inbound/pipeline.ts';
 import { findKeysByEmail, getMessage, setMessageState } from '../store/repo.ts';
+import { partnerBySigningKey } from '../store/partners.ts';
 import { vendorBySigningKey } from '../store/vendors.ts';
 import { type DeskContext, type OpenedVerdict, PermanentError } from './context.ts';
 
@@ -46,6 +47,14 @@ export async function open(ctx: DeskContext, id: number): Promise<void> {
       // Never beside keys the mail carried: an older, unrevoked copy of the vendor's key
       // travelling with the mail must not be what verifies it (issue 9 §1).
       ring = await extendKeyring(ownRing, vendor.keys.map((k) => ({ name: `vendor-${vendor.id}`, text: k.armored })));
+      inb = await inspectMessage(m.raw, { ring, ...opts });
+    }
+  }
+  // A partner CSIRT's mail (issue 12): the same, with the partner registry's pinned keys.
+  if (inb.verdict.signature.status === 'unknown-key' && inb.verdict.signature.fingerprint) {
+    const partner = await partnerBySigningKey(ctx.db, inb.verdict.signature.fingerprint, keyFingerprints);
+    if (partner) {
+      ring = await extendKeyring(ownRing, partner.keys.map((k) => ({ name: `partner-${partner.id}`, text: k.armored })));
       inb = await inspectMessage(m.raw, { ring, ...opts });
     }
   }

@@ -128,10 +128,11 @@ export async function screenReport(ctx: DeskContext, id: number, raw: Buffer, v:
  * `autoNotifySingleMatch`, a product matching exactly one registered vendor's product
  * notifies that vendor at once (the rules' `vendors-matched`).
  */
-export async function newCase(ctx: DeskContext, tx: Db, caseId: string, report: ReportForm, now: Date, messageRef: number): Promise<void> {
+export async function newCase(ctx: DeskContext, tx: Db, caseId: string, report: ReportForm, now: Date, messageRef: number, partner?: NoticeContexts['coord-new-case']['partner']): Promise<void> {
   const kind = report.kind === 'website' ? 'website' : report.kind === 'product' ? 'product' : null;
   const notifying = kind !== null && ctx.coordinators.length > 0;
-  const autoNotify = kind === 'product' && ctx.settings.autoNotifySingleMatch;
+  // A partner case (src/usecases/partner-mail.ts) has its vendors from the partner's form.
+  const autoNotify = kind === 'product' && ctx.settings.autoNotifySingleMatch && !partner;
   if (!notifying && !autoNotify) return;
   const vendors = kind === 'product' ? await listVendors(tx) : [];
   const candidates = kind === 'product' ? vendorCandidates(vendors, report, { limit: 5 }) : [];
@@ -160,6 +161,7 @@ export async function newCase(ctx: DeskContext, tx: Db, caseId: string, report: 
       summary,
       vendorCandidates: candidates.map((c) => ({ id: c.vendor.id, name: c.vendor.name, score: c.score, why: c.why })),
       duplicateCandidates: duplicates.map((d) => ({ caseId: d.caseId, score: d.score, why: d.why })),
+      ...(partner ? { partner } : {}),
     });
     const notices = await composeForCoordinators(
       { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: 'ja', now, eventKey: `m${messageRef}`, caseId },
@@ -170,7 +172,7 @@ export async function newCase(ctx: DeskContext, tx: Db, caseId: string, report: 
   }
   const exact = candidates.filter((c) => c.score >= VENDOR_WEIGHTS.productExact);
   const only = exact.length === 1 ? exact[0] : undefined;
-  if (kind === 'product' && ctx.settings.autoNotifySingleMatch && only) {
+  if (autoNotify && only) {
     const c = await getCase(tx, caseId);
     if (!c) return;
     await applyEvent(

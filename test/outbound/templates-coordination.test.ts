@@ -3,6 +3,7 @@
 // reader may see (guideline §2): reporter identity only with consent, no verification
 // method in the advisory, no vendor names in the reporter's progress unless public, no
 // case ids on the public unreachable list.
+import { PARTNER_REFUSAL_CODES } from '../../src/domain/refusals.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -163,9 +164,14 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
   correspondence: [
     { caseId: CASE, party: 'reporter', receivedAt: AT, message: '追加の情報です。\n2.2 系でも再現しました。' },
     { caseId: CASE, party: 'vendor', vendorId: 'acme', vendorName: 'ACME 株式会社', receivedAt: AT, message: 'Could the finder tell us the exact build?' },
+    { caseId: CASE, party: 'partner', partnerId: 'certcc', partnerName: 'CERT/CC', partnerRef: 'VU#123456', receivedAt: AT, message: 'Any news from the vendors?' },
   ],
   'reporter-received': [{ caseId: CASE }],
   'signed-mail-not-applied': NOT_APPLIED_REASONS.map((reason) => ({ reason })),
+  'partner-answer': [
+    { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME 株式会社'], unknownVendors: [] },
+    ...PARTNER_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['embargo'], problems: [{ field: 'embargo', code: 'embargo-no-zone' }] })),
+  ],
   'vendor-reply-recorded': [
     { caseId: CASE, vendorName: 'ACME 株式会社', status: 'fixed', fixedVersions: '2.3.2', proposedPublication: '2027-01-06', advisoryUrl: 'https://acme.example/psirt/1', askToEncrypt: false },
     { caseId: CASE, vendorName: 'ACME 株式会社', askToEncrypt: true },
@@ -235,7 +241,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(23);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(24);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');
@@ -714,7 +720,7 @@ describe('reporter notices', () => {
     for (const c of samples.correspondence) {
       const t = renderNotice('correspondence', 'en', c).text;
       expect(t).toContain(`X-CASE: ${CASE}`);
-      expect(t).toContain(c.party === 'reporter' ? 'X-RELAY: <vendor-id>' : 'X-RELAY: reporter');
+      expect(t).toContain(c.party === 'vendor' ? 'X-RELAY: reporter' : 'X-RELAY: <vendor-id>');
       expect(t).toContain(`  | ${c.message.split('\n')[0]!}`);
     }
     expect(() => renderLoose('correspondence', 'en', { caseId: CASE, party: 'vendor', receivedAt: AT, message: 'x' })).toThrow(/"vendorId" is missing/);
