@@ -31,14 +31,14 @@ const orNull = <T>(t: z.ZodType<T>): z.ZodType<T | null> => t.nullable();
 const action: z.ZodType<Action> = z.union([
   strict({ via: z.literal('mail'), keyword, arg: line(200).optional() }),
   strict({ via: z.literal('cli'), argv: list(argv, 10) }),
-]) as unknown as z.ZodType<Action>;
+]);
 const actions = list(action, 20, 0);
 const vendorId = line(64);
 const owner: z.ZodType<KeyOwner> = z.union([
   strict({ kind: z.literal('desk') }),
   strict({ kind: z.literal('coordinator'), name }),
   strict({ kind: z.literal('vendor'), id: vendorId }),
-]) as unknown as z.ZodType<KeyOwner>;
+]);
 const DRAFT_TAG = /^DRAFT-[A-Za-z0-9-]{1,60}$/;
 const lines = <T>(of: z.ZodType<T>): z.ZodType<T[]> => list(of, MAX_LINES, 1);
 
