@@ -66,6 +66,17 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('digest')
+    .description("the coordinators' digest: --print shows what the next one would say (nothing is claimed or sent)")
+    .option('--print', 'print the next digest')
+    .option('--coordinator <email>', 'only this coordinator (default: every coordinator)')
+    .option('--lang <lang>', 'ja (default) or en')
+    .action(async (opts: { print?: boolean; coordinator?: string; lang?: string }) => {
+      const { runDigest } = await import('./digest.ts');
+      code = await runDigest(opts, out, err);
+    });
+
+  program
     .command('case')
     .description('apply a coordinator command to a case, e.g. `case VR-2026-0042 add-vendor acme` (docs/commands.md)')
     .argument('<args...>', 'case id, command and its arguments')

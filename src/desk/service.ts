@@ -34,6 +34,10 @@ import { screenReport } from '../usecases/report.ts';
 import { enqueueNotices, fileMessage, maybeFinish, notify } from '../usecases/outbox.ts';
 import { onFinalFailure } from '../usecases/failure.ts';
 import { publishUnreachableList, tickAll } from '../usecases/tick.ts';
+import { sendDigests } from '../usecases/digest.ts';
+import { isJapaneseHoliday } from '../adapters/holiday-jp.ts';
+import { businessCalendar, type BusinessCalendar } from '../rules/business-days.ts';
+import type { DigestSettings } from './digest.ts';
 
 export { PermanentError, jobKey, type Filer, type Queue };
 export { jstYear } from '../usecases/report.ts';
@@ -65,6 +69,13 @@ export interface DeskOptions {
   trust?: TrustSettings;
   /** Automatic answers per address (configuration `limits.answersPerAddressPer*`). */
   answerLimits?: AnswerLimits;
+  /**
+   * The coordinators' digest (configuration `digest`; issue 11): sent from the tick, once per
+   * coordinator and business day. Absent: no digest (tests that count mail leave it out).
+   */
+  digest?: DigestSettings;
+  /** The business-day calendar; default: weekends and Japanese public holidays (@holiday-jp). */
+  calendar?: BusinessCalendar;
 }
 
 export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
@@ -87,6 +98,8 @@ export class Desk {
       ...opts,
       filer: opts.filer ?? null,
       publicDir: opts.publicDir ?? null,
+      digest: opts.digest ?? null,
+      calendar: opts.calendar ?? businessCalendar(isJapaneseHoliday),
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
     };
   }
@@ -112,7 +125,9 @@ export class Desk {
         case 'file':
           return await fileMessage(this.ctx, need(data.messageId)); // IMAP: Processed / Failed
         case 'tick':
-          return void (await tickAll(this.ctx)); // time passes (src/usecases/tick.ts)
+          // Time passes (src/usecases/tick.ts), then the digest if one is due (src/usecases/digest.ts).
+          await tickAll(this.ctx);
+          return void (await sendDigests(this.ctx));
       }
     } catch (e) {
       // A value the database or a template refuses fails the same way on every attempt: it
@@ -158,6 +173,11 @@ export class Desk {
   /** Every case not in a final state gets a `tick` event; the unreachable list is rewritten. Returns the notices queued. */
   tickAll(): Promise<number> {
     return tickAll(this.ctx);
+  }
+
+  /** The coordinators' digest, when one is due and not sent yet (claimed once per coordinator and business day). Returns the notices queued. */
+  sendDigests(): Promise<number> {
+    return sendDigests(this.ctx);
   }
 
   /** The public list of vendors the desk cannot reach (guideline §3.7). */

@@ -27,6 +27,8 @@ export const COORD_ALERT_KINDS = [
   // message refused for a bad value (its verdict code in the detail).
   'job-failed',
   'bad-value',
+  // issue 11: a coordinator's digest was not sent (no usable key for the coordinator).
+  'digest-withheld',
   // The other coordinator notices of the rules (product-state.ts CoordinatorTemplate).
   'vendor-reachable',
   'product-name-published',
@@ -48,7 +50,7 @@ export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
  * value or a reply not signed by a vendor may name no case, or one that does not exist
  * (issue 9 §6).
  */
-const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited', 'key-held', 'job-failed', 'bad-value', 'reply-wrong-key']);
+const DESK_LEVEL_ALERTS: ReadonlySet<CoordAlertKind> = new Set<CoordAlertKind>(['unauthorised-command', 'answers-rate-limited', 'key-held', 'job-failed', 'bad-value', 'reply-wrong-key', 'digest-withheld']);
 
 /**
  * The coord-alert kind of each coordinator notice the rules decide (`notify-coordinators`);
@@ -113,6 +115,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'answers-rate-limited': 'Automatic answers to one address reached their limit',
     'job-failed': 'A job of the desk failed for good',
     'bad-value': 'A message was refused for a value the desk cannot accept',
+    'digest-withheld': "A coordinator's digest was not sent: no usable key",
     'vendor-reachable': 'A vendor is reachable again',
     'product-name-published': 'A product name was added to the unreachable list',
     'confirm-vendor': 'Confirm the vendors of the case',
@@ -142,6 +145,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'answers-rate-limited': '同じアドレスへの自動応答が上限に達しました',
     'job-failed': '窓口の処理が最終的に失敗しました',
     'bad-value': '受け付けられない値を含むメールを受け付けませんでした',
+    'digest-withheld': '使える鍵がないため調整担当者へのダイジェストを送っていません',
     'vendor-reachable': '製品開発者と連絡が取れるようになりました',
     'product-name-published': '連絡不能一覧に製品名を掲載しました',
     'confirm-vendor': '製品開発者の確認をお願いします',

@@ -7,6 +7,7 @@ import advisory from './advisory.ts';
 import coordAlert from './coord-alert.ts';
 import coordNewCase from './coord-new-case.ts';
 import correspondence from './correspondence.ts';
+import digest from './digest.ts';
 import impossibleInvite from './impossible-invite.ts';
 import impossibleOutcome from './impossible-outcome.ts';
 import introduce from './introduce.ts';
@@ -87,6 +88,8 @@ export const NOTICES = {
   'impossible-outcome': impossibleOutcome,
   advisory,
   published,
+  // The coordinators' morning digest (issue 11).
+  digest,
   // A reporter's question about its case (issue 11).
   'reporter-status': reporterStatus,
   'question-not-answered': questionNotAnswered,

@@ -13,6 +13,8 @@ import type { JobData, JobName } from '../jobs/registry.ts';
 import type { Log } from '../log.ts';
 import type { AnswerLimits } from '../desk/answers.ts';
 import type { TrustSettings } from '../desk/signed-gate.ts';
+import type { DigestSettings } from '../desk/digest.ts';
+import type { BusinessCalendar } from '../rules/business-days.ts';
 
 export interface Queue {
   add(name: JobName, data: JobData, jobId: string): Promise<void>;
@@ -51,6 +53,10 @@ export interface DeskContext {
   settings: Settings;
   trust: TrustSettings;
   answerLimits: AnswerLimits;
+  /** The coordinators' digest (config `digest`); null: none is sent. */
+  digest: DigestSettings | null;
+  /** Business days (Saturdays, Sundays and Japanese public holidays closed; issue 11). */
+  calendar: BusinessCalendar;
 }
 
 /** A failure that fails the same way on every attempt: final at once (no retry). */

@@ -223,6 +223,20 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { caseId: CASE, publishedOn: '2027-01-06', advisoryUrl: 'https://desk.example.jp/advisories/VR-2026-0042', credit: true, creditName: '山田 太郎' },
     { caseId: CASE, publishedOn: '2027-01-06', credit: false },
   ],
+  digest: [
+    { day: '2027-01-12', now: new Date('2027-01-12T00:00:00Z'), since: null, empty: true, sections: [] },
+    {
+      day: '2027-01-12',
+      now: new Date('2027-01-12T00:00:00Z'),
+      since: new Date('2027-01-08T00:00:00Z'),
+      empty: false,
+      sections: [
+        { kind: 'new', lines: [{ type: 'case', caseId: CASE, caseKind: 'product', state: 'accepted', products: ['まどぐちメールサーバ'], openedAt: AT, actions: [{ via: 'mail', keyword: 'X-ADD-VENDOR' }] }] },
+        { kind: 'silent', days: 14, lines: [{ caseId: CASE, party: 'vendor', partyId: 'acme', product: null, status: 'notified', reminders: 0, silentSince: AT, days: 15, actions: [{ via: 'mail', keyword: 'X-MARK-UNREACHABLE', arg: 'acme' }] }] },
+        { kind: 'keys', days: 30, lines: [{ owner: { kind: 'desk' }, fingerprint: 'unknown', expiresAt: null, expired: true, daysLeft: null, actions: [] }] },
+      ],
+    },
+  ],
 };
 
 /** Render with a context the types would refuse (runtime validation is the point). */

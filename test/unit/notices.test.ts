@@ -81,6 +81,29 @@ const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
     credit: false,
   },
   published: { caseId: CASE, publishedOn: '2027-01-06', credit: true, creditName: '山田 太郎' },
+  digest: {
+    day: '2027-01-12',
+    now: new Date('2027-01-12T00:00:00Z'),
+    since: new Date('2027-01-08T00:00:00Z'),
+    empty: false,
+    sections: [
+      {
+        kind: 'new',
+        lines: [
+          { type: 'case', caseId: CASE, caseKind: 'product', state: 'accepted', products: ['ACME Router'], openedAt: AT, actions: [{ via: 'mail', keyword: 'X-ADD-VENDOR' }] },
+          { type: 'draft', tag: 'DRAFT-7Q2K', openedAt: AT, missing: ['product-name'], caseId: null, actions: [] },
+        ],
+      },
+      { kind: 'awaiting-decision', lines: [{ caseId: CASE, state: 'accepted', who: ['coordinator'], vendorIds: ['acme'], dates: [], lastActivity: AT, actions: [{ via: 'mail', keyword: 'X-NOTIFY-VENDORS' }] }] },
+      { kind: 'overdue', lines: [{ caseId: CASE, state: 'coordinating', reasons: ['agreed-date-passed'], targetJst: null, agreedJst: '2027-01-05', daysLate: 7, actions: [{ via: 'mail', keyword: 'X-PUBLISH' }] }] },
+      { kind: 'silent', days: 14, lines: [{ caseId: CASE, party: 'vendor', partyId: 'acme', product: 'ACME Router', status: 'reminded(2)', reminders: 2, silentSince: AT, days: 21, actions: [{ via: 'mail', keyword: 'X-MARK-UNREACHABLE', arg: 'acme' }] }] },
+      { kind: 'unreachable', lines: [{ caseId: CASE, vendorId: 'globex', product: null, since: AT, listedSince: null, productListedSince: null, actions: [{ via: 'mail', keyword: 'X-MARK-REACHABLE', arg: 'globex' }] }] },
+      { kind: 'publications', days: 14, lines: [{ caseId: CASE, date: '2027-01-20', daysLeft: 8, products: [], actions: [{ via: 'mail', keyword: 'X-SET-DATE' }] }] },
+      { kind: 'refused-mail', total: 3, lines: [{ source: 'rejected', code: 'not-for-us', count: 3, messageIds: [4, 9, 12], actions: [] }] },
+      { kind: 'failed-jobs', total: 1, lines: [{ event: 'notice-failed', job: 'notify', code: 'smtp-refused', count: 1, caseIds: [CASE], messageIds: [], last: AT, actions: [{ via: 'cli', argv: ['jobs', 'failed'] }] }] },
+      { kind: 'keys', days: 30, lines: [{ owner: { kind: 'vendor', id: 'acme' }, fingerprint: FPR, expiresAt: new Date('2027-01-30T00:00:00Z'), expired: false, daysLeft: 18, actions: [{ via: 'cli', argv: ['vendors', 'show', 'acme'] }] }] },
+    ],
+  },
   // The website track (guideline §4; src/rules/website-notices.ts).
   'operator-notify': {
     caseId: CASE,
@@ -163,6 +186,22 @@ describe('notices: one module per kind (src/notices/)', () => {
       });
     });
   }
+
+  it('digest: each line names its case and the command; nothing to report is one line', () => {
+    const full = renderNotice('digest', 'en', SAMPLES.digest);
+    expect(full.text).toContain(`- ${CASE}: new case (software product)`);
+    expect(full.text).toContain(`X-CASE: ${CASE} / X-ADD-VENDOR: <vendor-id>`);
+    expect(full.text).toContain(`X-CASE: ${CASE} / X-MARK-UNREACHABLE: acme`);
+    expect(full.text).toContain('madoguchi jobs failed');
+    const ja = renderNotice('digest', 'ja', SAMPLES.digest);
+    expect(ja.text).toContain('■ 新しい案件・下書き');
+    const empty = { day: '2027-01-12', now: new Date('2027-01-12T00:00:00Z'), since: null, empty: true, sections: [] };
+    // One line, then the desk's sign-off.
+    for (const lang of LANGS) expect(renderNotice('digest', lang, empty).text.trim().split('\n').filter((l) => l !== '')).toHaveLength(2);
+    // A section out of the digest's order, or `empty` that lies, is refused.
+    expect(() => validateNoticeContext('digest', { ...empty, empty: false })).toThrow(/"empty" must be true exactly when/);
+    expect(() => validateNoticeContext('digest', { ...SAMPLES.digest, sections: [...SAMPLES.digest.sections].reverse() })).toThrow(/"sections" must be distinct kinds/);
+  });
 
   it('the content-free notices take no text from the message they answer', () => {
     expect(() => validateNoticeContext('unencrypted', { deskFingerprint: 'not a fingerprint' })).toThrow(/"deskFingerprint" does not match/);
