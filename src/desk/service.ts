@@ -8,6 +8,7 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // step first checks the stored state and does nothing twice, and `reconcile()` at start
 // re-enqueues whatever the database says is unfinished.
+import type { WebLookupOptions } from '../web/options.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import { DEFAULT_LIMITS, MiB, type InboundLimits } from '../inbound/pipeline.ts';
 import type { Transport } from '../outbound/transport.ts';
@@ -62,6 +63,8 @@ export interface DeskOptions {
   trust?: TrustSettings;
   /** Automatic answers per address (configuration `limits.answersPerAddressPer*`). */
   answerLimits?: AnswerLimits;
+  /** Web lookups of a site operator (configuration `web`; issue 11); absent or null: disabled. */
+  web?: WebLookupOptions | null;
 }
 
 export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
@@ -84,6 +87,7 @@ export class Desk {
       ...opts,
       filer: opts.filer ?? null,
       publicDir: opts.publicDir ?? null,
+      web: opts.web ?? null,
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
     };
   }
