@@ -8,6 +8,7 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // step first checks the stored state and does nothing twice, and `reconcile()` at start
 // re-enqueues whatever the database says is unfinished.
+import { operatorReply, signedByOperator } from '../usecases/operator-reply.ts';
 import type { WebLookupOptions } from '../web/options.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import { DEFAULT_LIMITS, MiB, type InboundLimits } from '../inbound/pipeline.ts';
@@ -140,6 +141,8 @@ export class Desk {
     // A vendor reply signed but not encrypted is still read for its status (issue 9 §8);
     // only signed content can give it authority (the gate in vendorReply).
     const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
+    // A reply form signed by a key pinned for a site operator is the website track's (issue 11).
+    if (v.kind === 'vendor-reply' && !v.rejected && v.signature.status === 'valid' && (await signedByOperator(this.ctx, v))) return operatorReply(this.ctx, id, v);
     if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return vendorReply(this.ctx, id, v);
     if (!v.rejected && looksLikeCommandMail(v.desk.text)) return commandMail(this.ctx, id, v);
     if (!v.rejected && v.kind === 'unknown' && v.signature.status === 'valid' && (v.encryption !== 'none' || (await signedByVendor(this.ctx, v))) && (await correspondence(this.ctx, id, v))) return;

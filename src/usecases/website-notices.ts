@@ -13,6 +13,7 @@ import { checkNotice, describeHits, identityPolicy } from '../desk/identity-poli
 import type { ReportForm, VendorStatus } from '../domain/inspect.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { renderNotice, type AnyNoticeName, type NoticeContexts } from '../outbound/templates.ts';
+import { ALL_NOTICE_NAMES } from '../notices/index.ts';
 import { PERSONAL_DATA_ITEMS, type WebsiteNoticeData } from '../rules/website-notices.ts';
 import type { WebsiteCase, WebsiteDecision } from '../rules/website.ts';
 import type { Lang } from '../rules/screening.ts';
@@ -53,7 +54,7 @@ export async function websiteNoticesFor(
   messageRef: number | null,
 ): Promise<string[]> {
   const now = ctx.clock();
-  const lang = (c.lang === 'en' ? 'en' : 'ja') as Lang;
+  const lang = (c.lang === 'en' ? 'en' : 'ja');
   const report = c.report as ReportForm;
   const siteUrl = oneLine(report.website?.url ?? '').slice(0, 2000);
   const notices: ComposedNotice[] = [];
@@ -88,7 +89,7 @@ export async function websiteNoticesFor(
       return;
     }
     // issue 9 §5: the reporter's identity goes to the operator only with consent, as to a vendor.
-    const hits = checkNotice(policy, 'vendor', kind as AnyNoticeName, data as object);
+    const hits = checkNotice(policy, 'vendor', kind as AnyNoticeName, data);
     if (hits.length > 0) {
       notices.push({ id: nid, kind, recipients: operatorTo, lang, raw: null, withheldReason: `the text contains the reporter's ${describeHits(hits)}` });
       await toCoordinators('coord-operator-no-key', `${after.operator?.id ?? '?'}: ${kind} withheld: it carries the reporter's ${describeHits(hits)} without consent`);
