@@ -120,6 +120,16 @@ export const configSchema = z
       maxKeyKb: whole(1, 4096),
       caFile: text,
     }),
+    /** Machine-readable advisories (issue 12; docs/exports.md): who the desk is in them. */
+    exports: z.strictObject({
+      // CSAF 2.0 §3.2.1.8.3: the publisher's namespace is the URL of the publishing organisation.
+      csafNamespace: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL'),
+      // The desk's public advisory page per case; `{case}` is replaced by the case id ("" = none).
+      advisoryUrl: z.string().regex(/^(https?:\/\/\S*\{case\}\S*)?$/, 'must be an http(s) URL containing {case}, or empty'),
+      // CVE JSON 5 providerMetadata.orgId: the CNA's UUID as the CVE Program assigned it ("" = CVE export off).
+      cveOrgId: z.string().regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/i, 'must be a UUID, or empty'),
+      cveShortName: z.string().regex(/^([A-Za-z0-9_-]{2,32})?$/, 'must be 2-32 letters, digits, - or _, or empty'),
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.outbound.transport === 'smtp' && !c.outbound.smtp.host) ctx.addIssue({ code: 'custom', path: ['outbound', 'smtp', 'host'], message: 'is required when outbound.transport is smtp' });
@@ -193,6 +203,10 @@ export const ENV: Record<string, string> = {
   'web.maxSecurityTxtKb': 'MADOGUCHI_WEB_MAX_SECURITY_TXT_KB',
   'web.maxKeyKb': 'MADOGUCHI_WEB_MAX_KEY_KB',
   'web.caFile': 'MADOGUCHI_WEB_CA_FILE',
+  'exports.csafNamespace': 'MADOGUCHI_CSAF_NAMESPACE',
+  'exports.advisoryUrl': 'MADOGUCHI_ADVISORY_URL',
+  'exports.cveOrgId': 'MADOGUCHI_CVE_ORG_ID',
+  'exports.cveShortName': 'MADOGUCHI_CVE_SHORT_NAME',
 };
 
 /** Settings whose values are never printed (config check, error messages). */

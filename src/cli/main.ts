@@ -107,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   await group('partners', 'the partner registry (overseas coordinators and CSIRTs)', async () => (await import('./partners.ts')).registerPartnerCommands);
   await group('operators', 'the site operators registry (website track)', async () => (await import('./operators.ts')).registerOperatorCommands);
   await group('cases', 'cases, their states, dates and timeline', async () => (await import('./cases.ts')).registerCaseCommands);
+  await group('export', 'machine-readable advisories of a case (CSAF 2.0, CVE JSON 5)', async () => (await import('./export.ts')).registerExportCommands);
   await group('keys', 'keys held for confirmation (a different key arrived by mail for a known address)', async () => (await import('./keys.ts')).registerKeyCommands);
 
   try {

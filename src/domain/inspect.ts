@@ -56,10 +56,24 @@ export interface ReportForm {
   cvss?: string;
   consent?: { shareIdentity?: boolean; directContact?: boolean; credit?: boolean; creditName?: string };
   reportedElsewhere?: string;
+  /**
+   * The desk's extension of §2 (docs/report-form.md): present only when the form has a
+   * numbered vulnerability block (`Summary 2:`...); then every vulnerability, 1 first, with
+   * vulnerability 1 the unnumbered fields (which stay in `vulnerability` / `cvss` too).
+   */
+  vulnerabilities?: ReportVulnerability[];
   /** Labels the desk did not recognise, kept verbatim (§2: "Unknown labels are kept"). */
   extra?: Record<string, string>;
   /** Canonical keys of required fields that are absent, e.g. `reporter.email`. */
   missing: string[];
+}
+
+/** One numbered vulnerability block of a report (docs/report-form.md). */
+export interface ReportVulnerability {
+  number: number;
+  type?: string;
+  summary?: string;
+  cvss?: string;
 }
 
 export type VendorStatus = 'affected' | 'not-affected' | 'investigating' | 'fixed';

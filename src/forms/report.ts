@@ -2,8 +2,8 @@
 // blank form the desk sends back when a report is incomplete ("the desk answers the
 // reporter with the list of what is missing").
 
-import type { ReportForm } from '../domain/inspect.ts';
-import { REPORT_FIELDS, REPORT_LABELS, type ReportKey } from './labels.ts';
+import type { ReportForm, ReportVulnerability } from '../domain/inspect.ts';
+import { normLabel, REPORT_FIELDS, REPORT_LABELS, type ReportKey } from './labels.ts';
 import { addExtra, scanFields } from './lines.ts';
 import { readConsent, readEmail, readKind } from './values.ts';
 
@@ -37,22 +37,97 @@ export function parseReportForm(text: string): ReportForm {
   }
 }
 
+// ---- numbered vulnerability blocks (the desk's extension of §2; docs/report-form.md) ----
+//
+// §2 has one vulnerability per report. A report of several writes the per-vulnerability
+// fields again with the vulnerability's number after the label: `Summary 2:`, `CVSS 2:`,
+// `脆弱性の概要 2：`, `脆弱性の種類（2）：`. The unnumbered fields (or number 1) are
+// vulnerability 1, so every single-vulnerability form reads exactly as before.
+
+/** The fields a vulnerability block may carry. */
+const VULN_KEYS = ['vulnerability.type', 'vulnerability.summary', 'cvss'] as const;
+type VulnKey = (typeof VULN_KEYS)[number];
+/** Highest block number read (a bound on the label table; a report of more is for a coordinator to split). */
+export const MAX_VULNERABILITY_BLOCKS = 20;
+type BlockKey = `vuln:${number}:${VulnKey}`;
+
+/** The §2 labels plus `<label> n`, `<label>#n`, `<label>(n)` for n = 1..20 of the vulnerability fields. */
+const LABELS_WITH_BLOCKS: ReadonlyMap<string, ReportKey | BlockKey> = (() => {
+  const map = new Map<string, ReportKey | BlockKey>(REPORT_LABELS);
+  for (const f of REPORT_FIELDS) {
+    if (!(VULN_KEYS as readonly string[]).includes(f.key)) continue;
+    const key = f.key as VulnKey;
+    for (const label of [...f.ja, ...f.en]) {
+      for (let n = 1; n <= MAX_VULNERABILITY_BLOCKS; n++) {
+        for (const form of [`${label} ${n}`, `${label}#${n}`, `${label}(${n})`, `${label}（${n}）`]) {
+          const norm = normLabel(form);
+          // Never shadow a §2 label (none ends in a digit today; this keeps it so).
+          if (!REPORT_LABELS.has(norm)) map.set(norm, n === 1 ? key : `vuln:${n}:${key}`);
+        }
+      }
+    }
+  }
+  return map;
+})();
+
 function parse(text: string): ReportForm {
   const form: ReportForm = { missing: [] };
   const extra: Record<string, string> = {};
   const taken = new Set<ReportKey>();
-  for (const f of scanFields(text, REPORT_LABELS)) {
-    if (f.key === null || (f.value !== '' && taken.has(f.key))) {
+  const blocks = new Map<number, { fields: Partial<Record<VulnKey, string>>; labels: [string, string][] }>();
+  for (const f of scanFields(text, LABELS_WITH_BLOCKS)) {
+    if (f.key !== null && f.key.startsWith('vuln:')) {
+      const [, n, key] = f.key.split(':') as [string, string, VulnKey];
+      const b = blocks.get(Number(n)) ?? { fields: {}, labels: [] };
+      blocks.set(Number(n), b);
+      if (f.value === '') continue;
+      if (b.fields[key] !== undefined) addExtra(extra, f.label, f.value);
+      else {
+        b.fields[key] = f.value;
+        b.labels.push([f.label, f.value]);
+      }
+      continue;
+    }
+    const key = f.key as ReportKey | null;
+    if (key === null || (f.value !== '' && taken.has(key))) {
       addExtra(extra, f.label, f.value);
       continue;
     }
     if (f.value === '') continue;
-    taken.add(f.key);
-    if (!assign(form, f.key, f.value)) addExtra(extra, f.label, f.value);
+    taken.add(key);
+    if (!assign(form, key, f.value)) addExtra(extra, f.label, f.value);
   }
+  const vulns = vulnerabilityBlocks(form, blocks, extra);
+  if (vulns !== null) form.vulnerabilities = vulns;
   if (Object.keys(extra).length > 0) form.extra = extra;
   form.missing = missingKeys(form);
   return form;
+}
+
+/**
+ * Vulnerability 1 and each numbered block, by number; null when there is no block. A block
+ * without a summary is not a vulnerability (a summary is what §2 requires of one): its
+ * fields go to `extra` as written, so nothing is lost and nothing is guessed.
+ */
+function vulnerabilityBlocks(
+  form: ReportForm,
+  blocks: Map<number, { fields: Partial<Record<VulnKey, string>>; labels: [string, string][] }>,
+  extra: Record<string, string>,
+): ReportVulnerability[] | null {
+  const out: ReportVulnerability[] = [];
+  for (const [n, b] of [...blocks.entries()].sort((a, c) => a[0] - c[0])) {
+    if (b.fields['vulnerability.summary'] === undefined) {
+      for (const [label, value] of b.labels) addExtra(extra, label, value);
+      continue;
+    }
+    out.push(block(n, b.fields['vulnerability.type'], b.fields['vulnerability.summary'], b.fields.cvss));
+  }
+  if (out.length === 0) return null;
+  return [block(1, form.vulnerability?.type, form.vulnerability?.summary, form.cvss), ...out];
+}
+
+function block(number: number, type: string | undefined, summary: string | undefined, cvss: string | undefined): ReportVulnerability {
+  return { number, ...(type !== undefined ? { type } : {}), ...(summary !== undefined ? { summary } : {}), ...(cvss !== undefined ? { cvss } : {}) };
 }
 
 /** Stores one non-empty value; false when the value cannot be read (kept in `extra` then). */

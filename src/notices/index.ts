@@ -24,6 +24,7 @@ import reporterReceived from './reporter-received.ts';
 import reporterStopped from './reporter-stopped.ts';
 import reporterWithdrawal from './reporter-withdrawal.ts';
 import { checkContext } from './schema.ts';
+import type { WebsiteNoticeData, WebsiteNoticeKind } from '../rules/website-notices.ts';
 import signedMailNotApplied from './signed-mail-not-applied.ts';
 import unencrypted from './unencrypted.ts';
 import vendorNotify from './vendor-notify.ts';
@@ -31,6 +32,26 @@ import vendorRemind from './vendor-remind.ts';
 import vendorReplyRecorded from './vendor-reply-recorded.ts';
 import vendorUnreachableListed from './vendor-unreachable-listed.ts';
 import vendorUpdate from './vendor-update.ts';
+// The website track (guideline §4; data shapes in src/rules/website-notices.ts).
+import operatorNotify from './operator-notify.ts';
+import operatorFirstContact from './operator-first-contact.ts';
+import operatorRemind from './operator-remind.ts';
+import operatorKeyReminder from './operator-key-reminder.ts';
+import operatorThanks from './operator-thanks.ts';
+import operatorStopped from './operator-stopped.ts';
+import operatorRelay from './operator-relay.ts';
+import reporterAccepted from './reporter-accepted.ts';
+import reporterSiteNotAccepted from './reporter-site-not-accepted.ts';
+import reporterSiteStopped from './reporter-site-stopped.ts';
+import reporterSiteFixed from './reporter-site-fixed.ts';
+import reporterRelay from './reporter-relay.ts';
+import coordConfirmOperator from './coord-confirm-operator.ts';
+import coordOperatorNoKey from './coord-operator-no-key.ts';
+import coordOperatorSilent from './coord-operator-silent.ts';
+import coordFixTarget from './coord-fix-target.ts';
+import coordOperatorNotVulnerable from './coord-operator-not-vulnerable.ts';
+import coordOperatorFixed from './coord-operator-fixed.ts';
+import coordReplyOutOfScope from './coord-reply-out-of-scope.ts';
 
 /** Every notice, by name. */
 export const NOTICES = {
@@ -63,7 +84,57 @@ export const NOTICES = {
   'impossible-outcome': impossibleOutcome,
   advisory,
   published,
+  // The website track (guideline §4; src/rules/website-notices.ts WEBSITE_NOTICES).
+  'operator-notify': operatorNotify,
+  'operator-first-contact': operatorFirstContact,
+  'operator-remind': operatorRemind,
+  'operator-key-reminder': operatorKeyReminder,
+  'operator-thanks': operatorThanks,
+  'operator-stopped': operatorStopped,
+  'operator-relay': operatorRelay,
+  'reporter-accepted': reporterAccepted,
+  'reporter-site-not-accepted': reporterSiteNotAccepted,
+  'reporter-site-stopped': reporterSiteStopped,
+  'reporter-site-fixed': reporterSiteFixed,
+  'reporter-relay': reporterRelay,
+  'coord-confirm-operator': coordConfirmOperator,
+  'coord-operator-no-key': coordOperatorNoKey,
+  'coord-operator-silent': coordOperatorSilent,
+  'coord-fix-target': coordFixTarget,
+  'coord-operator-not-vulnerable': coordOperatorNotVulnerable,
+  'coord-operator-fixed': coordOperatorFixed,
+  'coord-reply-out-of-scope': coordReplyOutOfScope,
 } as const;
+
+/**
+ * The notice that renders each website notice kind (src/rules/website-notices.ts): the same
+ * name, except where a product notice of that name has another shape (it has no site URL).
+ */
+export const WEBSITE_NOTICE_NAME = {
+  'operator-notify': 'operator-notify',
+  'operator-first-contact': 'operator-first-contact',
+  'operator-remind': 'operator-remind',
+  'operator-key-reminder': 'operator-key-reminder',
+  'operator-thanks': 'operator-thanks',
+  'operator-stopped': 'operator-stopped',
+  'operator-relay': 'operator-relay',
+  'reporter-accepted': 'reporter-accepted',
+  'reporter-not-accepted': 'reporter-site-not-accepted',
+  'reporter-stopped': 'reporter-site-stopped',
+  'reporter-site-fixed': 'reporter-site-fixed',
+  'reporter-relay': 'reporter-relay',
+  'coord-confirm-operator': 'coord-confirm-operator',
+  'coord-operator-no-key': 'coord-operator-no-key',
+  'coord-operator-silent': 'coord-operator-silent',
+  'coord-fix-target': 'coord-fix-target',
+  'coord-operator-not-vulnerable': 'coord-operator-not-vulnerable',
+  'coord-operator-fixed': 'coord-operator-fixed',
+  'coord-reply-out-of-scope': 'coord-reply-out-of-scope',
+} as const satisfies { [K in WebsiteNoticeKind]: AnyNoticeName };
+
+/** The website track's notices (guideline §4). */
+export type WebsiteNoticeName = (typeof WEBSITE_NOTICE_NAME)[WebsiteNoticeKind];
+export const WEBSITE_NOTICE_NAMES = Object.values(WEBSITE_NOTICE_NAME) as readonly WebsiteNoticeName[];
 
 type ContextOf<M> = M extends NoticeModule<infer C> ? C : never;
 
@@ -75,13 +146,13 @@ export type AnyNoticeName = keyof NoticeContexts;
 /**
  * The screening notices (report intake, src/rules/screening.ts), which NOTICE_NAMES lists.
  * Kept to these so the exhaustive switches over it elsewhere still hold; the product
- * track's notices are CoordinationNoticeName.
+ * track's notices are CoordinationNoticeName, the website track's WebsiteNoticeName.
  */
 export type NoticeName = 'ack' | 'missing' | 'unencrypted' | 'nokey' | 'rejected' | 'invalid';
 export const NOTICE_NAMES: readonly NoticeName[] = ['ack', 'missing', 'unencrypted', 'nokey', 'rejected', 'invalid'];
-export type CoordinationNoticeName = Exclude<AnyNoticeName, NoticeName>;
+export type CoordinationNoticeName = Exclude<AnyNoticeName, NoticeName | WebsiteNoticeName>;
 export const ALL_NOTICE_NAMES = Object.keys(NOTICES) as readonly AnyNoticeName[];
-export const COORDINATION_NOTICE_NAMES = ALL_NOTICE_NAMES.filter((n): n is CoordinationNoticeName => !(NOTICE_NAMES as readonly string[]).includes(n));
+export const COORDINATION_NOTICE_NAMES = ALL_NOTICE_NAMES.filter((n): n is CoordinationNoticeName => !(NOTICE_NAMES as readonly string[]).includes(n) && !(WEBSITE_NOTICE_NAMES as readonly string[]).includes(n));
 
 /** The module of notice `name` (an unknown name is a programming error). */
 export function noticeModule<N extends AnyNoticeName>(name: N): NoticeModule<NoticeContexts[N]> {
@@ -113,3 +184,27 @@ export type { ImpossibleOutcomeContext } from './impossible-outcome.ts';
 export type { AdvisoryContext, AdvisoryVendor } from './advisory.ts';
 export type { PublishedContext } from './published.ts';
 export type { UnreachableListEntry } from './unreachable-list.ts';
+
+/** Compile-time check: each website kind's data shape is exactly its notice's context. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const WEBSITE_SHAPES_MATCH: { [K in WebsiteNoticeKind]: Same<WebsiteNoticeData[K], NoticeContexts[(typeof WEBSITE_NOTICE_NAME)[K]]> } = {
+  'operator-notify': true,
+  'operator-first-contact': true,
+  'operator-remind': true,
+  'operator-key-reminder': true,
+  'operator-thanks': true,
+  'operator-stopped': true,
+  'operator-relay': true,
+  'reporter-accepted': true,
+  'reporter-not-accepted': true,
+  'reporter-stopped': true,
+  'reporter-site-fixed': true,
+  'reporter-relay': true,
+  'coord-confirm-operator': true,
+  'coord-operator-no-key': true,
+  'coord-operator-silent': true,
+  'coord-fix-target': true,
+  'coord-operator-not-vulnerable': true,
+  'coord-operator-fixed': true,
+  'coord-reply-out-of-scope': true,
+};

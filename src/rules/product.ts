@@ -188,7 +188,8 @@ export function creditOf(c: ProductCase): string | null {
   return name === '' ? null : name;
 }
 
-function advisoryStatus(v: CaseVendor): AdvisoryVendorStatus {
+/** What the advisory (and the CSAF/CVE exports, src/export/) say of a vendor, from its fix track. */
+export function advisoryStatus(v: CaseVendor): AdvisoryVendorStatus {
   if (v.fix === 'not-affected') return 'not-affected';
   if (v.fix === 'fix-ready' || v.fix === 'fix-deployed') return 'fixed';
   if (v.fix === 'vendor-aware' && v.status === 'affected') return 'affected';

@@ -58,3 +58,16 @@ export async function refreshCaseStates(db: Db): Promise<number> {
   }
   return changed;
 }
+
+/** A case's row as the exports read it (src/export/load.ts): kind, language, report, opened, snapshot. */
+export async function loadCaseForExport(
+  db: Db,
+  id: string,
+): Promise<{ id: string; kind: string; lang: string; report: unknown; createdAt: Date; snapshot: ReturnType<typeof reviveSnapshot> | null } | null> {
+  const [r] = await db.query<{ id: string; kind: string; lang: string; report: unknown; created_at: Date | string; coordination: unknown }>(
+    'SELECT id, kind, lang, report, created_at, coordination FROM cases WHERE id = $1',
+    [id],
+  );
+  if (!r) return null;
+  return { id: r.id, kind: r.kind, lang: r.lang, report: r.report, createdAt: new Date(r.created_at), snapshot: r.coordination ? reviveSnapshot(r.coordination) : null };
+}

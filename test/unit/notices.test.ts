@@ -10,6 +10,8 @@ import { ALL_NOTICE_NAMES, LANGS, NOTICES, NoticeContextError, renderNotice, val
 const CASE = 'VR-2026-0042';
 const AT = new Date('2026-11-22T10:30:00Z');
 const FPR = '0123456789ABCDEF0123456789ABCDEF01234567';
+const SITE = 'https://shop.example.jp/login';
+const SUMMARY = 'ログイン画面に SQL インジェクションの脆弱性があります。';
 
 const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
   ack: { caseId: CASE, receivedAt: AT, kind: 'product', productName: 'まどぐちメールサーバ' },
@@ -64,6 +66,40 @@ const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
     credit: false,
   },
   published: { caseId: CASE, publishedOn: '2027-01-06', credit: true, creditName: '山田 太郎' },
+  // The website track (guideline §4; src/rules/website-notices.ts).
+  'operator-notify': {
+    caseId: CASE,
+    siteUrl: SITE,
+    siteName: 'まどぐち商店',
+    vulnerabilityType: 'CWE-89',
+    summary: SUMMARY,
+    reproduction: "1. ログイン画面を開きます\n2. 利用者名に ' OR 1=1 -- を入力します",
+    verification: 'sqlmap -u https://shop.example.jp/login',
+    impact: '会員情報が漏えいする可能性があります。',
+    fixTarget: '2027-02-20',
+    replyStatuses: ['affected', 'not-affected', 'investigating', 'fixed'],
+    contractorConfidentiality: true,
+    personalDataItems: ['summary', 'likely-period', 'likely-number', 'kinds-of-data', 'cause', 'contact'],
+    reporter: null,
+  },
+  'operator-first-contact': { caseId: CASE, deskKeyFingerprint: FPR, reminder: null },
+  'operator-remind': { caseId: CASE, siteUrl: SITE, n: 1, since: '2026-11-22', fixTarget: '2027-02-20', replyStatuses: ['affected', 'not-affected', 'investigating', 'fixed'] },
+  'operator-key-reminder': { caseId: CASE, deskKeyFingerprint: FPR, reminder: 2 },
+  'operator-thanks': { caseId: CASE, siteUrl: SITE },
+  'operator-stopped': { caseId: CASE, siteUrl: SITE, reason: 'not-reproducible' },
+  'operator-relay': { caseId: CASE, text: '修正の状況を教えてください。' },
+  'reporter-accepted': { caseId: CASE, siteUrl: SITE },
+  'reporter-site-not-accepted': { caseId: CASE, siteUrl: SITE, reason: '日本国内で利用されているサイトではありません。' },
+  'reporter-site-stopped': { caseId: CASE, siteUrl: SITE, reason: 'duplicate' },
+  'reporter-site-fixed': { caseId: CASE, siteUrl: SITE, fixedOn: '2027-01-15' },
+  'reporter-relay': { caseId: CASE, text: 'Which page?' },
+  'coord-confirm-operator': { caseId: CASE, detail: 'security.txt: security@example.jp', siteUrl: SITE, operatorId: null, operatorName: null, fixTarget: null },
+  'coord-operator-no-key': { caseId: CASE, detail: 'no key pinned', siteUrl: SITE, operatorId: 'shop', operatorName: 'まどぐち商店', fixTarget: null },
+  'coord-operator-silent': { caseId: CASE, detail: '3 reminders', siteUrl: SITE, operatorId: 'shop', operatorName: 'まどぐち商店', fixTarget: '2027-02-20' },
+  'coord-fix-target': { caseId: CASE, detail: 'fix target 2027-02-20', siteUrl: SITE, operatorId: 'shop', operatorName: null, fixTarget: '2027-02-20' },
+  'coord-operator-not-vulnerable': { caseId: CASE, detail: 'status not-affected', siteUrl: SITE, operatorId: 'shop', operatorName: 'まどぐち商店', fixTarget: '2027-02-20' },
+  'coord-operator-fixed': { caseId: CASE, detail: 'status fixed', siteUrl: SITE, operatorId: 'shop', operatorName: 'まどぐち商店', fixTarget: '2027-02-20' },
+  'coord-reply-out-of-scope': { caseId: CASE, detail: 'operator other: not in the case', siteUrl: SITE, operatorId: 'other', operatorName: null, fixTarget: null },
 };
 
 /** A value no schema field accepts: not a string, date, number, boolean or list. */
@@ -134,5 +170,68 @@ describe('notices: one module per kind (src/notices/)', () => {
     }
     expect(refusalOf(threw)).toBe('template-refused');
     expect(refusalOf(new Error('unknown notice language "fr"'))).toBeNull();
+  });
+
+  describe('the website track (guideline §2, §4)', () => {
+    const CLEAR = ['operator-first-contact', 'operator-key-reminder'] as const;
+    const CONTENT_KEYS = ['siteUrl', 'siteName', 'url', 'site', 'summary', 'reproduction', 'verification', 'impact', 'vulnerabilityType', 'reporter', 'text', 'operatorName'];
+
+    for (const name of CLEAR)
+      it(`${name} goes in clear: its schema admits no site, URL, vulnerability or reporter key, and its text names none`, () => {
+        for (const key of CONTENT_KEYS) expect(() => validateNoticeContext(name, { ...SAMPLES[name], [key]: 'x' }), key).toThrow(`context key "${key}" is not part of this template`);
+        for (const lang of LANGS) {
+          const r = renderNotice(name, lang, SAMPLES[name]);
+          const all = `${r.subject}\n${r.text}`;
+          expect(all).toContain(CASE);
+          expect(all).toContain('0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567');
+          for (const leak of [SITE, 'shop.example.jp', SUMMARY, 'まどぐち商店', 'SQL']) expect(all, `${name}.${lang}`).not.toContain(leak);
+        }
+      });
+
+    it('the first contact has no reminder number and a key reminder has one', () => {
+      expect(() => validateNoticeContext('operator-first-contact', { ...SAMPLES['operator-first-contact'], reminder: 1 })).toThrow(/"reminder" must be null for the first contact/);
+      expect(() => validateNoticeContext('operator-key-reminder', { ...SAMPLES['operator-key-reminder'], reminder: null })).toThrow(/"reminder" must be the reminder number/);
+    });
+
+    const REPORTER = { name: '山田 太郎', organization: '山田セキュリティ研究所', email: 'taro@reporter.example' };
+
+    it('operator-notify carries the guideline §4 contents, the verification method and the fix target in JST with UTC', () => {
+      const ja = renderNotice('operator-notify', 'ja', SAMPLES['operator-notify']).text;
+      const en = renderNotice('operator-notify', 'en', SAMPLES['operator-notify']).text;
+      for (const t of [ja, en]) {
+        expect(t).toContain(SITE);
+        expect(t).toContain('  | sqlmap -u https://shop.example.jp/login');
+        expect(t).toContain("  | 2. 利用者名に ' OR 1=1 -- を入力します");
+        expect(t).toContain('2027-02-20');
+        expect(t).toContain('2027-02-19 15:00');
+      }
+      expect(ja).toContain('状態：');
+      expect(en).toContain('Status:');
+      expect(ja).toContain(`  | ${SUMMARY}`);
+      expect(ja).toContain('秘密保持');
+      expect(ja).toContain('漏えいした可能性のある件数');
+      expect(ja).toContain('「修正済」');
+      expect(en).toContain('confidentiality agreement');
+      expect(en).toContain('how many records (people) may be affected');
+    });
+
+    it('operator-notify without consent names no reporter; with consent it does', () => {
+      for (const lang of LANGS) {
+        const anonymous = renderNotice('operator-notify', lang, SAMPLES['operator-notify']);
+        for (const v of Object.values(REPORTER)) expect(`${anonymous.subject}\n${anonymous.text}`).not.toContain(v);
+        const identified = renderNotice('operator-notify', lang, { ...SAMPLES['operator-notify'], reporter: REPORTER }).text;
+        for (const v of Object.values(REPORTER)) expect(identified).toContain(v);
+      }
+      // No other key can carry the identity in.
+      expect(() => validateNoticeContext('operator-notify', { ...SAMPLES['operator-notify'], reporterName: REPORTER.name })).toThrow(/"reporterName" is not part of this template/);
+      expect(() => validateNoticeContext('operator-notify', { ...SAMPLES['operator-notify'], contractorConfidentiality: false })).toThrow(/"contractorConfidentiality" must be true/);
+    });
+
+    it('outside text is quoted and neutralised', () => {
+      const text = renderNotice('operator-relay', 'en', { caseId: CASE, text: 'Status: fixed\n\u202Eevil' }).text;
+      expect(text).toContain('  | Status: fixed');
+      expect(text).not.toContain('\u202E');
+      expect(() => validateNoticeContext('operator-notify', { ...SAMPLES['operator-notify'], siteUrl: 'https://x.example.jp/\nBcc: a@b' })).toThrow(/"siteUrl" must be one line/);
+    });
   });
 });

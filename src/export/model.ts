@@ -1,0 +1,100 @@
+// What the machine-readable advisories (CSAF 2.0, CVE JSON 5; issue 12) are built from: one
+// case, its vulnerabilities and what each vendor said about each. Pure: the loader
+// (load.ts) reads it from the store, the tests build it by hand or from the rules'
+// scenarios, and csaf.ts / cve.ts turn the same model into each format (one source).
+//
+// guideline §2 (information classes): only summary-class information goes out: the
+// vulnerability's summary, type and score, product and vendor names, statuses, fixes,
+// workarounds, dates. Never the reproduction steps or the verification (attack) method,
+// and the reporter's name only where the reporter asked for credit (see `credit`).
+import { advisoryStatus, creditOf } from '../rules/product.ts';
+import type { CaseVendor, ProductCase } from '../rules/product-state.ts';
+import type { VendorVulnerabilityStatus, Vulnerability, VulnerabilityStatus } from '../store/vulnerabilities.ts';
+
+export interface ExportCase {
+  id: string;
+  lang: 'ja' | 'en';
+  openedAt: Date;
+  /** The product as the report names it (mail-protocol §2 product.name / product.version). */
+  product: { name: string | null; version: string | null };
+  snapshot: ProductCase;
+  vulnerabilities: Vulnerability[];
+  statuses: VendorVulnerabilityStatus[];
+}
+
+/** Who the desk is in an export (config `desk.name`, `exports.*`). */
+export interface Publisher {
+  name: string;
+  /** CSAF publisher namespace: the desk organisation's URL. */
+  namespace: string;
+  /** The desk's advisory page for a case (`{case}` replaced), or null. */
+  advisoryUrl: string | null;
+}
+
+/** Why a case cannot be exported: one line, for the command line. */
+export class NotExportable extends Error {
+  override name = 'NotExportable';
+}
+
+/** Refuses what has nothing to export (the caller prints the reason). */
+export function checkExportable(c: ExportCase): void {
+  const rm = c.snapshot.rm;
+  if (rm !== 'accepted' && rm !== 'closed') throw new NotExportable(`case ${c.id} is not accepted (${rm}): nothing to export`);
+  if (c.vulnerabilities.length === 0) throw new NotExportable(`case ${c.id} has no vulnerability (its report has no summary)`);
+  if (c.snapshot.vendors.length === 0) throw new NotExportable(`case ${c.id} has no vendor: there is no product to name`);
+}
+
+export interface ResolvedStatus {
+  status: VulnerabilityStatus;
+  fixedVersions: string | null;
+  advisoryUrl: string | null;
+  workaround: string | null;
+}
+
+/**
+ * What one vendor said about one vulnerability: its statement for that vulnerability when
+ * there is one, else its last §4 answer for the case, which a vendor gives without naming a
+ * vulnerability and so stands for each (docs/decisions.md, issue 12).
+ */
+export function resolveStatus(c: ExportCase, v: Vulnerability, vendor: CaseVendor): ResolvedStatus {
+  const own = c.statuses.find((s) => s.number === v.number && s.vendorId === vendor.id);
+  const workaround = nonEmpty(vendor.workaround);
+  if (own) return { status: own.status, fixedVersions: nonEmpty(own.fixedVersions), advisoryUrl: nonEmpty(own.advisoryUrl), workaround };
+  const st = advisoryStatus(vendor);
+  return {
+    status: st,
+    fixedVersions: st === 'fixed' ? nonEmpty(vendor.fixedVersions) : null,
+    advisoryUrl: nonEmpty(vendor.advisoryUrl),
+    workaround,
+  };
+}
+
+/** A vendor's product name: as the desk recorded it for the vendor, else as reported. */
+export function productName(c: ExportCase, vendor: CaseVendor): string {
+  return nonEmpty(vendor.product) ?? nonEmpty(c.product.name) ?? (c.lang === 'ja' ? `${vendor.name} の製品` : `product of ${vendor.name}`);
+}
+
+/** Published: the case's public date has come (guideline §3.13). */
+export function isPublished(c: ExportCase): boolean {
+  return c.snapshot.publishedAt !== null;
+}
+
+/**
+ * The name to credit, only once published and only when the reporter asked for credit
+ * (資料2 III.4.7; mail-protocol §2 consent.credit). Before publication the documents go to
+ * vendors and partners, who get the reporter's identity by consent.shareIdentity in the
+ * notice itself, never through an export.
+ */
+export function credit(c: ExportCase): string | null {
+  return isPublished(c) ? creditOf(c.snapshot) : null;
+}
+
+export function advisoryUrlOf(p: Publisher, caseId: string): string | null {
+  return p.advisoryUrl === null ? null : p.advisoryUrl.replaceAll('{case}', encodeURIComponent(caseId));
+}
+
+export function nonEmpty(s: string | null | undefined): string | null {
+  const t = (s ?? '').trim();
+  return t === '' ? null : t;
+}
+
