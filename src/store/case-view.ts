@@ -2,7 +2,7 @@
 // row, its product-track snapshot and its last activity, in one query for any number of
 // cases. Reads of the case (`case-read`) are not activity.
 import { deriveCaseView, snapshotState, type CaseView } from '../rules/case-view.ts';
-import { reviveAnySnapshot } from '../rules/snapshot-json.ts';
+import { isWebsiteCase, reviveAnySnapshot, reviveSnapshot } from '../rules/snapshot-json.ts';
 import type { Settings } from '../rules/product-state.ts';
 import type { Db } from './handle.ts';
 
@@ -69,5 +69,7 @@ export async function loadCaseForExport(
     [id],
   );
   if (!r) return null;
-  return { id: r.id, kind: r.kind, lang: r.lang, report: r.report, createdAt: new Date(r.created_at), snapshot: r.coordination ? reviveSnapshot(r.coordination) : null };
+  // A website snapshot is never read as a product one (issue 11; nothing of a site is exported).
+  const any = r.coordination ? reviveAnySnapshot(r.coordination) : null;
+  return { id: r.id, kind: r.kind, lang: r.lang, report: r.report, createdAt: new Date(r.created_at), snapshot: any !== null && !isWebsiteCase(any) ? reviveSnapshot(r.coordination) : null };
 }

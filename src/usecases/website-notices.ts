@@ -10,10 +10,11 @@
 import { checkRecipientKey, type Recipient } from '../crypto/openpgp.ts';
 import { composeForCoordinators, storeComposed, type ComposedNotice } from '../desk/execute.ts';
 import { checkNotice, describeHits, identityPolicy } from '../desk/identity-policy.ts';
-import type { ReportForm, VendorStatus } from '../domain/inspect.ts';
+import type { ReportForm } from '../domain/inspect.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
-import { renderNotice, type AnyNoticeName, type NoticeContexts } from '../outbound/templates.ts';
-import { ALL_NOTICE_NAMES } from '../notices/index.ts';
+import { renderNotice, type AnyNoticeName } from '../outbound/templates.ts';
+import { WEBSITE_NOTICE_NAME } from '../notices/index.ts';
+import { VENDOR_STATUSES } from '../notices/website.ts';
 import { PERSONAL_DATA_ITEMS, type WebsiteNoticeData } from '../rules/website-notices.ts';
 import type { WebsiteCase, WebsiteDecision } from '../rules/website.ts';
 import type { Lang } from '../rules/screening.ts';
@@ -24,14 +25,12 @@ import type { DeskContext } from './context.ts';
 
 type CaseRow = { id: string; report: unknown; lang: string; reporterEmail: string | null };
 
-/** The reply form's statuses (mail-protocol §4), as the vendor reply form reads them. */
-const VENDOR_STATUSES: readonly VendorStatus[] = ['investigating', 'affected', 'not-affected', 'fixed'];
-
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-/** A website notice rendered by its module (the names are the notice modules', website-notices.ts). */
+/** A website notice rendered by its module (WEBSITE_NOTICE_NAME: the module of each kind). */
 function render<K extends keyof WebsiteNoticeData>(kind: K, lang: Lang, data: WebsiteNoticeData[K]): { subject: string; text: string } {
-  return renderNotice(kind as AnyNoticeName, lang, data as unknown as NoticeContexts[AnyNoticeName]);
+  const name: AnyNoticeName = WEBSITE_NOTICE_NAME[kind];
+  return renderNotice(name, lang, data);
 }
 
 async function usable(armored: readonly string[], now: Date): Promise<Recipient[]> {
@@ -89,7 +88,7 @@ export async function websiteNoticesFor(
       return;
     }
     // issue 9 §5: the reporter's identity goes to the operator only with consent, as to a vendor.
-    const hits = checkNotice(policy, 'vendor', kind as AnyNoticeName, data);
+    const hits = checkNotice(policy, 'vendor', kind, data);
     if (hits.length > 0) {
       notices.push({ id: nid, kind, recipients: operatorTo, lang, raw: null, withheldReason: `the text contains the reporter's ${describeHits(hits)}` });
       await toCoordinators('coord-operator-no-key', `${after.operator?.id ?? '?'}: ${kind} withheld: it carries the reporter's ${describeHits(hits)} without consent`);
