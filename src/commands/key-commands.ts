@@ -10,11 +10,28 @@
 // about an address, not a case, so a mail mixing them with case commands is refused whole.
 // Pure: parse and render; the desk applies (src/desk/mail-keys.ts).
 
+import { KEY_COMMAND_ERRORS, type KeyCommandErrorCode, type KeyCommandParams } from '../domain/refusals.ts';
+
 export type KeyCommand = { kind: 'confirm-key' | 'reject-key'; hold: number };
+
+/** A refused line of a key command mail: a code of the refusal catalogue's `key-command` family. */
+export interface KeyCommandError {
+  line: number;
+  code: KeyCommandErrorCode;
+  /** The keyword as written, upper case (`X-ACCEPT`), when the error is about one. */
+  kw?: string;
+  hold?: number;
+}
+
+/** The catalogue's text of a key command error, in the coordinator's language. */
+export function keyCommandErrorText(e: Pick<KeyCommandError, 'code' | 'kw' | 'hold'> & { state?: string }, lang: 'ja' | 'en'): string {
+  const p: KeyCommandParams = { kw: e.kw ?? '', hold: e.hold !== undefined ? String(e.hold) : '', state: e.state ?? '', maxCommands: MAX_COMMANDS };
+  return KEY_COMMAND_ERRORS[e.code].text[lang](p);
+}
 
 export interface ParsedKeyCommands {
   commands: KeyCommand[];
-  errors: { line: number; message: string }[];
+  errors: KeyCommandError[];
 }
 
 export type KeyCommandOutcome =
@@ -48,7 +65,7 @@ export function parseKeyCommandMail(text: string): ParsedKeyCommands | null {
     const kw = keywordOf(raw);
     if (!kw) {
       if (/^[ \t\u3000]/u.test(raw)) {
-        out.errors.push({ line: i + 1, message: 'key commands take no text on further lines' });
+        out.errors.push({ line: i + 1, code: 'continuation' });
         continue;
       }
       break; // free text
@@ -60,17 +77,17 @@ export function parseKeyCommandMail(text: string): ParsedKeyCommands | null {
     }
     sawKey = true;
     if (!/^[1-9]\d{0,15}$/.test(kw.arg)) {
-      out.errors.push({ line: i + 1, message: `X-${kw.name.toUpperCase()} needs a hold id (a number from the key-held alert or madoguchi keys list)` });
+      out.errors.push({ line: i + 1, code: 'bad-hold-id', kw: `X-${kw.name.toUpperCase()}` });
       continue;
     }
     out.commands.push({ kind, hold: Number(kw.arg) });
   }
   if (!sawKey) return null;
-  for (const o of others) out.errors.push({ line: o.line, message: `X-${o.name.toUpperCase()} cannot be combined with key commands: send key commands in a mail of their own` });
-  if (out.commands.length > MAX_COMMANDS) out.errors.push({ line: 0, message: `more than ${MAX_COMMANDS} commands in one mail` });
+  for (const o of others) out.errors.push({ line: o.line, code: 'mixed-with-case-commands', kw: `X-${o.name.toUpperCase()}` });
+  if (out.commands.length > MAX_COMMANDS) out.errors.push({ line: 0, code: 'too-many-commands' });
   const seen = new Set<number>();
   for (const c of out.commands) {
-    if (seen.has(c.hold)) out.errors.push({ line: 0, message: `hold ${c.hold} is named twice` });
+    if (seen.has(c.hold)) out.errors.push({ line: 0, code: 'hold-named-twice', hold: c.hold });
     seen.add(c.hold);
   }
   return out;
@@ -93,7 +110,7 @@ export function renderKeyConfirmation(parsed: ParsedKeyCommands, outcomes: reado
   const lines: string[] = [en ? `Results of your key commands (${actor.replace(/[^\p{L}\p{N} ._@:-]/gu, '')})` : `鍵のコマンドの実行結果（${actor.replace(/[^\p{L}\p{N} ._@:-]/gu, '')}）`, ''];
   if (parsed.errors.length > 0) {
     lines.push(en ? 'Nothing was changed: the mail has errors. Correct them and send the whole mail again.' : 'メールに誤りがあるため、何も変更していません。誤りを直して、メール全体をあらためてお送りください。');
-    for (const e of parsed.errors) lines.push(`  ${e.line > 0 ? (en ? `line ${e.line}: ` : `${e.line}行目: `) : ''}${e.message}`);
+    for (const e of parsed.errors) lines.push(`  ${e.line > 0 ? (en ? `line ${e.line}: ` : `${e.line}行目: `) : ''}${keyCommandErrorText(e, lang)}`);
     lines.push('');
   }
   for (const o of outcomes) {
@@ -109,15 +126,7 @@ export function renderKeyConfirmation(parsed: ParsedKeyCommands, outcomes: reado
             : `  ${what}: 拒否しました。鍵 ${spaced(o.fingerprint)} は ${o.email} に使用しません`,
       );
     } else if (o.status === 'failed') {
-      lines.push(
-        o.why === 'no-such-hold'
-          ? en
-            ? `  ${what}: no such hold`
-            : `  ${what}: その保留はありません`
-          : en
-            ? `  ${what}: already ${o.state ?? 'decided'}`
-            : `  ${what}: 既に処理済みです（${o.state ?? ''}）`,
-      );
+      lines.push(`  ${what}: ${keyCommandErrorText({ code: o.why, ...(o.state !== undefined ? { state: o.state } : {}) }, lang)}`);
     } else {
       lines.push(en ? `  ${what}: not applied` : `  ${what}: 実行していません`);
     }

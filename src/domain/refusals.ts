@@ -432,6 +432,40 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
   },
 };
 
+// ---- key-command: a coordinator's key command mail (X-CONFIRM-KEY / X-REJECT-KEY) ---------
+
+export const KEY_COMMAND_ERROR_CODES = ['continuation', 'bad-hold-id', 'mixed-with-case-commands', 'too-many-commands', 'hold-named-twice', 'no-such-hold', 'already-decided'] as const;
+export type KeyCommandErrorCode = (typeof KEY_COMMAND_ERROR_CODES)[number];
+
+/** The keyword as written (upper case), the hold id, a hold's state, the command limit. */
+export interface KeyCommandParams {
+  kw: string;
+  hold: string;
+  state: string;
+  maxCommands: number;
+}
+
+/** Answered in the coordinator's key-command confirmation (signed, encrypted to the coordinator). */
+const keyCmd = (sentence: string, en: (p: KeyCommandParams) => string, ja: (p: KeyCommandParams) => string): Refusal<KeyCommandParams> => ({ sentence, answerSender: true, text: { en, ja } });
+
+export const KEY_COMMAND_ERRORS: Record<KeyCommandErrorCode, Refusal<KeyCommandParams>> = {
+  continuation: keyCmd('An indented line follows a key command.', () => 'key commands take no text on further lines', () => '鍵のコマンドは次の行に続けて書くことができません'),
+  'bad-hold-id': keyCmd(
+    'A key command without a hold id.',
+    (p) => `${p.kw} needs a hold id (a number from the key-held alert or madoguchi keys list)`,
+    (p) => `${p.kw} には保留番号（鍵の保留の通知または madoguchi keys list に示す数字）が必要です`,
+  ),
+  'mixed-with-case-commands': keyCmd(
+    'Key commands mixed with case commands in one mail.',
+    (p) => `${p.kw} cannot be combined with key commands: send key commands in a mail of their own`,
+    (p) => `${p.kw} は鍵のコマンドと同じメールに書けません。鍵のコマンドは別のメールでお送りください`,
+  ),
+  'too-many-commands': keyCmd('Too many key commands in one mail.', (p) => `more than ${String(p.maxCommands)} commands in one mail`, (p) => `1通のメールのコマンドが ${String(p.maxCommands)} 個を超えています`),
+  'hold-named-twice': keyCmd('One hold named twice in a key command mail.', (p) => `hold ${p.hold} is named twice`, (p) => `保留 ${p.hold} が2回指定されています`),
+  'no-such-hold': keyCmd('A key command names a hold the desk does not have.', () => 'no such hold', () => 'その保留はありません'),
+  'already-decided': keyCmd('A key command names a hold already confirmed or rejected.', (p) => `already ${p.state || 'decided'}`, (p) => `既に処理済みです（${p.state}）`),
+};
+
 // ---- the whole catalogue -----------------------------------------------------------------
 
 /** Every family, for listings (CLI, docs) and the catalogue test. */
@@ -442,6 +476,7 @@ export const REFUSAL_FAMILIES = {
   parse: PARSE_ERRORS,
   command: COMMAND_ERRORS,
   field: FIELD_PROBLEMS,
+  'key-command': KEY_COMMAND_ERRORS,
 } as const;
 
 export type RefusalFamily = keyof typeof REFUSAL_FAMILIES;

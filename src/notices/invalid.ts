@@ -4,6 +4,7 @@
 // the sender wrote.
 import { REPORT_FIELDS, VENDOR_FIELDS } from '../forms/index.ts';
 import { FIELD_PROBLEM_CODES, REPORT_LIMITS, VENDOR_LIMITS, type FieldProblemCode } from '../forms/field-checks.ts';
+import { FIELD_PROBLEMS } from '../domain/refusals.ts';
 import { defineNotice, type Lang } from './notice.ts';
 import { list, oneOf, strict } from './schema.ts';
 import { fieldLabel } from './view.ts';
@@ -33,25 +34,10 @@ function label(field: string, lang: Lang): string {
   return (lang === 'ja' ? vendor?.ja[0] : vendor?.en[0]) ?? field;
 }
 
+/** The catalogue's wording (src/domain/refusals.ts `field` family): one text, not a copy. */
 function reason(p: InvalidProblem, lang: Lang): string {
   const limit = REPORT_LIMITS[p.field] ?? VENDOR_LIMITS[p.field];
-  const oneLine = limit?.shape === 'line';
-  switch (p.code) {
-    case 'control-character':
-      return lang === 'ja'
-        ? oneLine
-          ? '制御文字（タブや NUL など）が含まれています。1 行の文字だけで書いてください'
-          : '制御文字（NUL など）が含まれています。取り除いてください'
-        : oneLine
-          ? 'contains a control character (such as TAB or NUL); please write it as plain text on one line'
-          : 'contains a control character (such as NUL); please remove it';
-    case 'too-long': {
-      const max = (limit?.max ?? 20_000).toLocaleString('en-US');
-      return lang === 'ja' ? `長すぎます。${max} 文字以内に短くするか、添付ファイルにしてください` : `is too long (at most ${max} characters); please shorten it or attach it as a file`;
-    }
-    case 'unknown-case':
-      return lang === 'ja' ? 'この窓口にない案件番号です。通知に書かれた案件番号を確認してください' : 'is not a case of this desk; please check the case ID given in our notice';
-  }
+  return FIELD_PROBLEMS[p.code].text[lang]({ oneLine: limit?.shape === 'line', max: (limit?.max ?? 20_000).toLocaleString('en-US') });
 }
 
 export default defineNotice<InvalidContext>()({

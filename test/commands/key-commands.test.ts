@@ -1,6 +1,6 @@
 // X-CONFIRM-KEY / X-REJECT-KEY: the key commands' mail form (src/commands/key-commands.ts).
 import { describe, expect, it } from 'vitest';
-import { parseKeyCommandMail, renderKeyConfirmation } from '../../src/commands/key-commands.ts';
+import { keyCommandErrorText, parseKeyCommandMail, renderKeyConfirmation } from '../../src/commands/key-commands.ts';
 
 describe('parseKeyCommandMail', () => {
   it('is null for a mail without key commands (a case-command mail)', () => {
@@ -20,13 +20,17 @@ describe('parseKeyCommandMail', () => {
 
   it('refuses a mail mixing key commands with case commands, a bad id, a hold named twice', () => {
     const mixed = parseKeyCommandMail('X-CASE: VR-2026-0001\nX-CONFIRM-KEY: 1\nX-ACCEPT\n');
-    expect(mixed?.errors.map((e) => e.message)).toEqual([
+    expect(mixed?.errors.map((e) => [e.code, e.kw])).toEqual([
+      ['mixed-with-case-commands', 'X-CASE'],
+      ['mixed-with-case-commands', 'X-ACCEPT'],
+    ]);
+    expect(mixed?.errors.map((e) => keyCommandErrorText(e, 'en'))).toEqual([
       'X-CASE cannot be combined with key commands: send key commands in a mail of their own',
       'X-ACCEPT cannot be combined with key commands: send key commands in a mail of their own',
     ]);
-    expect(parseKeyCommandMail('X-CONFIRM-KEY: 0x1\n')?.errors[0]?.message).toContain('needs a hold id');
+    expect(parseKeyCommandMail('X-CONFIRM-KEY: 0x1\n')?.errors[0]?.code).toBe('bad-hold-id');
     expect(parseKeyCommandMail('X-CONFIRM-KEY\n')?.errors).toHaveLength(1);
-    expect(parseKeyCommandMail('X-CONFIRM-KEY: 3\nX-REJECT-KEY: 3\n')?.errors.map((e) => e.message)).toEqual(['hold 3 is named twice']);
+    expect(parseKeyCommandMail('X-CONFIRM-KEY: 3\nX-REJECT-KEY: 3\n')?.errors.map((e) => keyCommandErrorText(e, 'en'))).toEqual(['hold 3 is named twice']);
   });
 });
 
@@ -45,8 +49,11 @@ describe('renderKeyConfirmation', () => {
     expect(ok.subject).toBe('Key commands applied (1 of 2)');
     expect(ok.text).toContain('X-CONFIRM-KEY: 4: confirmed: key AAAA 0000 AAAA 0000 AAAA 0000 AAAA 0000 AAAA 0000 is now the key for taro@reporter.test');
     expect(ok.text).toContain('X-REJECT-KEY: 5: already rejected');
-    const bad = renderKeyConfirmation({ commands: [], errors: [{ line: 2, message: 'X-ACCEPT cannot be combined with key commands' }] }, [], 'sato', 'ja');
+    const bad = renderKeyConfirmation({ commands: [], errors: [{ line: 2, code: 'mixed-with-case-commands', kw: 'X-ACCEPT' }] }, [], 'sato', 'ja');
     expect(bad.subject).toBe('鍵のコマンドを実行しませんでした（変更なし）');
-    expect(bad.text).toContain('2行目: X-ACCEPT cannot be combined');
+    // The Japanese confirmation says it in Japanese (the catalogue's text), not in English.
+    expect(bad.text).toContain('2行目: X-ACCEPT は鍵のコマンドと同じメールに書けません');
+    const jaFailed = renderKeyConfirmation(parsed, [{ command: parsed.commands[0]!, status: 'failed', why: 'no-such-hold' }], 'sato', 'ja');
+    expect(jaFailed.text).toContain('X-CONFIRM-KEY: 4: その保留はありません');
   });
 });
