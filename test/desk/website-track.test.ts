@@ -71,7 +71,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'mdg-web-'));
   world = new Gpg();
   const pg = await freshDatabase();
-  drop = pg.drop;
+  drop = () => pg.drop();
   db = await openDb({ databaseUrl: pg.url });
   const keys = await ensureDeskKeys(join(work, 'keys'), 'Desk', DESK, () => undefined);
   const deskPub = readFileSync(join(work, 'keys', 'desk.pub.asc'), 'utf8');
@@ -128,9 +128,13 @@ describe('a website case from report to fix', () => {
     expect(await stateOf(id)).toBe('received');
     const mark = sent.length;
     await command(`X-CASE: ${id}\nX-ADD-VENDOR: acme\n`);
-    const [confirmation] = await readAll(SATO, mark);
-    expect(confirmation!.text).toContain('ウェブサイトの案件のため');
-    expect(confirmation!.text).not.toContain('存在しません');
+    const confirmations = await readAll(SATO, mark);
+    expect(confirmations.map((m) => m.messageId.split('.')[0])).toEqual(['<command-confirmation']);
+    // Refused: the website snapshot is untouched (no vendor, still received).
+    const [row] = await db.query<{ coordination: { track?: string; vendors?: unknown } }>('SELECT coordination FROM cases WHERE id = $1', [id]);
+    expect(row!.coordination.track).toBe('website');
+    expect(row!.coordination.vendors).toBeUndefined();
+    expect(await stateOf(id)).toBe('received');
   }, 120_000);
 
   it('accept: the reporter is told; the operator is proposed from the registry to the coordinators', async () => {
