@@ -715,17 +715,3 @@ export async function keyExpiry(armoredPublic: string, now = new Date()): Promis
   return { ok: true, fingerprint, expiresAt: times.length === 0 ? null : new Date(Math.min(...times.map((d) => d.getTime()))) };
 }
 
-/**
- * When an armored public key expires (the primary key's expiration, RFC 9580 §5.2.3.13):
- * a date, 'never', or null when the key is unreadable or has no valid self-signature.
- */
-export async function keyExpiration(armoredPublic: string): Promise<Date | 'never' | null> {
-  try {
-    const key = await openpgp.readKey({ armoredKey: armoredPublic });
-    const exp = await key.getExpirationTime();
-    if (exp instanceof Date) return exp;
-    return exp === Infinity ? 'never' : null;
-  } catch {
-    return null;
-  }
-}

@@ -29,6 +29,8 @@ import { signedByVendor } from '../usecases/common.ts';
 import { vendorReply } from '../usecases/vendor-reply.ts';
 import { commandMail } from '../usecases/command.ts';
 import { correspondence } from '../usecases/correspondence.ts';
+import { reporterQuestion } from '../usecases/reporter-question.ts';
+import { reporterKeywords } from '../forms/reporter-keywords.ts';
 import { screenReport } from '../usecases/report.ts';
 import { enqueueNotices, fileMessage, maybeFinish, notify } from '../usecases/outbox.ts';
 import { onFinalFailure } from '../usecases/failure.ts';
@@ -144,6 +146,9 @@ export class Desk {
     // A reply form signed by a key pinned for a site operator is the website track's (issue 11).
     if (v.kind === 'vendor-reply' && !v.rejected && v.signature.status === 'valid' && (await signedByOperator(this.ctx, v))) return operatorReply(this.ctx, id, v);
     if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return vendorReply(this.ctx, id, v);
+    // A reporter's X-STATUS / X-WITHDRAW-NDA (issue 11), before the command mail it would look like.
+    const asked = v.rejected ? null : reporterKeywords(v.desk.text);
+    if (asked) return reporterQuestion(this.ctx, id, v, asked);
     if (!v.rejected && looksLikeCommandMail(v.desk.text)) return commandMail(this.ctx, id, v);
     if (!v.rejected && v.kind === 'unknown' && v.signature.status === 'valid' && (v.encryption !== 'none' || (await signedByVendor(this.ctx, v))) && (await correspondence(this.ctx, id, v))) return;
     return screenReport(this.ctx, id, m.raw, v);

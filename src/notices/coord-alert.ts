@@ -39,6 +39,8 @@ export const COORD_ALERT_KINDS = [
   'attacks-observed',
   'impossible-view',
   'published',
+  // guideline §3 item 9: the reporter withdrew the non-disclosure request (issue 11).
+  'nda-withdrawn',
 ] as const;
 export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
 /**
@@ -122,6 +124,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'attacks-observed': 'Attacks are observed',
     'impossible-view': 'A vendor stated its view for the committee',
     published: 'The case is published',
+    'nda-withdrawn': 'The reporter withdrew the non-disclosure request',
   },
   ja: {
     'unauthorised-command': '権限のないコマンドメールを拒否しました',
@@ -150,6 +153,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'attacks-observed': '攻撃が観測されています',
     'impossible-view': '製品開発者が委員会への意見を表明しました',
     published: '本件を公表しました',
+    'nda-withdrawn': '発見者が情報非開示依頼を取り下げました',
   },
 };
 

@@ -16,11 +16,13 @@ import missing from './missing.ts';
 import nokey from './nokey.ts';
 import type { NoticeModule } from './notice.ts';
 import published from './published.ts';
+import questionNotAnswered from './question-not-answered.ts';
 import rejected from './rejected.ts';
 import relay from './relay.ts';
 import reporterNotAccepted from './reporter-not-accepted.ts';
 import reporterProgress from './reporter-progress.ts';
 import reporterReceived from './reporter-received.ts';
+import reporterStatus from './reporter-status.ts';
 import reporterStopped from './reporter-stopped.ts';
 import reporterWithdrawal from './reporter-withdrawal.ts';
 import { checkContext } from './schema.ts';
@@ -84,6 +86,9 @@ export const NOTICES = {
   'impossible-outcome': impossibleOutcome,
   advisory,
   published,
+  // A reporter's question about its case (issue 11).
+  'reporter-status': reporterStatus,
+  'question-not-answered': questionNotAnswered,
   // The website track (guideline §4; src/rules/website-notices.ts WEBSITE_NOTICES).
   'operator-notify': operatorNotify,
   'operator-first-contact': operatorFirstContact,

@@ -5,7 +5,7 @@
 // self-certification (a key published for someone else, or a user id nobody certified,
 // proves nothing), and it is judged usable or not at `now`.
 import { httpsGet, type HttpsFailure } from '../adapters/https.ts';
-import { certifiedKey, checkRecipientKey, keyExpiration, loadKeyring } from '../crypto/openpgp.ts';
+import { certifiedKey, checkRecipientKey, keyExpiry, loadKeyring } from '../crypto/openpgp.ts';
 import { wkdUrls } from '../rules/wkd-address.ts';
 import { fetchOptions, type WebLookupOptions } from './options.ts';
 
@@ -66,11 +66,13 @@ async function judgeWkdKey(body: Buffer, want: string, now: Date): Promise<Omit<
     const c = await certifiedKey(ring, k.fingerprint, [], now);
     if (!c?.certifiedEmails.includes(want)) continue;
     const check = await checkRecipientKey(c.armored, now);
+    const exp = await keyExpiry(c.armored, now);
     return {
       fingerprint: c.fingerprint,
       armored: c.armored,
       state: check.ok ? 'ok' : check.why,
-      expires: await keyExpiration(c.armored),
+      // The earlier of the primary key's and the encryption subkey's expiry (one function: keyExpiry).
+      expires: exp.ok ? (exp.expiresAt ?? 'never') : null,
     };
   }
   return { refused: 'no-matching-user-id' };

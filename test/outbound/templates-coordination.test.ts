@@ -27,6 +27,7 @@ import {
   type NoticeContexts,
 } from '../../src/outbound/templates.ts';
 import { STOP_REASONS } from '../../src/commands/parse.ts';
+import { REPORTER_STATES, REPORTER_WAITING } from '../../src/rules/reporter-status.ts';
 
 const AT = new Date('2026-11-22T10:30:00Z');
 const CASE = 'VR-2026-0042';
@@ -171,6 +172,26 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
   ],
   'reporter-stopped': STOP_REASONS.map((reason) => ({ caseId: CASE, reason })),
   'reporter-withdrawal': [{ caseId: CASE, startDate: '2025-11-22' }],
+  'reporter-status': [
+    ...REPORTER_STATES.map((state, i) => ({
+      caseId: CASE,
+      asked: ['status' as const],
+      state,
+      party: i % 2 === 0 ? ('vendor' as const) : ('operator' as const),
+      contacted: i % 3 !== 0,
+      answered: i % 2 === 1,
+      startDate: '2025-11-22',
+      ...(i === 3 ? { publicationDate: '2026-01-06' } : {}),
+      ...(i % 2 === 0 ? { withdrawableFrom: '2026-11-22' } : {}),
+      waiting: REPORTER_WAITING.slice(0, i % (REPORTER_WAITING.length + 1)),
+    })),
+    { caseId: CASE, asked: ['withdrawal'], withdrawal: 'recorded', withdrawalStart: '2025-11-22' },
+    { caseId: CASE, asked: ['withdrawal'], withdrawal: 'already', recordedOn: '2026-11-23' },
+    { caseId: CASE, asked: ['withdrawal'], withdrawal: 'early', possibleFrom: '2026-11-22' },
+    { caseId: CASE, asked: ['withdrawal'], withdrawal: 'early' },
+    { caseId: CASE, asked: ['status', 'withdrawal'], state: 'scheduled', party: 'vendor', contacted: true, answered: true, waiting: [], withdrawal: 'not-applicable' },
+  ],
+  'question-not-answered': [{}],
   'impossible-invite': [{ caseId: CASE, vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', deadline: '2026-12-10' }],
   'impossible-outcome': [
     { caseId: CASE, audience: 'vendor', vendorName: 'ACME 株式会社', outcome: 'publish', publicationDate: '2027-01-06' },
@@ -214,7 +235,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(21);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(23);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');
