@@ -23,6 +23,7 @@ export const accept: CommandSpec<AcceptCommand> = {
       : '届出を受理しました。発見者に受理を通知し、公表までの情報非開示をお願いします。';
   },
   toEvent: () => ({ type: 'accept' }),
+  toWebsiteEvent: () => ({ type: 'accept' }),
   details: (_c, _before, decisions) => (decisions.some((d) => d.type === 'set-state' && d.machine === 'rm') ? {} : { unchanged: true }),
   samples: [{ kind: 'accept', comment: null }, { kind: 'accept', comment: 'complete report\nchecked by phone' }],
 };

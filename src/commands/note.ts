@@ -12,5 +12,6 @@ export const note: CommandSpec<NoteCommand> = {
   format: (c) => `X-NOTE: ${cont(c.text)}`,
   effect: (_c, _d, lang) => (lang === 'en' ? 'The note is added to the case record.' : '案件の記録にメモを追加しました。'),
   toEvent: (c) => ({ type: 'note', text: c.text }),
+  toWebsiteEvent: (c) => ({ type: 'note', text: c.text }),
   samples: [{ kind: 'note', text: 'vendor confirmed by phone;\nfix expected in 3.2.2' }],
 };

@@ -189,6 +189,14 @@ function build(keyword: string, arg: string, prefix: string): Built {
       const kind = spec.kind as 'add-vendor' | 'remove-vendor' | 'mark-unreachable' | 'mark-reachable' | 'direct-contact';
       return { commands: [...new Set(ids)].map((vendor) => ({ kind, vendor })), errors: [] };
     }
+    case 'operator': {
+      // An operators registry id (src/store/operators.ts OPERATOR_ID_RE: the vendor id's shape).
+      const ids = fold(text).split(/[\s,;、]+/u).filter((s) => s !== '');
+      if (ids.length === 0) return err('missing-argument', `X-${K} needs an operator id`);
+      if (ids.length > 1) return err('unexpected-argument', `X-${K} takes one operator id`, text);
+      if (!VENDOR_ID.test(ids[0]!)) return err('bad-vendor', `not an operator id (lower-case letters, digits, inner hyphens)`, ids[0]);
+      return { commands: [{ kind: 'confirm-operator', operator: ids[0]! }], errors: [] };
+    }
     case 'date': {
       if (text === '') return err('missing-argument', 'X-SET-DATE needs a date (YYYY-MM-DD)');
       const date = parseDate(text);

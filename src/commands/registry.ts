@@ -5,11 +5,13 @@
 // add a command"). A new argument shape also needs its reader in parse.ts `build`.
 import { accept, type AcceptCommand } from './accept.ts';
 import { addVendor, type AddVendorCommand } from './add-vendor.ts';
+import { confirmOperator, type ConfirmOperatorCommand } from './confirm-operator.ts';
 import { committeeDecision, type CommitteeDecisionCommand } from './committee-decision.ts';
 import { directContact, type DirectContactCommand } from './direct-contact.ts';
 import { markReachable, type MarkReachableCommand } from './mark-reachable.ts';
 import { markUnreachable, type MarkUnreachableCommand } from './mark-unreachable.ts';
 import { note, type NoteCommand } from './note.ts';
+import { notifyOperator, type NotifyOperatorCommand } from './notify-operator.ts';
 import { notifyVendors, type NotifyVendorsCommand } from './notify-vendors.ts';
 import { openImpossible, type OpenImpossibleCommand } from './open-impossible.ts';
 import { publish, type PublishCommand } from './publish.ts';
@@ -44,7 +46,9 @@ export type Command =
   | DirectContactCommand
   | RelayCommand
   | ReleaseCommand
-  | RedactCommand;
+  | RedactCommand
+  | ConfirmOperatorCommand
+  | NotifyOperatorCommand;
 
 export type CommandKind = Command['kind'];
 
@@ -67,6 +71,8 @@ export const COMMANDS: { readonly [K in CommandKind]: CommandSpec<Extract<Comman
   relay,
   release,
   redact,
+  'confirm-operator': confirmOperator,
+  'notify-operator': notifyOperator,
 };
 
 export const COMMAND_KINDS = Object.keys(COMMANDS) as CommandKind[];

@@ -12,5 +12,6 @@ export const reject: CommandSpec<RejectCommand> = {
   format: (c) => `X-REJECT: ${cont(c.reason)}`,
   effect: (_c, _d, lang) => (lang === 'en' ? 'The report is not accepted. The reporter will be told the reason given.' : '届出を受理しませんでした。発見者に記載の理由を通知します。'),
   toEvent: (c) => ({ type: 'reject', reason: c.reason }),
+  toWebsiteEvent: (c) => ({ type: 'reject', reason: c.reason }),
   samples: [{ kind: 'reject', reason: 'the product is not sold in Japan' }],
 };

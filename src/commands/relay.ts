@@ -29,6 +29,8 @@ export const relay: CommandSpec<RelayCommand> = {
   // the reporter's address is checked before (desk/commands.ts relayLeak) and where the
   // notice is composed.
   toEvent: (c) => ({ type: 'relay', vendorId: c.to, text: c.text }),
+  // On a website case the target is the case's operator (its registry id), or the reporter.
+  toWebsiteEvent: (c) => ({ type: 'relay', operatorId: c.to, text: c.text }),
   samples: [
     { kind: 'relay', to: 'acme', text: 'Which versions have you checked?\nThe reporter tested 3.2.0.' },
     { kind: 'relay', to: null, text: '再現手順の3番目の設定値を確認してください。' },

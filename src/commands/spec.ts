@@ -7,11 +7,12 @@
 import type { CommandError } from '../domain/refusals.ts';
 import type { ProductCase, ProductDecision, ProductEvent } from '../rules/product.ts';
 import type { Vendor } from '../store/vendors.ts';
+import type { OperatorRef, WebsiteCase, WebsiteEvent } from '../rules/website-state.ts';
 
 export type Lang = 'ja' | 'en';
 
 /** How a keyword's argument is read (parse.ts `build`). */
-export type ArgShape = 'none' | 'optional-text' | 'text' | 'note' | 'vendor' | 'vendors' | 'date' | 'stop' | 'decision' | 'relay' | 'hold' | 'redact';
+export type ArgShape = 'none' | 'optional-text' | 'text' | 'note' | 'vendor' | 'vendors' | 'date' | 'stop' | 'decision' | 'relay' | 'hold' | 'redact' | 'operator';
 
 /** What the confirmation says beyond the command itself, from the snapshot before and the decisions taken. */
 export interface AppliedDetails {
@@ -27,6 +28,19 @@ export interface AppliedDetails {
 
 /** The rules' event for a command, or why it cannot be applied. */
 export type EventOf = ProductEvent | CommandError;
+
+/**
+ * What a website-track command needs from the registry, read by the caller beforehand
+ * (the rules and the command files are pure): the operators registry's entries by id, and
+ * the key pinned now for the case's confirmed operator (null: none usable).
+ */
+export interface WebsiteLookups {
+  operator: (id: string) => OperatorRef | null;
+  pinnedKey: string | null;
+}
+
+/** The website rules' event for a command (src/rules/website.ts), or why it cannot be applied. */
+export type WebsiteEventOf = WebsiteEvent | CommandError;
 
 export interface CommandSpec<C extends { kind: string }> {
   kind: C['kind'];
@@ -47,6 +61,11 @@ export interface CommandSpec<C extends { kind: string }> {
   effect: (c: C, details: AppliedDetails, lang: Lang, clean: (s: string) => string) => string;
   /** The rules' event (src/rules/product.ts), or a refusal; null: not a rules event (a held notice). */
   toEvent: (c: C, snapshot: ProductCase, vendors: ReadonlyMap<string, Vendor>) => EventOf | null;
+  /**
+   * The website rules' event (issue 11: the same commands decide website cases). Absent: the
+   * command has no meaning on a website case (vendors, publication), refused `website-case`.
+   */
+  toWebsiteEvent?: (c: C, snapshot: WebsiteCase, lookups: WebsiteLookups) => WebsiteEventOf;
   /** What the confirmation needs beyond the command (accept, set-date, notify-vendors). */
   details?: (c: C, before: ProductCase, decisions: readonly ProductDecision[]) => AppliedDetails;
   /** Examples in canonical form, for the registry test (format ∘ parse round trip). */

@@ -39,6 +39,13 @@ const LABEL: Record<Lang, (reason: StopReason, dup: string) => string> = {
     })[r],
 };
 
+/** The same stop event for both tracks; the coordinator's text stays on the case record (the reporter is told the reason). */
+function stopEvent(c: StopCommand): { type: 'stop'; reason: { kind: 'duplicate'; caseId: string } | { kind: Exclude<StopReason, 'duplicate'> }; text?: string } {
+  const text = c.text !== null ? { text: c.text } : {};
+  if (c.reason === 'duplicate') return { type: 'stop', reason: { kind: 'duplicate', caseId: c.duplicateOf }, ...text };
+  return { type: 'stop', reason: { kind: c.reason }, ...text };
+}
+
 export const stop: CommandSpec<StopCommand> = {
   kind: 'stop',
   keywords: ['stop'],
@@ -48,12 +55,8 @@ export const stop: CommandSpec<StopCommand> = {
     const label = LABEL[lang](c.reason, c.reason === 'duplicate' ? c.duplicateOf : '');
     return lang === 'en' ? `Handling of the case is stopped: ${label}. The reporter will be told the reason.` : `取扱いを終了しました（${label}）。発見者に理由を通知します。`;
   },
-  toEvent: (c) => {
-    // The coordinator's text stays on the case record (the reporter is told the reason).
-    const text = c.text !== null ? { text: c.text } : {};
-    if (c.reason === 'duplicate') return { type: 'stop', reason: { kind: 'duplicate', caseId: c.duplicateOf }, ...text };
-    return { type: 'stop', reason: { kind: c.reason }, ...text };
-  },
+  toEvent: (c) => stopEvent(c),
+  toWebsiteEvent: (c) => stopEvent(c),
   samples: [
     { kind: 'stop', reason: 'not-vulnerability', text: null },
     { kind: 'stop', reason: 'duplicate', duplicateOf: 'VR-2026-0007', text: 'same root cause' },

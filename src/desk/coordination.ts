@@ -5,17 +5,27 @@
 import { ReplayConflictError, type ReplayStore } from '../commands/auth.ts';
 import { DEFAULT_SETTINGS, stepProduct, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
-import { caseState } from '../rules/case-view.ts';
-import { reviveSnapshot, serializeSnapshot } from '../rules/snapshot-json.ts';
+import { snapshotState } from '../rules/case-view.ts';
+import { isWebsiteCase, reviveAnySnapshot, reviveSnapshot, serializeSnapshot, type CaseSnapshot } from '../rules/snapshot-json.ts';
 import { appendTimeline } from '../store/repo.ts';
 import { loadCoordination, saveCoordination } from '../store/cases.ts';
 import { pruneReplays, rememberReplay, replaySeen } from '../store/command-replays.ts';
 
 export { reviveSnapshot, serializeSnapshot };
 
-export async function loadSnapshot(db: Db, caseId: string, opts: { lock?: boolean } = {}): Promise<ProductCase | null> {
+/** Either track's snapshot (null: the case has none); `isWebsiteCase` tells which. */
+export async function loadAnySnapshot(db: Db, caseId: string, opts: { lock?: boolean } = {}): Promise<CaseSnapshot | null> {
   const coordination = await loadCoordination(db, caseId, opts);
-  return coordination ? reviveSnapshot(coordination) : null;
+  return coordination ? reviveAnySnapshot(coordination) : null;
+}
+
+/**
+ * The product-track snapshot; null when the case has none or is a website case, so the
+ * product rules never run on a website snapshot (issue 11).
+ */
+export async function loadSnapshot(db: Db, caseId: string, opts: { lock?: boolean } = {}): Promise<ProductCase | null> {
+  const c = await loadAnySnapshot(db, caseId, opts);
+  return c === null || isWebsiteCase(c) ? null : c;
 }
 
 /**
@@ -23,8 +33,8 @@ export async function loadSnapshot(db: Db, caseId: string, opts: { lock?: boolea
  * one source of truth; src/rules/case-view.ts caseState), so the stored state is never the
  * state of the day the case was opened.
  */
-export async function saveSnapshot(db: Db, c: ProductCase): Promise<void> {
-  if (!(await saveCoordination(db, c.id, serializeSnapshot(c), caseState(c)))) throw new Error(`no case ${c.id}`);
+export async function saveSnapshot(db: Db, c: CaseSnapshot): Promise<void> {
+  if (!(await saveCoordination(db, c.id, serializeSnapshot(c), snapshotState(c)))) throw new Error(`no case ${c.id}`);
 }
 
 /** Timeline entry for a decision (the audit log of guideline §2 / 000 §4). */

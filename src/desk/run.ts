@@ -1,5 +1,6 @@
 // `madoguchi start`: wires configuration, keys, store, queue, intake and transport into a
 // running desk, and stops it gracefully on SIGTERM/SIGINT.
+import { webOptionsFromConfig } from '../web/options.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSmtpTransport } from '../adapters/nodemailer.ts';
@@ -90,6 +91,8 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     settings: { ...DEFAULT_SETTINGS, ...cfg.coordination },
     trust: cfg.trust,
     digest: cfg.digest,
+    // issue 11: web.enabled false never fetches (the operators registry is still read).
+    web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
     publicDir: resolve(cfg.desk.publicDir),
     db,
     queue,

@@ -8,6 +8,8 @@
 // stalled job can run twice, and Redis without persistence loses queued jobs). So every
 // step first checks the stored state and does nothing twice, and `reconcile()` at start
 // re-enqueues whatever the database says is unfinished.
+import { operatorReply, signedByOperator } from '../usecases/operator-reply.ts';
+import type { WebLookupOptions } from '../web/options.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import { DEFAULT_LIMITS, MiB, type InboundLimits } from '../inbound/pipeline.ts';
 import type { Transport } from '../outbound/transport.ts';
@@ -76,6 +78,8 @@ export interface DeskOptions {
   digest?: DigestSettings;
   /** The business-day calendar; default: weekends and Japanese public holidays (@holiday-jp). */
   calendar?: BusinessCalendar;
+  /** Web lookups of a site operator (configuration `web`; issue 11); absent or null: disabled. */
+  web?: WebLookupOptions | null;
 }
 
 export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
@@ -100,6 +104,7 @@ export class Desk {
       publicDir: opts.publicDir ?? null,
       digest: opts.digest ?? null,
       calendar: opts.calendar ?? businessCalendar(isJapaneseHoliday),
+      web: opts.web ?? null,
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
     };
   }
@@ -156,6 +161,8 @@ export class Desk {
     // A registered partner CSIRT's pinned key (issue 12): its case form or its word on a case.
     if (!v.rejected && v.signature.status === 'valid' && (await signedByPartner(this.ctx, v))) return partnerMail(this.ctx, id, v);
     const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
+    // A reply form signed by a key pinned for a site operator is the website track's (issue 11).
+    if (v.kind === 'vendor-reply' && !v.rejected && v.signature.status === 'valid' && (await signedByOperator(this.ctx, v))) return operatorReply(this.ctx, id, v);
     if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return vendorReply(this.ctx, id, v);
     // A reporter's X-STATUS / X-WITHDRAW-NDA (issue 11), before the command mail it would look like.
     const asked = v.rejected ? null : reporterKeywords(v.desk.text);

@@ -29,7 +29,7 @@ export interface TrustSettings {
 /** 72 h as commands had before; a week for replies (a vendor's mail may wait over a weekend and a holiday). */
 export const DEFAULT_TRUST: TrustSettings = { commandMaxAgeHours: 72, replyMaxAgeHours: 168, maxFutureMinutes: 10 };
 
-export type SignedRole = 'coordinator' | 'vendor' | 'reporter' | 'partner';
+export type SignedRole = 'coordinator' | 'vendor' | 'reporter' | 'partner' | 'operator';
 
 export interface GateInput {
   authority: Authority;

@@ -300,7 +300,9 @@ export type CommandError =
    * vendor has no usable key now.
    */
   | { code: 'identity-hold'; hold: string; problem: 'unknown' | 'resolved' | 'no-field' | 'still-identifies' | 'not-sendable'; detail?: string }
-  | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'internal' };
+  /** X-CONFIRM-OPERATOR: no such operator in the operators registry (issue 11). */
+  | { code: 'unknown-operator'; operator: string }
+  | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' };
 
 export type CommandErrorCode = CommandError['code'];
 
@@ -367,6 +369,12 @@ export const COMMAND_ERRORS: CommandRefusals = {
   ),
   'not-impossible': cmd<'not-impossible'>('No coordination-impossible procedure is open.', () => 'The coordination-impossible procedure is not open for this case.', () => 'この案件では調整不能の手続きが開始されていません。'),
   'website-case': cmd<'website-case'>('A website case has no vendors and no publication.', () => 'This is a website case: it has no vendors and no publication.', () => 'ウェブサイトの案件のため、製品開発者や公表に関する操作はできません。'),
+  'unknown-operator': cmd<'unknown-operator'>(
+    'No such operator in the operators registry.',
+    (p) => `Operator ${p.operator} is not in the operators registry: add it first (madoguchi operators).`,
+    (p) => `運営者 ${p.operator} は運営者リストに登録されていません。先に登録してください（madoguchi operators）。`,
+  ),
+  'product-case': cmd<'product-case'>('A product case has no site operator.', () => 'This is a product case: it has no site operator.', () => '製品の案件のため、ウェブサイト運営者に関する操作はできません。'),
   internal: cmd<'internal'>('An internal error; the command was not applied.', () => 'An internal error occurred; this command was not applied.', () => '内部エラーのため、このコマンドは実行されませんでした。'),
 };
 

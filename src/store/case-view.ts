@@ -1,8 +1,8 @@
 // Loading the case views (src/rules/case-view.ts) for `madoguchi cases list|show`: the case
 // row, its product-track snapshot and its last activity, in one query for any number of
 // cases. Reads of the case (`case-read`) are not activity.
-import { caseState, deriveCaseView, type CaseView } from '../rules/case-view.ts';
-import { reviveSnapshot } from '../rules/snapshot-json.ts';
+import { deriveCaseView, snapshotState, type CaseView } from '../rules/case-view.ts';
+import { isWebsiteCase, reviveAnySnapshot, reviveSnapshot } from '../rules/snapshot-json.ts';
 import type { Settings } from '../rules/product-state.ts';
 import type { Db } from './handle.ts';
 
@@ -29,7 +29,7 @@ export async function loadCaseViews(db: Db, opts: { now: Date; settings?: Settin
       id: r.id,
       kind: r.kind,
       storedState: r.state,
-      snapshot: r.coordination ? reviveSnapshot(r.coordination) : null,
+      snapshot: r.coordination ? reviveAnySnapshot(r.coordination) : null,
       lastActivity: r.last_activity === null ? null : new Date(r.last_activity),
       now: opts.now,
       ...(opts.settings ? { settings: opts.settings } : {}),
@@ -42,7 +42,7 @@ export async function loadCaseView(db: Db, id: string, opts: { now: Date; settin
 }
 
 /**
- * Rewrites `cases.state` from the snapshot for every product case (or those given): the
+ * Rewrites `cases.state` from the snapshot for every case with track state (product or website) (or those given): the
  * one-time catch-up for cases stored before saveSnapshot wrote the state (migration 017).
  * Returns how many rows changed.
  */
@@ -50,7 +50,8 @@ export async function refreshCaseStates(db: Db): Promise<number> {
   const rows = await db.query<{ id: string; state: string; coordination: unknown }>('SELECT id, state, coordination FROM cases WHERE coordination IS NOT NULL');
   let changed = 0;
   for (const r of rows) {
-    const s = caseState(reviveSnapshot(r.coordination));
+    // Each track's own state (a website snapshot is never read by the product rules).
+    const s = snapshotState(reviveAnySnapshot(r.coordination));
     if (s === r.state) continue;
     await db.query('UPDATE cases SET state = $2 WHERE id = $1', [r.id, s]);
     changed++;
@@ -68,5 +69,7 @@ export async function loadCaseForExport(
     [id],
   );
   if (!r) return null;
-  return { id: r.id, kind: r.kind, lang: r.lang, report: r.report, createdAt: new Date(r.created_at), snapshot: r.coordination ? reviveSnapshot(r.coordination) : null };
+  // A website snapshot is never read as a product one (issue 11; nothing of a site is exported).
+  const any = r.coordination ? reviveAnySnapshot(r.coordination) : null;
+  return { id: r.id, kind: r.kind, lang: r.lang, report: r.report, createdAt: new Date(r.created_at), snapshot: any !== null && !isWebsiteCase(any) ? reviveSnapshot(r.coordination) : null };
 }

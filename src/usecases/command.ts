@@ -5,7 +5,7 @@ import { parseKeyCommandMail } from '../commands/key-commands.ts';
 import { parseCommandMail } from '../commands/parse.ts';
 import { type Recipient, checkRecipientKey } from '../crypto/openpgp.ts';
 import { commandErrorOf, confirmationDetails, isCommandError, relayLeak, toProductEvent, type RulesError } from '../desk/commands.ts';
-import { DbReplayStore, applyEvent, loadSnapshot } from '../desk/coordination.ts';
+import { DbReplayStore, applyEvent, loadAnySnapshot } from '../desk/coordination.ts';
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
 import { applyHoldCommand } from '../desk/identity-release.ts';
 import { applyKeyCommandMail } from '../desk/mail-keys.ts';
@@ -17,11 +17,13 @@ import type { Lang } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { appendTimeline, getCase } from '../store/repo.ts';
+import { isWebsiteCase } from '../rules/snapshot-json.ts';
 import { listVendors } from '../store/vendors.ts';
 import { noticesFor } from './case-notices.ts';
 import { gateSigned, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
+import { proposeOperator, websiteCommand } from './website-case.ts';
 
 /**
  * Coordinator commands by mail (docs/commands.md): authority comes only from a pinned
@@ -33,8 +35,11 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
   const now = ctx.clock();
   // Logged only once the transaction committed (a retried transaction starts over).
   let lines: { msg: 'command applied' | 'command refused'; fields: Fields }[] = [];
+  // Website cases accepted by this mail: their operator is looked up once it committed.
+  const toPropose = new Set<string>();
   const done = await ctx.db.tx(async (tx) => {
     lines = [];
+    toPropose.clear();
     if (!(await claimForTriage(tx, id))) return false;
     const store = async (into: Db, notices: ComposedNotice[], caseId: string | null): Promise<void> => void (await storeComposed(into, notices, caseId, id));
     const base = { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: 'ja' as Lang, now, eventKey: `m${id}` };
@@ -79,11 +84,19 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
       outcomes = [];
       const vendors = new Map((await listVendors(tx, { includeRemoved: true })).map((x) => [x.id, x]));
       for (const command of parsed.commands) {
-        const snapshot = c ? await loadSnapshot(tx, c.id) : null;
-        if (!c || !snapshot) {
+        const any = c ? await loadAnySnapshot(tx, c.id) : null;
+        if (!c || !any) {
           outcomes.push({ command, status: 'failed', error: { code: 'unknown-case' } });
           continue;
         }
+        if (isWebsiteCase(any)) {
+          // issue 11: a website case is decided by the same commands, on its own rules.
+          const o = await websiteCommand(ctx, tx, c, any, command, `coordinator:${auth.coordinator.name}`, `m${id}c${outcomes.length}`, id);
+          outcomes.push(o);
+          if (o.status === 'applied' && command.kind === 'accept' && o.unchanged !== true) toPropose.add(c.id);
+          continue;
+        }
+        const snapshot = any;
         if (command.kind === 'release' || command.kind === 'redact') {
           const held = await applyHoldCommand(tx, { signer: ctx.signer, address: ctx.address, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
           outcomes.push(held.ok ? { command, status: 'applied' } : { command, status: 'failed', error: held.error });
@@ -134,6 +147,9 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
   });
   if (done) {
     for (const l of lines) ctx.logger.info(l.msg, l.fields);
+    // issue 11: after acceptance the desk proposes the site's operator (outside the
+    // transaction: a web lookup never holds the case row locked).
+    for (const caseId of toPropose) await proposeOperator(ctx, caseId, id);
     await enqueueNotices(ctx, id);
   }
 }

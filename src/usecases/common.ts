@@ -51,7 +51,7 @@ export function gateSigned(ctx: DeskContext, tx: Db, id: number, v: OpenedVerdic
 
 /** A signed mail given no authority: kept, on the timeline with its code, and the coordinators alerted (never naming a case). */
 export async function refuseSigned(ctx: DeskContext, tx: Db, id: number, v: OpenedVerdict, role: SignedRole, r: Extract<GateResult, { ok: false }>, now: Date): Promise<void> {
-  const event = role === 'coordinator' ? 'command-mail-refused' : role === 'vendor' ? 'reply-refused' : role === 'partner' ? 'partner-mail-refused' : 'reporter-message-refused';
+  const event = role === 'coordinator' ? 'command-mail-refused' : role === 'vendor' || role === 'operator' ? 'reply-refused' : role === 'partner' ? 'partner-mail-refused' : 'reporter-message-refused';
   await appendTimeline(tx, { caseId: null, actor: 'desk', event, data: { message: id, reason: r.code, detail: r.detail } });
   const base = { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: 'ja' as Lang, now, eventKey: `m${id}`, caseId: null };
   const alert = await composeCoordinatorAlert(base, 'signed-mail-refused', `${r.code}: a signed ${role} mail from ${v.from ?? 'no address'} was given no authority (${r.detail})`);

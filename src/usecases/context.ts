@@ -1,6 +1,7 @@
 // What every use case is given instead of `this` (issue 10): the desk's handles and
 // settings, built once by the runner (src/desk/service.ts). A use case reads what it needs
 // from here and goes down (rules, store, outbound), never back up to the runner.
+import type { WebLookupOptions } from '../web/options.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult } from '../domain/inspect.ts';
 import type { Authority } from '../inbound/authority.ts';
@@ -57,6 +58,8 @@ export interface DeskContext {
   digest: DigestSettings | null;
   /** Business days (Saturdays, Sundays and Japanese public holidays closed; issue 11). */
   calendar: BusinessCalendar;
+  /** Web lookups of a site operator's contact (config `web`; issue 11); null: disabled (the registry is still read). */
+  web: WebLookupOptions | null;
 }
 
 /** A failure that fails the same way on every attempt: final at once (no retry). */

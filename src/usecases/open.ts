@@ -9,6 +9,7 @@ import { inspectMessage } from '../inbound/pipeline.ts';
 import { findKeysByEmail, getMessage, setMessageState } from '../store/repo.ts';
 import { partnerBySigningKey } from '../store/partners.ts';
 import { vendorBySigningKey } from '../store/vendors.ts';
+import { operatorByKeyFingerprint } from '../store/operators.ts';
 import { type DeskContext, type OpenedVerdict, PermanentError } from './context.ts';
 
 export async function open(ctx: DeskContext, id: number): Promise<void> {
@@ -48,6 +49,13 @@ export async function open(ctx: DeskContext, id: number): Promise<void> {
       // travelling with the mail must not be what verifies it (issue 9 §1).
       ring = await extendKeyring(ownRing, vendor.keys.map((k) => ({ name: `vendor-${vendor.id}`, text: k.armored })));
       inb = await inspectMessage(m.raw, { ring, ...opts });
+    } else {
+      // A site operator's reply (issue 11): likewise its keys pinned in the operators registry only.
+      const op = await operatorByKeyFingerprint(ctx.db, inb.verdict.signature.fingerprint);
+      if (op) {
+        ring = await extendKeyring(ownRing, op.keys.map((k) => ({ name: `operator-${op.id}`, text: k.armored })));
+        inb = await inspectMessage(m.raw, { ring, ...opts });
+      }
     }
   }
   // A partner CSIRT's mail (issue 12): the same, with the partner registry's pinned keys.

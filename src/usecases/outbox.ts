@@ -13,6 +13,11 @@ export async function enqueueNotices(ctx: DeskContext, messageId: number): Promi
   await maybeFinish(ctx, messageId);
 }
 
+/** Queues the given stored notices (those not tied to a message: a tick, a lookup after a command). */
+export async function enqueueNoticeIds(ctx: DeskContext, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await ctx.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
+}
+
 export async function notify(ctx: DeskContext, noticeId: string): Promise<void> {
   const db = ctx.db;
   const n = await getNotice(db, noticeId);

@@ -12,6 +12,7 @@ import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { type NoticeContexts, type NoticeName, renderNotice } from '../outbound/templates.ts';
 import { VENDOR_WEIGHTS, duplicateCandidates, vendorCandidates } from '../registry/candidates.ts';
 import { newProductCase } from '../rules/product.ts';
+import { newWebsiteCase } from '../rules/website.ts';
 import { type Decision, type KeyStatus, type Lang, screen } from '../rules/screening.ts';
 import { recentCaseHints } from '../store/cases.ts';
 import type { Db } from '../store/db.ts';
@@ -71,19 +72,15 @@ export async function screenReport(ctx: DeskContext, id: number, raw: Buffer, v:
           await createCase(tx, { id: caseId, kind: d.report.kind ?? 'unknown', state: d.states[d.states.length - 1]!, lang: d.lang, report: d.report, reporterEmail: from, reporterFpr: v.desk.signerFpr, openedFrom: id });
           await addParty(tx, { caseId, role: 'reporter', email: from, name: d.report.reporter?.name ?? null, keyFpr: v.desk.signerFpr, data: { consent: d.report.consent ?? {} } });
           for (const s of d.states) log.push({ caseId, actor: 'desk', event: `state:${s}`, data: { message: id } });
-          if (d.report.kind === 'product') {
-            // The product track's own state (guideline §3), stepped by src/rules/product.ts.
+          if (d.report.kind === 'product' || d.report.kind === 'website') {
+            // Each track's own state: the product track (guideline §3, src/rules/product.ts)
+            // or the website track (§4, src/rules/website.ts), told apart in the snapshot.
             const c = d.report.consent ?? {};
-            await saveSnapshot(
-              tx,
-              newProductCase({
-                id: caseId,
-                reporter: {
-                  name: d.report.reporter?.name ?? '',
-                  consent: { shareIdentity: c.shareIdentity === true, directContact: c.directContact === true, credit: c.credit === true, creditName: c.creditName ?? null },
-                },
-              }),
-            );
+            const reporter = {
+              name: d.report.reporter?.name ?? '',
+              consent: { shareIdentity: c.shareIdentity === true, directContact: c.directContact === true, credit: c.credit === true, creditName: c.creditName ?? null },
+            };
+            await saveSnapshot(tx, d.report.kind === 'product' ? newProductCase({ id: caseId, reporter }) : newWebsiteCase({ id: caseId, reporter }));
           }
           break;
         }

@@ -1,21 +1,24 @@
 // Use case `tick`: time passes for every open case; the public unreachable-vendor list.
-import { applyEvent, reviveSnapshot } from '../desk/coordination.ts';
+import { applyEvent, loadAnySnapshot } from '../desk/coordination.ts';
+import { applyWebsiteEvent, websiteSettingsOf } from '../desk/website-coordination.ts';
 import { identityPolicy } from '../desk/identity-policy.ts';
 import { guardPublicProductName } from '../desk/identity-release.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { jobKey } from '../jobs/registry.ts';
 import { type UnreachableListEntry, renderUnreachableList } from '../outbound/templates.ts';
 import { FINAL_CASE_STATES } from '../rules/case-view.ts';
+import { isWebsiteCase, reviveAnySnapshot } from '../rules/snapshot-json.ts';
 import { activeCoordinatedCaseIds, coordinatedCases } from '../store/cases.ts';
 import { getCase } from '../store/repo.ts';
 import { listVendors } from '../store/vendors.ts';
 import { noticesFor } from './case-notices.ts';
+import { websiteNoticesFor } from './website-notices.ts';
 import type { DeskContext } from './context.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * Time passes (guideline §3.5-9, §8): every case with product-track state is stepped with
+ * Time passes (guideline §3.5-9, §4, §8): every case with track state is stepped with
  * a `tick` at the desk's clock; reminders, the unreachable list, the one-year notice and
  * publication come from there. A tick repeated at the same time decides nothing new.
  */
@@ -28,8 +31,17 @@ export async function tickAll(ctx: DeskContext): Promise<number> {
     await ctx.db.tx(async (tx) => {
       const c = await getCase(tx, id);
       if (!c) return;
+      const eventKey = `t${now.getTime().toString(36)}`;
+      // Each track by its own rules: a website snapshot never meets the product rules (issue 11).
+      const snapshot = await loadAnySnapshot(tx, id);
+      if (snapshot !== null && isWebsiteCase(snapshot)) {
+        await applyWebsiteEvent(tx, id, { type: 'tick' }, now, 'desk', websiteSettingsOf(ctx.settings), async (tx2, decisions, after) => {
+          if (decisions.length > 0) pending.push(...(await websiteNoticesFor(ctx, tx2, c, decisions, after, eventKey, null)));
+        });
+        return;
+      }
       await applyEvent(tx, id, { type: 'tick' }, now, 'desk', ctx.settings, async (tx2, decisions, after) => {
-        if (decisions.length > 0) pending.push(...(await noticesFor(ctx, tx2, c, decisions, after, `t${now.getTime().toString(36)}`, null)));
+        if (decisions.length > 0) pending.push(...(await noticesFor(ctx, tx2, c, decisions, after, eventKey, null)));
       });
     });
     for (const n of pending) await ctx.queue.add('notify', { noticeId: n }, `notify-${jobKey(n)}`);
@@ -51,7 +63,9 @@ export async function publishUnreachableList(ctx: DeskContext): Promise<void> {
   const hidden = new Set((await listVendors(ctx.db, { includeRemoved: true })).filter((v) => !v.publishName).map((v) => v.id));
   const entries: UnreachableListEntry[] = [];
   for (const r of rows) {
-    const snapshot = reviveSnapshot(r.coordination);
+    // guideline §2, §4: nothing of a website case is ever in a public list.
+    const snapshot = reviveAnySnapshot(r.coordination);
+    if (isWebsiteCase(snapshot)) continue;
     for (const v of snapshot.vendors) {
       if (!v.vendorNamePublishedAt || hidden.has(v.id)) continue;
       // issue 9 §5: a product name carrying the reporter's identity is left out (public text).

@@ -151,6 +151,8 @@ const ERRORS: CommandError[] = [
   { code: 'nothing-to-notify' },
   { code: 'not-impossible' },
   { code: 'website-case' },
+  { code: 'unknown-operator', operator: 'example-co' },
+  { code: 'product-case' },
   { code: 'internal' },
 ];
 

@@ -54,6 +54,8 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   relay: { kind: 'relay', to: 'acme', text: 'please confirm the version you tested' },
   release: { kind: 'release', hold: 'H7K3QX0' },
   redact: { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
+  'confirm-operator': { kind: 'confirm-operator', operator: 'example-co' },
+  'notify-operator': { kind: 'notify-operator' },
 };
 
 const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;
@@ -67,7 +69,12 @@ function event(cmd: Command, c: ProductCase = withAcme()): ProductEvent {
 describe('toProductEvent', () => {
   // X-RELEASE / X-REDACT act on a notice held for the reporter's identity, not on the state.
   const HOLD_KINDS: readonly string[] = ['release', 'redact'];
-  it.each(COMMAND_KINDS.filter((k) => !HOLD_KINDS.includes(k)))('%s becomes a rules event (nothing is "not supported")', (kind) => {
+  // The website track's own commands (issue 11) are refused on a product case with their own code.
+  const WEBSITE_ONLY: readonly string[] = ['confirm-operator', 'notify-operator'];
+  it.each(WEBSITE_ONLY)('%s is refused on a product case (product-case)', (kind) => {
+    expect(toProductEvent(SAMPLE[kind as CommandKind], withAcme(), REGISTRY)).toEqual({ code: 'product-case' });
+  });
+  it.each(COMMAND_KINDS.filter((k) => !HOLD_KINDS.includes(k) && !WEBSITE_ONLY.includes(k)))('%s becomes a rules event (nothing is "not supported")', (kind) => {
     const e = toProductEvent(SAMPLE[kind], withAcme(), REGISTRY);
     expect(isCommandError(e), isCommandError(e) ? e.code : '').toBe(false);
     expect(COMMAND_TYPES as readonly string[]).toContain((e as ProductEvent).type);
