@@ -18,7 +18,7 @@ import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
 import { applyEvent, saveSnapshot } from '../desk/coordination.ts';
 import { storeComposed, type ComposedNotice } from '../desk/execute.ts';
 import type { GateResult } from '../desk/signed-gate.ts';
-import { jstDate } from '../domain/clock.ts';
+import { addCalendarDays, jstDate, jstStartOfDay } from '../domain/clock.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { PartnerRefusalCode } from '../domain/refusals.ts';
 import { PARTNER_FORM_REQUIRED, parsePartnerCaseForm, type PartnerCaseForm } from '../forms/partner.ts';
@@ -170,9 +170,12 @@ async function openPartnerCase(
   now: Date,
 ): Promise<void> {
   const caseId = await nextCaseId(tx, ctx.casePrefix, jstYear(now));
-  // The day the desk publishes is the JST day of the partner's instant (the desk's dates
-  // are JST days, guideline §8); the instant itself is kept on the timeline.
-  const date = jstDate(embargo);
+  // The desk's dates are JST days (guideline §8) and the tick publishes at the start of the
+  // agreed day, so the agreed day is the first JST day that begins at or after the
+  // partner's instant: never before the embargo (an early publication is a leak), at most
+  // a day after it. The instant itself is kept on the timeline and told to the partner.
+  const embargoDay = jstDate(embargo);
+  const date = jstStartOfDay(embargoDay).getTime() >= embargo.getTime() ? embargoDay : addCalendarDays(embargoDay, 1);
   const report: ReportForm = {
     kind: 'product',
     // The vendor notification needs a version and reproduction steps; the partner form has

@@ -19,6 +19,8 @@ const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/u;
 
 /** Every command kind, and every variant that has its own sentence. */
 const SAMPLES: Command[] = [
+  { kind: 'confirm-operator', operator: 'shop-co' },
+  { kind: 'notify-operator' },
   { kind: 'accept', comment: null },
   { kind: 'reject', reason: 'no product named' },
   { kind: 'stop', reason: 'not-vulnerability', text: null },

@@ -3,7 +3,7 @@
 // vendors it names are notified with that date; the partner is answered with both ids;
 // a second mail naming the same partner id is correspondence on that case.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jstDate } from '../../src/domain/clock.ts';
+import { addCalendarDays, jstDate, jstStartOfDay } from '../../src/domain/clock.ts';
 import { caseByPartnerRef } from '../../src/store/partners.ts';
 import { ACME, EVIL, SATO } from '../support/authority-desk.ts';
 import { CERTCC, decryptNotice, innerSubject, embargoIn, partnerForm, partnerMail, partnerWorld, type PartnerWorld } from '../support/partner-desk.ts';
@@ -15,7 +15,9 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 const embargo = embargoIn(40);
-const date = jstDate(embargo.at);
+// 15:00 -04:00 is 04:00 JST: the tick publishes at the start of the agreed JST day, so the
+// agreed day is the next one (never five hours before the embargo).
+const date = addCalendarDays(jstDate(embargo.at), 1);
 
 describe('a partner case opened from the form', () => {
   let caseId: string;
@@ -26,6 +28,7 @@ describe('a partner case opened from the form', () => {
     expect(caseId).toMatch(/^VR-\d{4}-0003$/);
     const s = await w.snapshot(caseId);
     expect(s.publication).toEqual({ proposed: null, proposedBy: null, agreed: date });
+    expect(jstStartOfDay(date).getTime()).toBeGreaterThanOrEqual(embargo.at.getTime());
     expect(s.em).toBe('active');
     expect(s.vendors.map((v) => [v.id, v.coordination]).sort()).toEqual([
       ['acme', 'notified'],
