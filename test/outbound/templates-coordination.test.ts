@@ -255,7 +255,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(24);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(25);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');
