@@ -347,7 +347,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     const before = await settled();
     const unknownVendor = cli(['case', caseId, 'add-vendor', 'nobody']);
     expect(unknownVendor.status).toBe(1);
-    expect(unknownVendor.stdout).toContain('add-vendor: error (no vendor "nobody" in the registry)');
+    expect(unknownVendor.stdout).toContain('add-vendor: error (Vendor nobody is not in the vendor registry');
     const unknownCase = cli(['case', 'VR-2026-9999', 'add-vendor', 'acme']);
     expect(unknownCase.status).toBe(1);
     expect(unknownCase.stdout).toContain('add-vendor: error (no case VR-2026-9999)');
