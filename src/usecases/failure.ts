@@ -1,5 +1,5 @@
 // After the queue gave up on a job (issue 9 §6): nothing is left failed in silence.
-import { composeInvalidAnswer, failureCodeOf, jobFailedAlert } from '../desk/bad-values.ts';
+import { composeInvalidAnswer, type FailureCode, failureCodeOf, jobFailedAlert } from '../desk/bad-values.ts';
 import { storeComposed } from '../desk/execute.ts';
 import { inspectMessage } from '../inbound/pipeline.ts';
 import { type JobData, type JobName, jobKey } from '../jobs/registry.ts';
@@ -33,6 +33,10 @@ export async function onFinalFailure(ctx: DeskContext, name: JobName, data: JobD
     // stays unfiled: the coordinator sees the job in the failed set and can retry it.
     await appendTimeline(db, { caseId: null, actor: 'desk', event: 'file-failed', data: { message: data.messageId, code, reason } });
   } else if (data.messageId) {
+    // The alert is queued before the message shows failed: whoever sees the failed state
+    // (a coordinator, `inspect`, a test) finds the alert already on its way.
+    if (ctx.coordinators.length > 0) await queueJobFailedAlert(ctx, name, data, code, null);
+    alert = false;
     const m = await getMessage(db, data.messageId);
     await setMessageState(db, data.messageId, 'failed', { error: reason.startsWith(code) ? reason : `${code}: ${reason}` });
     await appendTimeline(db, { caseId: null, actor: 'desk', event: 'message-failed', data: { message: data.messageId, job: name, code, reason } });
@@ -42,8 +46,12 @@ export async function onFinalFailure(ctx: DeskContext, name: JobName, data: JobD
     await appendTimeline(db, { caseId: null, actor: 'desk', event: 'job-failed', data: { job: name, code, reason } });
   }
   if (!alert || ctx.coordinators.length === 0) return;
+  await queueJobFailedAlert(ctx, name, data, code, caseId);
+}
+
+async function queueJobFailedAlert(ctx: DeskContext, name: JobName, data: JobData, code: FailureCode, caseId: string | null): Promise<void> {
   const notices = await jobFailedAlert({ coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, now: ctx.clock(), caseId }, name, data, code);
-  const ids = await storeComposed(db, notices, caseId, null);
+  const ids = await storeComposed(ctx.db, notices, caseId, null);
   for (const id of ids) await ctx.queue.add('notify', { noticeId: id }, `notify-${jobKey(id)}`);
 }
 
