@@ -9,7 +9,9 @@
 //   - signed.example.jp, a site in no registry: the desk reads its signed security.txt and
 //     the contact's key by WKD from a local HTTPS server under a test CA (test/web/server.ts,
 //     reached through `web.connectTo`), proposes them to the coordinators, who register the
-//     operator and confirm it by command → the operator is notified encrypted to that key.
+//     operator and confirm it by command → the operator is notified encrypted to that key;
+//   - nokey.example.jp, an operator registered without a key: a content-free first contact in
+//     clear asking for one, the coordinators told, and content-free key reminders after.
 // And the reporters' questions (issue 11): the reporter's signed, encrypted X-STATUS gets the
 // state encrypted; a stranger asking about the same case learns nothing about it.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isJapaneseHoliday } from '../../src/adapters/holiday-jp.ts';
 import { businessCalendar } from '../../src/rules/business-days.ts';
 import { reviveWebsiteSnapshot } from '../../src/rules/snapshot-json.ts';
+import type { CaseOperator } from '../../src/rules/website-state.ts';
 import { wkdHash } from '../../src/rules/wkd-address.ts';
 import {
   collectMail,
@@ -45,12 +48,15 @@ const REPORTER = 'taro@reporter.test';
 const SHOP = 'security@shop.example.jp';
 const SIGNED = 'security@signed.example.jp';
 const SATO = 'sato@desk.test';
+const NOKEY = 'info@nokey.example.jp';
 const STRANGER = 'mallory@evil.test';
-const PARTIES = [REPORTER, SHOP, SIGNED, SATO, STRANGER] as const;
+const PARTIES = [REPORTER, SHOP, SIGNED, NOKEY, SATO, STRANGER] as const;
 const SHOP_URL = 'https://shop.example.jp/cart';
 const SIGNED_URL = 'https://signed.example.jp/members/login';
 /** What only the operators may read: the sites, their operators, the findings. */
-const SITE_SECRETS = ['shop.example.jp', 'signed.example.jp', 'Shop Co', 'Signed Co', 'Stored XSS', 'gift message', 'SQL injection'];
+const SITE_SECRETS = ['shop.example.jp', 'signed.example.jp', 'nokey.example.jp/', 'Shop Co', 'Signed Co', 'NoKey Co', 'Stored XSS', 'gift message', 'SQL injection', 'Open redirect'];
+/** What the operator tells the desk alone (its reply's comment). */
+const OPERATOR_CONFIDENCE = 'root cause: legacy template engine v1.2 in the admin console';
 const DAY = 86_400_000;
 const calendar = businessCalendar(isJapaneseHoliday);
 
@@ -66,6 +72,7 @@ let clock: DeskClock;
 let deskFpr: string;
 let shopCase: string;
 let signedCase: string;
+let nokeyCase: string;
 let n = 0;
 
 const cli = deskCli(() => env);
@@ -121,11 +128,11 @@ async function received(addr: string, prefix: string, count = 1): Promise<string
 }
 const stateOf = async (id: string): Promise<string> => (await query<{ state: string }>(db.url, 'SELECT state FROM cases WHERE id = $1', [id]))[0]!.state;
 /** The case's operator as the desk's website snapshot holds it (the desk's clock, not the database's). */
-async function operatorOf(id: string): Promise<{ detailsSentAt: Date; lastReminderAt: Date | null; reminders: number }> {
+async function operatorOf(id: string): Promise<CaseOperator> {
   const [row] = await query<{ coordination: unknown }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [id]);
   const c = reviveWebsiteSnapshot(row!.coordination);
   expect(c.operator, id).not.toBeNull();
-  return { detailsSentAt: c.operator!.detailsSentAt!, lastReminderAt: c.operator!.lastReminderAt, reminders: c.operator!.reminders };
+  return c.operator!;
 }
 const yieldToVitest = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -266,11 +273,35 @@ describe('website reports over SMTP and IMAP (gpg on every side)', () => {
   }, 300_000);
 });
 
+describe('a registered operator with no key', () => {
+  it('gets a content-free first contact in clear asking for a key, and the coordinators are told', async () => {
+    const add = cli(['operators', 'add', '--id', 'nokey-co', '--name', 'NoKey Co', '--domain', 'nokey.example.jp', '--to', NOKEY]);
+    expect(add.status, add.stderr + add.stdout).toBe(0);
+    const id = (nokeyCase = await report('https://nokey.example.jp/login', 'Open redirect on the login page.', '<site-3@reporter.test>'));
+    const proposals = (await inbox(SATO, 'coord-confirm-operator.')).length;
+    await command([`X-CASE: ${id}`, 'X-ACCEPT']);
+    expect(await received(SATO, 'coord-confirm-operator.', proposals + 1)).toContain('nokey-co');
+    await command([`X-CASE: ${id}`, 'X-CONFIRM-OPERATOR: nokey-co']);
+    expect(await received(SATO, 'coord-operator-no-key.')).toContain(id);
+    await expect.poll(async () => (await readMailbox(NOKEY)).length, { timeout: 90_000, interval: 500 }).toBe(1);
+    const [first] = await readMailbox(NOKEY);
+    expect(messageIdOf(first!)).toMatch(/^<operator-first-contact\./);
+    const text = first!.toString('utf8');
+    expect(text).not.toContain('BEGIN PGP MESSAGE');
+    for (const leak of ['nokey.example.jp/login', 'Open redirect', 'Yamada', 'Taro', REPORTER]) expect(text).not.toContain(leak);
+    await expect.poll(() => stateOf(id), { timeout: 60_000 }).toBe('awaiting-key');
+  }, 300_000);
+});
+
 describe('reporters’ questions over real mail', () => {
   it('the reporter’s signed, encrypted X-STATUS is answered encrypted with the case’s state', async () => {
     await mail(REPORTER, REPORTER, `X-STATUS: ${shopCase}\n`, 'question');
     const answer = await received(REPORTER, 'reporter-status.');
     expect(answer).toContain(shopCase);
+    // In English, as the report was written (its labels).
+    expect(answer).toContain('We are coordinating with the site operator.');
+    expect(answer).toContain('Site operator contacted: yes (no answer yet)');
+    expect(answer).toMatch(/What we are waiting for\r?\n(.*\r?\n)*?\s+- an answer from the site operator/);
     expect(answer).not.toContain(signedCase);
     await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reporter-status-asked' AND case_id = $1`, [shopCase])).length, { timeout: 30_000 }).toBe(1);
   }, 180_000);
@@ -289,10 +320,11 @@ describe('reporters’ questions over real mail', () => {
 
 describe('the clock moves: reminder, fix, the reporter told, closed', () => {
   it('six silent days: no reminder; a silent week (the next business morning): one reminder to each silent operator', async () => {
-    const [shopAt, signedAt] = [(await operatorOf(shopCase)).detailsSentAt, (await operatorOf(signedCase)).detailsSentAt];
-    expect(signedAt.getTime() - shopAt.getTime()).toBeGreaterThan(0);
-    expect(signedAt.getTime() - shopAt.getTime()).toBeLessThan(DAY / 2);
-    const notified = signedAt; // the later of the two: both are due after a week from it
+    const [shopAt, signedAt, nokeyAt] = [(await operatorOf(shopCase)).detailsSentAt!, (await operatorOf(signedCase)).detailsSentAt!, (await operatorOf(nokeyCase)).firstContactAt!];
+    expect(shopAt.getTime()).toBeLessThan(signedAt.getTime());
+    expect(signedAt.getTime()).toBeLessThan(nokeyAt.getTime());
+    expect(nokeyAt.getTime() - shopAt.getTime()).toBeLessThan(DAY / 2);
+    const notified = nokeyAt; // the last of the three: all are due a week after it
     const before = await settled();
     clock.setTo(new Date(shopAt.getTime() + 6 * DAY));
     await new Promise((r) => setTimeout(r, 4000)); // several ticks (MADOGUCHI_TICK_SECONDS=1)
@@ -302,29 +334,41 @@ describe('the clock moves: reminder, fix, the reporter told, closed', () => {
     const remindShop = await received(SHOP, 'operator-remind.');
     expect(remindShop).toContain(shopCase);
     expect(await received(SIGNED, 'operator-remind.')).toContain(signedCase);
+    // The operator with no key is asked for one again, still content-free.
+    await expect.poll(async () => (await readMailbox(NOKEY)).filter(idStarts('operator-key-reminder.')).length, { timeout: 90_000, interval: 500 }).toBe(1);
+    for (const leak of ['nokey.example.jp/login', 'Open redirect', 'BEGIN PGP MESSAGE']) expect((await readMailbox(NOKEY)).at(-1)!.toString('utf8')).not.toContain(leak);
     await new Promise((r) => setTimeout(r, 3000));
-    expect(await settled()).toBe(before + 2);
+    expect(await settled()).toBe(before + 3);
     expect(await inbox(SHOP, 'operator-remind.')).toHaveLength(1);
     expect((await operatorOf(shopCase)).reminders).toBe(1);
   }, 300_000);
 
   it('the operator’s signed reply "fixed": the reporter is told encrypted, the coordinators too, and the case closes', async () => {
-    await mail(SHOP, SHOP, `Case ID: ${shopCase}\nStatus: fixed\n`, `Re: [${shopCase}]`);
+    await mail(SHOP, SHOP, `Case ID: ${shopCase}\nStatus: fixed\nComment: ${OPERATOR_CONFIDENCE}\n`, `Re: [${shopCase}]`);
     const told = await received(REPORTER, 'reporter-site-fixed.');
     expect(told).toContain(shopCase);
+    expect(told).not.toContain(OPERATOR_CONFIDENCE);
     expect(await received(SATO, 'coord-operator-fixed.')).toContain(shopCase);
     await expect.poll(() => stateOf(shopCase), { timeout: 60_000 }).toBe('fixed');
     const show = cli(['cases', 'show', shopCase, '--json']);
     expect(show.status, show.stderr).toBe(0);
     expect((JSON.parse(show.stdout) as { state: string; waitingFor: unknown[] }).waitingFor).toEqual([]);
+    // The reporter asks again: closed as fixed, nothing awaited, nothing the operator said in confidence.
+    await mail(REPORTER, REPORTER, `X-状況: ${shopCase}\n`, 'question'); // the Japanese keyword
+    const answer = await received(REPORTER, 'reporter-status.', 2);
+    expect(answer).toContain('The site operator reported the fix, and the case is closed.');
+    expect(answer).toMatch(/What we are waiting for\r?\n(.*\r?\n)*?\s+- nothing/);
+    expect(answer).not.toContain('an answer from the site operator');
+    expect(answer).not.toContain(OPERATOR_CONFIDENCE);
     // Closed: another week of silence reminds no one about this case.
     const before = await settled();
-    const last = (await operatorOf(signedCase)).lastReminderAt!;
+    const last = new Date(Math.max((await operatorOf(signedCase)).lastReminderAt!.getTime(), (await operatorOf(nokeyCase)).lastReminderAt!.getTime()));
     clock.setTo(new Date(calendar.deferToBusinessDay(new Date(last.getTime() + 7 * DAY + 60_000)).getTime() + 60_000));
     await expect.poll(async () => (await inbox(SIGNED, 'operator-remind.')).length, { timeout: 90_000 }).toBe(2);
+    await expect.poll(async () => (await inbox(NOKEY, 'operator-key-reminder.')).length, { timeout: 90_000 }).toBe(2);
     await new Promise((r) => setTimeout(r, 3000));
     expect(await inbox(SHOP, 'operator-remind.')).toHaveLength(1);
-    expect(await settled()).toBe(before + 1);
+    expect(await settled()).toBe(before + 2);
   }, 300_000);
 
   it('no advisory and no public text: nothing of either site in any public file, the log or any mail in clear', async () => {
@@ -341,11 +385,11 @@ describe('the clock moves: reminder, fix, the reporter told, closed', () => {
     for (const { to, raw } of all) {
       // The recipient's own address is on the envelope (To, Delivered-To, Received); nothing else of the sites is in clear.
       const clear = raw.toString('utf8').replaceAll(to, '<recipient>');
-      expect(isPgpMimeEncrypted(raw) || idStarts('question-not-answered.')(raw), `${to} ${messageIdOf(raw)}`).toBe(true);
+      expect(isPgpMimeEncrypted(raw) || idStarts('question-not-answered.')(raw) || idStarts('operator-first-contact.')(raw) || idStarts('operator-key-reminder.')(raw), `${to} ${messageIdOf(raw)}`).toBe(true);
       for (const s of SITE_SECRETS) expect(clear, `${to} ${messageIdOf(raw)}`).not.toContain(s);
       await yieldToVitest();
     }
     const log = desk.logs.join('\n');
-    for (const s of [...SITE_SECRETS, REPORTER, SHOP, SIGNED]) expect(log).not.toContain(s);
+    for (const s of [...SITE_SECRETS, REPORTER, SHOP, SIGNED, NOKEY]) expect(log).not.toContain(s);
   }, 240_000);
 });
