@@ -204,6 +204,7 @@ describe('website reports over SMTP and IMAP (gpg on every side)', () => {
       const o = await readNotice(home(REPORTER), ack);
       expect(o.decryptedOk).toBe(true);
       expect(o.signer).toBe(deskFpr);
+      await yieldToVitest(); // gpg is synchronous
     }
     for (const id of [shopCase, signedCase]) {
       const [row] = await query<{ state: string; coordination: { track?: string } }>(db.url, 'SELECT state, coordination FROM cases WHERE id = $1', [id]);
