@@ -37,7 +37,7 @@ import {
   recipientHome,
   signedEncryptedMail,
 } from '../support/coordination.ts';
-import { deskCli, freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
+import { deskCli, deskCliAsync, freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
 import { Gpg, makeKeyPair, makeReport } from '../support/gpg.ts';
 import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
 import { FIXTURES } from '../support/paths.ts';
@@ -375,6 +375,14 @@ describe('the clock moves: reminder, fix, the reporter told, closed', () => {
   it('no advisory and no public text: nothing of either site in any public file, the log or any mail in clear', async () => {
     await settled();
     expect(await query(db.url, `SELECT id FROM notices WHERE kind = 'advisory'`)).toEqual([]);
+    // No machine-readable advisory either (issue 12's exports): a website case has none.
+    const exportCli = deskCliAsync(() => ({ ...env, MADOGUCHI_CVE_ORG_ID: '00000000-0000-4000-8000-000000000000' }));
+    const exports = await Promise.all(['csaf', 'cve'].map(async (format) => ({ format, x: await exportCli(['export', format, shopCase]) })));
+    for (const { format, x } of exports) {
+      expect(x.status, `${format}: ${x.stdout}`).not.toBe(0);
+      expect(x.stderr + x.stdout).toContain('has no product track');
+      for (const s of SITE_SECRETS) expect(x.stdout + x.stderr).not.toContain(s);
+    }
     const dir = join(work, 'public');
     for (const f of existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []) {
       const text = readFileSync(join(dir, f)).toString('utf8');
