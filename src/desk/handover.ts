@@ -49,7 +49,7 @@ const oneLine = (s: string, max: number): string => s.replace(/\s+/gu, ' ').trim
 const text = (s: string | undefined): string | undefined => (s !== undefined && s.trim() !== '' ? s : undefined);
 
 /** Why the case cannot be handed over in its state, or null (guideline §3.3: a stopped case is over; a published one is public). */
-function closedState(s: ProductCase): Extract<CommandError, { code: 'case-closed' }>['state'] | null {
+function closedState(s: ProductCase): Extract<CommandError, { code: 'case-closed' }>['why'] | null {
   if (s.rm === 'invalid' || s.rm === 'closed') return 'stopped';
   if (s.publishedAt !== null) return 'published';
   // The desk passes on only a report it accepted (guideline §3.2 before §3.4).
@@ -103,7 +103,7 @@ export async function applyHandover(tx: Db, deps: HandoverDeps, caseId: string, 
   const partner = await getPartner(tx, cmd.partner);
   if (!partner || partner.removedAt !== null) return fail({ code: 'unknown-partner', partner: cmd.partner });
   const closed = closedState(snapshot);
-  if (closed !== null) return fail({ code: 'case-closed', state: closed });
+  if (closed !== null) return fail({ code: 'case-closed', why: closed });
   if ((await getHandover(tx, caseId, partner.id)) !== null) return fail({ code: 'already-handed-over', partner: partner.id });
   const keys = await usableRecipients(partner.keys.map((k) => k.armored), deps.now);
   const to = [...partner.contacts.to, ...partner.contacts.cc];

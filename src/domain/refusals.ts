@@ -309,7 +309,7 @@ export type CommandError =
    */
   | { code: 'unknown-partner' | 'partner-no-key' | 'already-handed-over'; partner: string }
   /** X-HANDOVER: the case is stopped (invalid or closed) or already published: nothing is handed over. */
-  | { code: 'case-closed'; state: 'stopped' | 'published' | 'not-accepted' }
+  | { code: 'case-closed'; why: 'stopped' | 'published' | 'not-accepted' }
   | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' };
 
 export type CommandErrorCode = CommandError['code'];
@@ -400,12 +400,12 @@ export const COMMAND_ERRORS: CommandRefusals = {
   'case-closed': cmd<'case-closed'>(
     'The case is stopped, published or not accepted: it cannot be handed over.',
     (p) =>
-      p.state === 'published'
+      p.why === 'published'
         ? 'The case is already published: it is not handed over.'
-        : p.state === 'stopped'
+        : p.why === 'stopped'
           ? 'The case is stopped: it is not handed over.'
           : 'The report is not accepted yet: accept it before handing it over.',
-    (p) => (p.state === 'published' ? 'この案件は公表済みのため、引き継ぎません。' : p.state === 'stopped' ? 'この案件は取扱いを終了しているため、引き継ぎません。' : '届出がまだ受理されていません。受理してから引き継いでください。'),
+    (p) => (p.why === 'published' ? 'この案件は公表済みのため、引き継ぎません。' : p.why === 'stopped' ? 'この案件は取扱いを終了しているため、引き継ぎません。' : '届出がまだ受理されていません。受理してから引き継いでください。'),
   ),
   'product-case': cmd<'product-case'>('A product case has no site operator.', () => 'This is a product case: it has no site operator.', () => '製品の案件のため、ウェブサイト運営者に関する操作はできません。'),
   internal: cmd<'internal'>('An internal error; the command was not applied.', () => 'An internal error occurred; this command was not applied.', () => '内部エラーのため、このコマンドは実行されませんでした。'),

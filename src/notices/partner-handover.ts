@@ -59,7 +59,9 @@ export const schema = strict({
   reporterOrganization: name.optional(),
 }).superRefine((c, ctx) => {
   const refuse = refuser(ctx);
-  presentIff(c, 'dateStatus', c.publicationDate !== undefined, 'publicationDate is given', refuse);
+  // The date and its status go together; whichever is absent is the one named.
+  if (c.publicationDate !== undefined && c.dateStatus === undefined) refuse('dateStatus', 'is missing (required when publicationDate is given)');
+  if (c.publicationDate === undefined && c.dateStatus !== undefined) refuse('publicationDate', 'is missing (required when dateStatus is given)');
   // guideline §2; 資料1 2.(4): the reporter's identity only with consent.
   presentIff(c, 'reporterName', c.shareIdentity, 'shareIdentity is true', refuse);
   presentIff(c, 'reporterEmail', c.shareIdentity, 'shareIdentity is true', refuse);
