@@ -14,6 +14,7 @@ import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
+import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
 
@@ -37,7 +38,8 @@ export interface CommandOutcome {
 
 /** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
 export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
-  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts).
+  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts);
+  // X-HANDOVER: the case sent to a partner (applyHandover, handover.ts).
   return specOf(cmd).toEvent(cmd, snapshot, vendors) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
 }
 
@@ -111,6 +113,16 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       // issue 9 §5: a notice held for the reporter's identity, sent once.
       const held = await db.tx((tx) => applyHoldCommand(tx, { signer: deps.signer, address: deps.address, now: deps.now, actor: deps.actor }, caseId, command, null));
       outcomes.push(held.ok ? { command, ok: true, message: `sent ${held.noticeId}`, notices: [held.noticeId] } : { command, ok: false, message: commandErrorText(held.error, 'en', caseId), notices });
+      continue;
+    }
+    if (command.kind === 'handover') {
+      // issue 12 "Outbound": the case goes to a partner CSIRT (src/desk/handover.ts); its state is unchanged.
+      const h = await db.tx((tx) => applyHandover(tx, { signer: deps.signer, address: deps.address, domain, coordinators: deps.coordinators, now: deps.now, actor: deps.actor }, caseId, command, null));
+      outcomes.push(
+        h.ok
+          ? { command, ok: true, message: h.held ? "held: the report names the reporter (see the coordinators' alert; X-RELEASE or X-REDACT)" : 'done', notices: h.noticeIds }
+          : { command, ok: false, message: commandErrorText(h.error, 'en', caseId), notices },
+      );
       continue;
     }
     const event = toProductEvent(command, snapshot, vendors);
