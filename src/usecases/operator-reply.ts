@@ -19,7 +19,7 @@ import { forwardToCoordinators } from './case-notices.ts';
 import { gateSigned, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
-import { websiteNoticesFor } from './website-notices.ts';
+import { websiteNoticesFor } from '../desk/website-notices.ts';
 
 /** Routing only (the gate decides): a valid signature by a key pinned for a site operator. */
 export async function signedByOperator(ctx: DeskContext, v: OpenedVerdict): Promise<boolean> {

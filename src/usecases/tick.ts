@@ -12,7 +12,7 @@ import { activeCoordinatedCaseIds, coordinatedCases } from '../store/cases.ts';
 import { getCase } from '../store/repo.ts';
 import { listVendors } from '../store/vendors.ts';
 import { noticesFor } from './case-notices.ts';
-import { websiteNoticesFor } from './website-notices.ts';
+import { websiteNoticesFor } from '../desk/website-notices.ts';
 import type { DeskContext } from './context.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
