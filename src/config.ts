@@ -112,6 +112,16 @@ export const configSchema = z
       time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
       silentDays: whole(1, 365),
     }),
+    /**
+     * Timed mail to people (reminders to vendors and operators, the reporter's one-year
+     * notice) waits for a business day (issue 11; docs/decisions.md "Timed mail waits for a
+     * business day"): due on a Saturday, Sunday or Japanese public holiday, it goes on the
+     * next business day at `time` JST. Alerts to coordinators never wait.
+     */
+    timedMail: z.strictObject({
+      businessDaysOnly: flag,
+      time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
+    }),
     /** Web lookups of a site operator's contact (issue 11; src/web/). */
     web: z.strictObject({
       enabled: flag,
@@ -198,6 +208,8 @@ export const ENV: Record<string, string> = {
   'digest.enabled': 'MADOGUCHI_DIGEST',
   'digest.time': 'MADOGUCHI_DIGEST_TIME',
   'digest.silentDays': 'MADOGUCHI_DIGEST_SILENT_DAYS',
+  'timedMail.businessDaysOnly': 'MADOGUCHI_TIMED_MAIL_BUSINESS_DAYS',
+  'timedMail.time': 'MADOGUCHI_TIMED_MAIL_TIME',
   'web.enabled': 'MADOGUCHI_WEB_ENABLED',
   'web.timeoutSeconds': 'MADOGUCHI_WEB_TIMEOUT_SECONDS',
   'web.maxSecurityTxtKb': 'MADOGUCHI_WEB_MAX_SECURITY_TXT_KB',

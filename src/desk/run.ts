@@ -91,6 +91,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     settings: { ...DEFAULT_SETTINGS, ...cfg.coordination },
     trust: cfg.trust,
     digest: cfg.digest,
+    timedMail: cfg.timedMail.businessDaysOnly ? { time: cfg.timedMail.time } : null,
     // issue 11: web.enabled false never fetches (the operators registry is still read).
     web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
     publicDir: resolve(cfg.desk.publicDir),
