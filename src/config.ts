@@ -23,6 +23,9 @@ const coordinatorSchema = z.strictObject({
   name: z.string({ error: 'must be text' }),
   email: z.string({ error: 'must be text' }),
   fingerprints: z.array(z.string({ error: 'must be text' }), { error: 'must be a list' }),
+  // The language of what the desk writes to this coordinator by itself, the digest first
+  // (issue 11); absent: Japanese, as every coordinator notice.
+  lang: z.enum(['ja', 'en'], { error: 'must be "ja" or "en"' }).optional(),
 });
 
 // A government or critical-infrastructure contact for priority notices (guideline §3 item

@@ -31,6 +31,8 @@ export interface Coordinator {
   email: string;
   fingerprints?: string[];
   armoredKeys: string[];
+  /** The digest's language (config coordinators[].lang; issue 11); absent: ja. */
+  lang?: 'ja' | 'en';
 }
 
 export interface DeskContext {
