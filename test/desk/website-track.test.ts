@@ -181,6 +181,23 @@ describe('a website case from report to fix', () => {
     expect(sent.length).toBe(again);
   }, 120_000);
 
+  it('a reply with a bad field is refused: the operator is told which field (encrypted), the coordinators alerted, nothing changes', async () => {
+    const mark = sent.length;
+    const body = `Case ID: ${id}\nStatus: fixed\nFixed versions: ${'9'.repeat(600)}\n`;
+    const { raw } = signedEncryptedMail(world, { from: OPERATOR, signAs: OPERATOR, to: DESK, subject: `Re: [${id}]`, messageId: '<op-reply-bad@shop.example.jp>', body, signedAt: now });
+    await desk.accept(raw, 'maildir', null);
+    await drain();
+    expect(await stateOf(id)).toBe('operator-notified');
+    const toOp = await readAll(OPERATOR, mark);
+    expect(toOp.map((m) => m.messageId.split('.')[0])).toEqual(['<invalid']);
+    expect(toOp[0]!.text).toContain('Fixed versions');
+    expect(toOp[0]!.text).toContain('500');
+    const toSato = await readAll(SATO, mark);
+    expect(toSato.some((m) => m.messageId.startsWith('<coord-alert.') && m.text.includes('fixedVersions:too-long'))).toBe(true);
+    // Nothing to the reporter: the fix was not taken.
+    expect(sent.slice(mark).some((m) => m.to.includes(REPORTER))).toBe(false);
+  }, 120_000);
+
   it('the operator replies fixed (signed by its pinned key, encrypted): the reporter is told, the case closes', async () => {
     const mark = sent.length;
     const { raw } = signedEncryptedMail(world, { from: OPERATOR, signAs: OPERATOR, to: DESK, subject: `Re: [${id}]`, messageId: '<op-reply-1@shop.example.jp>', body: `Case ID: ${id}\nStatus: fixed\n`, signedAt: now });
@@ -220,5 +237,23 @@ describe('an operator with no pinned key', () => {
     expect(text).not.toContain('XSS');
     const toSato = await readAll(SATO, mark);
     expect(toSato.some((m) => m.messageId.startsWith('<coord-operator-no-key.'))).toBe(true);
+  }, 120_000);
+});
+
+describe('a bad site URL', () => {
+  it('is refused at intake with bad-url: the reporter is told which field (encrypted), no case is opened', async () => {
+    const count = async (): Promise<string> => (await db.query<{ n: string }>('SELECT count(*) AS n FROM cases'))[0]!.n;
+    const before = await count();
+    const mark = sent.length;
+    const body = ['Report type: website', 'Reporter name: Taro Yamada', `Contact email: ${REPORTER}`, 'URL: javascript:alert(document.cookie)', 'Summary: Stored XSS in the cart page.', 'Steps to reproduce: put a script tag in the gift message.'].join('\n');
+    await desk.accept(makeReport(world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId: '<web-bad-url@reporter.test>' }), 'maildir', null);
+    await drain();
+    expect(await count()).toBe(before);
+    const toReporter = await readAll(REPORTER, mark);
+    expect(toReporter.map((m) => m.messageId.split('.')[0])).toEqual(['<invalid']);
+    expect(toReporter[0]!.text).toContain('URL');
+    expect(toReporter[0]!.text).toContain('https://');
+    const [m] = await db.query<{ error: string | null }>("SELECT error FROM messages WHERE message_id = '<web-bad-url@reporter.test>'");
+    expect(m?.error ?? '').toContain('website.url:bad-url');
   }, 120_000);
 });
