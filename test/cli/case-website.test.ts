@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDeskKey } from '../../src/crypto/openpgp.ts';
 import { saveSnapshot } from '../../src/desk/coordination.ts';
+import { applyWebsiteEvent } from '../../src/desk/website-coordination.ts';
+import { addCalendarDays } from '../../src/domain/clock.ts';
 import { ensureDeskKeys } from '../../src/desk/keys.ts';
 import { newWebsiteCase } from '../../src/rules/website.ts';
 import { openDb } from '../../src/store/db.ts';
@@ -155,5 +157,35 @@ describe('madoguchi case on a website case', () => {
     const late = run(['case', 'VR-2026-0203', 'confirm-operator', 'shop-co']);
     expect(late.status).toBe(1);
     expect(late.stdout).toContain('confirm-operator: error');
+  }, 120_000);
+
+  it('cases show and cases list give a website case its own clock: operator, notified, fix target (起算日 + 90), reminders, state', async () => {
+    const id = 'VR-2026-0201';
+    // Eight days of silence pass (the rules' tick at that instant): one reminder.
+    const store = await openDb({ databaseUrl: db.url });
+    const later = new Date(Date.now() + 8 * 86_400_000);
+    const r = await applyWebsiteEvent(store, id, { type: 'tick' }, later, 'desk');
+    await store.close();
+    expect(r?.snapshot.operator?.reminders).toBe(1);
+    const start = r!.snapshot.firstContactDate!;
+    const show = run(['cases', 'show', id]);
+    expect(show.stderr).toBe('');
+    expect(show.status).toBe(0);
+    const line = (label: string): string => show.stdout.split('\n').find((l) => l.startsWith(label)) ?? '';
+    expect(show.stdout.split('\n')[0]).toMatch(new RegExp(`^${id}  website  state: operator-notified`));
+    expect(line('fix target')).toContain(addCalendarDays(start, 90));
+    expect(line('operator')).toMatch(/^operator +shop-co {2}Shop Co {2}reminded\(1\)/);
+    expect(line('notified')).toMatch(/^notified +\d{4}-\d\d-\d\d \d\d:\d\d JST .*details sent, encrypted/);
+    expect(line('reminders')).toMatch(/^reminders +1 sent, last written to /);
+    expect(line('last answer')).toMatch(/^last answer +—$/);
+    const list = run(['cases', 'list']);
+    expect(list.status).toBe(0);
+    const cols = list.stdout.split('\n').find((l) => l.startsWith(id))!.split('\t');
+    expect(cols.slice(0, 4)).toEqual([id, 'website', 'operator-notified', 'operator shop-co: reminded(1)']);
+    expect(cols[5]).toContain(`fix target ${addCalendarDays(start, 90)}`);
+    const json = JSON.parse(run(['cases', 'show', id, '--json']).stdout) as { website: { fixTargetJst: string; operator: { reminders: number; detailsSentAt: string } } };
+    expect(json.website.fixTargetJst).toBe(addCalendarDays(start, 90));
+    expect(json.website.operator.reminders).toBe(1);
+    expect(json.website.operator.detailsSentAt).toMatch(/Z$/);
   }, 120_000);
 });
