@@ -172,6 +172,25 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME 株式会社'], unknownVendors: [] },
     ...PARTNER_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['embargo'], problems: [{ field: 'embargo', code: 'embargo-no-zone' }] })),
   ],
+  'partner-status': [
+    {
+      caseId: CASE,
+      partnerRef: 'VU#123456',
+      publicationDate: '2027-02-11',
+      vendors: [
+        { name: 'ACME 株式会社', contact: 'answered', status: 'fixed', fixedVersions: '2.3.2', advisoryUrl: 'https://acme.example/psirt/1', requestedDate: '2027-03-01', updated: true },
+        { name: 'Initech', contact: 'notified', updated: false },
+        { name: 'Evil', contact: 'reminded', updated: false },
+        { name: 'Umbrella', contact: 'unreachable', updated: false },
+        { name: 'Hooli', contact: 'unnotified', updated: false },
+        { name: 'Globex', contact: 'answered', status: 'not-affected', updated: false },
+        { name: 'Stark', contact: 'answered', status: 'affected', updated: false },
+        { name: 'Wayne', contact: 'answered', status: 'investigating', updated: false },
+      ],
+      csafAttached: true,
+    },
+    { caseId: CASE, partnerRef: 'VU#123456', publishedOn: '2027-02-11', vendors: [{ name: 'ACME', contact: 'answered', status: 'fixed', updated: false }], csafAttached: false },
+  ],
   'vendor-reply-recorded': [
     { caseId: CASE, vendorName: 'ACME 株式会社', status: 'fixed', fixedVersions: '2.3.2', proposedPublication: '2027-01-06', advisoryUrl: 'https://acme.example/psirt/1', askToEncrypt: false },
     { caseId: CASE, vendorName: 'ACME 株式会社', askToEncrypt: true },
