@@ -274,7 +274,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(25);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(26);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');
@@ -516,14 +516,18 @@ describe('vendor-notify: what the vendor sees', () => {
   it('the reply form is the §4 form in the vendor\'s language, and what the vendor fills in is read back', () => {
     for (const lang of LANGS) {
       const t = renderNotice('vendor-notify', lang, anonymous).text;
-      const form = blankVendorReplyForm(lang, CASE);
+      const form = blankVendorReplyForm(lang, CASE, { vendorReference: true });
       expect(t).toContain(form);
+      // issue 12: the vendor may give its own tracking id; a site operator's form has no such line.
+      expect(form).toContain(lang === 'ja' ? '製品開発者の管理番号：' : 'Vendor reference:');
+      expect(blankVendorReplyForm(lang, CASE)).not.toContain(lang === 'ja' ? '製品開発者の管理番号' : 'Vendor reference');
       expect(form).toContain(lang === 'ja' ? '状態：' : 'Status:');
       expect(form).toContain(lang === 'ja' ? '公表希望日：' : 'Proposed publication date:');
       const filled = form
         .replace(lang === 'ja' ? '状態：' : 'Status:', lang === 'ja' ? '状態：影響あり' : 'Status: affected')
-        .replace(lang === 'ja' ? '公表希望日：' : 'Proposed publication date:', lang === 'ja' ? '公表希望日：2027年1月20日' : 'Proposed publication date: 2027-01-20');
-      expect(parseVendorReplyForm(filled)).toMatchObject({ caseId: CASE, status: 'affected', proposedPublication: '2027-01-20' });
+        .replace(lang === 'ja' ? '公表希望日：' : 'Proposed publication date:', lang === 'ja' ? '公表希望日：2027年1月20日' : 'Proposed publication date: 2027-01-20')
+        .replace(lang === 'ja' ? '製品開発者の管理番号：' : 'Vendor reference:', lang === 'ja' ? '製品開発者の管理番号：PSIRT-1' : 'Vendor reference: PSIRT-1');
+      expect(parseVendorReplyForm(filled)).toMatchObject({ caseId: CASE, status: 'affected', proposedPublication: '2027-01-20', vendorReference: 'PSIRT-1' });
       // The notice as a whole, form filled in: the hints, headings and quoted report are not fields.
       const reply = parseVendorReplyForm(t.replace(form, filled));
       expect(reply.status).toBe('affected');
