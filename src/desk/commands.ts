@@ -14,6 +14,8 @@ import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
+import { partnersOfCase } from '../store/partners.ts';
+import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
 
@@ -147,6 +149,8 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           now: deps.now,
           eventKey,
           receivedAt: c.createdAt,
+          // mail-protocol §7: the partner's id and the vendor's own ids in its subjects.
+          vendorRefs: await vendorSubjectRefs(tx, caseId, after.vendors.map((v) => v.id), (await partnersOfCase(tx, caseId)).map((p) => p.partnerRef)),
           ...(reporter ? { reporter } : {}),
         },
         decisions,
