@@ -186,8 +186,10 @@ function classify(text: string, subject: string | null, prefix: string, signedSu
   // issue 12 (mail-protocol §7): a vendor may name the case only by its own reference, on a
   // `Vendor reference:` line or bracketed in the signed Subject the desk wrote; whether it
   // names a case is the desk's (src/usecases/vendor-reply.ts), from signed content only.
-  const reference = caseId !== null || parseVendorReplyForm(text, { casePrefix: prefix }).vendorReference !== undefined || (signedSubject !== null && /\[[^[\]\r\n]{1,64}\]/u.test(signedSubject));
-  if (reference && score.vendorReply >= 1 && score.vendorReply >= score.report) return 'vendor-reply';
+  // (Read only when the form's labels already say vendor reply: one more pass, never for reports.)
+  const formLike = score.vendorReply >= 1 && score.vendorReply >= score.report;
+  const reference = (): boolean => caseId !== null || (signedSubject !== null && /\[[^[\]\r\n]{1,64}\]/u.test(signedSubject)) || parseVendorReplyForm(text, { casePrefix: prefix }).vendorReference !== undefined;
+  if (formLike && reference()) return 'vendor-reply';
   if (score.report >= 3) return 'report';
   return 'unknown';
 }

@@ -8,7 +8,7 @@
 // outer (unsigned) Subject names nothing, even for ACME.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vendorReferencesOfCase } from '../../src/store/vendor-references.ts';
-import { ACME, CASE_A, EVIL, encryptEntity, pgpMimeMail, replyForm, textPart, vendorOn } from '../support/authority-desk.ts';
+import { ACME, CASE_A, CASE_B, EVIL, encryptEntity, pgpMimeMail, replyForm, textPart, vendorOn } from '../support/authority-desk.ts';
 import { partnerWorld, type PartnerWorld } from '../support/partner-desk.ts';
 
 let w: PartnerWorld;
@@ -47,5 +47,14 @@ describe("a vendor's reply naming only another vendor's reference", () => {
     const before = await w.snapshot(CASE_A);
     await w.deliver(pgpMimeMail({ from: ACME, subject: 'Re: [PSIRT-2027-0099]', messageId: '<a2@acme.test>' }, await encryptEntity(w, textPart('Status: not-affected\n'), w.acme)));
     expect(await w.snapshot(CASE_A)).toEqual(before);
+  }, 60_000);
+
+  it('a reply whose Case ID and own reference name two cases is refused (case-conflict): one id names one case', async () => {
+    const before = await w.snapshot(CASE_B);
+    await w.deliver(pgpMimeMail({ from: ACME, subject: `Re: [${CASE_B}]`, messageId: '<a3@acme.test>' }, await encryptEntity(w, textPart(replyForm(CASE_B, 'investigating', ['Vendor reference: psirt-2027-0099'])), w.acme)));
+    expect(await w.snapshot(CASE_B)).toEqual(before);
+    expect(await vendorReferencesOfCase(w.db, CASE_B)).toEqual(new Map());
+    expect(await vendorReferencesOfCase(w.db, CASE_A)).toEqual(new Map([['acme', ['PSIRT-2027-0099']]]));
+    expect((await w.timeline('reply-refused')).map((t) => t.data.reason).pop()).toBe('case-conflict');
   }, 60_000);
 });
