@@ -164,6 +164,34 @@ describe('vendor statuses back to the partner of a partner case', () => {
   }, 60_000);
 });
 
+describe('a vendor found unreachable (the tick)', () => {
+  it('the partner hears it once, not of each reminder', async () => {
+    const start = Date.now();
+    await w.deliver(await partnerMail(w, CERTCC, w.certcc, partnerForm('VU#300002', embargo.written, ['ACME']), '<s6@certcc.test>'));
+    const caseId = (await caseByPartnerRef(w.db, 'certcc', 'VU#300002'))!;
+    expect(await statusNotices(caseId)).toHaveLength(1);
+    try {
+      // guideline §8: reminders after 7, 14 and 21 days; unreachable after the third goes unanswered.
+      for (const days of [8, 15, 22, 29, 36]) {
+        w.now = new Date(start + days * 86_400_000);
+        await w.desk.handle('tick', {});
+        await yieldNow();
+      }
+    } finally {
+      w.now = null;
+    }
+    expect((await w.snapshot(caseId)).vendors.find((v) => v.id === 'acme')?.coordination).toBe('unreachable');
+    expect((await w.notices('vendor-remind')).filter((n) => n.id.includes(caseId)).length).toBeGreaterThanOrEqual(3);
+    const notices = await statusNotices(caseId);
+    expect(notices).toHaveLength(2);
+    const text = await decryptNotice(notices[1]!.raw, w.certcc);
+    expect(text).toMatch(/\* ACME: unreachable/);
+    expect(text).toContain('CSAF 2.0 document is attached');
+    // Every CSAF document built for CERT/CC in this file passed validation: none was left out.
+    expect((await w.notices('coord-alert')).filter((n) => n.id.includes('.certcc.csaf@'))).toEqual([]);
+  }, 60_000);
+});
+
 describe('a partner without a usable key', () => {
   it('gets no status (stored withheld, nothing to send) and the coordinators are told; no CSAF for a partner that does not want it', async () => {
     await w.deliver(await partnerMail(w, OTHER, w.other, partnerForm('OC-2027-001', embargo.written, ['ACME']), '<o1@other.test>'));
