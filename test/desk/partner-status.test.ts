@@ -158,6 +158,10 @@ describe('vendor statuses back to the partner of a partner case', () => {
       expect((await validateCsaf(doc)).errors).toEqual([]);
       expect(doc.document.tracking.status).toBe('final');
       expect(doc.document.distribution.tlp.label).toBe('WHITE');
+      // The advisory to ACME: every reference ACME knows the case by, in its (protected) subject.
+      const adv = (await w.notices('advisory')).filter((n) => n.id.includes(caseId) && n.recipient === ACME);
+      expect(adv).toHaveLength(1);
+      expect(innerSubject(await decryptNotice(adv[0]!.raw, w.acme))).toContain(`[${caseId}] [VU#300001] [PSIRT-2027-0099]`);
     } finally {
       w.now = null;
     }
