@@ -157,7 +157,9 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
     // issue 12 (mail-protocol §7): the vendor's own id for the case, kept for the subjects of
     // later notices to it and for matching its replies; before the event, so the notices of
     // this very reply carry it already.
-    const ownRef = signedForm.vendorReference;
+    // Only a vendor of the case gives it a reference (a reply out of scope records none).
+    const onCase = (await loadSnapshot(tx, c.id))?.vendors.some((x) => x.id === vendor.id) === true;
+    const ownRef = onCase ? signedForm.vendorReference : undefined;
     if (ownRef !== undefined) {
       // A desk id is no vendor's reference: it would name two cases in every subject.
       const added = findCaseId(ownRef, ctx.casePrefix) !== null ? ({ ok: false, reason: 'desk-id' } as const) : await addVendorReference(tx, c.id, vendor.id, ownRef, `vendor:${vendor.id}`);

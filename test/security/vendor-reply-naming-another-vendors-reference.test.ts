@@ -57,4 +57,10 @@ describe("a vendor's reply naming only another vendor's reference", () => {
     expect(await vendorReferencesOfCase(w.db, CASE_A)).toEqual(new Map([['acme', ['PSIRT-2027-0099']]]));
     expect((await w.timeline('reply-refused')).map((t) => t.data.reason).pop()).toBe('case-conflict');
   }, 60_000);
+
+  it('a vendor not on a case cannot give that case a reference (its reply is out of scope)', async () => {
+    await w.deliver(pgpMimeMail({ from: EVIL, subject: `Re: [${CASE_B}]`, messageId: '<e2@evil.test>' }, await encryptEntity(w, textPart(replyForm(CASE_B, 'affected', ['Vendor reference: EVIL-7'])), w.evil)));
+    expect(await vendorReferencesOfCase(w.db, CASE_B)).toEqual(new Map());
+    expect((await w.snapshot(CASE_B)).vendors.map((v) => v.id)).toEqual(['acme']);
+  }, 60_000);
 });
