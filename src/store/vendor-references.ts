@@ -1,4 +1,4 @@
-// A vendor's own tracking ids for a case (issue 12; mail-protocol §7; migration 022). A
+// A vendor's own tracking ids for a case (issue 12; mail-protocol §7; migration 023). A
 // reference is the vendor's: it is written into the subjects of notices to that vendor and
 // matches that vendor's signed replies, never another vendor's (another vendor naming it
 // gets nothing: test/security/vendor-reply-naming-another-vendors-reference.test.ts).

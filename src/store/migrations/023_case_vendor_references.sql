@@ -1,4 +1,4 @@
--- madoguchi schema v22: a vendor's own tracking id for a case (issue 12; mail-protocol §7,
+-- madoguchi schema v23: a vendor's own tracking id for a case (issue 12; mail-protocol §7,
 -- docs/partner-form.md "Vendor reference"). A vendor's signed reply may carry
 -- `Vendor reference: <its id>`; the desk then writes that id into the subject of every later
 -- notice to that vendor, and matches the vendor's signed replies by it. Written and read
