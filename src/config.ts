@@ -119,6 +119,10 @@ export const configSchema = z
       maxSecurityTxtKb: whole(1, 1024),
       maxKeyKb: whole(1, 4096),
       caFile: text,
+      // A test installation only: every lookup connects to this ADDRESS:PORT instead of the
+      // site's (docs/operators.md "Configuration"); the certificate is still checked for the
+      // site's name. "" = DNS and the URL's port, public addresses only.
+      connectTo: z.string({ error: 'must be text' }).regex(/^((\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:]+\]):\d{1,5}$|^$/, 'must be ADDRESS:PORT (an IP address, IPv6 in brackets), or empty'),
     }),
     /** Machine-readable advisories (issue 12; docs/exports.md): who the desk is in them. */
     exports: z.strictObject({
@@ -203,6 +207,7 @@ export const ENV: Record<string, string> = {
   'web.maxSecurityTxtKb': 'MADOGUCHI_WEB_MAX_SECURITY_TXT_KB',
   'web.maxKeyKb': 'MADOGUCHI_WEB_MAX_KEY_KB',
   'web.caFile': 'MADOGUCHI_WEB_CA_FILE',
+  'web.connectTo': 'MADOGUCHI_WEB_CONNECT_TO',
   'exports.csafNamespace': 'MADOGUCHI_CSAF_NAMESPACE',
   'exports.advisoryUrl': 'MADOGUCHI_ADVISORY_URL',
   'exports.cveOrgId': 'MADOGUCHI_CVE_ORG_ID',

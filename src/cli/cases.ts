@@ -10,6 +10,8 @@ import { formatJst, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
 import { ALL_CASE_STATES, type CaseView } from '../rules/case-view.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../rules/product-state.ts';
 import { loadCaseView, loadCaseViews } from '../store/case-view.ts';
+import { handoversOfCase } from '../store/handovers.ts';
+import { partnersOfCase } from '../store/partners.ts';
 import { appendTimeline, getCase, listParties, listTimeline } from '../store/repo.ts';
 import { getVendor } from '../store/vendors.ts';
 import { storeRunner, type StoreCommandDeps } from './store-command.ts';
@@ -107,8 +109,11 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
         await appendTimeline(db, { caseId: id, actor: o.actor, event: 'case-read', data: { via: 'cli' } });
         const parties = await listParties(db, id);
         const timeline = await listTimeline(db, id, { limit: 10000 });
+        // issue 12: the partner CSIRTs of the case, by their own ids, and the handovers (X-HANDOVER).
+        const partnerLinks = await partnersOfCase(db, id);
+        const handovers = await handoversOfCase(db, id);
         if (o.json) {
-          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, parties, timeline }, null, 2));
+          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, parties, partners: partnerLinks, handovers, timeline }, null, 2));
           return 0;
         }
         out(`${v.id}  ${v.kind}  state: ${v.state}  language: ${c.lang}`);
@@ -140,6 +145,20 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
           if (x.lastContactAt !== null) parts.push(`last written to ${formatJst(x.lastContactAt)}`);
           if (x.lastAnswerAt !== null) parts.push(`last answer ${formatJst(x.lastAnswerAt)}`);
           if (x.listedSince !== null) parts.push(`on the unreachable list since ${formatJst(x.listedSince)}${x.productListedSince !== null ? ' (product too)' : ''}`);
+          out(parts.join('  '));
+        }
+        const partnerIds = [...new Set([...partnerLinks.map((l) => l.partnerId), ...handovers.map((h) => h.partnerId)])].sort();
+        if (partnerIds.length > 0) out('partners:');
+        for (const pid of partnerIds) {
+          const h = handovers.find((x) => x.partnerId === pid);
+          // The partner's latest answer on a handed-over case (timeline `partner-handover-answer`).
+          const answers = timeline.filter((t) => t.event === 'partner-handover-answer' && (t.data as { partner?: unknown } | null)?.partner === pid).map((t) => t.data as { status?: string; requestedDate?: string });
+          const status = answers.filter((a) => a.status !== undefined).pop()?.status;
+          const requested = answers.filter((a) => a.requestedDate !== undefined).pop()?.requestedDate;
+          const parts = [`  ${pid}  ${partnerLinks.find((l) => l.partnerId === pid)?.partnerRef ?? '(no partner id yet)'}`];
+          if (h) parts.push(`handed over ${formatJst(h.handedAt)} by ${h.handedBy}`);
+          if (status !== undefined) parts.push(`status ${status}`);
+          if (requested !== undefined) parts.push(`requested ${requested} (not applied)`);
           out(parts.join('  '));
         }
         for (const p of parties) out(`party  ${p.role}  ${p.name ?? ''} <${p.email ?? ''}>${p.keyFpr ? `  key ${p.keyFpr}` : ''}`);

@@ -14,8 +14,9 @@ import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
-import { partnersOfCase } from '../store/partners.ts';
+import { partnersWhoBroughtCase } from '../store/partners.ts';
 import { vendorSubjectRefs } from '../store/vendor-references.ts';
+import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
 
@@ -39,7 +40,8 @@ export interface CommandOutcome {
 
 /** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
 export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
-  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts).
+  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts);
+  // X-HANDOVER: the case sent to a partner (applyHandover, handover.ts).
   return specOf(cmd).toEvent(cmd, snapshot, vendors) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
 }
 
@@ -115,6 +117,16 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       outcomes.push(held.ok ? { command, ok: true, message: `sent ${held.noticeId}`, notices: [held.noticeId] } : { command, ok: false, message: commandErrorText(held.error, 'en', caseId), notices });
       continue;
     }
+    if (command.kind === 'handover') {
+      // issue 12 "Outbound": the case goes to a partner CSIRT (src/desk/handover.ts); its state is unchanged.
+      const h = await db.tx((tx) => applyHandover(tx, { signer: deps.signer, address: deps.address, domain, coordinators: deps.coordinators, now: deps.now, actor: deps.actor }, caseId, command, null));
+      outcomes.push(
+        h.ok
+          ? { command, ok: true, message: h.held ? "held: the report names the reporter (see the coordinators' alert; X-RELEASE or X-REDACT)" : 'done', notices: h.noticeIds }
+          : { command, ok: false, message: commandErrorText(h.error, 'en', caseId), notices },
+      );
+      continue;
+    }
     const event = toProductEvent(command, snapshot, vendors);
     if (isCommandError(event)) {
       outcomes.push({ command, ok: false, message: commandErrorText(event, 'en', caseId), notices });
@@ -150,7 +162,7 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           eventKey,
           receivedAt: c.createdAt,
           // mail-protocol §7: the partner's id and the vendor's own ids in its subjects.
-          vendorRefs: await vendorSubjectRefs(tx, caseId, after.vendors.map((v) => v.id), (await partnersOfCase(tx, caseId)).map((p) => p.partnerRef)),
+          vendorRefs: await vendorSubjectRefs(tx, caseId, after.vendors.map((v) => v.id), (await partnersWhoBroughtCase(tx, caseId)).map((p) => p.partnerRef)),
           ...(reporter ? { reporter } : {}),
         },
         decisions,

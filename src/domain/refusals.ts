@@ -302,6 +302,14 @@ export type CommandError =
   | { code: 'identity-hold'; hold: string; problem: 'unknown' | 'resolved' | 'no-field' | 'still-identifies' | 'not-sendable'; detail?: string }
   /** X-CONFIRM-OPERATOR: no such operator in the operators registry (issue 11). */
   | { code: 'unknown-operator'; operator: string }
+  /**
+   * X-HANDOVER (issue 12 "Outbound"): no such partner in the partner registry (or removed);
+   * the partner has no usable pinned key now (fail closed: nothing of the case is sent);
+   * the case was handed to that partner already.
+   */
+  | { code: 'unknown-partner' | 'partner-no-key' | 'already-handed-over'; partner: string }
+  /** X-HANDOVER: the case is stopped (invalid or closed) or already published: nothing is handed over. */
+  | { code: 'case-closed'; why: 'stopped' | 'published' | 'not-accepted' }
   | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' };
 
 export type CommandErrorCode = CommandError['code'];
@@ -373,6 +381,31 @@ export const COMMAND_ERRORS: CommandRefusals = {
     'No such operator in the operators registry.',
     (p) => `Operator ${p.operator} is not in the operators registry: add it first (madoguchi operators).`,
     (p) => `運営者 ${p.operator} は運営者リストに登録されていません。先に登録してください（madoguchi operators）。`,
+  ),
+  'unknown-partner': cmd<'unknown-partner'>(
+    'No such partner in the partner registry.',
+    (p) => `Partner ${p.partner} is not in the partner registry: add it first (madoguchi partners).`,
+    (p) => `連携機関 ${p.partner} は連携機関リストに登録されていません。先に登録してください（madoguchi partners）。`,
+  ),
+  'partner-no-key': cmd<'partner-no-key'>(
+    'The partner has no usable pinned key: nothing of the case is sent (fail closed).',
+    (p) => `Partner ${p.partner} has no usable pinned key (expired, revoked or without encryption): nothing of the case was sent. Pin a new key (madoguchi partners) and send the command again.`,
+    (p) => `連携機関 ${p.partner} には使用できる登録済みの鍵がありません（期限切れ、失効、または暗号化に使えない鍵）。案件の情報は何も送っていません。新しい鍵を登録してから（madoguchi partners）、あらためてコマンドを送ってください。`,
+  ),
+  'already-handed-over': cmd<'already-handed-over'>(
+    'The case was handed over to that partner already.',
+    (p) => `The case was already handed over to partner ${p.partner}; nothing was sent again.`,
+    (p) => `この案件は既に連携機関 ${p.partner} に引き継いでいます。再送はしていません。`,
+  ),
+  'case-closed': cmd<'case-closed'>(
+    'The case is stopped, published or not accepted: it cannot be handed over.',
+    (p) =>
+      p.why === 'published'
+        ? 'The case is already published: it is not handed over.'
+        : p.why === 'stopped'
+          ? 'The case is stopped: it is not handed over.'
+          : 'The report is not accepted yet: accept it before handing it over.',
+    (p) => (p.why === 'published' ? 'この案件は公表済みのため、引き継ぎません。' : p.why === 'stopped' ? 'この案件は取扱いを終了しているため、引き継ぎません。' : '届出がまだ受理されていません。受理してから引き継いでください。'),
   ),
   'product-case': cmd<'product-case'>('A product case has no site operator.', () => 'This is a product case: it has no site operator.', () => '製品の案件のため、ウェブサイト運営者に関する操作はできません。'),
   internal: cmd<'internal'>('An internal error; the command was not applied.', () => 'An internal error occurred; this command was not applied.', () => '内部エラーのため、このコマンドは実行されませんでした。'),

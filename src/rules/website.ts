@@ -231,8 +231,11 @@ function onTick(o: Out): void {
 
 // ---- lookups (issue 11: the registry, security.txt, WKD propose) ------------------------
 
+// The key's fingerprint is named: a coordinator who registers what the web proposed (issue
+// 11: nothing fetched is trusted on its own) must know which key the desk found, to compare
+// it with the key it pins (docs/operators.md).
 const describeCandidate = (x: OperatorCandidate): string =>
-  `${x.name ?? x.operatorId ?? '(unnamed)'} <${x.contact}> from ${x.source}${x.operatorId ? ` (registry ${x.operatorId})` : ''}${x.keyFingerprint ? ' with a key' : ', no key'}`;
+  `${x.name ?? x.operatorId ?? '(unnamed)'} <${x.contact}> from ${x.source}${x.operatorId ? ` (registry ${x.operatorId})` : ''}${x.keyFingerprint ? ` with key ${x.keyFingerprint}` : ', no key'}`;
 
 function onOperatorProposed(o: Out, e: OperatorProposedEvent): void {
   if (o.c.rm === 'invalid' || o.c.rm === 'closed') {

@@ -8,7 +8,7 @@ import type { ProductCase, ProductDecision } from '../rules/product.ts';
 import type { Lang } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
 import { findKeysByEmail } from '../store/repo.ts';
-import { partnersOfCase } from '../store/partners.ts';
+import { partnersWhoBroughtCase } from '../store/partners.ts';
 import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { listVendors } from '../store/vendors.ts';
 import { partnerStatusNotices, withoutPartnerDecided } from './partner-status.ts';
@@ -26,9 +26,10 @@ export async function noticesFor(
   opts: { partnerStatus?: boolean } = {},
 ): Promise<string[]> {
   const vendors = new Map((await listVendors(into, { includeRemoved: true })).map((x) => [x.id, x]));
-  // issue 12 (guideline §5, mail-protocol §7): a partner case's partners hear the vendors'
-  // statuses, and every vendor's subjects carry the partner's id and the vendor's own ids.
-  const partners = await partnersOfCase(into, c.id);
+  // issue 12 (guideline §5, mail-protocol §7): the partners that brought the case hear the
+  // vendors' statuses, and every vendor's subjects carry the partner's id and its own ids
+  // (a partner the case was handed over to is not told the domestic vendors' statuses here).
+  const partners = await partnersWhoBroughtCase(into, c.id);
   const vendorRefs = await vendorSubjectRefs(into, c.id, after.vendors.map((v) => v.id), partners.map((p) => p.partnerRef));
   const reporter = c.reporterEmail ? { email: c.reporterEmail, armoredKeys: (await findKeysByEmail(into, c.reporterEmail)).map((k) => k.armored) } : undefined;
   const { notices } = await composeDecisions(

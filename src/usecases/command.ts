@@ -7,6 +7,7 @@ import { type Recipient, checkRecipientKey } from '../crypto/openpgp.ts';
 import { commandErrorOf, confirmationDetails, isCommandError, relayLeak, toProductEvent, type RulesError } from '../desk/commands.ts';
 import { DbReplayStore, applyEvent, loadAnySnapshot } from '../desk/coordination.ts';
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
+import { applyHandover } from '../desk/handover.ts';
 import { applyHoldCommand } from '../desk/identity-release.ts';
 import { applyKeyCommandMail } from '../desk/mail-keys.ts';
 import type { ReportForm } from '../domain/inspect.ts';
@@ -100,6 +101,12 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
         if (command.kind === 'release' || command.kind === 'redact') {
           const held = await applyHoldCommand(tx, { signer: ctx.signer, address: ctx.address, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
           outcomes.push(held.ok ? { command, status: 'applied' } : { command, status: 'failed', error: held.error });
+          continue;
+        }
+        if (command.kind === 'handover') {
+          // issue 12 "Outbound": the case goes to a partner CSIRT; its state is unchanged.
+          const h = await applyHandover(tx, { signer: ctx.signer, address: ctx.address, domain: ctx.domain, coordinators: ctx.coordinators, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
+          outcomes.push(h.ok ? { command, status: 'applied' } : { command, status: 'failed', error: h.error });
           continue;
         }
         const event = toProductEvent(command, snapshot, vendors);

@@ -13,7 +13,7 @@ import { type Lang, languageOf } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { appendTimeline, getCase } from '../store/repo.ts';
-import { caseByPartnerRef, listPartners, partnersOfCase } from '../store/partners.ts';
+import { caseByPartnerRef, listPartners, partnersWhoBroughtCase } from '../store/partners.ts';
 import { addVendorReference, caseByVendorReference, MAX_REFS_PER_VENDOR, vendorSubjectRefs } from '../store/vendor-references.ts';
 import { findReferences } from '../forms/references.ts';
 import { parseRefPattern } from '../forms/ref-pattern.ts';
@@ -169,7 +169,7 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
         await store(tx, await composeCoordinatorAlert({ ...base, caseId: c.id }, 'bad-value', `${vendor.id}: vendor reference ${ownRef} not recorded: ${why}`));
       }
     }
-    const refs = (await vendorSubjectRefs(tx, c.id, [vendor.id], (await partnersOfCase(tx, c.id)).map((p) => p.partnerRef))).get(vendor.id) ?? [];
+    const refs = (await vendorSubjectRefs(tx, c.id, [vendor.id], (await partnersWhoBroughtCase(tx, c.id)).map((p) => p.partnerRef))).get(vendor.id) ?? [];
     const otherVendorsAffected = reply.otherVendors;
     const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, ctx.settings, async (tx2, decisions, after) => {
       await noticesFor(ctx, tx2, c, decisions, after, `m${id}`, id);

@@ -70,6 +70,13 @@ describe('configuration', () => {
     expect(() => loadConfig(root('digest:\n  hour: 9\n'), {})).toThrow(/unknown setting "digest\.hour"/);
   });
 
+  it('web.connectTo (a test installation) is empty by default and must be ADDRESS:PORT', () => {
+    expect(loadConfig(root(), {}).web.connectTo).toBe('');
+    expect(loadConfig(root(), { MADOGUCHI_WEB_CONNECT_TO: '127.0.0.1:8443' }).web.connectTo).toBe('127.0.0.1:8443');
+    expect(loadConfig(root(), { MADOGUCHI_WEB_CONNECT_TO: '[::1]:8443' }).web.connectTo).toBe('[::1]:8443');
+    for (const bad of ['127.0.0.1', 'localhost:8443', 'https://127.0.0.1:8443', '127.0.0.1:8443 ']) expect(() => loadConfig(root(), { MADOGUCHI_WEB_CONNECT_TO: bad }), bad).toThrow(/web\.connectTo.*ADDRESS:PORT/);
+  });
+
   it('coordinators come from local.yaml or MADOGUCHI_COORDINATORS, with pinned full fingerprints', () => {
     const yaml = `coordinators:\n  - name: Sato\n    email: sato@desk.test\n    fingerprints: ["${FPR}"]\n`;
     expect(loadConfig(root(yaml), {}).coordinators[0]?.name).toBe('Sato');

@@ -56,6 +56,18 @@ const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
     vendors: [{ name: 'ACME', contact: 'answered', status: 'fixed', fixedVersions: '2.3.2', advisoryUrl: 'https://acme.example/psirt/1', requestedDate: '2027-03-01', updated: true }],
     csafAttached: true,
   },
+  'partner-handover': {
+    caseId: CASE,
+    partnerName: 'CERT/CC',
+    productName: 'Acme Router',
+    productVersion: '3.2.0',
+    vendorName: 'Acme Networks (US)',
+    summary: 'XSS in the admin page',
+    reproduction: 'Open /admin?q=<script>',
+    publicationDate: '2027-02-11',
+    dateStatus: 'proposed',
+    shareIdentity: false,
+  },
   'reporter-stopped': { caseId: CASE, reason: 'not-vulnerability' },
   'reporter-withdrawal': { caseId: CASE, startDate: '2025-11-22' },
   'reporter-status': {
