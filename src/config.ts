@@ -23,6 +23,9 @@ const coordinatorSchema = z.strictObject({
   name: z.string({ error: 'must be text' }),
   email: z.string({ error: 'must be text' }),
   fingerprints: z.array(z.string({ error: 'must be text' }), { error: 'must be a list' }),
+  // The language of what the desk writes to this coordinator by itself, the digest first
+  // (issue 11); absent: Japanese, as every coordinator notice.
+  lang: z.enum(['ja', 'en'], { error: 'must be "ja" or "en"' }).optional(),
 });
 
 // A government or critical-infrastructure contact for priority notices (guideline §3 item
@@ -111,6 +114,16 @@ export const configSchema = z
       enabled: flag,
       time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
       silentDays: whole(1, 365),
+    }),
+    /**
+     * Timed mail to people (reminders to vendors and operators, the reporter's one-year
+     * notice) waits for a business day (issue 11; docs/decisions.md "Timed mail waits for a
+     * business day"): due on a Saturday, Sunday or Japanese public holiday, it goes on the
+     * next business day at `time` JST. Alerts to coordinators never wait.
+     */
+    timedMail: z.strictObject({
+      businessDaysOnly: flag,
+      time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
     }),
     /** Web lookups of a site operator's contact (issue 11; src/web/). */
     web: z.strictObject({
@@ -202,6 +215,8 @@ export const ENV: Record<string, string> = {
   'digest.enabled': 'MADOGUCHI_DIGEST',
   'digest.time': 'MADOGUCHI_DIGEST_TIME',
   'digest.silentDays': 'MADOGUCHI_DIGEST_SILENT_DAYS',
+  'timedMail.businessDaysOnly': 'MADOGUCHI_TIMED_MAIL_BUSINESS_DAYS',
+  'timedMail.time': 'MADOGUCHI_TIMED_MAIL_TIME',
   'web.enabled': 'MADOGUCHI_WEB_ENABLED',
   'web.timeoutSeconds': 'MADOGUCHI_WEB_TIMEOUT_SECONDS',
   'web.maxSecurityTxtKb': 'MADOGUCHI_WEB_MAX_SECURITY_TXT_KB',

@@ -40,13 +40,15 @@ function toJson(v: CaseView): unknown {
 
 function listLine(v: CaseView): string {
   const vendors = v.vendors.length === 0 ? '—' : v.vendors.map((x) => `${x.id}: ${x.status}`).join(', ');
+  // A website case has an operator, not vendors (guideline §4).
+  const parties = v.website ? `operator ${v.website.operator ? `${v.website.operator.id}: ${v.website.operator.status}` : '—'}` : `vendors ${vendors}`;
   const date = v.agreedJst !== null ? `agreed ${jstDateUtc(v.agreedJst)}` : v.targetJst !== null ? `${v.website ? 'fix target' : 'target'} ${jstDateUtc(v.targetJst)}` : 'no date';
   const waiting = v.waitingFor.length === 0 ? '—' : v.waitingFor.map((w) => w.who).filter((w, i, a) => a.indexOf(w) === i).join(', ');
   return [
     v.id,
     v.kind,
     v.state + (v.overdue.length > 0 ? ' OVERDUE' : ''),
-    `vendors ${vendors}`,
+    parties,
     `起算日 ${orNone(v.startDateJst, jstDateUtc)}`,
     date,
     `last ${orNone(v.lastActivity, formatJst)}`,
@@ -126,6 +128,13 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
           out(`fix target     ${orNone(w.fixTargetJst, jstDateUtc)}`);
           const op = w.operator;
           out(`operator       ${op ? `${op.id}  ${op.name}  ${op.status}${op.keyPinned ? '' : '  (no key pinned)'}${op.nextReminderJst ? `  next reminder ${jstDateUtc(op.nextReminderJst)}` : ''}` : `not confirmed (${w.identification}; ${w.candidates} candidate(s) proposed)`}`);
+          if (op) {
+            // Its own clock (issue 11): when it was written to, the reminders, its last answer.
+            if (op.firstContactAt !== null) out(`first contact  ${formatJst(op.firstContactAt)}${op.detailsSentAt === null ? '  (content-free: no key; the details wait for one)' : ''}`);
+            if (op.detailsSentAt !== null) out(`notified       ${formatJst(op.detailsSentAt)}  (details sent, encrypted)`);
+            out(`reminders      ${op.reminders} sent${op.reminders > 0 && op.lastContactAt !== null ? `, last written to ${formatJst(op.lastContactAt)}` : ''}${op.silentSince !== null ? `; coordinators told it is silent ${formatJst(op.silentSince)}` : ''}`);
+            out(`last answer    ${op.lastAnswerAt === null ? '—' : `${formatJst(op.lastAnswerAt)}${op.answer ? ` (${op.answer})` : ''}`}`);
+          }
           if (w.fixedAt !== null) out(`fixed          ${formatJst(w.fixedAt)}`);
         } else {
           out(`target         ${orNone(v.targetJst, jstDateUtc)}${v.targetJst !== null ? ` (起算日 + ${settings.publicationDays} days)` : ''}`);

@@ -8,17 +8,21 @@ import { specOf } from '../commands/registry.ts';
 import type { AppliedDetails } from '../commands/spec.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
+import type { WebsiteCase } from '../rules/website-state.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
 import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
-import { applyEvent, loadSnapshot } from './coordination.ts';
+import { isWebsiteCase } from '../rules/snapshot-json.ts';
+import type { WebLookupOptions } from '../web/options.ts';
+import { applyEvent, loadAnySnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
 import { partnersWhoBroughtCase } from '../store/partners.ts';
 import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
+import { proposeOperatorNotices, websiteCommand } from './website-case.ts';
 
 export interface CommandDeps {
   db: Db;
@@ -28,6 +32,8 @@ export interface CommandDeps {
   settings?: Settings;
   now: Date;
   actor: string;
+  /** Web lookups of a site operator after a website case is accepted (config `web`); null or absent: the registry only. */
+  web?: WebLookupOptions | null;
 }
 
 export interface CommandOutcome {
@@ -94,6 +100,31 @@ export function relayLeak(command: Command, snapshot: ProductCase, report: Repor
   return { type: 'error', message: `the text gives the reporter's ${what}, and the reporter has not consented to share it with vendors (guideline §2)`, refusal: { code: 'names-reporter' } };
 }
 
+/**
+ * issue 11: a website case is decided on the command line by the same step a command mail
+ * takes (src/desk/website-case.ts): the command file's website event, the website rules,
+ * their notices stored in the same transaction; after an acceptance that changed the case,
+ * the operator lookup (registry, then the web when enabled) is proposed to the coordinators.
+ */
+async function websiteCliCommand(deps: CommandDeps, c: { id: string; report: unknown; lang: string; reporterEmail: string | null }, snapshot: WebsiteCase, command: Command, eventKey: string): Promise<CommandOutcome> {
+  const wdeps = {
+    clock: () => deps.now,
+    signer: deps.signer,
+    address: deps.address,
+    domain: deps.address.split('@')[1] ?? 'madoguchi.invalid',
+    coordinators: deps.coordinators,
+    settings: deps.settings ?? DEFAULT_SETTINGS,
+  };
+  const { outcome, notices } = await deps.db.tx((tx) => websiteCommand(wdeps, tx, c, snapshot, command, deps.actor, eventKey, null));
+  if (outcome.status !== 'applied') {
+    const message = outcome.status === 'failed' ? commandErrorText(outcome.error, 'en', c.id) : 'not applied';
+    return { command, ok: false, message, notices: [] };
+  }
+  // Outside the command's transaction: a web lookup never holds the case row locked.
+  if (command.kind === 'accept' && outcome.unchanged !== true) notices.push(...(await proposeOperatorNotices({ ...wdeps, db: deps.db, web: deps.web ?? null }, c.id, null)));
+  return { command, ok: true, message: outcome.unchanged === true ? 'already accepted; nothing changed' : 'done', notices };
+}
+
 export async function applyCommands(deps: CommandDeps, caseId: string, commands: Command[]): Promise<CommandOutcome[]> {
   const db = deps.db;
   const c = await getCase(db, caseId);
@@ -106,11 +137,16 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
     const notices: string[] = [];
     let message = 'done';
     let ok = true;
-    const snapshot = await loadSnapshot(db, caseId);
-    if (!snapshot) {
-      outcomes.push({ command, ok: false, message: `case ${caseId} has no product-track state`, notices });
+    const any = await loadAnySnapshot(db, caseId);
+    if (!any) {
+      outcomes.push({ command, ok: false, message: `case ${caseId} has no track state`, notices });
       continue;
     }
+    if (isWebsiteCase(any)) {
+      outcomes.push(await websiteCliCommand(deps, c, any, command, `${deps.now.getTime().toString(36)}${i}`));
+      continue;
+    }
+    const snapshot = any;
     if (command.kind === 'release' || command.kind === 'redact') {
       // issue 9 §5: a notice held for the reporter's identity, sent once.
       const held = await db.tx((tx) => applyHoldCommand(tx, { signer: deps.signer, address: deps.address, now: deps.now, actor: deps.actor }, caseId, command, null));

@@ -83,6 +83,12 @@ export interface DeskOptions {
   web?: WebLookupOptions | null;
   /** Who the desk is in the CSAF documents attached for partners (configuration `desk.name`, `exports.*`). */
   publisher?: Publisher;
+  /**
+   * Timed mail to people waits for a business day of `calendar`, then goes at `time` JST
+   * (configuration `timedMail`; issue 11). Absent or null: sent when due (`madoguchi start`
+   * passes the configuration, where it is on by default).
+   */
+  timedMail?: { time: string } | null;
 }
 
 export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
@@ -108,6 +114,7 @@ export class Desk {
       digest: opts.digest ?? null,
       calendar: opts.calendar ?? businessCalendar(isJapaneseHoliday),
       web: opts.web ?? null,
+      timedMail: opts.timedMail ?? null,
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
       // issue 12: who the desk is in a CSAF document sent to a partner (config `exports`).
       publisher: opts.publisher ?? { name: 'madoguchi', namespace: `https://${opts.address.split('@')[1] ?? 'madoguchi.invalid'}`, advisoryUrl: null },

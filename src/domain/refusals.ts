@@ -421,7 +421,7 @@ export function commandErrorSentence(e: CommandError, lang: RefusalLang, caseId:
 
 // ---- field: a bad value in a form (issue 9 §6; src/forms/field-checks.ts) ----------------
 
-export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case'] as const;
+export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'bad-url'] as const;
 export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
 
 /** `oneLine`: the field is a one-line field; `max`: its limit, formatted. */
@@ -461,6 +461,17 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
     text: {
       ja: () => 'この窓口にない案件番号です。通知に書かれた案件番号を確認してください',
       en: () => 'is not a case of this desk; please check the case ID given in our notice',
+    },
+  },
+  // issue 11: a site URL the desk cannot read as a website (src/rules/website-scope.ts
+  // parseSiteUrl) is refused at intake, before any notice would carry it.
+  'bad-url': {
+    sentence: "A website report's URL is not a website address (http or https and a host name).",
+    answerSender: true,
+    replyTemplate: 'invalid',
+    text: {
+      ja: () => 'ウェブサイトのアドレスとして読めません。https:// で始まるサイトの URL（例：https://www.example.jp/login）を書いてください',
+      en: () => 'is not a website address; please give the URL of the site, starting with https:// (for example https://www.example.jp/login)',
     },
   },
 };

@@ -24,7 +24,8 @@ import { noticesFor } from './case-notices.ts';
 import { gateSigned, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
-import { proposeOperator, websiteCommand } from './website-case.ts';
+import { websiteCommand } from '../desk/website-case.ts';
+import { proposeOperator } from './website-case.ts';
 
 /**
  * Coordinator commands by mail (docs/commands.md): authority comes only from a pinned
@@ -92,7 +93,7 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
         }
         if (isWebsiteCase(any)) {
           // issue 11: a website case is decided by the same commands, on its own rules.
-          const o = await websiteCommand(ctx, tx, c, any, command, `coordinator:${auth.coordinator.name}`, `m${id}c${outcomes.length}`, id);
+          const { outcome: o } = await websiteCommand(ctx, tx, c, any, command, `coordinator:${auth.coordinator.name}`, `m${id}c${outcomes.length}`, id);
           outcomes.push(o);
           if (o.status === 'applied' && command.kind === 'accept' && o.unchanged !== true) toPropose.add(c.id);
           continue;

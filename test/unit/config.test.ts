@@ -38,6 +38,17 @@ describe('configuration', () => {
     expect(() => loadConfig(root(), { MADOGUCHI_ANSWERS_PER_DAY: '5' })).toThrow(/limits\.answersPerAddressPerDay.*at least/);
   });
 
+  it("a coordinator's digest language is ja or en, absent by default (Japanese); timed mail waits for business days at 09:00 by default", () => {
+    const two = JSON.stringify([{ name: 'Sato', email: 'sato@coord.test', fingerprints: [FPR] }, { name: 'Suzuki', email: 'suzuki@coord.test', fingerprints: ['B'.repeat(40)], lang: 'en' }]);
+    const c = loadConfig(root(), { MADOGUCHI_COORDINATORS: two });
+    expect(c.coordinators.map((x) => x.lang)).toEqual([undefined, 'en']);
+    const fr = JSON.stringify([{ name: 'Sato', email: 'sato@coord.test', fingerprints: [FPR], lang: 'fr' }]);
+    expect(() => loadConfig(root(), { MADOGUCHI_COORDINATORS: fr })).toThrow(/coordinators.*must be "ja" or "en"/);
+    expect(c.timedMail).toEqual({ businessDaysOnly: true, time: '09:00' });
+    expect(loadConfig(root(), { MADOGUCHI_TIMED_MAIL_BUSINESS_DAYS: 'false' }).timedMail.businessDaysOnly).toBe(false);
+    expect(() => loadConfig(root(), { MADOGUCHI_TIMED_MAIL_TIME: '9am' })).toThrow(/timedMail\.time/);
+  });
+
   it('local.yaml overrides, and an unknown setting is named', () => {
     expect(loadConfig(root('desk:\n  casePrefix: JVN\n'), {}).desk.casePrefix).toBe('JVN');
     expect(() => loadConfig(root('desk:\n  casePrefx: JVN\n'), {})).toThrow(/unknown setting "desk\.casePrefx"/);
