@@ -11,14 +11,14 @@ import type { ReportForm } from '../domain/inspect.ts';
 import type { WebsiteCase } from '../rules/website-state.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
-import { findKeysByEmail, getCase } from '../store/repo.ts';
+import { getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { isWebsiteCase } from '../rules/snapshot-json.ts';
 import type { WebLookupOptions } from '../web/options.ts';
 import { applyEvent, loadAnySnapshot } from './coordination.ts';
-import { composeDecisions, identityIn, storeComposed } from './execute.ts';
-import { partnersWhoBroughtCase } from '../store/partners.ts';
-import { vendorSubjectRefs } from '../store/vendor-references.ts';
+import { identityIn } from './execute.ts';
+import { noticesFor } from './case-notices.ts';
+import type { Publisher } from '../export/model.ts';
 import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
@@ -34,7 +34,12 @@ export interface CommandDeps {
   actor: string;
   /** Web lookups of a site operator after a website case is accepted (config `web`); null or absent: the registry only. */
   web?: WebLookupOptions | null;
+  /** Who the desk is in the CSAF documents attached for partners (config `exports`); absent: the desk's domain. */
+  publisher?: Publisher;
 }
+
+/** The publisher when none is configured (as src/desk/service.ts). */
+const defaultPublisher = (domain: string): Publisher => ({ name: 'madoguchi', namespace: `https://${domain}`, advisoryUrl: null });
 
 export interface CommandOutcome {
   command: Command;
@@ -130,7 +135,6 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
   const c = await getCase(db, caseId);
   if (!c) return commands.map((command) => ({ command, ok: false, message: `no case ${caseId}`, notices: [] }));
   const vendors = new Map((await listVendors(db, { includeRemoved: true })).map((v) => [v.id, v]));
-  const reporter = c.reporterEmail ? { email: c.reporterEmail, armoredKeys: (await findKeysByEmail(db, c.reporterEmail)).map((k) => k.armored) } : undefined;
   const domain = deps.address.split('@')[1] ?? 'madoguchi.invalid';
   const outcomes: CommandOutcome[] = [];
   for (const [i, command] of commands.entries()) {
@@ -182,29 +186,11 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
         return;
       }
       message = successMessage(confirmationDetails(command, snapshot, decisions));
-      const { notices: composed } = await composeDecisions(
-        {
-          caseId,
-          report: c.report as ReportForm,
-          lang: c.lang,
-          snapshot: after,
-          vendors,
-          coordinators: deps.coordinators,
-          signer: deps.signer,
-          address: deps.address,
-          domain,
-          settings: deps.settings ?? DEFAULT_SETTINGS,
-          now: deps.now,
-          eventKey,
-          receivedAt: c.createdAt,
-          // mail-protocol §7: the partner's id and the vendor's own ids in its subjects.
-          vendorRefs: await vendorSubjectRefs(tx, caseId, after.vendors.map((v) => v.id), (await partnersWhoBroughtCase(tx, caseId)).map((p) => p.partnerRef)),
-          ...(reporter ? { reporter } : {}),
-        },
-        decisions,
-      );
-      await storeComposed(tx, composed, caseId, null);
-      notices.push(...composed.map((n) => n.id));
+      // The same step as a command by mail (src/usecases/command.ts): the notices, the
+      // vendors' subject references, and on a partner case the partner's partner-status and
+      // advisory (issue 12; guideline §5), so the command line never says less to a party.
+      const noticeDeps = { coordinators: deps.coordinators, signer: deps.signer, address: deps.address, domain, settings: deps.settings ?? DEFAULT_SETTINGS, clock: () => deps.now, publisher: deps.publisher ?? defaultPublisher(domain) };
+      notices.push(...(await noticesFor(noticeDeps, tx, c, decisions, after, eventKey, null)));
     });
     outcomes.push({ command, ok, message, notices });
   }

@@ -14,7 +14,7 @@ import { usableRecipients, type SigningKey } from '../crypto/openpgp.ts';
 import type { StopReason as CmdStopReason } from '../commands/parse.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { jstDate } from '../domain/clock.ts';
-import { composeEncrypted } from '../outbound/compose.ts';
+import { composeEncrypted, type OutboundAttachment } from '../outbound/compose.ts';
 import { COORD_ALERT_FOR, PROGRESS_ITEMS, renderNotice, type AnyNoticeName, type CoordAlertKind, type Lang, type NoticeContexts, type ProgressItem } from '../outbound/templates.ts';
 import type { IdentityHit } from '../outbound/identity-guard.ts';
 import type { ProductCase, ProductDecision, Settings } from '../rules/product.ts';
@@ -77,6 +77,23 @@ export interface ExecuteContext {
    * partner case, the vendor's own ids), for the subjects of its notices (mail-protocol §7).
    */
   vendorRefs?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * issue 12 (guideline §5: the desk "publishes at the same time" as the partner): the
+   * partners that brought the case get the published advisory, in English, encrypted to
+   * their pinned keys (none: withheld), with the final CSAF document when they want it.
+   */
+  partners?: readonly PartnerAdvisoryCopy[];
+}
+
+/** One partner's copy of the advisory (src/desk/partner-status.ts partnerAdvisoryCopies). */
+export interface PartnerAdvisoryCopy {
+  partnerId: string;
+  /** The partner's id of the case, in the subject (mail-protocol §7). */
+  partnerRef: string;
+  to: string[];
+  /** Empty when the partner has no usable pinned key or left the registry: fail closed. */
+  armoredKeys: string[];
+  attachments: OutboundAttachment[];
 }
 
 const STOP_REASONS: readonly CmdStopReason[] = ['not-vulnerability', 'duplicate', 'not-reproducible', 'illegal', 'known'];
@@ -299,7 +316,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       // guideline §3.13: on the agreed date the advisory goes to every party of the case at
       // once (vendors, reporter, coordinators); the verification method is never in it (§2).
       const a = d.advisory;
-      const rendered = built('advisory', ctx.lang, {
+      const advisoryIn = (lang: Lang, withCredit: boolean): BuiltNotice => built('advisory', lang, {
         caseId: ctx.caseId,
         title: oneLine(`${r.product?.name ?? ''} ${r.vulnerability?.type ?? ''}`.trim() || ctx.caseId),
         publishedOn: a.date,
@@ -312,7 +329,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         vendors: a.vendors.map((v, i) => ({
           // The registry's publish_name: a vendor that did not agree to be named is listed
           // by its status only (docs/decisions.md), as on the unreachable list.
-          name: ctx.vendors.get(v.vendorId)?.publishName === false ? (ctx.lang === 'ja' ? `製品開発者 ${i + 1}（名称非公開）` : `Vendor ${i + 1} (name not published)`) : v.name,
+          name: ctx.vendors.get(v.vendorId)?.publishName === false ? (lang === 'ja' ? `製品開発者 ${i + 1}（名称非公開）` : `Vendor ${i + 1} (name not published)`) : v.name,
           status: v.status,
           ...(v.product ? { product: v.product } : {}),
           ...(v.status === 'fixed' && v.fixedVersions ? { fixedVersions: v.fixedVersions } : {}),
@@ -321,8 +338,9 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         })),
         contact: ctx.address,
         byCommittee: a.byCommittee,
-        ...(a.credit ? { credit: true as const, creditName: a.credit } : { credit: false as const }),
+        ...(withCredit && a.credit ? { credit: true as const, creditName: a.credit } : { credit: false as const }),
       });
+      const rendered = advisoryIn(ctx.lang, true);
       const parties: { who: string; to: string[]; armored: string[]; vendorId?: string }[] = [
         ...a.vendors.flatMap((v) => {
           const vendor = ctx.vendors.get(v.vendorId);
@@ -344,6 +362,31 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         const refs = p.vendorId !== undefined ? (ctx.vendorRefs?.get(p.vendorId) ?? []) : [];
         const raw = await composeEncrypted({ from: ctx.address, to: p.to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now, refs }, ctx.signer, keys);
         notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: ctx.lang, raw });
+      }
+      // The partners that brought the case: partners are written to in English (as
+      // partner-status). No reporter identity, whatever the consent (the credit line is left
+      // out): the partner is not a party the reporter consented to; a copy whose text still
+      // names the reporter is withheld and the coordinators told (guideline §2, fail closed).
+      const forPartner = (ctx.partners ?? []).length > 0 ? advisoryIn('en', false) : null;
+      for (const p of ctx.partners ?? []) {
+        if (forPartner === null) break;
+        const nid = id('advisory', `partner-${p.partnerId.replace(/[^A-Za-z0-9_-]/g, '_')}`);
+        const keys = await usableRecipients(p.armoredKeys, ctx.now);
+        const hits = checkNotice(policy, 'public', forPartner.name, forPartner.context);
+        if (keys.length === 0 || p.to.length === 0 || hits.length > 0) {
+          const why = hits.length > 0 ? `the text contains the reporter's ${describeHits(hits)}` : 'no usable key';
+          notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: 'en', raw: null, withheldReason: why });
+          await toCoordinators('coord-alert', () =>
+            renderNotice('coord-alert', ctx.lang, { kind: hits.length > 0 ? 'notice-withheld-identity' : 'notice-withheld-no-key', caseId: ctx.caseId, detail: oneLine(`partner ${p.partnerId} (${p.partnerRef}): advisory withheld (${why})`) }),
+          );
+          continue;
+        }
+        const raw = await composeEncrypted(
+          { from: ctx.address, to: p.to, caseTag: ctx.caseId, subject: forPartner.subject, text: forPartner.text, messageId: nid, date: ctx.now, refs: [p.partnerRef], attachments: p.attachments },
+          ctx.signer,
+          keys,
+        );
+        notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: 'en', raw });
       }
     } else if (d.type === 'notify-vendor' || d.type === 'notify-reporter' || d.type === 'notify-coordinators' || d.type === 'publish-unreachable-list') {
       unhandled.push(d);

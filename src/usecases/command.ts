@@ -20,7 +20,7 @@ import { claimForTriage } from '../store/messages.ts';
 import { appendTimeline, getCase } from '../store/repo.ts';
 import { isWebsiteCase } from '../rules/snapshot-json.ts';
 import { listVendors } from '../store/vendors.ts';
-import { noticesFor } from './case-notices.ts';
+import { noticesFor } from '../desk/case-notices.ts';
 import { gateSigned, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';

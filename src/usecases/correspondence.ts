@@ -6,7 +6,7 @@ import { composeEncrypted } from '../outbound/compose.ts';
 import { renderNotice } from '../outbound/templates.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { appendTimeline, findKeysByEmail, getCase } from '../store/repo.ts';
-import { forwardToCoordinators } from './case-notices.ts';
+import { forwardToCoordinators } from '../desk/case-notices.ts';
 import { gateSigned, mayAnswer, refuseSigned, signedByVendor } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';

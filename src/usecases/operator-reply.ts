@@ -16,7 +16,7 @@ import { languageOf, type Lang } from '../rules/screening.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { operatorByKeyFingerprint, type Operator } from '../store/operators.ts';
 import { appendTimeline, getCase } from '../store/repo.ts';
-import { forwardToCoordinators } from './case-notices.ts';
+import { forwardToCoordinators } from '../desk/case-notices.ts';
 import { gateSigned, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';

@@ -33,12 +33,12 @@ import { caseByPartnerRef, linkPartnerCase, listPartners, partnerBySigningKey, p
 import { appendTimeline, createCase, getCase, nextCaseId } from '../store/repo.ts';
 import { getHandover } from '../store/handovers.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
-import { forwardToCoordinators, noticesFor } from './case-notices.ts';
+import { forwardToCoordinators, noticesFor } from '../desk/case-notices.ts';
 import { gateSigned, mayAnswer, refuseSigned } from './common.ts';
 import { readHandoverAnswer } from './handover-answer.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
-import { partnerStatusNotices } from './partner-status.ts';
+import { partnerStatusNotices } from '../desk/partner-status.ts';
 import { jstYear, newCase } from './report.ts';
 
 /** Routing only (the gate decides): whether a registered partner's pinned key made the signature. */
@@ -219,7 +219,7 @@ async function openPartnerCase(
   const c = await getCase(tx, caseId);
   if (!c) throw new Error(`case ${caseId}: not found after creation`);
   // The partner hears the vendors' statuses in one partner-status after they are all
-  // notified (src/usecases/partner-status.ts), not once per vendor.
+  // notified (src/desk/partner-status.ts), not once per vendor.
   const opened: ProductDecision[] = [];
   for (const vendor of named.values()) {
     await applyEvent(tx, caseId, { type: 'add-vendor', vendor: { id: vendor.id, name: vendor.name, product: form.products[0] ?? '' } }, now, `partner:${partner.id}`, ctx.settings, async (tx2, decisions, after) => {

@@ -20,7 +20,7 @@ import { type Draft, closeDraft } from '../store/drafts.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { type NewTimelineEntry, addParty, appendTimelineMany, createCase, findKeysByEmail, getCase, insertNotice, nextCaseId, setMessageState } from '../store/repo.ts';
 import { listVendors } from '../store/vendors.ts';
-import { noticesFor } from './case-notices.ts';
+import { noticesFor } from '../desk/case-notices.ts';
 import { mayAnswer } from './common.ts';
 import { type DeskContext, type OpenedVerdict, PermanentError } from './context.ts';
 import { enqueueNotices } from './outbox.ts';

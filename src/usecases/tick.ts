@@ -11,7 +11,7 @@ import { isWebsiteCase, reviveAnySnapshot } from '../rules/snapshot-json.ts';
 import { activeCoordinatedCaseIds, coordinatedCases } from '../store/cases.ts';
 import { getCase } from '../store/repo.ts';
 import { listVendors } from '../store/vendors.ts';
-import { noticesFor } from './case-notices.ts';
+import { noticesFor } from '../desk/case-notices.ts';
 import { websiteNoticesFor } from '../desk/website-notices.ts';
 import type { DeskContext } from './context.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';

@@ -18,7 +18,7 @@ import { addVendorReference, caseByVendorReference, MAX_REFS_PER_VENDOR, vendorS
 import { findReferences } from '../forms/references.ts';
 import { parseRefPattern } from '../forms/ref-pattern.ts';
 import { type Vendor, vendorBySigningKey } from '../store/vendors.ts';
-import { forwardToCoordinators, noticesFor } from './case-notices.ts';
+import { forwardToCoordinators, noticesFor } from '../desk/case-notices.ts';
 import { gateSigned, mayAnswer, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';

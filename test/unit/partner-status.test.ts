@@ -1,9 +1,9 @@
 // issue 12 (guideline §5): which decisions of an event the partner of a partner case hears
-// about (src/usecases/partner-status.ts partnerChanges), and the coordinators' date-proposed
+// about (src/desk/partner-status.ts partnerChanges), and the coordinators' date-proposed
 // alert left out on a partner case (the partner decides the date).
 import { describe, expect, it } from 'vitest';
 import type { ProductDecision } from '../../src/rules/product.ts';
-import { partnerChanges, withoutPartnerDecided } from '../../src/usecases/partner-status.ts';
+import { partnerChanges, withoutPartnerDecided } from '../../src/desk/partner-status.ts';
 
 const advisory = { date: '2027-02-12', vendors: [], byCommittee: false, credit: null } as unknown as Extract<ProductDecision, { type: 'send-advisory' }>['advisory'];
 

@@ -18,7 +18,7 @@
 //   names the reporter only once published and only with the reporter's credit consent.
 import { usableRecipients } from '../crypto/openpgp.ts';
 import { validateCsaf } from '../adapters/csaf-validator.ts';
-import { type ComposedNotice, composeCoordinatorAlert } from '../desk/execute.ts';
+import { type ComposedNotice, type PartnerAdvisoryCopy, composeCoordinatorAlert } from './execute.ts';
 import { buildCsaf } from '../export/csaf.ts';
 import { loadExportCase } from '../export/load.ts';
 import { NotExportable } from '../export/model.ts';
@@ -28,7 +28,24 @@ import type { ProductCase, ProductDecision } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
 import { getPartner } from '../store/partners.ts';
 import { appendTimeline } from '../store/repo.ts';
-import type { DeskContext } from './context.ts';
+import type { Publisher } from '../export/model.ts';
+import type { SigningKey } from '../crypto/openpgp.ts';
+import type { Settings } from '../rules/product.ts';
+
+/**
+ * What composing a case's notices needs of the desk: the use cases' DeskContext, or what
+ * `madoguchi case` builds from the configuration (src/cli/desk.ts).
+ */
+export interface NoticeDeps {
+  coordinators: { name: string; email: string; armoredKeys: string[] }[];
+  signer: SigningKey;
+  address: string;
+  domain: string;
+  settings: Settings;
+  clock: () => Date;
+  /** Who the desk is in the CSAF documents attached for partners (config `exports`). */
+  publisher: Publisher;
+}
 
 type PartnerStatusVendor = NoticeContexts['partner-status']['vendors'][number];
 
@@ -79,7 +96,7 @@ function vendorEntry(v: ProductCase['vendors'][number], changes: Changes): Partn
 }
 
 /** The case's CSAF 2.0 document as an attachment, validated; null (with the reason) when it cannot be. */
-async function csafAttachment(ctx: DeskContext, into: Db, caseId: string): Promise<{ ok: true; attachment: OutboundAttachment } | { ok: false; reason: string }> {
+async function csafAttachment(ctx: NoticeDeps, into: Db, caseId: string): Promise<{ ok: true; attachment: OutboundAttachment } | { ok: false; reason: string }> {
   try {
     const { document } = buildCsaf(await loadExportCase(into, caseId), ctx.publisher);
     const v = await validateCsaf(document);
@@ -93,11 +110,40 @@ async function csafAttachment(ctx: DeskContext, into: Db, caseId: string): Promi
 }
 
 /**
+ * The partners' copies of the advisory when this event publishes the case (guideline §5:
+ * the partner publishes at the same time; src/desk/execute.ts sends them beside the
+ * vendors' and the reporter's): their contacts, their pinned keys (none when removed from
+ * the registry: fail closed), the final CSAF document when they want it (an invalid one is
+ * left off; partnerStatusNotices tells the coordinators).
+ */
+export async function partnerAdvisoryCopies(ctx: NoticeDeps, into: Db, caseId: string, links: readonly { partnerId: string; partnerRef: string }[], decisions: readonly ProductDecision[]): Promise<PartnerAdvisoryCopy[]> {
+  if (links.length === 0 || !decisions.some((d) => d.type === 'send-advisory')) return [];
+  const out: PartnerAdvisoryCopy[] = [];
+  let csaf: Awaited<ReturnType<typeof csafAttachment>> | null = null;
+  for (const link of links) {
+    const partner = await getPartner(into, link.partnerId);
+    const attachments: OutboundAttachment[] = [];
+    if (partner?.wantsCsaf === true && partner.removedAt === null) {
+      csaf ??= await csafAttachment(ctx, into, caseId);
+      if (csaf.ok) attachments.push(csaf.attachment);
+    }
+    out.push({
+      partnerId: link.partnerId,
+      partnerRef: link.partnerRef,
+      to: partner ? [...partner.contacts.to, ...partner.contacts.cc] : [],
+      armoredKeys: partner && partner.removedAt === null ? partner.keys.map((k) => k.armored) : [],
+      attachments,
+    });
+  }
+  return out;
+}
+
+/**
  * The partner notices of one event on a case (none when the case has no partner or the
  * event changed nothing the partner hears about). Stored in `into`; returns the ids to send.
  */
 export async function partnerStatusNotices(
-  ctx: DeskContext,
+  ctx: NoticeDeps,
   into: Db,
   caseId: string,
   links: readonly { partnerId: string; partnerRef: string }[],

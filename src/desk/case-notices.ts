@@ -1,6 +1,9 @@
-// Notices about a case, shared by every use case that steps one: the rules' decisions
-// become stored notices, and what a party wrote is relayed to the coordinators.
-import { composeDecisions, composeForCoordinators, storeComposed } from '../desk/execute.ts';
+// Notices about a case, shared by every use case that steps one and by `madoguchi case`
+// (src/desk/commands.ts applyCommands; it cannot reach into src/usecases/): the rules'
+// decisions become stored notices, the same for a command by mail or on the command line
+// (issue 12: the partner's `partner-status` and advisory included), and what a party wrote
+// is relayed to the coordinators.
+import { composeDecisions, composeForCoordinators, storeComposed } from './execute.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { neutralise } from '../outbound/neutralise.ts';
 import { renderNotice } from '../outbound/templates.ts';
@@ -11,12 +14,11 @@ import { findKeysByEmail } from '../store/repo.ts';
 import { partnersWhoBroughtCase } from '../store/partners.ts';
 import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { listVendors } from '../store/vendors.ts';
-import { partnerStatusNotices, withoutPartnerDecided } from './partner-status.ts';
-import type { DeskContext } from './context.ts';
+import { partnerAdvisoryCopies, partnerStatusNotices, withoutPartnerDecided, type NoticeDeps } from './partner-status.ts';
 
 /** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
 export async function noticesFor(
-  ctx: DeskContext,
+  ctx: NoticeDeps,
   into: Db,
   c: { id: string; report: unknown; lang: string; reporterEmail: string | null; createdAt: Date },
   decisions: ProductDecision[],
@@ -48,6 +50,7 @@ export async function noticesFor(
       settings: ctx.settings,
       receivedAt: c.createdAt,
       vendorRefs,
+      partners: await partnerAdvisoryCopies(ctx, into, c.id, partners, decisions),
       ...(reporter ? { reporter } : {}),
     },
     // On a partner case the date is the partner's to decide: a vendor's request is forwarded
@@ -60,7 +63,7 @@ export async function noticesFor(
 
 /** What a party wrote about a case, to every coordinator, encrypted (guideline §3.10: the desk relays). */
 export async function forwardToCoordinators(
-  ctx: DeskContext,
+  ctx: Pick<NoticeDeps, 'coordinators' | 'signer' | 'address' | 'domain'>,
   tx: Db,
   caseId: string,
   who: { party: 'reporter' } | { party: 'vendor'; vendorId: string; vendorName: string } | { party: 'partner'; partnerId: string; partnerName: string; partnerRef: string },
