@@ -162,6 +162,23 @@ describe('vendor statuses back to the partner of a partner case', () => {
       const adv = (await w.notices('advisory')).filter((n) => n.id.includes(caseId) && n.recipient === ACME);
       expect(adv).toHaveLength(1);
       expect(innerSubject(await decryptNotice(adv[0]!.raw, w.acme))).toContain(`[${caseId}] [VU#300001] [PSIRT-2027-0099]`);
+      // The partner gets the advisory itself, as the vendors do (guideline §5: it publishes
+      // at the same time): in English, encrypted to its pinned key and signed by the desk,
+      // the final CSAF attached (it wants CSAF), its own id in the subject, no credit line.
+      const mine = (await w.notices('advisory')).filter((n) => n.id.includes(`.${caseId}.`) && n.recipient === CERTCC);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.state).not.toBe('withheld');
+      expect(mine[0]!.raw.toString('latin1')).not.toContain('Acme Router');
+      const { doc: final, text: advisory } = await csafOf(mine[0]!.raw);
+      expect(final.document.tracking).toMatchObject({ id: caseId, status: 'final' });
+      expect(innerSubject(advisory)).toContain(`[${caseId}] [VU#300001]`);
+      expect(advisory).toContain('Affected products');
+      expect(advisory).toContain(`Published:         ${date}`);
+      expect(advisory).toMatch(/- ACME.*: vulnerable, fix available/);
+      expect(advisory).not.toMatch(/[\u3040-\u30ff]/u);
+      expect(advisory).not.toContain('Credit');
+      // Not a reporter's copy: the other partner, which did not bring the case, gets nothing.
+      expect((await w.notices('advisory')).filter((n) => n.id.includes(`.${caseId}.`) && n.recipient === OTHER)).toEqual([]);
     } finally {
       w.now = null;
     }
