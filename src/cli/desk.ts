@@ -134,7 +134,7 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
   try {
     const outcomes = await applyCommands(
       // The desk's clock (MADOGUCHI_CLOCK_FILE), so the CLI and the running desk agree on "now".
-      { db, signer, address: cfg.desk.address, coordinators, settings: { ...DEFAULT_SETTINGS, ...cfg.coordination }, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}` },
+      { db, signer, address: cfg.desk.address, coordinators, settings: { ...DEFAULT_SETTINGS, ...cfg.coordination }, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}`, priorityContacts: cfg.priorityNotice.contacts },
       parsed.caseId,
       parsed.commands,
     );

@@ -14,6 +14,8 @@ import { note, type NoteCommand } from './note.ts';
 import { notifyOperator, type NotifyOperatorCommand } from './notify-operator.ts';
 import { notifyVendors, type NotifyVendorsCommand } from './notify-vendors.ts';
 import { openImpossible, type OpenImpossibleCommand } from './open-impossible.ts';
+import { priorityConsent, type PriorityConsentCommand } from './priority-consent.ts';
+import { priorityNotice, type PriorityNoticeCommand } from './priority-notice.ts';
 import { publish, type PublishCommand } from './publish.ts';
 import { redact, type RedactCommand } from './redact.ts';
 import { reject, type RejectCommand } from './reject.ts';
@@ -48,7 +50,9 @@ export type Command =
   | ReleaseCommand
   | RedactCommand
   | ConfirmOperatorCommand
-  | NotifyOperatorCommand;
+  | NotifyOperatorCommand
+  | PriorityConsentCommand
+  | PriorityNoticeCommand;
 
 export type CommandKind = Command['kind'];
 
@@ -73,6 +77,8 @@ export const COMMANDS: { readonly [K in CommandKind]: CommandSpec<Extract<Comman
   redact,
   'confirm-operator': confirmOperator,
   'notify-operator': notifyOperator,
+  'priority-consent': priorityConsent,
+  'priority-notice': priorityNotice,
 };
 
 export const COMMAND_KINDS = Object.keys(COMMANDS) as CommandKind[];

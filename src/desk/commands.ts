@@ -5,7 +5,9 @@
 import type { CommandError } from '../commands/confirm.ts';
 import type { Command } from '../commands/parse.ts';
 import { specOf } from '../commands/registry.ts';
-import type { AppliedDetails } from '../commands/spec.ts';
+import type { AppliedDetails, ProductLookups } from '../commands/spec.ts';
+import type { PriorityContact } from './priority-contacts.ts';
+import { productLookups } from './priority-lookups.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
@@ -25,6 +27,8 @@ export interface CommandDeps {
   settings?: Settings;
   now: Date;
   actor: string;
+  /** Priority-notice contacts (configuration `priorityNotice.contacts`). */
+  priorityContacts?: readonly PriorityContact[];
 }
 
 export interface CommandOutcome {
@@ -36,9 +40,9 @@ export interface CommandOutcome {
 }
 
 /** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
-export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
+export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>, lookups?: ProductLookups): ProductEvent | CommandError {
   // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts).
-  return specOf(cmd).toEvent(cmd, snapshot, vendors) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
+  return specOf(cmd).toEvent(cmd, snapshot, vendors, lookups) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
 }
 
 /**
@@ -113,7 +117,7 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       outcomes.push(held.ok ? { command, ok: true, message: `sent ${held.noticeId}`, notices: [held.noticeId] } : { command, ok: false, message: commandErrorText(held.error, 'en', caseId), notices });
       continue;
     }
-    const event = toProductEvent(command, snapshot, vendors);
+    const event = toProductEvent(command, snapshot, vendors, await productLookups(db, command, c, deps.priorityContacts ?? [], deps.now));
     if (isCommandError(event)) {
       outcomes.push({ command, ok: false, message: commandErrorText(event, 'en', caseId), notices });
       continue;
@@ -147,6 +151,7 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           now: deps.now,
           eventKey,
           receivedAt: c.createdAt,
+          priorityContacts: deps.priorityContacts ?? [],
           ...(reporter ? { reporter } : {}),
         },
         decisions,

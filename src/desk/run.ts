@@ -93,6 +93,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     digest: cfg.digest,
     // issue 11: web.enabled false never fetches (the operators registry is still read).
     web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
+    priorityContacts: cfg.priorityNotice.contacts,
     publicDir: resolve(cfg.desk.publicDir),
     db,
     queue,

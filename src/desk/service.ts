@@ -40,6 +40,7 @@ import { sendDigests } from '../usecases/digest.ts';
 import { isJapaneseHoliday } from '../adapters/holiday-jp.ts';
 import { businessCalendar, type BusinessCalendar } from '../rules/business-days.ts';
 import type { DigestSettings } from './digest.ts';
+import type { PriorityContact } from './priority-contacts.ts';
 
 export { PermanentError, jobKey, type Filer, type Queue };
 export { jstYear } from '../usecases/report.ts';
@@ -80,6 +81,8 @@ export interface DeskOptions {
   calendar?: BusinessCalendar;
   /** Web lookups of a site operator (configuration `web`; issue 11); absent or null: disabled. */
   web?: WebLookupOptions | null;
+  /** Priority-notice contacts (configuration `priorityNotice.contacts`; guideline §3 item 12). */
+  priorityContacts?: readonly PriorityContact[];
 }
 
 export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
@@ -105,6 +108,7 @@ export class Desk {
       digest: opts.digest ?? null,
       calendar: opts.calendar ?? businessCalendar(isJapaneseHoliday),
       web: opts.web ?? null,
+      priorityContacts: opts.priorityContacts ?? [],
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
     };
   }

@@ -38,6 +38,7 @@ export async function noticesFor(
       vendors,
       settings: ctx.settings,
       receivedAt: c.createdAt,
+      priorityContacts: ctx.priorityContacts,
       ...(reporter ? { reporter } : {}),
     },
     decisions,

@@ -8,6 +8,7 @@ import { commandErrorOf, confirmationDetails, isCommandError, relayLeak, toProdu
 import { DbReplayStore, applyEvent, loadAnySnapshot } from '../desk/coordination.ts';
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
 import { applyHoldCommand } from '../desk/identity-release.ts';
+import { productLookups } from '../desk/priority-lookups.ts';
 import { applyKeyCommandMail } from '../desk/mail-keys.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { Fields } from '../log.ts';
@@ -102,7 +103,7 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
           outcomes.push(held.ok ? { command, status: 'applied' } : { command, status: 'failed', error: held.error });
           continue;
         }
-        const event = toProductEvent(command, snapshot, vendors);
+        const event = toProductEvent(command, snapshot, vendors, await productLookups(tx, command, c, ctx.priorityContacts, now));
         if (isCommandError(event)) {
           outcomes.push({ command, status: 'failed', error: event });
           continue;

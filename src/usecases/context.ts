@@ -2,6 +2,7 @@
 // settings, built once by the runner (src/desk/service.ts). A use case reads what it needs
 // from here and goes down (rules, store, outbound), never back up to the runner.
 import type { WebLookupOptions } from '../web/options.ts';
+import type { PriorityContact } from '../desk/priority-contacts.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult } from '../domain/inspect.ts';
 import type { Authority } from '../inbound/authority.ts';
@@ -60,6 +61,8 @@ export interface DeskContext {
   calendar: BusinessCalendar;
   /** Web lookups of a site operator's contact (config `web`; issue 11); null: disabled (the registry is still read). */
   web: WebLookupOptions | null;
+  /** Priority-notice contacts (config `priorityNotice.contacts`; guideline §3 item 12); none: nothing is sent. */
+  priorityContacts: readonly PriorityContact[];
 }
 
 /** A failure that fails the same way on every attempt: final at once (no retry). */

@@ -46,6 +46,8 @@ const SAMPLES: Command[] = [
   { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: null },
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: 'found by a researcher' },
+  { kind: 'priority-consent', vendor: 'acme' },
+  { kind: 'priority-notice' },
 ];
 
 const parsedOf = (commands: Command[], caseId: string | null = 'VR-2026-0042'): ParsedCommands => ({ caseId, commands, errors: [] });
@@ -155,6 +157,11 @@ const ERRORS: CommandError[] = [
   { code: 'website-case' },
   { code: 'unknown-operator', operator: 'example-co' },
   { code: 'product-case' },
+  { code: 'no-contacts' },
+  { code: 'already-published' },
+  { code: 'no-fix' },
+  { code: 'no-vendor-consent', vendor: 'acme' },
+  { code: 'reporter-not-told' },
   { code: 'internal' },
 ];
 

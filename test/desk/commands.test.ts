@@ -56,6 +56,8 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   redact: { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
   'confirm-operator': { kind: 'confirm-operator', operator: 'example-co' },
   'notify-operator': { kind: 'notify-operator' },
+  'priority-consent': { kind: 'priority-consent', vendor: 'acme' },
+  'priority-notice': { kind: 'priority-notice' },
 };
 
 const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;
