@@ -32,6 +32,9 @@ import { partnerMail, signedByPartner } from '../usecases/partner-mail.ts';
 import { correspondence } from '../usecases/correspondence.ts';
 import { reporterQuestion } from '../usecases/reporter-question.ts';
 import { reporterKeywords } from '../forms/reporter-keywords.ts';
+import { findCaseId } from '../forms/case-id.ts';
+import { looksLikeSelfReport } from '../forms/self-report.ts';
+import { selfReport } from '../usecases/self-report.ts';
 import { screenReport } from '../usecases/report.ts';
 import { enqueueNotices, fileMessage, maybeFinish, notify } from '../usecases/outbox.ts';
 import { onFinalFailure } from '../usecases/failure.ts';
@@ -165,6 +168,9 @@ export class Desk {
     // A registered partner CSIRT's pinned key (issue 12): its case form or its word on a case.
     if (!v.rejected && v.signature.status === 'valid' && (await signedByPartner(this.ctx, v))) return partnerMail(this.ctx, id, v);
     const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
+    // A vendor's self-report form (issue 12, guideline §6), signed by anyone: its gate decides
+    // (a key not pinned for a registered vendor opens nothing). A mail naming a case is a reply.
+    if (!v.rejected && anySignature && looksLikeSelfReport(v.desk.text) && findCaseId(v.desk.text, this.ctx.casePrefix) === null) return selfReport(this.ctx, id, v);
     // A reply form signed by a key pinned for a site operator is the website track's (issue 11).
     if (v.kind === 'vendor-reply' && !v.rejected && v.signature.status === 'valid' && (await signedByOperator(this.ctx, v))) return operatorReply(this.ctx, id, v);
     if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return vendorReply(this.ctx, id, v);

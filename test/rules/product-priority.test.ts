@@ -49,13 +49,13 @@ describe('X-PRIORITY-NOTICE refusals (guideline §3 item 12)', () => {
   it('no usable contact: no-contacts', () => {
     const sim = fixed();
     sim.step({ type: 'priority-consent', vendorId: 'acme' });
-    expect(refusal(sim.step({ ...NOTICE, contacts: 0 } as ProductEvent))).toEqual({ code: 'no-contacts' });
+    expect(refusal(sim.step({ ...NOTICE, contacts: 0 }))).toEqual({ code: 'no-contacts' });
   });
 
   it('the reporter cannot be told (no usable key): reporter-not-told', () => {
     const sim = fixed();
     sim.step({ type: 'priority-consent', vendorId: 'acme' });
-    expect(refusal(sim.step({ ...NOTICE, reporter: 'no-key' } as ProductEvent))).toEqual({ code: 'reporter-not-told' });
+    expect(refusal(sim.step({ ...NOTICE, reporter: 'no-key' }))).toEqual({ code: 'reporter-not-told' });
   });
 
   it('after publication: already-published (and consent cannot be recorded either)', () => {
@@ -101,7 +101,7 @@ describe('X-PRIORITY-NOTICE sent', () => {
   it('a case without a reporter at the desk (partner, self-report) sends without a reporter notice', () => {
     const sim = fixed();
     sim.step({ type: 'priority-consent', vendorId: 'acme' });
-    const k = kinds(sim.step({ ...NOTICE, reporter: 'none' } as ProductEvent));
+    const k = kinds(sim.step({ ...NOTICE, reporter: 'none' }));
     expect(k).toContain('send-priority-notice');
     expect(k).not.toContain('notify-reporter:priority-notice');
   });
