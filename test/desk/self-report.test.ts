@@ -70,7 +70,7 @@ describe('a vendor self-report to publication', () => {
     expect(answer?.state).toBe('sent');
     const text = await decryptNotice(answer!.raw, w.acme);
     expect(text).toContain(caseId);
-    expect(text).toContain('自己届出を受け付け');
+    expect(text).toContain('自己届出）を受け付け、案件を開始しました');
   }, 60_000);
 
   it('tells the coordinators, encrypted, what the vendor reported', async () => {
