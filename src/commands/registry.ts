@@ -8,6 +8,7 @@ import { addVendor, type AddVendorCommand } from './add-vendor.ts';
 import { confirmOperator, type ConfirmOperatorCommand } from './confirm-operator.ts';
 import { committeeDecision, type CommitteeDecisionCommand } from './committee-decision.ts';
 import { directContact, type DirectContactCommand } from './direct-contact.ts';
+import { handover, type HandoverCommand } from './handover.ts';
 import { markReachable, type MarkReachableCommand } from './mark-reachable.ts';
 import { markUnreachable, type MarkUnreachableCommand } from './mark-unreachable.ts';
 import { note, type NoteCommand } from './note.ts';
@@ -51,6 +52,7 @@ export type Command =
   | RedactCommand
   | ConfirmOperatorCommand
   | NotifyOperatorCommand
+  | HandoverCommand
   | PriorityConsentCommand
   | PriorityNoticeCommand;
 
@@ -77,6 +79,7 @@ export const COMMANDS: { readonly [K in CommandKind]: CommandSpec<Extract<Comman
   redact,
   'confirm-operator': confirmOperator,
   'notify-operator': notifyOperator,
+  handover,
   'priority-consent': priorityConsent,
   'priority-notice': priorityNotice,
 };

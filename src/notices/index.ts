@@ -17,6 +17,7 @@ import missing from './missing.ts';
 import nokey from './nokey.ts';
 import type { NoticeModule } from './notice.ts';
 import partnerAnswer from './partner-answer.ts';
+import partnerHandover from './partner-handover.ts';
 import priorityNotice from './priority-notice.ts';
 import reporterPriority from './reporter-priority.ts';
 import selfReportAnswer from './self-report-answer.ts';
@@ -99,6 +100,7 @@ export const NOTICES = {
   'question-not-answered': questionNotAnswered,
   // Partner CSIRTs (issue 12, guideline §5).
   'partner-answer': partnerAnswer,
+  'partner-handover': partnerHandover,
   // Vendor self-reports (issue 12, guideline §6).
   'self-report-answer': selfReportAnswer,
   'coord-self-report': coordSelfReport,

@@ -46,6 +46,7 @@ const SAMPLES: Command[] = [
   { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: null },
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: 'found by a researcher' },
+  { kind: 'handover', partner: 'certcc' },
   { kind: 'priority-consent', vendor: 'acme' },
   { kind: 'priority-notice' },
 ];
@@ -157,6 +158,12 @@ const ERRORS: CommandError[] = [
   { code: 'website-case' },
   { code: 'unknown-operator', operator: 'example-co' },
   { code: 'product-case' },
+  { code: 'unknown-partner', partner: 'nobody-csirt' },
+  { code: 'partner-no-key', partner: 'stale' },
+  { code: 'already-handed-over', partner: 'certcc' },
+  { code: 'case-closed', why: 'stopped' },
+  { code: 'case-closed', why: 'published' },
+  { code: 'case-closed', why: 'not-accepted' },
   { code: 'no-contacts' },
   { code: 'already-published' },
   { code: 'no-fix' },
@@ -179,6 +186,7 @@ describe('command errors in both languages', () => {
         if ('vendor' in e && e.vendor) expect(t).toContain(e.vendor);
         if ('state' in e) expect(t).toContain(e.state);
         if ('date' in e) expect(t).toContain(e.date);
+        if ('partner' in e) expect(t).toContain(e.partner);
         if (e.code === 'unknown-duplicate-case') expect(t).toContain('VR-2026-0007');
         if (e.code === 'unknown-case') expect(t).toContain('VR-2026-0042');
       }

@@ -56,6 +56,7 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   redact: { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
   'confirm-operator': { kind: 'confirm-operator', operator: 'example-co' },
   'notify-operator': { kind: 'notify-operator' },
+  handover: { kind: 'handover', partner: 'certcc' },
   'priority-consent': { kind: 'priority-consent', vendor: 'acme' },
   'priority-notice': { kind: 'priority-notice' },
 };
@@ -69,8 +70,9 @@ function event(cmd: Command, c: ProductCase = withAcme()): ProductEvent {
 }
 
 describe('toProductEvent', () => {
-  // X-RELEASE / X-REDACT act on a notice held for the reporter's identity, not on the state.
-  const HOLD_KINDS: readonly string[] = ['release', 'redact'];
+  // X-RELEASE / X-REDACT act on a notice held for the reporter's identity, not on the state;
+  // X-HANDOVER sends the case to a partner (src/desk/handover.ts), the state unchanged.
+  const HOLD_KINDS: readonly string[] = ['release', 'redact', 'handover'];
   // The website track's own commands (issue 11) are refused on a product case with their own code.
   const WEBSITE_ONLY: readonly string[] = ['confirm-operator', 'notify-operator'];
   it.each(WEBSITE_ONLY)('%s is refused on a product case (product-case)', (kind) => {
