@@ -19,6 +19,8 @@ import { isWebsiteCase } from '../rules/snapshot-json.ts';
 import type { WebLookupOptions } from '../web/options.ts';
 import { applyEvent, loadAnySnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
+import { partnersWhoBroughtCase } from '../store/partners.ts';
+import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
@@ -199,6 +201,8 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           now: deps.now,
           eventKey,
           receivedAt: c.createdAt,
+          // mail-protocol §7: the partner's id and the vendor's own ids in its subjects.
+          vendorRefs: await vendorSubjectRefs(tx, caseId, after.vendors.map((v) => v.id), (await partnersWhoBroughtCase(tx, caseId)).map((p) => p.partnerRef)),
           priorityContacts: deps.priorityContacts ?? [],
           ...(reporter ? { reporter } : {}),
         },

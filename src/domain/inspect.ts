@@ -90,6 +90,8 @@ export interface VendorReplyForm {
   comment?: string;
   /** The desk's addition to §4: other vendors whose products the vendor says are affected too. */
   otherVendors?: string;
+  /** issue 12 (mail-protocol §7): the vendor's own tracking id for the case (`Vendor reference:`). */
+  vendorReference?: string;
   extra?: Record<string, string>;
 }
 

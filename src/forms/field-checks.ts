@@ -68,6 +68,7 @@ export const VENDOR_LIMITS: Record<string, FieldLimit> = {
   advisoryUrl: line(2000),
   comment: text(100_000),
   otherVendors: text(4000),
+  vendorReference: line(64),
 };
 
 /** A value under an unknown label (kept in `extra`). */

@@ -17,6 +17,7 @@ import missing from './missing.ts';
 import nokey from './nokey.ts';
 import type { NoticeModule } from './notice.ts';
 import partnerAnswer from './partner-answer.ts';
+import partnerStatus from './partner-status.ts';
 import partnerHandover from './partner-handover.ts';
 import priorityNotice from './priority-notice.ts';
 import reporterPriority from './reporter-priority.ts';
@@ -100,6 +101,7 @@ export const NOTICES = {
   'question-not-answered': questionNotAnswered,
   // Partner CSIRTs (issue 12, guideline §5).
   'partner-answer': partnerAnswer,
+  'partner-status': partnerStatus,
   'partner-handover': partnerHandover,
   // Vendor self-reports (issue 12, guideline §6).
   'self-report-answer': selfReportAnswer,

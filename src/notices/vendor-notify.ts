@@ -98,6 +98,6 @@ export default defineNotice<VendorNotifyContext>()({
     hasOrganization: c.reporterOrganization !== undefined,
     reporterOrganization: safe(c.reporterOrganization ?? ''),
     offerDirectContact: c.offerDirectContact,
-    replyForm: blankVendorReplyForm(lang, c.caseId),
+    replyForm: blankVendorReplyForm(lang, c.caseId, { vendorReference: true }),
   }),
 });

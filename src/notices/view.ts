@@ -83,9 +83,10 @@ export type CreditContext = { credit: true; creditName: string } | { credit: fal
  * The mail-protocol §4 reply form with blank values, in the vendor's language, the case id
  * filled in: the first label of each VENDOR_FIELDS entry (what parseVendorReplyForm reads).
  */
-export function blankVendorReplyForm(lang: Lang, caseId?: string): string {
+export function blankVendorReplyForm(lang: Lang, caseId?: string, opts: { vendorReference?: boolean } = {}): string {
   const colon = lang === 'ja' ? '：' : ':';
-  return VENDOR_FIELDS.map((f) => {
+  // The vendor reference line (issue 12) is a vendor's: a site operator's reply stores none.
+  return VENDOR_FIELDS.filter((f) => f.key !== 'vendorReference' || opts.vendorReference === true).map((f) => {
     const label = (lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key;
     const value = f.key === 'caseId' && caseId !== undefined ? (lang === 'ja' ? caseId : ` ${caseId}`) : '';
     return `${label}${colon}${value}`;
