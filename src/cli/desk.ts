@@ -139,7 +139,8 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
         // issue 11: an accepted website case's operator is looked up as the running desk would.
         web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
         // issue 12: the CSAF document attached for a partner names the desk as the running desk does (src/desk/run.ts).
-        publisher: { name: cfg.desk.name, namespace: cfg.exports.csafNamespace, advisoryUrl: cfg.exports.advisoryUrl === '' ? null : cfg.exports.advisoryUrl } },
+        publisher: { name: cfg.desk.name, namespace: cfg.exports.csafNamespace, advisoryUrl: cfg.exports.advisoryUrl === '' ? null : cfg.exports.advisoryUrl },
+        priorityContacts: cfg.priorityNotice.contacts },
       parsed.caseId,
       parsed.commands,
     );

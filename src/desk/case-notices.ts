@@ -51,6 +51,7 @@ export async function noticesFor(
       receivedAt: c.createdAt,
       vendorRefs,
       partners: await partnerAdvisoryCopies(ctx, into, c.id, partners, decisions),
+      priorityContacts: ctx.priorityContacts,
       ...(reporter ? { reporter } : {}),
     },
     // On a partner case the date is the partner's to decide: a vendor's request is forwarded

@@ -31,6 +31,7 @@ import { appendTimeline } from '../store/repo.ts';
 import type { Publisher } from '../export/model.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { Settings } from '../rules/product.ts';
+import type { PriorityContact } from './priority-contacts.ts';
 
 /**
  * What composing a case's notices needs of the desk: the use cases' DeskContext, or what
@@ -45,6 +46,8 @@ export interface NoticeDeps {
   clock: () => Date;
   /** Who the desk is in the CSAF documents attached for partners (config `exports`). */
   publisher: Publisher;
+  /** Priority-notice contacts (configuration `priorityNotice.contacts`; guideline §3 item 12). */
+  priorityContacts: readonly PriorityContact[];
 }
 
 type PartnerStatusVendor = NoticeContexts['partner-status']['vendors'][number];
