@@ -222,7 +222,7 @@ describe('a partner without a usable key', () => {
     expect((await attachments(Buffer.from(await decryptNotice(first!.raw, w.other), 'utf8'))).filter((a) => a.contentType === 'application/json')).toEqual([]);
 
     await w.db.query(`DELETE FROM partner_keys WHERE partner_id = 'other'`);
-    await w.deliver(pgpMimeMail({ from: ACME, subject: `Re: [${caseId}]`, messageId: '<o2@acme.test>' }, await encryptEntity(w, textPart(replyForm(caseId, 'not-affected')), w.acme)));
+    await w.deliver(pgpMimeMail({ from: ACME, subject: `Re: [${caseId}]`, messageId: '<o2@acme.test>' }, await encryptEntity(w, textPart(replyForm(caseId, 'affected')), w.acme)));
     const notices = await statusNotices(caseId);
     expect(notices).toHaveLength(2);
     expect(notices[1]!.state).toBe('withheld');
@@ -231,5 +231,24 @@ describe('a partner without a usable key', () => {
     const alert = (await w.notices('coord-alert')).filter((n) => n.id.includes(caseId) && n.id.includes('withheld'));
     expect(alert).toHaveLength(1);
     expect(await decryptNotice(alert[0]!.raw, w.sato)).toContain('no usable pinned key');
+  }, 60_000);
+
+  it('at publication its advisory is withheld too (no bytes, nothing sent) and the coordinators are told', async () => {
+    const caseId = (await caseByPartnerRef(w.db, 'other', 'OC-2027-001'))!;
+    w.now = new Date(jstStartOfDay(date).getTime() + 3_600_000);
+    try {
+      await w.desk.handle('tick', {});
+    } finally {
+      w.now = null;
+    }
+    expect((await w.snapshot(caseId)).publishedAt).not.toBeNull();
+    const mine = (await w.notices('advisory')).filter((n) => n.id.includes(`.${caseId}.partner-other.`));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.state).toBe('withheld');
+    expect(mine[0]!.raw.length).toBe(0);
+    // The vendor's copy went: only the partner's is held back.
+    expect((await w.notices('advisory')).filter((n) => n.id.includes(`.${caseId}.acme.`) && n.state !== 'withheld')).toHaveLength(1);
+    const alerts = await Promise.all((await w.notices('coord-alert')).filter((n) => n.id.includes(`.${caseId}.`)).map((n) => decryptNotice(n.raw, w.sato)));
+    expect(alerts.some((t) => t.includes('partner other (OC-2027-001): advisory withheld (no usable key)'))).toBe(true);
   }, 60_000);
 });
