@@ -223,14 +223,19 @@ export const PARSE_ERROR_CODES = [
   'too-many-commands',
   'control-characters',
   'no-commands',
+  'bad-vulnerability-number',
+  'bad-cwe',
+  'bad-cvss',
+  'bad-cve',
 ] as const;
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
 
-/** The keyword as written (upper case, safe to show), the offending value (safe), the command limit. */
+/** The keyword as written (upper case, safe to show), the offending value (safe), the command limit, why (safe; bad-cvss). */
 export interface ParseErrorParams {
   kw: string;
   v: string;
   maxCommands: number;
+  detail: string;
 }
 
 /** Answered in the coordinator's confirmation (signed and encrypted to the coordinator). */
@@ -274,6 +279,23 @@ export const PARSE_ERRORS: Record<ParseErrorCode, Refusal<ParseErrorParams>> = {
   ),
   'control-characters': parse('Control or direction-override characters in an argument.', (p) => `${p.kw}: the argument contains control characters.`, (p) => `${p.kw}：引数に制御文字が含まれています。`),
   'no-commands': parse('No keyword line at the top of the body.', () => 'No command lines (X-...) at the top of the body.', () => '本文の先頭にコマンド行（X-...）がありません。'),
+  'bad-vulnerability-number': parse(
+    'Not a vulnerability number of a case.',
+    (p) => `${p.kw}: not a vulnerability number (1, 2, ...): "${p.v}".`,
+    (p) => `${p.kw}：脆弱性の番号（1、2、…）ではありません：「${p.v}」`,
+  ),
+  'bad-cwe': parse('Not a CWE id.', (p) => `${p.kw}: not a CWE id (CWE-79): "${p.v}".`, (p) => `${p.kw}：CWE 番号（CWE-79 など）ではありません：「${p.v}」`),
+  // issue 12: "an invalid vector gets a clear answer, never a guess" (src/adapters/cvss.ts says why).
+  'bad-cvss': parse(
+    'Not a valid CVSS v3.1 or v4.0 vector (never guessed or corrected).',
+    (p) => `${p.kw}: not a valid CVSS v3.1 or v4.0 vector (${p.detail}): "${p.v}". Nothing was applied; send the complete vector.`,
+    (p) => `${p.kw}：有効な CVSS v3.1／v4.0 のベクトルではありません（${p.detail}）：「${p.v}」。何も実行していません。完全なベクトルをお送りください。`,
+  ),
+  'bad-cve': parse(
+    'Not a CVE id.',
+    (p) => `${p.kw}: not a CVE id (CVE-YYYY-NNNN, four or more digits after the year): "${p.v}".`,
+    (p) => `${p.kw}：CVE 番号（CVE-YYYY-NNNN、年の後に 4 桁以上の数字）ではありません：「${p.v}」`,
+  ),
 };
 
 // ---- command: a well-formed command the case does not allow (src/rules/product.ts) -------
@@ -302,6 +324,10 @@ export type CommandError =
   | { code: 'identity-hold'; hold: string; problem: 'unknown' | 'resolved' | 'no-field' | 'still-identifies' | 'not-sendable'; detail?: string }
   /** X-CONFIRM-OPERATOR: no such operator in the operators registry (issue 11). */
   | { code: 'unknown-operator'; operator: string }
+  /** X-SPLIT-VULNERABILITY / X-SET-CVE: the case has no vulnerability of that number (issue 12). */
+  | { code: 'unknown-vulnerability'; number: number }
+  /** X-SET-CVE: the CVE id is already another vulnerability's (a CVE names one vulnerability). */
+  | { code: 'cve-taken'; cve: string; caseId: string; number: number }
   | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' };
 
 export type CommandErrorCode = CommandError['code'];
@@ -373,6 +399,16 @@ export const COMMAND_ERRORS: CommandRefusals = {
     'No such operator in the operators registry.',
     (p) => `Operator ${p.operator} is not in the operators registry: add it first (madoguchi operators).`,
     (p) => `運営者 ${p.operator} は運営者リストに登録されていません。先に登録してください（madoguchi operators）。`,
+  ),
+  'unknown-vulnerability': cmd<'unknown-vulnerability'>(
+    'The case has no vulnerability of that number.',
+    (p) => `Case ${p.forCase} has no vulnerability ${p.number} (see madoguchi cases show).`,
+    (p) => `案件 ${p.forCase} に脆弱性 ${p.number} はありません（madoguchi cases show で確認できます）。`,
+  ),
+  'cve-taken': cmd<'cve-taken'>(
+    'The CVE id is already given to another vulnerability.',
+    (p) => `${p.cve} is already the CVE id of vulnerability ${p.number} of case ${p.caseId}: one CVE id names one vulnerability.`,
+    (p) => `${p.cve} は既に案件 ${p.caseId} の脆弱性 ${p.number} の CVE 番号です。一つの CVE 番号は一つの脆弱性にのみ付けられます。`,
   ),
   'product-case': cmd<'product-case'>('A product case has no site operator.', () => 'This is a product case: it has no site operator.', () => '製品の案件のため、ウェブサイト運営者に関する操作はできません。'),
   internal: cmd<'internal'>('An internal error; the command was not applied.', () => 'An internal error occurred; this command was not applied.', () => '内部エラーのため、このコマンドは実行されませんでした。'),

@@ -9,6 +9,7 @@ import { DbReplayStore, applyEvent, loadAnySnapshot } from '../desk/coordination
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
 import { applyHoldCommand } from '../desk/identity-release.ts';
 import { applyKeyCommandMail } from '../desk/mail-keys.ts';
+import { applyVulnerabilityCommand, isVulnerabilityCommand } from '../desk/vulnerabilities.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { Fields } from '../log.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
@@ -100,6 +101,12 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
         if (command.kind === 'release' || command.kind === 'redact') {
           const held = await applyHoldCommand(tx, { signer: ctx.signer, address: ctx.address, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
           outcomes.push(held.ok ? { command, status: 'applied' } : { command, status: 'failed', error: held.error });
+          continue;
+        }
+        if (isVulnerabilityCommand(command)) {
+          // issue 12: the case's vulnerabilities (src/desk/vulnerabilities.ts), on the timeline.
+          const r = await applyVulnerabilityCommand(tx, c.id, command, snapshot, `coordinator:${auth.coordinator.name}`);
+          outcomes.push(r.ok ? { command, status: 'applied', ...r.details } : { command, status: 'failed', error: r.error });
           continue;
         }
         const event = toProductEvent(command, snapshot, vendors);

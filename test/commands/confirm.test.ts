@@ -46,6 +46,9 @@ const SAMPLES: Command[] = [
   { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: null },
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: 'found by a researcher' },
+  { kind: 'add-vulnerability', cwe: 'CWE-89', cvss: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', summary: 'SQL injection' },
+  { kind: 'split-vulnerability', number: 1, cwe: null, cvss: null, summary: 'the same flaw in export' },
+  { kind: 'set-cve', number: 2, cve: 'CVE-2026-12345' },
 ];
 
 const parsedOf = (commands: Command[], caseId: string | null = 'VR-2026-0042'): ParsedCommands => ({ caseId, commands, errors: [] });
@@ -155,6 +158,8 @@ const ERRORS: CommandError[] = [
   { code: 'website-case' },
   { code: 'unknown-operator', operator: 'example-co' },
   { code: 'product-case' },
+  { code: 'unknown-vulnerability', number: 3 },
+  { code: 'cve-taken', cve: 'CVE-2026-12345', caseId: 'VR-2026-0007', number: 1 },
   { code: 'internal' },
 ];
 
