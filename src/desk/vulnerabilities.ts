@@ -11,7 +11,11 @@ import type { SetCveCommand } from '../commands/set-cve.ts';
 import type { AppliedDetails } from '../commands/spec.ts';
 import type { SplitVulnerabilityCommand } from '../commands/split-vulnerability.ts';
 import type { CommandError } from '../domain/refusals.ts';
-import type { ProductCase } from '../rules/product-state.ts';
+import type { VendorReplyForm, VendorStatus } from '../domain/inspect.ts';
+import type { FieldProblem } from '../forms/field-checks.ts';
+import { readVulnerabilityNumbers } from '../forms/values.ts';
+import { advisoryStatus } from '../rules/product.ts';
+import type { CaseVendor, ProductCase } from '../rules/product-state.ts';
 import type { Db } from '../store/handle.ts';
 import { appendTimeline } from '../store/repo.ts';
 import {
@@ -19,8 +23,12 @@ import {
   copyVendorStatuses,
   findVulnerabilityByCve,
   listVulnerabilities,
+  clearVendorVulnerabilityStatuses,
+  listVendorVulnerabilityStatuses,
+  setVendorVulnerabilityStatus,
   setVulnerabilityCve,
   type StoredCvss,
+  type VulnerabilityStatus,
   type Vulnerability,
 } from '../store/vulnerabilities.ts';
 
@@ -111,4 +119,62 @@ export async function applyVulnerabilityCommand(tx: Db, caseId: string, cmd: Vul
       return { ok: true, details: { previousCve: previous } };
     }
   }
+}
+
+// ---- a vendor's status per vulnerability (issue 12; docs/decisions.md) ------------------
+
+/**
+ * The numbers a vendor reply's `Vulnerability:` line names, checked against the case: null
+ * when the line is absent (the status is for every vulnerability); a field problem when it
+ * names a vulnerability the case does not have or cannot be read (never taken for all).
+ */
+export async function namedVulnerabilities(tx: Db, caseId: string, reply: VendorReplyForm): Promise<{ numbers: number[] | null; problem: FieldProblem | null }> {
+  if (reply.vulnerability === undefined) return { numbers: null, problem: null };
+  const numbers = readVulnerabilityNumbers(reply.vulnerability);
+  const known = new Set((await listVulnerabilities(tx, caseId)).map((v) => v.number));
+  if (numbers === null || numbers.some((n) => !known.has(n))) return { numbers: null, problem: { field: 'vulnerability', code: 'unknown-vulnerability' } };
+  // Naming every vulnerability is the same as naming none.
+  return { numbers: numbers.length === known.size ? null : numbers, problem: null };
+}
+
+const TO_VULN: Record<VendorStatus, VulnerabilityStatus> = { affected: 'affected', 'not-affected': 'not-affected', investigating: 'unknown', fixed: 'fixed' };
+
+/**
+ * Records what a vendor's reply says per vulnerability, before the rules see it, and gives
+ * the reply the rules should see (the rules keep one status per vendor: src/rules/product.ts).
+ *
+ * - No `Vulnerability:` line (or every one named): the status is for all of the case's
+ *   vulnerabilities, so the vendor's earlier per-vulnerability statements are cleared and
+ *   its answer stands for each (src/export/model.ts resolveStatus).
+ * - Some named: the status (fixed versions, advisory URL) is stored for those only, and
+ *   the rules get the vendor's status over all of them: affected while any one is
+ *   affected, else fixed when any is fixed, not affected when none is, else investigating.
+ *   So "vulnerability 2: not affected" never closes a vendor still affected by 1.
+ */
+export async function recordVendorVulnerabilityStatus(
+  tx: Db,
+  caseId: string,
+  vendorId: string,
+  before: CaseVendor | undefined,
+  reply: VendorReplyForm,
+  numbers: number[] | null,
+  actor: string,
+): Promise<VendorReplyForm> {
+  const { vulnerability: _named, ...rest } = reply;
+  if (reply.status === undefined) return rest;
+  if (numbers === null) {
+    const cleared = await clearVendorVulnerabilityStatuses(tx, caseId, vendorId);
+    if (cleared > 0) await appendTimeline(tx, { caseId, actor, event: 'vendor-vulnerability-status', data: { vendor: vendorId, numbers: 'all', status: reply.status, cleared } });
+    return rest;
+  }
+  const status = TO_VULN[reply.status];
+  for (const number of numbers) {
+    await setVendorVulnerabilityStatus(tx, { caseId, number, vendorId, status, fixedVersions: status === 'fixed' ? (reply.fixedVersions ?? null) : null, advisoryUrl: reply.advisoryUrl ?? null });
+  }
+  await appendTimeline(tx, { caseId, actor, event: 'vendor-vulnerability-status', data: { vendor: vendorId, numbers, status: reply.status } });
+  const own = new Map((await listVendorVulnerabilityStatuses(tx, caseId)).filter((s) => s.vendorId === vendorId).map((s) => [s.number, s.status]));
+  const fallback: VulnerabilityStatus = before ? advisoryStatus(before) : 'unknown';
+  const each = (await listVulnerabilities(tx, caseId)).map((v) => own.get(v.number) ?? fallback);
+  const overall: VendorStatus = each.includes('affected') ? 'affected' : each.includes('fixed') ? 'fixed' : each.every((s) => s === 'not-affected') ? 'not-affected' : 'investigating';
+  return { ...rest, status: overall };
 }

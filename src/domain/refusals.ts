@@ -424,7 +424,7 @@ export function commandErrorSentence(e: CommandError, lang: RefusalLang, caseId:
 
 // ---- field: a bad value in a form (issue 9 §6; src/forms/field-checks.ts) ----------------
 
-export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case'] as const;
+export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'unknown-vulnerability'] as const;
 export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
 
 /** `oneLine`: the field is a one-line field; `max`: its limit, formatted. */
@@ -464,6 +464,17 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
     text: {
       ja: () => 'この窓口にない案件番号です。通知に書かれた案件番号を確認してください',
       en: () => 'is not a case of this desk; please check the case ID given in our notice',
+    },
+  },
+  // issue 12: a reply's `Vulnerability:` line that names no vulnerability of the case, or
+  // cannot be read: refused, never applied to all the case's vulnerabilities instead.
+  'unknown-vulnerability': {
+    sentence: 'A vendor reply names a vulnerability the case does not have, or one that cannot be read.',
+    answerSender: true,
+    replyTemplate: 'invalid',
+    text: {
+      ja: () => 'この案件にない脆弱性の番号か、番号として読めません。通知に書かれた脆弱性の番号（1、2 など）を書くか、全ての脆弱性についての回答であればこの行を空けてください',
+      en: () => "names no vulnerability of this case, or is not a number; please give the vulnerability's number from our notice (1, 2, ...), or leave the line empty when the status is for all of them",
     },
   },
 };

@@ -39,7 +39,8 @@ export type VendorKey =
   | 'proposedPublication'
   | 'advisoryUrl'
   | 'comment'
-  | 'otherVendors';
+  | 'otherVendors'
+  | 'vulnerability';
 
 export interface FieldLabels<K extends string> {
   key: K;
@@ -88,6 +89,9 @@ export const REPORT_FIELDS: readonly FieldLabels<ReportKey>[] = [
 export const VENDOR_FIELDS: readonly FieldLabels<VendorKey>[] = [
   { key: 'caseId', ja: ['案件番号'], en: ['Case ID', 'Case'] },
   { key: 'status', ja: ['状態', 'ステータス'], en: ['Status'] },
+  // issue 12: which of the case's vulnerabilities the status is for (docs/decisions.md); the
+  // desk writes this line only for a case with several (blankVendorReplyForm).
+  { key: 'vulnerability', ja: ['対象の脆弱性', '脆弱性番号'], en: ['Vulnerability', 'Vulnerabilities', 'Vulnerability number'] },
   { key: 'fixedVersions', ja: ['修正バージョン'], en: ['Fixed versions'] },
   { key: 'workaround', ja: ['回避方法'], en: ['Workaround'] },
   { key: 'proposedPublication', ja: ['公表希望日', '公表予定日'], en: ['Proposed publication date'] },

@@ -84,6 +84,12 @@ function assign(form: VendorReplyForm, key: VendorKey, value: string, prefix: st
     case 'otherVendors':
       form.otherVendors = value;
       return true;
+    case 'vulnerability':
+      // Kept as written, even when no number reads from it: a reply that names a
+      // vulnerability the desk cannot read is refused (unknown-vulnerability), never
+      // taken for all of them.
+      form.vulnerability = value;
+      return true;
   }
 }
 

@@ -176,3 +176,9 @@ export async function copyVendorStatuses(db: Db, caseId: string, from: number, t
   );
   return rows.length;
 }
+
+/** Forgets a vendor's per-vulnerability statements of a case (its answer for all of them came since). */
+export async function clearVendorVulnerabilityStatuses(db: Db, caseId: string, vendorId: string): Promise<number> {
+  const rows = await db.query('DELETE FROM vulnerability_vendor_status WHERE case_id = $1 AND vendor_id = $2 RETURNING number', [caseId, vendorId]);
+  return rows.length;
+}

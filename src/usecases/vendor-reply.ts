@@ -1,7 +1,8 @@
 // Use case: a vendor's reply (mail-protocol §4).
 import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
 import { composeInvalidAnswer, recordBadValue } from '../desk/bad-values.ts';
-import { applyEvent } from '../desk/coordination.ts';
+import { applyEvent, loadSnapshot } from '../desk/coordination.ts';
+import { namedVulnerabilities, recordVendorVulnerabilityStatus } from '../desk/vulnerabilities.ts';
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
 import { composeNotApplied, composeReplyRecorded } from '../desk/reply-recorded.ts';
 import type { GateResult } from '../desk/signed-gate.ts';
@@ -63,9 +64,16 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
     // over-long field. Refused with its code, the vendor told which field and why
     // (encrypted to its pinned keys), the coordinators alerted.
     const unknownCase = !gate.ok && gate.code === 'unknown-case';
+    // issue 12: a `Vulnerability:` line naming no vulnerability of the case is a bad value too.
+    const named = gate.ok && c ? await namedVulnerabilities(tx, c.id, foldVendorReply(v.vendorReply ?? {})) : { numbers: null, problem: null };
     const problems: FieldProblem[] =
       vendor && (gate.ok || unknownCase)
-        ? dedupe([...(unknownCase ? [{ field: 'caseId', code: 'unknown-case' as const }] : []), ...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))])
+        ? dedupe([
+            ...(unknownCase ? [{ field: 'caseId', code: 'unknown-case' as const }] : []),
+            ...(v.desk.problems ?? []),
+            ...checkVendorReply(foldVendorReply(v.vendorReply ?? {})),
+            ...(named.problem ? [named.problem] : []),
+          ])
         : [];
     if (vendor && problems.length > 0) {
       const verdict = await recordBadValue(tx, id, problems);
@@ -92,7 +100,8 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
     }
     // `into`: the transaction handle in use (PGlite has one session: an outer handle used
     // inside a nested transaction would wait forever).
-    const reply = { ...foldVendorReply(v.vendorReply ?? {}), caseId: c.id };
+    const before = (await loadSnapshot(tx, c.id))?.vendors.find((x) => x.id === vendor.id);
+    const reply = { ...(await recordVendorVulnerabilityStatus(tx, c.id, vendor.id, before, foldVendorReply(v.vendorReply ?? {}), named.numbers, `vendor:${vendor.id}`)), caseId: c.id };
     const otherVendorsAffected = reply.otherVendors;
     const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, ctx.settings, async (tx2, decisions, after) => {
       await noticesFor(ctx, tx2, c, decisions, after, `m${id}`, id);
