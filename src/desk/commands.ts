@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductE
 import type { Db } from '../store/db.ts';
 import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
+import { listVendorVulnerabilityStatuses, listVulnerabilities } from '../store/vulnerabilities.ts';
 import { applyEvent, loadSnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
 import { applyHoldCommand } from './identity-release.ts';
@@ -165,6 +166,8 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           now: deps.now,
           eventKey,
           receivedAt: c.createdAt,
+          vulnerabilities: await listVulnerabilities(tx, caseId),
+          vulnerabilityStatuses: await listVendorVulnerabilityStatuses(tx, caseId),
           ...(reporter ? { reporter } : {}),
         },
         decisions,

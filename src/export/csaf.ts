@@ -8,11 +8,12 @@
 //   published. Never `draft`: the document describes the case as it stands.
 // - Scores: CSAF 2.0 carries CVSS v2 and v3 only (§3.2.3.11); a v4.0 vector goes into a
 //   vulnerability note instead of being dropped or converted.
-import { scoreCvss, type CvssScore } from '../adapters/cvss.ts';
 import { cweName } from '../adapters/csaf-validator.ts';
 import type { CaseVendor } from '../rules/product-state.ts';
 import type { Vulnerability } from '../store/vulnerabilities.ts';
-import { advisoryUrlOf, checkExportable, credit, isPublished, nonEmpty, productName, resolveStatus, type ExportCase, type Publisher, type ResolvedStatus } from './model.ts';
+import { advisoryUrlOf, checkExportable, credit, isPublished, nonEmpty, productName, resolveStatus, scoreOf, type ExportCase, type Publisher, type ResolvedStatus } from './model.ts';
+
+export { scoreOf } from './model.ts';
 
 /** A JSON value as it is written out. */
 type Json = Record<string, unknown>;
@@ -226,16 +227,6 @@ function vulnerability(
     ...(scores.length > 0 ? { scores } : {}),
     title: c.lang === 'ja' ? `脆弱性 ${vuln.number}` : `Vulnerability ${vuln.number}`,
   };
-}
-
-/** The stored score, or the implicit vulnerability's reporter text scored now (left out when it does not parse). */
-export function scoreOf(vuln: Vulnerability, warnings: string[]): CvssScore | null {
-  const vector = vuln.cvss?.vector ?? vuln.cvssText;
-  if (vector === null) return null;
-  const r = scoreCvss(vector);
-  if (r.ok) return r.score;
-  warnings.push(`vulnerability ${vuln.number}: CVSS left out: ${r.error}`);
-  return null;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Lang } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
 import { findKeysByEmail } from '../store/repo.ts';
 import { listVendors } from '../store/vendors.ts';
+import { listVendorVulnerabilityStatuses, listVulnerabilities } from '../store/vulnerabilities.ts';
 import type { DeskContext } from './context.ts';
 
 /** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
@@ -38,6 +39,8 @@ export async function noticesFor(
       vendors,
       settings: ctx.settings,
       receivedAt: c.createdAt,
+      vulnerabilities: await listVulnerabilities(into, c.id),
+      vulnerabilityStatuses: await listVendorVulnerabilityStatuses(into, c.id),
       ...(reporter ? { reporter } : {}),
     },
     decisions,
