@@ -24,7 +24,6 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const XSS = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N';
-const SQLI = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
 
 async function confirmation(mark: number): Promise<string> {
   const mails = (await t.readAll(SATO, mark)).filter((m) => m.messageId.startsWith('<command-confirmation.'));
