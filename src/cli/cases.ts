@@ -12,6 +12,9 @@ import { DEFAULT_SETTINGS, type Settings } from '../rules/product-state.ts';
 import { loadCaseView, loadCaseViews } from '../store/case-view.ts';
 import { appendTimeline, getCase, listParties, listTimeline } from '../store/repo.ts';
 import { getVendor } from '../store/vendors.ts';
+import { loadVulnerabilityViews } from '../export/load.ts';
+import { neutralise } from '../outbound/neutralise.ts';
+import type { VulnerabilityView } from '../export/model.ts';
 import { storeRunner, type StoreCommandDeps } from './store-command.ts';
 
 export type CaseCommandDeps = StoreCommandDeps;
@@ -50,6 +53,25 @@ function listLine(v: CaseView): string {
     `last ${orNone(v.lastActivity, formatJst)}`,
     `waiting for ${waiting}`,
   ].join('\t');
+}
+
+/** `  #2  CWE-79  6.1 MEDIUM (CVSS:3.1/...)  CVE-2026-40002`, its summary, each vendor's status. */
+export function vulnerabilityLines(x: VulnerabilityView): string[] {
+  const head = [
+    `  #${String(x.number)}`,
+    x.cwe ?? 'no CWE',
+    x.cvss ? `${x.cvss.baseScore.toFixed(1)} ${x.cvss.severity} (${x.cvss.vector})` : 'no CVSS score',
+    x.cve ?? 'no CVE',
+    ...(x.fromReport ? ['(from the report)'] : []),
+  ].join('  ');
+  // One line, its controls and direction overrides made visible (outbound/neutralise.ts).
+  const flat = x.summary.replace(/\s+/g, ' ').trim();
+  const summary = neutralise(flat.length > 200 ? `${flat.slice(0, 199)}…` : flat);
+  return [
+    head,
+    `      ${summary}`,
+    ...x.vendors.map((v) => `      ${v.id}: ${v.status}${v.fixedVersions !== null ? ` (fixed in ${v.fixedVersions})` : ''}`),
+  ];
 }
 
 export function registerCaseCommands(program: Command, deps: CaseCommandDeps): void {
@@ -107,8 +129,10 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
         await appendTimeline(db, { caseId: id, actor: o.actor, event: 'case-read', data: { via: 'cli' } });
         const parties = await listParties(db, id);
         const timeline = await listTimeline(db, id, { limit: 10000 });
+        // issue 12: each vulnerability with each vendor's status (src/export/model.ts, the source of the advisory and CSAF).
+        const vulnerabilities = await loadVulnerabilityViews(db, id);
         if (o.json) {
-          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, parties, timeline }, null, 2));
+          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, vulnerabilities, parties, timeline }, null, 2));
           return 0;
         }
         out(`${v.id}  ${v.kind}  state: ${v.state}  language: ${c.lang}`);
@@ -142,6 +166,9 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
           if (x.listedSince !== null) parts.push(`on the unreachable list since ${formatJst(x.listedSince)}${x.productListedSince !== null ? ' (product too)' : ''}`);
           out(parts.join('  '));
         }
+        out('vulnerabilities:');
+        if (vulnerabilities.length === 0) out('  none');
+        for (const x of vulnerabilities) for (const l of vulnerabilityLines(x)) out(l);
         for (const p of parties) out(`party  ${p.role}  ${p.name ?? ''} <${p.email ?? ''}>${p.keyFpr ? `  key ${p.keyFpr}` : ''}`);
         out('timeline:');
         for (const t of timeline) out(`  ${formatJst(t.at)}  ${t.actor}  ${t.event}${t.data ? `  ${JSON.stringify(t.data)}` : ''}`);

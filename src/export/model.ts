@@ -163,3 +163,29 @@ export function vendorOverall(facts: readonly VulnerabilityFact[], vendorId: str
 export function scoreLine(s: CvssScore): string {
   return `${s.baseScore.toFixed(1)} ${s.baseSeverity} (${s.vector})`;
 }
+
+/** One vulnerability as `cases show --json` and the digest give it (no text beyond the summary). */
+export interface VulnerabilityView {
+  number: number;
+  summary: string;
+  cwe: string | null;
+  cve: string | null;
+  cvss: { vector: string; version: '3.1' | '4.0'; baseScore: number; severity: string } | null;
+  /** True while the case has no stored vulnerability: this one is read from the report. */
+  fromReport: boolean;
+  vendors: { id: string; name: string; status: VulnerabilityStatus; fixedVersions: string | null }[];
+}
+
+/** The case's vulnerabilities with each vendor's status (vulnerabilityFacts), for display. */
+export function vulnerabilityViews(c: ExportCase): VulnerabilityView[] {
+  const facts = vulnerabilityFacts(c);
+  return facts.map((f, i) => ({
+    number: f.number,
+    summary: f.summary,
+    cwe: f.cwe,
+    cve: f.cve,
+    cvss: f.score === null ? null : { vector: f.score.vector, version: f.score.version, baseScore: f.score.baseScore, severity: f.score.baseSeverity },
+    fromReport: c.vulnerabilities[i]?.implicit === true,
+    vendors: f.vendors.map((v) => ({ id: v.vendorId, name: v.vendorName, status: v.status, fixedVersions: v.status === 'fixed' ? v.fixedVersions : null })),
+  }));
+}
