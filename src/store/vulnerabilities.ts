@@ -182,3 +182,9 @@ export async function clearVendorVulnerabilityStatuses(db: Db, caseId: string, v
   const rows = await db.query('DELETE FROM vulnerability_vendor_status WHERE case_id = $1 AND vendor_id = $2 RETURNING number', [caseId, vendorId]);
   return rows.length;
 }
+
+/** The cases that have stored vulnerabilities (not only the one their report describes). */
+export async function casesWithStoredVulnerabilities(db: Db): Promise<string[]> {
+  const rows = await db.query<{ case_id: string }>('SELECT DISTINCT case_id FROM vulnerabilities ORDER BY case_id');
+  return rows.map((r) => r.case_id);
+}

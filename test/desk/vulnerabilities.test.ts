@@ -8,6 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCsaf } from '../../src/adapters/csaf-validator.ts';
 import { loadSnapshot } from '../../src/desk/coordination.ts';
+import { gatherDigest } from '../../src/desk/digest.ts';
+import { jstDate } from '../../src/domain/clock.ts';
+import { renderNotice } from '../../src/outbound/templates.ts';
+import { DEFAULT_SETTINGS } from '../../src/rules/product.ts';
+import { previewWindow } from '../../src/store/digest.ts';
 import { buildCsaf } from '../../src/export/csaf.ts';
 import { loadExportCase } from '../../src/export/load.ts';
 import { listTimeline } from '../../src/store/repo.ts';
@@ -122,6 +127,27 @@ describe('per-vulnerability status per vendor', () => {
     expect(v3).toMatchObject({ summary: 'Reflected XSS in the error page', cwe: 'CWE-79', cveId: null, cvss: { vector: XSS, baseScore: 6.1 } });
     expect((await listVendorVulnerabilityStatuses(t.db, caseId)).filter((s) => s.number === 3).map((s) => [s.vendorId, s.status])).toEqual([['acme', 'not-affected']]);
     expect((await listTimeline(t.db, caseId)).some((e) => e.event === 'vulnerability-split' && (e.data as { from?: number }).from === 2)).toBe(true);
+  }, 60_000);
+});
+
+describe("the coordinators' digest", () => {
+  it('shows each vulnerability of the case line: number, CWE, score, CVE, each vendor status; never the summary', async () => {
+    const digest = await gatherDigest(t.db, {
+      day: jstDate(new Date()),
+      now: new Date(),
+      window: await previewWindow(t.db, SATO),
+      settings: DEFAULT_SETTINGS,
+      silentDays: 7,
+      deskKey: t.signer.armoredPublic,
+      coordinators: [],
+    });
+    const line = digest.sections.flatMap((s) => (s.kind === 'new' ? s.lines : [])).find((l) => l.type === 'case' && l.caseId === caseId);
+    expect(line).toMatchObject({ vulnerabilities: [{ number: 1, cve: 'CVE-2026-40001' }, { number: 2, score: 6.1, severity: 'MEDIUM' }, { number: 3, cve: null }] });
+    const { text } = renderNotice('digest', 'en', digest);
+    expect(text).toContain('      vulnerability 1 CWE-89 no CVSS CVE-2026-40001 acme:fixed beta:affected\n');
+    expect(text).toContain('      vulnerability 2 CWE-79 6.1 MEDIUM CVE-2026-40002 acme:not-affected beta:affected\n');
+    expect(text).toContain('      vulnerability 3 CWE-79 6.1 MEDIUM no CVE acme:not-affected beta:affected\n');
+    expect(text).not.toContain('Stored XSS');
   }, 60_000);
 });
 
