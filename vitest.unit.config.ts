@@ -10,6 +10,7 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/rules/**/*.test.ts', 'test/commands/**/*.test.ts', 'test/interop/**/*.test.ts', 'test/corpus/**/*.test.ts', 'test/outbound/**/*.test.ts', 'test/cli/inspect.test.ts'],
     exclude: ['test/outbound/smtp.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/support/event-loop-watch.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },

@@ -1,5 +1,6 @@
 // The site operators registry file (`madoguchi operators import FILE.yaml`); docs/operators.md
-// has the same description for coordinators. The same rules as the vendor file (yaml.ts):
+// has the same description for coordinators. The rules shared with the other registries are in
+// entries.ts:
 //
 //   operators:
 //     - id: example-shop                # required: slug, lower-case letters, digits, inner '-'
@@ -17,13 +18,9 @@
 //   registered; it can only get a content-free first contact asking for a key (issue 11).
 // - A domain is listed by one operator (in the file, and among registered operators: the
 //   store refuses the import otherwise). IP addresses, URLs and wildcards are not domains.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { OPERATOR_ID_RE, type OperatorInput } from '../store/operators.ts';
 import { normaliseDomain } from '../rules/website-scope.ts';
-import { keyEntryLabel, readKeyEntry } from './keys.ts';
-import { EMAIL_RE, isMap, nodeLine, Report, stringList, type PathPart } from './yaml.ts';
+import { isMap, pinKeys, readContacts, readKeyEntries, readRegistryFile, readText, registryEntries, Report, stringList, type Entry, type PathPart } from './entries.ts';
 
 export interface OperatorImport {
   /** Valid entries, ready for upsertOperator (only usable keys). Empty when there are errors. */
@@ -34,53 +31,25 @@ export interface OperatorImport {
   keyless: string[];
 }
 
+/** A raw operator entry: the parsed YAML (or the CLI options made into the same shape). */
 export type RawOperator = Record<string, unknown>;
 
 const OPERATOR_FIELDS = new Set(['id', 'name', 'name_ja', 'domains', 'contacts', 'keys']);
-const CONTACT_FIELDS = new Set(['to', 'cc']);
-
-interface Entry {
-  raw: unknown;
-  base: PathPart[];
-  label: string;
-}
 
 /** Parses and validates an operators YAML text. Never throws for bad input. */
 export async function parseOperatorsYaml(text: string, opts: { baseDir: string; now?: Date }): Promise<OperatorImport> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const report = new Report((p) => nodeLine(doc, lineCounter, p), 'operator');
-  const empty = (): OperatorImport => ({ operators: [], errors: report.errors, warnings: report.warnings, keyless: [] });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) report.errors.push(`line ${lineCounter.linePos(e.pos[0]).line}: YAML: ${e.message.split('\n')[0] ?? e.message}`);
-    return empty();
-  }
-  let root: unknown;
-  try {
-    root = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    report.errors.push(`YAML: ${e instanceof Error ? e.message : String(e)}`);
-    return empty();
-  }
-  if (!isMap(root) || !Array.isArray(root.operators)) {
-    report.errors.push('the file must be a mapping with an `operators:` list');
-    return empty();
-  }
-  for (const k of Object.keys(root)) if (k !== 'operators') report.error([], null, [k], 'unknown top-level field (expected only `operators`)');
-  const entries = (root.operators as unknown[]).map((raw, i) => ({ raw, base: ['operators', i] as PathPart[], label: `operators[${i}]` }));
+  const { report, entries } = registryEntries(text, 'operators', 'operator');
+  if (entries === null) return { operators: [], errors: report.errors, warnings: report.warnings, keyless: [] };
   return validateEntries(entries, report, opts);
 }
 
 /** Reads an operators file; key paths are relative to the file's directory. */
 export async function readOperatorsFile(file: string, opts: { now?: Date } = {}): Promise<OperatorImport> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { operators: [], errors: [`cannot read ${file}${code ? ` (${code})` : ''}`], warnings: [], keyless: [] };
-  }
-  return parseOperatorsYaml(text, { baseDir: path.dirname(path.resolve(file)), ...opts });
+  return readRegistryFile(
+    file,
+    (text, baseDir) => parseOperatorsYaml(text, { baseDir, ...opts }),
+    (error) => ({ operators: [], errors: [error], warnings: [], keyless: [] }),
+  );
 }
 
 /** Validates one entry made by the CLI (`operators add`); key paths relative to baseDir. */
@@ -94,7 +63,7 @@ async function validateEntries(entries: Entry[], report: Report, opts: { baseDir
   const keyless: string[] = [];
   const seenIds = new Map<string, string>();
   const seenDomains = new Map<string, string>();
-  const seenFprs = new Map<string, string>();
+  const owners = new Map<string, string>();
   for (const e of entries) {
     const before = report.errors.length;
     const shape = checkShape(e, report);
@@ -110,31 +79,18 @@ async function validateEntries(entries: Entry[], report: Report, opts: { baseDir
       if (owner !== undefined && owner !== who) report.error(e.base, who, ['domains', i], `${d} is also listed for operator ${owner}; a site has one operator`);
       seenDomains.set(d, who);
     });
-    const pinned: OperatorInput['keys'] = [];
-    for (const [i, entry] of shape.keyEntries.entries()) {
-      const r = await readKeyEntry(entry, opts.baseDir, now);
-      if (!r.ok) {
-        report.error(e.base, who, ['keys', i], r.error.replace("the vendor's public key", "the operator's public key"));
-        continue;
-      }
-      for (const k of r.keys) {
-        if (k.state !== 'ok') {
-          report.warn(e.base, who, ['keys', i], `key ${k.fingerprint} not pinned: ${k.state} (${k.detail})`);
-          continue;
-        }
-        const owner = seenFprs.get(k.fingerprint);
-        if (owner !== undefined && owner !== who) {
-          report.error(e.base, who, ['keys', i], `key ${k.fingerprint} is also listed for operator ${owner}; a key identifies one operator`);
-          continue;
-        }
-        seenFprs.set(k.fingerprint, who);
-        const contacts = [...shape.input.contacts.to, ...(shape.input.contacts.cc ?? [])];
-        if (shape.valid && !k.emails.some((m) => contacts.includes(m))) {
-          report.warn(e.base, who, ['keys', i], `key ${k.fingerprint} (${k.emails.join(', ') || 'no address'}) names none of the operator's contact addresses`);
-        }
-        if (!pinned.some((p) => p.fingerprint === k.fingerprint)) pinned.push({ fingerprint: k.fingerprint, armored: k.armored });
-      }
-    }
+    const pinned = await pinKeys({
+      entries: shape.keyEntries,
+      who,
+      noun: 'operator',
+      contacts: [...shape.input.contacts.to, ...(shape.input.contacts.cc ?? [])],
+      checkContacts: shape.valid,
+      owners,
+      baseDir: opts.baseDir,
+      now,
+      err: (field, msg) => report.error(e.base, who, field, msg),
+      warn: (field, msg) => report.warn(e.base, who, field, msg),
+    });
     if (report.errors.length > before) continue;
     if (pinned.length === 0) {
       keyless.push(who);
@@ -161,22 +117,9 @@ function checkShape(e: Entry, report: Report): { valid: boolean; input: Operator
   if (raw.id === undefined) err(['id'], 'required');
   else if (!idOk) err(['id'], `${JSON.stringify(raw.id)} is not a valid id (lower-case letters, digits and inner hyphens, at most 64)`);
 
-  const text = (field: string, required: boolean): string | null => {
-    const v = raw[field];
-    if (v === undefined || v === null) {
-      if (required) err([field], 'required');
-      return null;
-    }
-    if (typeof v !== 'string' || v.trim() === '') {
-      err([field], 'must be a non-empty string');
-      return null;
-    }
-    return v.trim();
-  };
-  const name = text('name', true);
-  const nameJa = text('name_ja', false);
+  const name = readText(raw, 'name', true, err);
+  const nameJa = readText(raw, 'name_ja', false, err);
 
-  // domains
   const domains: string[] = [];
   const dl = raw.domains === undefined || raw.domains === null ? null : stringList(raw.domains);
   if (dl === null || dl.length === 0) err(['domains'], 'required: a domain name or a non-empty list of them');
@@ -190,56 +133,13 @@ function checkShape(e: Entry, report: Report): { valid: boolean; input: Operator
     });
   }
 
-  // contacts
-  const to: string[] = [];
-  const cc: string[] = [];
-  if (raw.contacts === undefined) err(['contacts'], 'required (at least contacts.to)');
-  else if (!isMap(raw.contacts)) err(['contacts'], 'must be a mapping with to (and cc)');
-  else {
-    const c = raw.contacts;
-    for (const k of Object.keys(c)) if (!CONTACT_FIELDS.has(k)) err(['contacts', k], 'unknown field (expected to, cc)');
-    for (const kind of ['to', 'cc'] as const) {
-      const v = c[kind];
-      if (v === undefined || v === null) {
-        if (kind === 'to') err(['contacts', 'to'], 'required: at least one address');
-        continue;
-      }
-      const list = stringList(v);
-      if (list === null) {
-        err(['contacts', kind], 'must be an address or a list of addresses');
-        continue;
-      }
-      if (kind === 'to' && list.length === 0) err(['contacts', 'to'], 'required: at least one address');
-      list.forEach((a, i) => {
-        const field = typeof v === 'string' ? ['contacts', kind] : ['contacts', kind, i];
-        if (typeof a !== 'string' || !EMAIL_RE.test(a.trim())) {
-          err(field, `${JSON.stringify(a)} is not an email address`);
-          return;
-        }
-        const addr = a.trim().toLowerCase();
-        if (to.includes(addr) || cc.includes(addr)) err(field, `${addr} is listed twice`);
-        else (kind === 'to' ? to : cc).push(addr);
-      });
-    }
-  }
-
-  // keys (optional for operators)
-  const keyEntries: string[] = [];
-  if (raw.keys !== undefined && raw.keys !== null) {
-    const list = stringList(raw.keys);
-    if (list === null) err(['keys'], 'must be a key (file path or armored text) or a list of them');
-    else {
-      list.forEach((k, i) => {
-        if (typeof k !== 'string' || k.trim() === '') err(['keys', i], 'must be a file path or armored key text');
-        else if (keyEntries.includes(k.trim())) err(['keys', i], `${keyEntryLabel(k.trim())} is listed twice`);
-        else keyEntries.push(k.trim());
-      });
-    }
-  }
+  const contacts = readContacts(raw, err);
+  // Keys are optional for operators: one without gets a content-free first contact.
+  const keyEntries = readKeyEntries(raw, false, err);
 
   return {
     valid: report.errors.length === before && name !== null && idOk,
-    input: { id: who, name: name ?? '', nameJa, domains, contacts: { to, cc }, keys: [] },
+    input: { id: who, name: name ?? '', nameJa, domains, contacts, keys: [] },
     keyEntries,
   };
 }

@@ -113,11 +113,15 @@ export async function runFaultRounds(o: { rounds: number; reports: number; seed?
 
     for (let round = 1; round <= o.rounds; round++) {
       const ids: string[] = [];
-      const raws = Array.from({ length: o.reports }, (_, i) => {
+      const raws: Buffer[] = [];
+      for (let i = 0; i < o.reports; i++) {
         const id = `<fault-r${round}-${i}@reporter.test>`;
         ids.push(id);
-        return makeReport(gpg, { from: REPORTER, fromName: 'Taro Yamada', to: DESK, body: body.replace('2.3.1', `${round}.${i}`), messageId: id });
-      });
+        raws.push(makeReport(gpg, { from: REPORTER, fromName: 'Taro Yamada', to: DESK, body: body.replace('2.3.1', `${round}.${i}`), messageId: id }));
+        // makeReport runs gpg synchronously; 50 of them on a loaded machine outlast vitest's
+        // fixed 60 s RPC timeout ("Timeout calling onTaskUpdate") unless the worker yields.
+        await new Promise((r) => setImmediate(r));
+      }
       // Stream the reports in while faults happen.
       const streaming = (async () => {
         for (const raw of raws) {
