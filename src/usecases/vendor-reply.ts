@@ -101,6 +101,7 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
     // `into`: the transaction handle in use (PGlite has one session: an outer handle used
     // inside a nested transaction would wait forever).
     const before = (await loadSnapshot(tx, c.id))?.vendors.find((x) => x.id === vendor.id);
+    const signedStatus = foldVendorReply(v.vendorReply ?? {}).status;
     const reply = { ...(await recordVendorVulnerabilityStatus(tx, c.id, vendor.id, before, foldVendorReply(v.vendorReply ?? {}), named.numbers, `vendor:${vendor.id}`)), caseId: c.id };
     const otherVendorsAffected = reply.otherVendors;
     const r = await applyEvent(tx, c.id, { type: 'vendor-reply', vendorId: vendor.id, reply, ...(otherVendorsAffected ? { otherVendorsAffected } : {}) }, now, `vendor:${vendor.id}`, ctx.settings, async (tx2, decisions, after) => {
@@ -117,12 +118,15 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
           { signer: ctx.signer, address: ctx.address, domain: ctx.domain, now, lang: c.lang === 'en' ? 'en' : lang, caseId: c.id, messageRef: id, inReplyTo: v.messageId },
           vendor,
           {
-            ...(recorded.status ? { status: recorded.status } : {}),
+            // issue 12: a reply for some vulnerabilities is told what it said for them, not the
+            // vendor's status over all of them (what the rules keep).
+            ...(named.numbers !== null && signedStatus !== undefined ? { status: signedStatus } : recorded.status ? { status: recorded.status } : {}),
             ...(recorded.fixedVersions ? { fixedVersions: recorded.fixedVersions } : {}),
             ...(recorded.proposedPublication ? { proposedPublication: recorded.proposedPublication } : {}),
             ...(recorded.advisoryUrl ? { advisoryUrl: recorded.advisoryUrl } : {}),
           },
           v.encryption !== 'pgp-mime' && v.encryption !== 'inline',
+          named.numbers ?? undefined,
         );
         await storeComposed(tx2, [notice], c.id, id);
       }

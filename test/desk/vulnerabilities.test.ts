@@ -97,7 +97,13 @@ describe('per-vulnerability status per vendor', () => {
 
   it('records a status for the vulnerability named, the other for all; an unknown number is refused', async () => {
     await t.vendorMail(ACME, `Re: [${caseId}] notice`, `Case ID: ${caseId}\nVulnerability: 1\nStatus: fixed\nFixed versions: 2.3.2\n`, '<acme-r1@acme.test>');
+    const acmeMark = t.sent.length;
     await t.vendorMail(ACME, `Re: [${caseId}] notice`, `Case ID: ${caseId}\nVulnerability: 2\nStatus: not affected\n`, '<acme-r2@acme.test>');
+    // ACME is told what it said for vulnerability 2, not its status over both.
+    const recorded = (await t.readAll(ACME, acmeMark)).filter((m) => m.messageId.startsWith('<vendor-reply-recorded.'));
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.text).toContain('For vulnerability:  2 (the others keep what you said before)');
+    expect(recorded[0]!.text).toContain('Status:  not affected');
     await t.vendorMail(BETA, `Re: [${caseId}] notice`, `Case ID: ${caseId}\nStatus: affected\n`, '<beta-r1@beta.test>');
     const mark = t.sent.length;
     await t.vendorMail(BETA, `Re: [${caseId}] notice`, `Case ID: ${caseId}\nVulnerability: 7\nStatus: not affected\n`, '<beta-r2@beta.test>');
