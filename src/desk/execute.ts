@@ -364,7 +364,8 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         productName: r.product?.name ?? '',
         affectedVersions: oneLine(r.product?.version ?? ''),
         summary,
-        ...(facts.length === 0 && r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
+        // The reporter's words for the type of the one vulnerability (the block below has its CWE only).
+        ...(facts.length <= 1 && r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
         ...(facts.length === 0 && r.cvss ? { cvss: oneLine(r.cvss) } : {}),
         ...(facts.length > 0 ? { vulnerabilities: noticeVulnerabilities(facts, nameOf, facts.length > 1) } : {}),
         vendors: a.vendors.map((v) => {
