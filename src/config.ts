@@ -23,6 +23,9 @@ const coordinatorSchema = z.strictObject({
   name: z.string({ error: 'must be text' }),
   email: z.string({ error: 'must be text' }),
   fingerprints: z.array(z.string({ error: 'must be text' }), { error: 'must be a list' }),
+  // The language of what the desk writes to this coordinator by itself, the digest first
+  // (issue 11); absent: Japanese, as every coordinator notice.
+  lang: z.enum(['ja', 'en'], { error: 'must be "ja" or "en"' }).optional(),
 });
 
 // A government or critical-infrastructure contact for priority notices (guideline §3 item
@@ -112,6 +115,16 @@ export const configSchema = z
       time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
       silentDays: whole(1, 365),
     }),
+    /**
+     * Timed mail to people (reminders to vendors and operators, the reporter's one-year
+     * notice) waits for a business day (issue 11; docs/decisions.md "Timed mail waits for a
+     * business day"): due on a Saturday, Sunday or Japanese public holiday, it goes on the
+     * next business day at `time` JST. Alerts to coordinators never wait.
+     */
+    timedMail: z.strictObject({
+      businessDaysOnly: flag,
+      time: z.string({ error: 'must be text' }).regex(TIME_OF_DAY_RE, 'must be a time of day HH:MM (24-hour, JST), e.g. "09:00"'),
+    }),
     /** Web lookups of a site operator's contact (issue 11; src/web/). */
     web: z.strictObject({
       enabled: flag,
@@ -119,6 +132,10 @@ export const configSchema = z
       maxSecurityTxtKb: whole(1, 1024),
       maxKeyKb: whole(1, 4096),
       caFile: text,
+      // A test installation only: every lookup connects to this ADDRESS:PORT instead of the
+      // site's (docs/operators.md "Configuration"); the certificate is still checked for the
+      // site's name. "" = DNS and the URL's port, public addresses only.
+      connectTo: z.string({ error: 'must be text' }).regex(/^((\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:]+\]):\d{1,5}$|^$/, 'must be ADDRESS:PORT (an IP address, IPv6 in brackets), or empty'),
     }),
     /** Machine-readable advisories (issue 12; docs/exports.md): who the desk is in them. */
     exports: z.strictObject({
@@ -198,11 +215,14 @@ export const ENV: Record<string, string> = {
   'digest.enabled': 'MADOGUCHI_DIGEST',
   'digest.time': 'MADOGUCHI_DIGEST_TIME',
   'digest.silentDays': 'MADOGUCHI_DIGEST_SILENT_DAYS',
+  'timedMail.businessDaysOnly': 'MADOGUCHI_TIMED_MAIL_BUSINESS_DAYS',
+  'timedMail.time': 'MADOGUCHI_TIMED_MAIL_TIME',
   'web.enabled': 'MADOGUCHI_WEB_ENABLED',
   'web.timeoutSeconds': 'MADOGUCHI_WEB_TIMEOUT_SECONDS',
   'web.maxSecurityTxtKb': 'MADOGUCHI_WEB_MAX_SECURITY_TXT_KB',
   'web.maxKeyKb': 'MADOGUCHI_WEB_MAX_KEY_KB',
   'web.caFile': 'MADOGUCHI_WEB_CA_FILE',
+  'web.connectTo': 'MADOGUCHI_WEB_CONNECT_TO',
   'exports.csafNamespace': 'MADOGUCHI_CSAF_NAMESPACE',
   'exports.advisoryUrl': 'MADOGUCHI_ADVISORY_URL',
   'exports.cveOrgId': 'MADOGUCHI_CVE_ORG_ID',

@@ -10,6 +10,8 @@ import { formatJst, jstStartOfDay, type IsoDate } from '../domain/clock.ts';
 import { ALL_CASE_STATES, type CaseView } from '../rules/case-view.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../rules/product-state.ts';
 import { loadCaseView, loadCaseViews } from '../store/case-view.ts';
+import { handoversOfCase } from '../store/handovers.ts';
+import { partnersOfCase } from '../store/partners.ts';
 import { appendTimeline, getCase, listParties, listTimeline } from '../store/repo.ts';
 import { getVendor } from '../store/vendors.ts';
 import { loadVulnerabilityViews } from '../export/load.ts';
@@ -41,13 +43,15 @@ function toJson(v: CaseView): unknown {
 
 function listLine(v: CaseView): string {
   const vendors = v.vendors.length === 0 ? '—' : v.vendors.map((x) => `${x.id}: ${x.status}`).join(', ');
+  // A website case has an operator, not vendors (guideline §4).
+  const parties = v.website ? `operator ${v.website.operator ? `${v.website.operator.id}: ${v.website.operator.status}` : '—'}` : `vendors ${vendors}`;
   const date = v.agreedJst !== null ? `agreed ${jstDateUtc(v.agreedJst)}` : v.targetJst !== null ? `${v.website ? 'fix target' : 'target'} ${jstDateUtc(v.targetJst)}` : 'no date';
   const waiting = v.waitingFor.length === 0 ? '—' : v.waitingFor.map((w) => w.who).filter((w, i, a) => a.indexOf(w) === i).join(', ');
   return [
     v.id,
     v.kind,
     v.state + (v.overdue.length > 0 ? ' OVERDUE' : ''),
-    `vendors ${vendors}`,
+    parties,
     `起算日 ${orNone(v.startDateJst, jstDateUtc)}`,
     date,
     `last ${orNone(v.lastActivity, formatJst)}`,
@@ -131,8 +135,11 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
         const timeline = await listTimeline(db, id, { limit: 10000 });
         // issue 12: each vulnerability with each vendor's status (src/export/model.ts, the source of the advisory and CSAF).
         const vulnerabilities = await loadVulnerabilityViews(db, id);
+        // issue 12: the partner CSIRTs of the case, by their own ids, and the handovers (X-HANDOVER).
+        const partnerLinks = await partnersOfCase(db, id);
+        const handovers = await handoversOfCase(db, id);
         if (o.json) {
-          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, vulnerabilities, parties, timeline }, null, 2));
+          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, vulnerabilities, parties, partners: partnerLinks, handovers, timeline }, null, 2));
           return 0;
         }
         out(`${v.id}  ${v.kind}  state: ${v.state}  language: ${c.lang}`);
@@ -145,6 +152,13 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
           out(`fix target     ${orNone(w.fixTargetJst, jstDateUtc)}`);
           const op = w.operator;
           out(`operator       ${op ? `${op.id}  ${op.name}  ${op.status}${op.keyPinned ? '' : '  (no key pinned)'}${op.nextReminderJst ? `  next reminder ${jstDateUtc(op.nextReminderJst)}` : ''}` : `not confirmed (${w.identification}; ${w.candidates} candidate(s) proposed)`}`);
+          if (op) {
+            // Its own clock (issue 11): when it was written to, the reminders, its last answer.
+            if (op.firstContactAt !== null) out(`first contact  ${formatJst(op.firstContactAt)}${op.detailsSentAt === null ? '  (content-free: no key; the details wait for one)' : ''}`);
+            if (op.detailsSentAt !== null) out(`notified       ${formatJst(op.detailsSentAt)}  (details sent, encrypted)`);
+            out(`reminders      ${op.reminders} sent${op.reminders > 0 && op.lastContactAt !== null ? `, last written to ${formatJst(op.lastContactAt)}` : ''}${op.silentSince !== null ? `; coordinators told it is silent ${formatJst(op.silentSince)}` : ''}`);
+            out(`last answer    ${op.lastAnswerAt === null ? '—' : `${formatJst(op.lastAnswerAt)}${op.answer ? ` (${op.answer})` : ''}`}`);
+          }
           if (w.fixedAt !== null) out(`fixed          ${formatJst(w.fixedAt)}`);
         } else {
           out(`target         ${orNone(v.targetJst, jstDateUtc)}${v.targetJst !== null ? ` (起算日 + ${settings.publicationDays} days)` : ''}`);
@@ -169,6 +183,20 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
         out('vulnerabilities:');
         if (vulnerabilities.length === 0) out('  none');
         for (const x of vulnerabilities) for (const l of vulnerabilityLines(x)) out(l);
+        const partnerIds = [...new Set([...partnerLinks.map((l) => l.partnerId), ...handovers.map((h) => h.partnerId)])].sort();
+        if (partnerIds.length > 0) out('partners:');
+        for (const pid of partnerIds) {
+          const h = handovers.find((x) => x.partnerId === pid);
+          // The partner's latest answer on a handed-over case (timeline `partner-handover-answer`).
+          const answers = timeline.filter((t) => t.event === 'partner-handover-answer' && (t.data as { partner?: unknown } | null)?.partner === pid).map((t) => t.data as { status?: string; requestedDate?: string });
+          const status = answers.filter((a) => a.status !== undefined).pop()?.status;
+          const requested = answers.filter((a) => a.requestedDate !== undefined).pop()?.requestedDate;
+          const parts = [`  ${pid}  ${partnerLinks.find((l) => l.partnerId === pid)?.partnerRef ?? '(no partner id yet)'}`];
+          if (h) parts.push(`handed over ${formatJst(h.handedAt)} by ${h.handedBy}`);
+          if (status !== undefined) parts.push(`status ${status}`);
+          if (requested !== undefined) parts.push(`requested ${requested} (not applied)`);
+          out(parts.join('  '));
+        }
         for (const p of parties) out(`party  ${p.role}  ${p.name ?? ''} <${p.email ?? ''}>${p.keyFpr ? `  key ${p.keyFpr}` : ''}`);
         out('timeline:');
         for (const t of timeline) out(`  ${formatJst(t.at)}  ${t.actor}  ${t.event}${t.data ? `  ${JSON.stringify(t.data)}` : ''}`);

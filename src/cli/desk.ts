@@ -12,6 +12,7 @@ import { applyCommands } from '../desk/commands.ts';
 import { openDb } from '../store/db.ts';
 import { DEFAULT_SETTINGS } from '../rules/product.ts';
 import { jobId } from '../jobs/registry.ts';
+import { webOptionsFromConfig } from '../web/options.ts';
 import { createPinoLog, isLogLevel, LOG_LEVELS } from '../adapters/pino.ts';
 
 const EX_CONFIG = 78;
@@ -134,7 +135,9 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
   try {
     const outcomes = await applyCommands(
       // The desk's clock (MADOGUCHI_CLOCK_FILE), so the CLI and the running desk agree on "now".
-      { db, signer, address: cfg.desk.address, coordinators, settings: { ...DEFAULT_SETTINGS, ...cfg.coordination }, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}` },
+      { db, signer, address: cfg.desk.address, coordinators, settings: { ...DEFAULT_SETTINGS, ...cfg.coordination }, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}`,
+        // issue 11: an accepted website case's operator is looked up as the running desk would.
+        web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null },
       parsed.caseId,
       parsed.commands,
     );

@@ -25,8 +25,7 @@ export interface DigestCliOptions {
 
 export async function runDigest(o: DigestCliOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (!o.print) throw new UsageError('digest: say --print (the desk sends the digest itself, from its tick)');
-  const lang = o.lang ?? 'ja';
-  if (lang !== 'ja' && lang !== 'en') throw new UsageError('digest: --lang is ja or en');
+  if (o.lang !== undefined && o.lang !== 'ja' && o.lang !== 'en') throw new UsageError('digest: --lang is ja or en');
   const cfg = loadConfig();
   const who = cfg.coordinators.filter((c) => o.coordinator === undefined || c.email.toLowerCase() === o.coordinator.toLowerCase());
   if (who.length === 0) {
@@ -64,6 +63,8 @@ export async function runDigest(o: DigestCliOptions, out: (s: string) => void, e
         deskKey: signer.armoredPublic,
         coordinators,
       });
+      // --lang, else the coordinator's configured language (coordinators[].lang), else Japanese: what the desk would send.
+      const lang = o.lang === 'en' || o.lang === 'ja' ? o.lang : (c.lang ?? 'ja');
       const r = renderNotice('digest', lang, digest);
       if (who.length > 1) out(`# ${c.email}`);
       out(`Subject: ${r.subject}`);

@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("the coordinators' digest: --print shows what the next one would say (nothing is claimed or sent)")
     .option('--print', 'print the next digest')
     .option('--coordinator <email>', 'only this coordinator (default: every coordinator)')
-    .option('--lang <lang>', 'ja (default) or en')
+    .option('--lang <lang>', "ja or en (default: the coordinator's configured language, else ja)")
     .action(async (opts: { print?: boolean; coordinator?: string; lang?: string }) => {
       const { runDigest } = await import('./digest.ts');
       code = await runDigest(opts, out, err);

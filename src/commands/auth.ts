@@ -19,6 +19,8 @@ export interface Coordinator {
   email: string;
   /** Pinned OpenPGP primary-key fingerprints (40 or 64 hex digits; spaces allowed). */
   fingerprints: string[];
+  /** The language of the coordinator's digest (config coordinators[].lang; absent: ja). No part in authority. */
+  lang?: 'ja' | 'en' | undefined;
 }
 
 /**

@@ -213,6 +213,14 @@ function build(keyword: string, arg: string, prefix: string): Built {
       if (!VENDOR_ID.test(ids[0]!)) return err('bad-vendor', `not an operator id (lower-case letters, digits, inner hyphens)`, ids[0]);
       return { commands: [{ kind: 'confirm-operator', operator: ids[0]! }], errors: [] };
     }
+    case 'partner': {
+      // A partner registry id (src/store/partners.ts PARTNER_ID_RE: the vendor id's shape).
+      const ids = fold(text).split(/[\s,;、]+/u).filter((s) => s !== '');
+      if (ids.length === 0) return err('missing-argument', `X-${K} needs a partner id`);
+      if (ids.length > 1) return err('unexpected-argument', `X-${K} takes one partner id`, text);
+      if (!VENDOR_ID.test(ids[0]!)) return err('bad-vendor', `not a partner id (lower-case letters, digits, inner hyphens)`, ids[0]);
+      return { commands: [{ kind: 'handover', partner: ids[0]! }], errors: [] };
+    }
     case 'date': {
       if (text === '') return err('missing-argument', 'X-SET-DATE needs a date (YYYY-MM-DD)');
       const date = parseDate(text);

@@ -9,6 +9,7 @@ import { addVulnerability, type AddVulnerabilityCommand } from './add-vulnerabil
 import { confirmOperator, type ConfirmOperatorCommand } from './confirm-operator.ts';
 import { committeeDecision, type CommitteeDecisionCommand } from './committee-decision.ts';
 import { directContact, type DirectContactCommand } from './direct-contact.ts';
+import { handover, type HandoverCommand } from './handover.ts';
 import { markReachable, type MarkReachableCommand } from './mark-reachable.ts';
 import { markUnreachable, type MarkUnreachableCommand } from './mark-unreachable.ts';
 import { note, type NoteCommand } from './note.ts';
@@ -52,6 +53,7 @@ export type Command =
   | RedactCommand
   | ConfirmOperatorCommand
   | NotifyOperatorCommand
+  | HandoverCommand
   | AddVulnerabilityCommand
   | SplitVulnerabilityCommand
   | SetCveCommand;
@@ -82,6 +84,7 @@ export const COMMANDS: { readonly [K in CommandKind]: CommandSpec<Extract<Comman
   'add-vulnerability': addVulnerability,
   'split-vulnerability': splitVulnerability,
   'set-cve': setCve,
+  handover,
 };
 
 export const COMMAND_KINDS = Object.keys(COMMANDS) as CommandKind[];

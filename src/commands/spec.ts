@@ -12,7 +12,7 @@ import type { OperatorRef, WebsiteCase, WebsiteEvent } from '../rules/website-st
 export type Lang = 'ja' | 'en';
 
 /** How a keyword's argument is read (parse.ts `build`). */
-export type ArgShape = 'none' | 'optional-text' | 'text' | 'note' | 'vendor' | 'vendors' | 'date' | 'stop' | 'decision' | 'relay' | 'hold' | 'redact' | 'operator' | 'vulnerability' | 'split' | 'cve';
+export type ArgShape = 'none' | 'optional-text' | 'text' | 'note' | 'vendor' | 'vendors' | 'date' | 'stop' | 'decision' | 'relay' | 'hold' | 'redact' | 'operator' | 'partner' | 'vulnerability' | 'split' | 'cve';
 
 /** What the confirmation says beyond the command itself, from the snapshot before and the decisions taken. */
 export interface AppliedDetails {

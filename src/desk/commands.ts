@@ -8,16 +8,21 @@ import { specOf } from '../commands/registry.ts';
 import type { AppliedDetails } from '../commands/spec.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
+import type { WebsiteCase } from '../rules/website-state.ts';
 import { DEFAULT_SETTINGS, type ProductCase, type ProductDecision, type ProductEvent, type Settings } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
 import { findKeysByEmail, getCase } from '../store/repo.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { listVendorVulnerabilityStatuses, listVulnerabilities } from '../store/vulnerabilities.ts';
-import { applyEvent, loadSnapshot } from './coordination.ts';
+import { isWebsiteCase } from '../rules/snapshot-json.ts';
+import type { WebLookupOptions } from '../web/options.ts';
+import { applyEvent, loadAnySnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
+import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
 import { applyVulnerabilityCommand, isVulnerabilityCommand } from './vulnerabilities.ts';
+import { proposeOperatorNotices, websiteCommand } from './website-case.ts';
 
 export interface CommandDeps {
   db: Db;
@@ -27,6 +32,8 @@ export interface CommandDeps {
   settings?: Settings;
   now: Date;
   actor: string;
+  /** Web lookups of a site operator after a website case is accepted (config `web`); null or absent: the registry only. */
+  web?: WebLookupOptions | null;
 }
 
 export interface CommandOutcome {
@@ -40,7 +47,7 @@ export interface CommandOutcome {
 /** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
 export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
   // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand,
-  // identity-release.ts); the vulnerability commands act on the case's vulnerabilities
+  // identity-release.ts); X-HANDOVER: the case sent to a partner (applyHandover, handover.ts); the vulnerability commands act on the case's vulnerabilities
   // (src/desk/vulnerabilities.ts).
   const what = isVulnerabilityCommand(cmd) ? "the case's vulnerabilities" : 'a held notice';
   return specOf(cmd).toEvent(cmd, snapshot, vendors) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on ${what}, not on the case's state` };
@@ -103,6 +110,31 @@ function vulnerabilityMessage(d: AppliedDetails): string {
   return 'done';
 }
 
+/**
+ * issue 11: a website case is decided on the command line by the same step a command mail
+ * takes (src/desk/website-case.ts): the command file's website event, the website rules,
+ * their notices stored in the same transaction; after an acceptance that changed the case,
+ * the operator lookup (registry, then the web when enabled) is proposed to the coordinators.
+ */
+async function websiteCliCommand(deps: CommandDeps, c: { id: string; report: unknown; lang: string; reporterEmail: string | null }, snapshot: WebsiteCase, command: Command, eventKey: string): Promise<CommandOutcome> {
+  const wdeps = {
+    clock: () => deps.now,
+    signer: deps.signer,
+    address: deps.address,
+    domain: deps.address.split('@')[1] ?? 'madoguchi.invalid',
+    coordinators: deps.coordinators,
+    settings: deps.settings ?? DEFAULT_SETTINGS,
+  };
+  const { outcome, notices } = await deps.db.tx((tx) => websiteCommand(wdeps, tx, c, snapshot, command, deps.actor, eventKey, null));
+  if (outcome.status !== 'applied') {
+    const message = outcome.status === 'failed' ? commandErrorText(outcome.error, 'en', c.id) : 'not applied';
+    return { command, ok: false, message, notices: [] };
+  }
+  // Outside the command's transaction: a web lookup never holds the case row locked.
+  if (command.kind === 'accept' && outcome.unchanged !== true) notices.push(...(await proposeOperatorNotices({ ...wdeps, db: deps.db, web: deps.web ?? null }, c.id, null)));
+  return { command, ok: true, message: outcome.unchanged === true ? 'already accepted; nothing changed' : 'done', notices };
+}
+
 export async function applyCommands(deps: CommandDeps, caseId: string, commands: Command[]): Promise<CommandOutcome[]> {
   const db = deps.db;
   const c = await getCase(db, caseId);
@@ -115,11 +147,16 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
     const notices: string[] = [];
     let message = 'done';
     let ok = true;
-    const snapshot = await loadSnapshot(db, caseId);
-    if (!snapshot) {
-      outcomes.push({ command, ok: false, message: `case ${caseId} has no product-track state`, notices });
+    const any = await loadAnySnapshot(db, caseId);
+    if (!any) {
+      outcomes.push({ command, ok: false, message: `case ${caseId} has no track state`, notices });
       continue;
     }
+    if (isWebsiteCase(any)) {
+      outcomes.push(await websiteCliCommand(deps, c, any, command, `${deps.now.getTime().toString(36)}${i}`));
+      continue;
+    }
+    const snapshot = any;
     if (command.kind === 'release' || command.kind === 'redact') {
       // issue 9 §5: a notice held for the reporter's identity, sent once.
       const held = await db.tx((tx) => applyHoldCommand(tx, { signer: deps.signer, address: deps.address, now: deps.now, actor: deps.actor }, caseId, command, null));
@@ -130,6 +167,16 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       // issue 12: the case's vulnerabilities, recorded on the timeline; no notice.
       const r = await db.tx((tx) => applyVulnerabilityCommand(tx, caseId, command, snapshot, deps.actor));
       outcomes.push(r.ok ? { command, ok: true, message: vulnerabilityMessage(r.details), notices } : { command, ok: false, message: commandErrorText(r.error, 'en', caseId), notices });
+      continue;
+    }
+    if (command.kind === 'handover') {
+      // issue 12 "Outbound": the case goes to a partner CSIRT (src/desk/handover.ts); its state is unchanged.
+      const h = await db.tx((tx) => applyHandover(tx, { signer: deps.signer, address: deps.address, domain, coordinators: deps.coordinators, now: deps.now, actor: deps.actor }, caseId, command, null));
+      outcomes.push(
+        h.ok
+          ? { command, ok: true, message: h.held ? "held: the report names the reporter (see the coordinators' alert; X-RELEASE or X-REDACT)" : 'done', notices: h.noticeIds }
+          : { command, ok: false, message: commandErrorText(h.error, 'en', caseId), notices },
+      );
       continue;
     }
     const event = toProductEvent(command, snapshot, vendors);

@@ -15,8 +15,10 @@ import type { Db } from '../store/db.ts';
 import { getIdentityHold, resolveIdentityHold, updateIdentityHold } from '../store/identity-holds.ts';
 import { appendTimeline, getCase } from '../store/repo.ts';
 import { hasVendorEvent } from '../store/timeline.ts';
+import { getPartner } from '../store/partners.ts';
 import { getVendor } from '../store/vendors.ts';
 import { loadSnapshot } from './coordination.ts';
+import { PARTNER_PARTY_PREFIX } from './handover.ts';
 import { checkNotice, decodeContext, describeHits, encodeContext, identityPolicy, publicProductName, type Audience, type IdentityPolicy } from './identity-policy.ts';
 
 export interface ReleaseDeps {
@@ -100,10 +102,13 @@ export async function applyHoldCommand(
     // A replacement the template refuses (too long for a one-line field, control characters).
     return fail('not-sendable', 'the notice does not accept that text');
   }
-  const vendor = await getVendor(tx, hold.party.vendorId);
-  const keys = vendor && !vendor.removedAt ? await usableRecipients(vendor.keys.map((k) => k.armored), deps.now) : [];
-  const to = vendor ? [...vendor.contacts.to, ...vendor.contacts.cc] : [];
-  if (keys.length === 0 || to.length === 0) return fail('not-sendable', !vendor || vendor.removedAt ? 'the vendor is not in the registry' : keys.length === 0 ? 'no usable pinned key' : 'no contact address');
+  // A handover held for the reporter's identity goes to its partner CSIRT (desk/handover.ts).
+  const partnerId = hold.party.vendorId.startsWith(PARTNER_PARTY_PREFIX) ? hold.party.vendorId.slice(PARTNER_PARTY_PREFIX.length) : null;
+  const party = partnerId !== null ? await getPartner(tx, partnerId) : await getVendor(tx, hold.party.vendorId);
+  const keys = party && !party.removedAt ? await usableRecipients(party.keys.map((k) => k.armored), deps.now) : [];
+  const to = party ? [...party.contacts.to, ...party.contacts.cc] : [];
+  const who = partnerId !== null ? 'the partner is not in the partner registry' : 'the vendor is not in the registry';
+  if (keys.length === 0 || to.length === 0) return fail('not-sendable', !party || party.removedAt ? who : keys.length === 0 ? 'no usable pinned key' : 'no contact address');
   const raw = await composeEncrypted({ from: deps.address, to, caseTag: caseId, subject: rendered.subject, text: rendered.text, messageId: hold.noticeId, date: deps.now }, deps.signer, keys);
   const resolution = cmd.kind === 'release' ? 'released' : 'redacted';
   const done = await resolveIdentityHold(tx, { noticeId: hold.noticeId, resolution, by: deps.actor, raw, context: encodeContext(context) as Record<string, unknown>, messageRef, at: deps.now });

@@ -83,6 +83,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     name: c.name,
     email: c.email,
     fingerprints: c.fingerprints,
+    ...(c.lang ? { lang: c.lang } : {}),
     armoredKeys: pub.filter((k) => c.fingerprints.some((f) => f.replace(/\s+/g, '').toUpperCase() === k.fingerprint)).map((k) => k.armored),
   }));
   for (const c of coordinators) if (c.armoredKeys.length === 0) L.warn(`no key in ${cfg.desk.keysDir} for coordinator ${c.name}: alerts to them are withheld`);
@@ -91,6 +92,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     settings: { ...DEFAULT_SETTINGS, ...cfg.coordination },
     trust: cfg.trust,
     digest: cfg.digest,
+    timedMail: cfg.timedMail.businessDaysOnly ? { time: cfg.timedMail.time } : null,
     // issue 11: web.enabled false never fetches (the operators registry is still read).
     web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
     publicDir: resolve(cfg.desk.publicDir),

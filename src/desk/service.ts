@@ -80,6 +80,12 @@ export interface DeskOptions {
   calendar?: BusinessCalendar;
   /** Web lookups of a site operator (configuration `web`; issue 11); absent or null: disabled. */
   web?: WebLookupOptions | null;
+  /**
+   * Timed mail to people waits for a business day of `calendar`, then goes at `time` JST
+   * (configuration `timedMail`; issue 11). Absent or null: sent when due (`madoguchi start`
+   * passes the configuration, where it is on by default).
+   */
+  timedMail?: { time: string } | null;
 }
 
 export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
@@ -105,6 +111,7 @@ export class Desk {
       digest: opts.digest ?? null,
       calendar: opts.calendar ?? businessCalendar(isJapaneseHoliday),
       web: opts.web ?? null,
+      timedMail: opts.timedMail ?? null,
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
     };
   }

@@ -328,6 +328,14 @@ export type CommandError =
   | { code: 'unknown-vulnerability'; number: number }
   /** X-SET-CVE: the CVE id is already another vulnerability's (a CVE names one vulnerability). */
   | { code: 'cve-taken'; cve: string; caseId: string; number: number }
+  /**
+   * X-HANDOVER (issue 12 "Outbound"): no such partner in the partner registry (or removed);
+   * the partner has no usable pinned key now (fail closed: nothing of the case is sent);
+   * the case was handed to that partner already.
+   */
+  | { code: 'unknown-partner' | 'partner-no-key' | 'already-handed-over'; partner: string }
+  /** X-HANDOVER: the case is stopped (invalid or closed) or already published: nothing is handed over. */
+  | { code: 'case-closed'; why: 'stopped' | 'published' | 'not-accepted' }
   | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' };
 
 export type CommandErrorCode = CommandError['code'];
@@ -410,6 +418,31 @@ export const COMMAND_ERRORS: CommandRefusals = {
     (p) => `${p.cve} is already the CVE id of vulnerability ${p.number} of case ${p.caseId}: one CVE id names one vulnerability.`,
     (p) => `${p.cve} は既に案件 ${p.caseId} の脆弱性 ${p.number} の CVE 番号です。一つの CVE 番号は一つの脆弱性にのみ付けられます。`,
   ),
+  'unknown-partner': cmd<'unknown-partner'>(
+    'No such partner in the partner registry.',
+    (p) => `Partner ${p.partner} is not in the partner registry: add it first (madoguchi partners).`,
+    (p) => `連携機関 ${p.partner} は連携機関リストに登録されていません。先に登録してください（madoguchi partners）。`,
+  ),
+  'partner-no-key': cmd<'partner-no-key'>(
+    'The partner has no usable pinned key: nothing of the case is sent (fail closed).',
+    (p) => `Partner ${p.partner} has no usable pinned key (expired, revoked or without encryption): nothing of the case was sent. Pin a new key (madoguchi partners) and send the command again.`,
+    (p) => `連携機関 ${p.partner} には使用できる登録済みの鍵がありません（期限切れ、失効、または暗号化に使えない鍵）。案件の情報は何も送っていません。新しい鍵を登録してから（madoguchi partners）、あらためてコマンドを送ってください。`,
+  ),
+  'already-handed-over': cmd<'already-handed-over'>(
+    'The case was handed over to that partner already.',
+    (p) => `The case was already handed over to partner ${p.partner}; nothing was sent again.`,
+    (p) => `この案件は既に連携機関 ${p.partner} に引き継いでいます。再送はしていません。`,
+  ),
+  'case-closed': cmd<'case-closed'>(
+    'The case is stopped, published or not accepted: it cannot be handed over.',
+    (p) =>
+      p.why === 'published'
+        ? 'The case is already published: it is not handed over.'
+        : p.why === 'stopped'
+          ? 'The case is stopped: it is not handed over.'
+          : 'The report is not accepted yet: accept it before handing it over.',
+    (p) => (p.why === 'published' ? 'この案件は公表済みのため、引き継ぎません。' : p.why === 'stopped' ? 'この案件は取扱いを終了しているため、引き継ぎません。' : '届出がまだ受理されていません。受理してから引き継いでください。'),
+  ),
   'product-case': cmd<'product-case'>('A product case has no site operator.', () => 'This is a product case: it has no site operator.', () => '製品の案件のため、ウェブサイト運営者に関する操作はできません。'),
   internal: cmd<'internal'>('An internal error; the command was not applied.', () => 'An internal error occurred; this command was not applied.', () => '内部エラーのため、このコマンドは実行されませんでした。'),
 };
@@ -424,7 +457,7 @@ export function commandErrorSentence(e: CommandError, lang: RefusalLang, caseId:
 
 // ---- field: a bad value in a form (issue 9 §6; src/forms/field-checks.ts) ----------------
 
-export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'unknown-vulnerability'] as const;
+export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'bad-url', 'unknown-vulnerability'] as const;
 export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
 
 /** `oneLine`: the field is a one-line field; `max`: its limit, formatted. */
@@ -475,6 +508,17 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
     text: {
       ja: () => 'この案件にない脆弱性の番号か、番号として読めません。通知に書かれた脆弱性の番号（1、2 など）を書くか、全ての脆弱性についての回答であればこの行を空けてください',
       en: () => "names no vulnerability of this case, or is not a number; please give the vulnerability's number from our notice (1, 2, ...), or leave the line empty when the status is for all of them",
+    },
+  },
+  // issue 11: a site URL the desk cannot read as a website (src/rules/website-scope.ts
+  // parseSiteUrl) is refused at intake, before any notice would carry it.
+  'bad-url': {
+    sentence: "A website report's URL is not a website address (http or https and a host name).",
+    answerSender: true,
+    replyTemplate: 'invalid',
+    text: {
+      ja: () => 'ウェブサイトのアドレスとして読めません。https:// で始まるサイトの URL（例：https://www.example.jp/login）を書いてください',
+      en: () => 'is not a website address; please give the URL of the site, starting with https:// (for example https://www.example.jp/login)',
     },
   },
 };

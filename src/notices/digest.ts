@@ -10,6 +10,7 @@ import { formatJst, type IsoDate } from '../domain/clock.ts';
 import {
   DIGEST_SECTION_ORDER,
   FAILED_JOB_EVENTS,
+  OVERDUE_REASONS,
   REFUSED_MAIL_SOURCES,
   type Action,
   type Digest,
@@ -70,7 +71,7 @@ const section = z.discriminatedUnion('kind', [
       strict({
         caseId,
         state: code,
-        reasons: list(oneOf(['agreed-date-passed', 'target-passed', 'committee-late']), 3),
+        reasons: list(oneOf(OVERDUE_REASONS), OVERDUE_REASONS.length),
         targetJst: orNull(day),
         agreedJst: orNull(day),
         daysLate: whole(100_000),
@@ -176,7 +177,7 @@ const T = {
     who: (w: string[]) => `${w.map((x) => (x === 'committee' ? '委員会' : '調整機関')).join('・')}の判断待ち`,
     vendors: (v: string[]) => (v.length ? `製品開発者 ${v.join('、')}` : ''),
     dates: (d: string[]) => (d.length ? `日付 ${d.join('、')}` : ''),
-    reason: { 'agreed-date-passed': '合意した公表日を過ぎています', 'target-passed': '目標の公表日を過ぎています', 'committee-late': '委員会の判断が遅れています' } as Record<string, string>,
+    reason: { 'agreed-date-passed': '合意した公表日を過ぎています', 'target-passed': '目標の公表日を過ぎています', 'committee-late': '委員会の判断が遅れています', 'fix-target-passed': '修正の目標日を過ぎています（ウェブサイト）' } as Record<string, string>,
     late: (n: number) => (n > 0 ? `${n} 日超過` : ''),
     silentLine: (party: string, id: string, days: number, status: string, rem: number) =>
       `${party === 'operator' ? 'サイト運営者' : '製品開発者'} ${id}：${days} 日応答なし（${status}、督促 ${rem} 回）`,
@@ -209,7 +210,7 @@ const T = {
     who: (w: string[]) => `waiting for the ${w.map((x) => (x === 'committee' ? 'committee' : 'coordinators')).join(' and ')}`,
     vendors: (v: string[]) => (v.length ? `vendors ${v.join(', ')}` : ''),
     dates: (d: string[]) => (d.length ? `dates ${d.join(', ')}` : ''),
-    reason: { 'agreed-date-passed': 'the agreed publication date has passed', 'target-passed': 'the target publication date has passed', 'committee-late': "the committee's decision is late" } as Record<string, string>,
+    reason: { 'agreed-date-passed': 'the agreed publication date has passed', 'target-passed': 'the target publication date has passed', 'committee-late': "the committee's decision is late", 'fix-target-passed': 'the fix target has passed (website)' } as Record<string, string>,
     late: (n: number) => (n > 0 ? `${n} day${n === 1 ? '' : 's'} late` : ''),
     silentLine: (party: string, id: string, days: number, status: string, rem: number) => `${party === 'operator' ? 'site operator' : 'vendor'} ${id}: silent for ${days} days (${status}, ${rem} reminder${rem === 1 ? '' : 's'})`,
     unreachableLine: (id: string, since: string | null, listed: string | null) => `vendor ${id}: unreachable${since ? ` since ${since}` : ''}${listed ? `; on the unreachable list since ${listed}` : ''}`,

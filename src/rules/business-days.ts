@@ -109,3 +109,22 @@ export function businessCalendar(isHoliday: HolidayPredicate): BusinessCalendar 
     },
   };
 }
+
+/**
+ * How the rules learn the business-day calendar for timed mail to people (docs/decisions.md
+ * "Timed mail waits for a business day"): the instant mail due at `due` may go, i.e.
+ * `BusinessCalendar.deferToBusinessDay` with the configured hour bound. Absent: no deferral.
+ */
+export type MailDeferral = (due: Date) => Date;
+
+/**
+ * Whether timed mail to people due at `due` goes out at `now` (issue 11): its due instant
+ * deferred to a business day has come, and `now` itself is on a business day (a desk that
+ * was down over the due instant does not catch up on a Saturday). Without a deferral: `now`
+ * at or after `due`. The guideline's periods are unchanged: only the sending waits.
+ */
+export function mailGoesNow(now: Date, due: Date, defer?: MailDeferral): boolean {
+  if (now.getTime() < due.getTime()) return false;
+  if (defer === undefined) return true;
+  return now.getTime() >= defer(due).getTime() && defer(now).getTime() === now.getTime();
+}

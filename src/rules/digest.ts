@@ -3,8 +3,9 @@
 // the facts the store gathers since the last digest (src/store/digest.ts); the notice
 // module renders the sections in ja and en, and `madoguchi digest --print` prints them.
 //
-// What a line may carry: case ids, case states, product names, vendor ids, draft tags,
-// dates, counts, stable codes and the command to act. Never the vulnerability, the
+// What a line may carry: case ids, case states, product names, vendor ids, a website case's
+// operator id (the registry's id, never the site's URL or name: guideline §2, §4), draft
+// tags, dates, counts, stable codes and the command to act. Never the vulnerability, the
 // reporter, an address or free text from a message (the digest is encrypted to the
 // coordinators, but it is a daily summary read on any device: it points to the case, it
 // does not repeat it). The view's Waiting texts are prose: only the command keywords, the
@@ -162,7 +163,7 @@ export interface AwaitingLine extends WithVulnerabilities {
 }
 export interface SilentLine {
   caseId: string;
-  /** `vendor` now; `operator` when the website track lands. */
+  /** A vendor of a product case, or the confirmed operator of a website case (its registry id). */
   party: 'vendor' | 'operator';
   partyId: string;
   product: string | null;
@@ -173,7 +174,9 @@ export interface SilentLine {
   days: number;
   actions: Action[];
 }
-export type OverdueReason = 'agreed-date-passed' | 'target-passed' | 'committee-late';
+/** `fix-target-passed`: a website case's fix target (guideline §4 item 3) passed with no fix reported. */
+export type OverdueReason = 'agreed-date-passed' | 'target-passed' | 'committee-late' | 'fix-target-passed';
+export const OVERDUE_REASONS = ['agreed-date-passed', 'target-passed', 'committee-late', 'fix-target-passed'] as const satisfies readonly OverdueReason[];
 export interface OverdueLine extends WithVulnerabilities {
   caseId: string;
   state: string;
@@ -302,7 +305,23 @@ function awaiting(v: CaseView): AwaitingLine | null {
   return { caseId: v.id, state: v.state, who: uniq(entries.map((w) => w.who)), vendorIds, dates, lastActivity: v.lastActivity, actions };
 }
 
+/**
+ * A website case past its fix target (guideline §4 item 3; no publication, no committee):
+ * the coordinator writes to the operator through the desk (X-RELAY once it answered), sends
+ * the details again to a silent one (X-NOTIFY-OPERATOR), or stops the case (X-STOP).
+ */
+function websiteOverdueLine(v: CaseView, today: IsoDate): OverdueLine | null {
+  const w = v.website;
+  if (!w || v.overdue.length === 0 || w.fixTargetJst === null) return null;
+  const op = w.operator;
+  const actions: Action[] =
+    op === null ? [mail('X-CONFIRM-OPERATOR')] : op.contact === 'answered' ? [mail('X-RELAY', op.id)] : [mail('X-NOTIFY-OPERATOR')];
+  actions.push(mail('X-STOP'));
+  return { caseId: v.id, state: v.state, reasons: ['fix-target-passed'], targetJst: w.fixTargetJst, agreedJst: null, daysLate: daysBetween(w.fixTargetJst, today), actions };
+}
+
 function overdueLine(v: CaseView, today: IsoDate): OverdueLine | null {
+  if (v.website) return websiteOverdueLine(v, today);
   if (v.overdue.length === 0) return null;
   const reasons: OverdueReason[] = [];
   if (v.agreedJst !== null && today > v.agreedJst) reasons.push('agreed-date-passed');
@@ -334,6 +353,24 @@ function silentLines(v: CaseView, now: Date, days: number): SilentLine[] {
     out.push({ caseId: v.id, party: 'vendor', partyId: x.id, product: x.product, status: x.status, reminders: x.reminders, silentSince: since, days: d, actions });
   }
   return out;
+}
+
+/**
+ * A website case's operator waited for (guideline §4, §8): details or a key request sent
+ * and no answer since, or an answer that was not the fix and silence since. An operator
+ * that said "not affected" is not waited for (the coordinator decides: awaiting-decision).
+ */
+function silentOperatorLines(v: CaseView, now: Date, days: number): SilentLine[] {
+  const op = v.website?.operator;
+  if (!op) return [];
+  if (op.contact !== 'notified' && op.contact !== 'awaiting-key' && op.contact !== 'answered') return [];
+  if (op.answer === 'not-affected' || op.answer === 'fixed') return [];
+  const since = op.lastAnswerAt ?? op.detailsSentAt ?? op.firstContactAt;
+  if (since === null) return [];
+  const d = Math.floor((now.getTime() - since.getTime()) / 86_400_000);
+  if (d < days) return [];
+  const actions = op.contact === 'answered' ? [mail('X-RELAY', op.id)] : [mail('X-NOTIFY-OPERATOR'), mail('X-STOP')];
+  return [{ caseId: v.id, party: 'operator', partyId: op.id, product: null, status: op.status, reminders: op.reminders, silentSince: since, days: d, actions }];
 }
 
 function unreachableLines(v: CaseView): UnreachableLine[] {
@@ -395,7 +432,7 @@ export function buildDigest(i: DigestInput): Digest {
   for (const [n, l] of newLines.entries()) if (l.type === 'case') newLines[n] = withVulns(l);
   const awaitingLines = open.map(awaiting).filter((x): x is AwaitingLine => x !== null).map(withVulns);
   const overdueLines = open.map((v) => overdueLine(v, today)).filter((x): x is OverdueLine => x !== null).map(withVulns);
-  const silent = open.flatMap((v) => silentLines(v, i.now, i.options.silentDays)).sort((a, b) => b.days - a.days || a.caseId.localeCompare(b.caseId) || a.partyId.localeCompare(b.partyId));
+  const silent = open.flatMap((v) => [...silentLines(v, i.now, i.options.silentDays), ...silentOperatorLines(v, i.now, i.options.silentDays)]).sort((a, b) => b.days - a.days || a.caseId.localeCompare(b.caseId) || a.partyId.localeCompare(b.partyId));
   const unreachable = open.flatMap(unreachableLines);
   const last = addCalendarDays(today, pubDays);
   const publications = open

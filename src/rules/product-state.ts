@@ -3,6 +3,7 @@
 // reducer that turns a snapshot and the decisions taken on it into the next snapshot. The
 // rules (product.ts) build their own working copy with this same reducer, so what the
 // caller stores after carrying the decisions out is exactly what the rules assumed.
+import type { MailDeferral } from './business-days.ts';
 import type { IsoDate } from '../domain/clock.ts';
 import type { CommandError } from '../domain/refusals.ts';
 import type { VendorReplyForm, VendorStatus } from '../domain/inspect.ts';
@@ -252,6 +253,11 @@ export interface VendorsMatchedEvent {
 /** Time passes: the scheduler calls the rules with the current time. */
 export interface TickEvent {
   type: 'tick';
+  /**
+   * Timed mail to people (reminders, the one-year notice) waits for a business day (issue
+   * 11; docs/decisions.md): the desk passes its calendar's deferral; absent, none.
+   */
+  deferMail?: MailDeferral;
 }
 
 export type ProductEvent = CoordinatorCommand | VendorReplyEvent | VendorsMatchedEvent | TickEvent;

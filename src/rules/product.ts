@@ -7,7 +7,8 @@
 // notices), and every time rule compares `now` with it, so a tick repeated at the same
 // `now` on the updated snapshot decides nothing new. A coordinator command that is not
 // allowed yields exactly one `error` decision and nothing else.
-import { addCalendarDays, addCalendarYears, addDays, isIsoDate, jstDate, publicationTarget, type IsoDate } from '../domain/clock.ts';
+import { addCalendarDays, addCalendarYears, addDays, isIsoDate, jstDate, jstStartOfDay, publicationTarget, type IsoDate } from '../domain/clock.ts';
+import { mailGoesNow, type MailDeferral } from './business-days.ts';
 import { TransitionError, transition as transitionRm, type RmEvent } from '../domain/states.ts';
 import type { CommandError } from '../domain/refusals.ts';
 import {
@@ -139,7 +140,7 @@ export function decideProduct(c: ProductCase, event: ProductEvent, now: Date, se
   try {
     switch (event.type) {
       case 'tick':
-        onTick(o);
+        onTick(o, event.deferMail);
         break;
       case 'vendor-reply':
         onVendorReply(o, event);
@@ -325,7 +326,7 @@ function publish(o: Out, how: string): void {
 
 // ---- tick: time passes ------------------------------------------------------------------
 
-function onTick(o: Out): void {
+function onTick(o: Out, deferMail: MailDeferral | undefined): void {
   const s = o.s;
   if (o.c.rm !== 'accepted' || o.c.publishedAt !== null) return;
 
@@ -341,10 +342,13 @@ function onTick(o: Out): void {
     if ((v.coordination === 'notified' || v.coordination === 'reminded') && v.firstContactAt !== null) {
       const last = v.lastReminderAt ?? v.firstContactAt;
       const wait = v.reminders === 0 ? s.reminderAfterDays : s.reminderEveryDays;
-      if (o.now.getTime() >= addDays(last, wait).getTime()) {
+      const due = addDays(last, wait);
+      if (o.now.getTime() >= due.getTime()) {
         if (v.reminders >= s.unreachableAfterReminders) {
+          // Not mail to the vendor: the count of the guideline's calendar days (§8) stands.
           markUnreachable(o, v.id, `no answer to ${v.reminders} reminder(s) since ${jstDate(v.firstContactAt)}`);
-        } else {
+        } else if (mailGoesNow(o.now, due, deferMail)) {
+          // issue 11: a reminder due on a Saturday, Sunday or holiday waits for the next business day.
           const n = v.reminders + 1;
           o.coordination(v.id, 'remind');
           o.push({ type: 'update-vendor', vendorId: v.id, patch: { reminders: n, lastReminderAt: o.now, lastContactAt: o.now } });
@@ -375,7 +379,8 @@ function onTick(o: Out): void {
   // guideline §3.9; 003 *9: one year or more after 起算日 the reporter may withdraw the
   // non-disclosure request; the desk tells them once.
   const start = o.c.firstContactDate;
-  if (start !== null && o.c.withdrawalNoticeAt === null && o.today >= withdrawalDate(start, s)) {
+  // The right begins on its date (calendar days); the mail telling the reporter waits for a business day (issue 11).
+  if (start !== null && o.c.withdrawalNoticeAt === null && o.today >= withdrawalDate(start, s) && mailGoesNow(o.now, jstStartOfDay(withdrawalDate(start, s)), deferMail)) {
     o.push({ type: 'update-case', patch: { withdrawalNoticeAt: o.now } });
     o.push({ type: 'notify-reporter', template: 'may-withdraw', since: start });
     o.record('withdrawal-notice', `起算日 ${start}`);

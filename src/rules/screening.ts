@@ -6,6 +6,7 @@ import { REJECTIONS } from '../domain/refusals.ts';
 import type { RmState } from '../domain/states.ts';
 import { checkReport, dedupe, foldReport, problemSummary, type FieldProblem } from '../forms/field-checks.ts';
 import { transition } from '../domain/states.ts';
+import { parseSiteUrl } from './website-scope.ts';
 
 export type KeyStatus = 'ok' | 'none' | 'expired' | 'revoked';
 export type Lang = 'ja' | 'en';
@@ -76,6 +77,19 @@ export function mergeDraft(draft: ReportForm | null, next: ReportForm): ReportFo
   return merged;
 }
 
+/**
+ * issue 11: a website report's URL must read as a website address (guideline §4: the report
+ * names the site), else it is a bad value refused here with `bad-url`, answered like any bad
+ * value — not carried into a case whose notices could not be composed later. Empty is
+ * `missing` (a draft), not bad.
+ */
+export function siteUrlProblems(r: ReportForm): FieldProblem[] {
+  const url = r.kind === 'website' ? (r.website?.url ?? '') : '';
+  if (url.trim() === '') return [];
+  const a = parseSiteUrl(url);
+  return a.ok ? [] : [{ field: 'website.url', code: 'bad-url' }];
+}
+
 export function screen(input: ScreeningInput): Decision[] {
   const v = input.verdict;
   const lang = languageOf(input.text);
@@ -121,7 +135,7 @@ export function screen(input: ScreeningInput): Decision[] {
   // A bad value (control character, over-long field: forms/field-checks.ts) ends the work
   // here: nothing is stored as a draft or a case, and the sender is told which fields and
   // why, encrypted; without a usable key the answer names nothing (issue 9 §6).
-  const problems = dedupe([...(input.problems ?? []), ...checkReport(report)]);
+  const problems = dedupe([...(input.problems ?? []), ...checkReport(report), ...siteUrlProblems(report)]);
   if (problems.length > 0) {
     return [
       { type: 'invalid', problems },

@@ -7,6 +7,7 @@
 // list, and every notice is for the operator, the reporter or the coordinators
 // (website-notices.ts). guideline §2: the site's identity is never public.
 import type { IsoDate } from '../domain/clock.ts';
+import type { MailDeferral } from './business-days.ts';
 import type { VendorReplyForm, VendorStatus } from '../domain/inspect.ts';
 import type { OperatorContactState, OperatorIdState } from '../domain/operator.ts';
 import type { RmState } from '../domain/states.ts';
@@ -176,6 +177,8 @@ export interface OperatorReplyEvent {
 
 export interface WebsiteTickEvent {
   type: 'tick';
+  /** Reminders to the operator wait for a business day (issue 11; docs/decisions.md); absent, none. */
+  deferMail?: MailDeferral;
 }
 
 export type WebsiteEvent = WebsiteCommand | OperatorProposedEvent | OperatorReplyEvent | WebsiteTickEvent;

@@ -8,6 +8,7 @@
 // snapshot decides nothing new. A coordinator command that is not allowed yields exactly
 // one `error` decision and nothing else. No decision can publish anything (website-state.ts).
 import { addCalendarDays, addDays, jstDate, type IsoDate } from '../domain/clock.ts';
+import { mailGoesNow, type MailDeferral } from './business-days.ts';
 import { operatorHasDetails, transitionOperatorContact, transitionOperatorId, type OperatorContactEvent, type OperatorIdEvent } from '../domain/operator.ts';
 import { TransitionError, transition as transitionRm, type RmEvent } from '../domain/states.ts';
 import { namesReporter, RuleRefusal, type StopReason } from './product.ts';
@@ -95,7 +96,7 @@ export function decideWebsite(c: WebsiteCase, event: WebsiteEvent, now: Date, se
   try {
     switch (event.type) {
       case 'tick':
-        onTick(o);
+        onTick(o, event.deferMail);
         break;
       case 'operator-proposed':
         onOperatorProposed(o, event);
@@ -194,7 +195,7 @@ function requireOpen(o: Out): void {
 
 // ---- tick: time passes ------------------------------------------------------------------
 
-function onTick(o: Out): void {
+function onTick(o: Out, deferMail: MailDeferral | undefined): void {
   if (o.c.rm !== 'accepted' || o.c.fixedAt !== null) return;
   const op = o.c.operator;
   if (op !== null) {
@@ -207,7 +208,9 @@ function onTick(o: Out): void {
         o.push({ type: 'update-operator', patch: { silentAlertedAt: o.now } });
         o.alert('coord-operator-silent', `${op.id} has not answered ${op.reminders} reminder(s) since ${since}${op.contact === 'awaiting-key' ? ' (no key given)' : ''}; no more reminders: write to it another way, X-NOTIFY-OPERATOR, or X-STOP`);
         o.record('operator-silent', `${op.id}: ${op.reminders} reminder(s) unanswered`);
-      } else {
+      } else if (mailGoesNow(o.now, due, deferMail)) {
+        // issue 11: a reminder due on a Saturday, Sunday or holiday waits for the next
+        // business day; the silence alert above is for the coordinators and does not wait.
         const n = op.reminders + 1;
         o.push({ type: 'update-operator', patch: { reminders: n, lastReminderAt: o.now, lastContactAt: o.now } });
         if (op.contact === 'notified' && op.keyFingerprint !== null) {
@@ -231,8 +234,11 @@ function onTick(o: Out): void {
 
 // ---- lookups (issue 11: the registry, security.txt, WKD propose) ------------------------
 
+// The key's fingerprint is named: a coordinator who registers what the web proposed (issue
+// 11: nothing fetched is trusted on its own) must know which key the desk found, to compare
+// it with the key it pins (docs/operators.md).
 const describeCandidate = (x: OperatorCandidate): string =>
-  `${x.name ?? x.operatorId ?? '(unnamed)'} <${x.contact}> from ${x.source}${x.operatorId ? ` (registry ${x.operatorId})` : ''}${x.keyFingerprint ? ' with a key' : ', no key'}`;
+  `${x.name ?? x.operatorId ?? '(unnamed)'} <${x.contact}> from ${x.source}${x.operatorId ? ` (registry ${x.operatorId})` : ''}${x.keyFingerprint ? ` with key ${x.keyFingerprint}` : ', no key'}`;
 
 function onOperatorProposed(o: Out, e: OperatorProposedEvent): void {
   if (o.c.rm === 'invalid' || o.c.rm === 'closed') {

@@ -7,6 +7,7 @@ import { type Recipient, checkRecipientKey } from '../crypto/openpgp.ts';
 import { commandErrorOf, confirmationDetails, isCommandError, relayLeak, toProductEvent, type RulesError } from '../desk/commands.ts';
 import { DbReplayStore, applyEvent, loadAnySnapshot } from '../desk/coordination.ts';
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
+import { applyHandover } from '../desk/handover.ts';
 import { applyHoldCommand } from '../desk/identity-release.ts';
 import { applyKeyCommandMail } from '../desk/mail-keys.ts';
 import { applyVulnerabilityCommand, isVulnerabilityCommand } from '../desk/vulnerabilities.ts';
@@ -24,7 +25,8 @@ import { noticesFor } from './case-notices.ts';
 import { gateSigned, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
-import { proposeOperator, websiteCommand } from './website-case.ts';
+import { websiteCommand } from '../desk/website-case.ts';
+import { proposeOperator } from './website-case.ts';
 
 /**
  * Coordinator commands by mail (docs/commands.md): authority comes only from a pinned
@@ -92,7 +94,7 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
         }
         if (isWebsiteCase(any)) {
           // issue 11: a website case is decided by the same commands, on its own rules.
-          const o = await websiteCommand(ctx, tx, c, any, command, `coordinator:${auth.coordinator.name}`, `m${id}c${outcomes.length}`, id);
+          const { outcome: o } = await websiteCommand(ctx, tx, c, any, command, `coordinator:${auth.coordinator.name}`, `m${id}c${outcomes.length}`, id);
           outcomes.push(o);
           if (o.status === 'applied' && command.kind === 'accept' && o.unchanged !== true) toPropose.add(c.id);
           continue;
@@ -107,6 +109,12 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
           // issue 12: the case's vulnerabilities (src/desk/vulnerabilities.ts), on the timeline.
           const r = await applyVulnerabilityCommand(tx, c.id, command, snapshot, `coordinator:${auth.coordinator.name}`);
           outcomes.push(r.ok ? { command, status: 'applied', ...r.details } : { command, status: 'failed', error: r.error });
+          continue;
+        }
+        if (command.kind === 'handover') {
+          // issue 12 "Outbound": the case goes to a partner CSIRT; its state is unchanged.
+          const h = await applyHandover(tx, { signer: ctx.signer, address: ctx.address, domain: ctx.domain, coordinators: ctx.coordinators, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
+          outcomes.push(h.ok ? { command, status: 'applied' } : { command, status: 'failed', error: h.error });
           continue;
         }
         const event = toProductEvent(command, snapshot, vendors);

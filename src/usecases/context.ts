@@ -31,6 +31,8 @@ export interface Coordinator {
   email: string;
   fingerprints?: string[];
   armoredKeys: string[];
+  /** The digest's language (config coordinators[].lang; issue 11); absent: ja. */
+  lang?: 'ja' | 'en';
 }
 
 export interface DeskContext {
@@ -58,6 +60,11 @@ export interface DeskContext {
   digest: DigestSettings | null;
   /** Business days (Saturdays, Sundays and Japanese public holidays closed; issue 11). */
   calendar: BusinessCalendar;
+  /**
+   * Timed mail to people waits for a business day, then goes at `time` JST (config
+   * `timedMail`; issue 11); null: sent when due, any day.
+   */
+  timedMail: { time: string } | null;
   /** Web lookups of a site operator's contact (config `web`; issue 11); null: disabled (the registry is still read). */
   web: WebLookupOptions | null;
 }

@@ -53,8 +53,10 @@ export async function sendDigests(ctx: DeskContext): Promise<number> {
           deskKey: ctx.signer.armoredPublic,
           coordinators: ctx.coordinators,
         });
-        const rendered = renderNotice('digest', 'ja', digest);
-        const notices = await composeForCoordinators({ coordinators: [c], signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: 'ja', now, eventKey, caseId: null }, 'digest', rendered);
+        // In the coordinator's language when the configuration names one (issue 11), else Japanese.
+        const lang = c.lang ?? 'ja';
+        const rendered = renderNotice('digest', lang, digest);
+        const notices = await composeForCoordinators({ coordinators: [c], signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang, now, eventKey, caseId: null }, 'digest', rendered);
         const [id] = await storeComposed(tx, notices, null, null);
         if (id) {
           await setDigestNotice(tx, c.email, day, id);

@@ -10,8 +10,9 @@ import { loadWebsiteSnapshot } from '../desk/website-coordination.ts';
 import { applyWebsiteEvent, websiteSettingsOf } from '../desk/website-coordination.ts';
 import { checkVendorReply, dedupe, foldVendorReply, type FieldProblem } from '../forms/field-checks.ts';
 import { findCaseId, parseVendorReplyForm } from '../forms/index.ts';
-import { recordBadValue } from '../desk/bad-values.ts';
-import type { Lang } from '../rules/screening.ts';
+import { composeInvalidAnswer, recordBadValue } from '../desk/bad-values.ts';
+import { usableRecipients } from '../crypto/openpgp.ts';
+import { languageOf, type Lang } from '../rules/screening.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { operatorByKeyFingerprint, type Operator } from '../store/operators.ts';
 import { appendTimeline, getCase } from '../store/repo.ts';
@@ -19,7 +20,7 @@ import { forwardToCoordinators } from './case-notices.ts';
 import { gateSigned, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
-import { websiteNoticesFor } from './website-notices.ts';
+import { websiteNoticesFor } from '../desk/website-notices.ts';
 
 /** Routing only (the gate decides): a valid signature by a key pinned for a site operator. */
 export async function signedByOperator(ctx: DeskContext, v: OpenedVerdict): Promise<boolean> {
@@ -59,17 +60,27 @@ export async function operatorReply(ctx: DeskContext, id: number, v: OpenedVerdi
     });
     const { operator, c } = found;
     const base = { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang, now, eventKey: `m${id}` };
+    // A genuine operator's reply (its pinned key over the whole message, from its registered
+    // contact) with a bad value (issue 9 §6), as for vendors: a case the desk does not have,
+    // a control character, an over-long field. Refused with its code; the operator is told
+    // which field and why, encrypted to its pinned keys; the coordinators are alerted.
+    const unknownCase = !gate.ok && gate.code === 'unknown-case';
+    const problems: FieldProblem[] =
+      operator && (gate.ok || unknownCase)
+        ? dedupe([...(unknownCase ? [{ field: 'caseId', code: 'unknown-case' as const }] : []), ...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))])
+        : [];
+    if (operator && problems.length > 0) {
+      const verdict = await recordBadValue(tx, id, problems);
+      await appendTimeline(tx, { caseId: c ? c.id : null, actor: 'desk', event: 'reply-refused', data: { message: id, reason: problems[0]?.code ?? 'bad-value', detail: verdict } });
+      await storeComposed(tx, await composeCoordinatorAlert({ ...base, caseId: c ? c.id : null }, 'bad-value', `${verdict} (reply from operator ${operator.id})`), c ? c.id : null, id);
+      const keys = await usableRecipients(operator.keys.map((k) => k.armored), now);
+      const answer = await composeInvalidAnswer({ from: ctx.address, to: v.from!, lang: languageOf(v.desk.text), problems, keys, caseTag: c ? c.id : null, messageId: `<invalid.m${id}@${ctx.domain}>`, inReplyTo: v.messageId, now, signer: ctx.signer });
+      await storeComposed(tx, [answer], c ? c.id : null, id);
+      return true;
+    }
     if (!gate.ok || !operator || !c) {
       const refused: Extract<GateResult, { ok: false }> = gate.ok ? { ok: false, code: 'unknown-case', detail: 'no case', fingerprint: gate.fingerprint } : gate;
       await refuseSigned(ctx, tx, id, v, 'operator', refused, now);
-      return true;
-    }
-    // A bad value (issue 9 §6): refused with its code; the coordinators are alerted.
-    const problems: FieldProblem[] = dedupe([...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))]);
-    if (problems.length > 0) {
-      const verdict = await recordBadValue(tx, id, problems);
-      await appendTimeline(tx, { caseId: c.id, actor: 'desk', event: 'reply-refused', data: { message: id, reason: problems[0]?.code ?? 'bad-value', detail: verdict } });
-      await storeComposed(tx, await composeCoordinatorAlert({ ...base, caseId: c.id }, 'bad-value', `${verdict} (reply from operator ${operator.id})`), c.id, id);
       return true;
     }
     // Only a website case takes an operator's reply (never the product rules).

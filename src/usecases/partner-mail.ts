@@ -31,9 +31,11 @@ import type { Db } from '../store/db.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { caseByPartnerRef, linkPartnerCase, listPartners, partnerBySigningKey, partnersOfCase, type Partner } from '../store/partners.ts';
 import { appendTimeline, createCase, getCase, nextCaseId } from '../store/repo.ts';
+import { getHandover } from '../store/handovers.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { forwardToCoordinators, noticesFor } from './case-notices.ts';
 import { gateSigned, mayAnswer, refuseSigned } from './common.ts';
+import { readHandoverAnswer } from './handover-answer.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
 import { jstYear, newCase } from './report.ts';
@@ -45,7 +47,7 @@ export async function signedByPartner(ctx: DeskContext, v: OpenedVerdict): Promi
 }
 
 /** Which case a partner's signed text is about, from every reference it carries. */
-type Target = { kind: 'case'; caseId: string; partnerRef: string } | { kind: 'new' } | { kind: 'refused'; code: PartnerRefusalCode };
+type Target = { kind: 'case'; caseId: string; partnerRef: string | null } | { kind: 'new' } | { kind: 'refused'; code: PartnerRefusalCode };
 
 export async function partnerMail(ctx: DeskContext, id: number, v: OpenedVerdict): Promise<void> {
   const now = ctx.clock();
@@ -83,8 +85,14 @@ export async function partnerMail(ctx: DeskContext, id: number, v: OpenedVerdict
       return true;
     }
     if (target.kind === 'case') {
-      await appendTimeline(tx, { caseId: target.caseId, actor: `partner:${partner.id}`, event: 'partner-correspondence', data: { message: id, partnerRef: target.partnerRef } });
-      await forwardToCoordinators(ctx, tx, target.caseId, { party: 'partner', partnerId: partner.id, partnerName: partner.name, partnerRef: target.partnerRef }, v.desk.text, now, id);
+      // A case handed over to this partner (X-HANDOVER): its answer lines are read first.
+      const answer = await readHandoverAnswer(ctx, tx, { id, partner, pattern: own.pattern, caseId: target.caseId, partnerRef: target.partnerRef, text: v.desk.text, now });
+      if (!answer.ok) {
+        await refuse(ctx, tx, id, partner, answer.code, form, now);
+        return true;
+      }
+      await appendTimeline(tx, { caseId: target.caseId, actor: `partner:${partner.id}`, event: 'partner-correspondence', data: { message: id, partnerRef: answer.partnerRef } });
+      await forwardToCoordinators(ctx, tx, target.caseId, { party: 'partner', partnerId: partner.id, partnerName: partner.name, partnerRef: answer.partnerRef ?? 'no partner id yet' }, v.desk.text, now, id);
       return true;
     }
     // A new case: the whole form, readable, with an embargo still ahead.
@@ -130,12 +138,14 @@ async function targetOf(ctx: DeskContext, tx: Db, partner: Partner, pattern: Ref
   const mine = new Set(scan.references.flatMap((r) => (r.kind === 'partner' && r.partnerId === partner.id ? [r.ref] : [])));
   // Two partners may write ids alike (both `VU#{6}`): an id that reads as ours is ours.
   if (scan.references.some((r) => r.kind === 'partner' && r.partnerId !== partner.id && !mine.has(r.ref))) return { kind: 'refused', code: 'foreign-reference' };
-  const cases = new Map<string, string>();
+  const cases = new Map<string, string | null>();
   for (const r of scan.references) {
     if (r.kind !== 'desk') continue;
     const link = (await partnersOfCase(tx, r.id)).find((l) => l.partnerId === partner.id);
-    if (!link) return { kind: 'refused', code: 'foreign-reference' };
-    cases.set(r.id, link.partnerRef);
+    if (link) cases.set(r.id, link.partnerRef);
+    // A case the desk handed over to this partner (X-HANDOVER) before it gave its own id.
+    else if ((await getHandover(tx, r.id, partner.id)) !== null) cases.set(r.id, null);
+    else return { kind: 'refused', code: 'foreign-reference' };
   }
   for (const ref of mine) {
     const c = await caseByPartnerRef(tx, partner.id, ref);
@@ -145,7 +155,7 @@ async function targetOf(ctx: DeskContext, tx: Db, partner: Partner, pattern: Ref
   const [only] = cases;
   if (only) {
     // The form's own id for another case than the one the text names: two cases.
-    if (form.partnerCaseId !== undefined && form.partnerCaseId !== only[1]) return { kind: 'refused', code: 'reference-conflict' };
+    if (form.partnerCaseId !== undefined && only[1] !== null && form.partnerCaseId !== only[1]) return { kind: 'refused', code: 'reference-conflict' };
     return { kind: 'case', caseId: only[0], partnerRef: only[1] };
   }
   return { kind: 'new' };

@@ -12,7 +12,7 @@ import { activeCoordinatedCaseIds, coordinatedCases } from '../store/cases.ts';
 import { getCase } from '../store/repo.ts';
 import { listVendors } from '../store/vendors.ts';
 import { noticesFor } from './case-notices.ts';
-import { websiteNoticesFor } from './website-notices.ts';
+import { websiteNoticesFor } from '../desk/website-notices.ts';
 import type { DeskContext } from './context.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,6 +26,11 @@ export async function tickAll(ctx: DeskContext): Promise<number> {
   const now = ctx.clock();
   // A case in a final state (published, stopped, not accepted) has nothing left to time (src/rules/case-view.ts).
   let sent = 0;
+  // issue 11: reminders and other timed mail to people wait for a business day, then go at
+  // the configured hour (docs/decisions.md "Timed mail waits for a business day"); alerts to
+  // the coordinators and the guideline's calendar-day periods do not wait.
+  const timed = ctx.timedMail;
+  const deferMail = timed === null ? undefined : (due: Date): Date => ctx.calendar.deferToBusinessDay(due, timed.time);
   for (const id of await activeCoordinatedCaseIds(ctx.db, FINAL_CASE_STATES)) {
     const pending: string[] = [];
     await ctx.db.tx(async (tx) => {
@@ -35,12 +40,12 @@ export async function tickAll(ctx: DeskContext): Promise<number> {
       // Each track by its own rules: a website snapshot never meets the product rules (issue 11).
       const snapshot = await loadAnySnapshot(tx, id);
       if (snapshot !== null && isWebsiteCase(snapshot)) {
-        await applyWebsiteEvent(tx, id, { type: 'tick' }, now, 'desk', websiteSettingsOf(ctx.settings), async (tx2, decisions, after) => {
+        await applyWebsiteEvent(tx, id, { type: 'tick', ...(deferMail ? { deferMail } : {}) }, now, 'desk', websiteSettingsOf(ctx.settings), async (tx2, decisions, after) => {
           if (decisions.length > 0) pending.push(...(await websiteNoticesFor(ctx, tx2, c, decisions, after, eventKey, null)));
         });
         return;
       }
-      await applyEvent(tx, id, { type: 'tick' }, now, 'desk', ctx.settings, async (tx2, decisions, after) => {
+      await applyEvent(tx, id, { type: 'tick', ...(deferMail ? { deferMail } : {}) }, now, 'desk', ctx.settings, async (tx2, decisions, after) => {
         if (decisions.length > 0) pending.push(...(await noticesFor(ctx, tx2, c, decisions, after, eventKey, null)));
       });
     });

@@ -9,6 +9,8 @@ import { generateDeskKey } from '../../src/crypto/openpgp.ts';
 import { applyEvent, saveSnapshot } from '../../src/desk/coordination.ts';
 import { newProductCase, type ProductEvent } from '../../src/rules/product.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
+import { insertHandover } from '../../src/store/handovers.ts';
+import { linkPartnerCase, upsertPartner } from '../../src/store/partners.ts';
 import { appendTimeline, createCase } from '../../src/store/repo.ts';
 import { ensureDeskKeys } from '../../src/desk/keys.ts';
 import { setVendorVulnerabilityStatus } from '../../src/store/vulnerabilities.ts';
@@ -53,6 +55,13 @@ beforeAll(async () => {
   // 起算日 2026-01-05: the 45-day target passed long ago with no agreed date.
   await productCase(store, 'VR-2026-0012', [[new Date('2026-01-05T01:00:00Z'), { type: 'add-vendor', vendor: ACME }]]);
   await createCase(store, { id: 'VR-2026-0013', kind: 'website', state: 'accepted', lang: 'en', report: { kind: 'website' } });
+  // VR-2026-0007 handed over to CERT/CC (issue 12 "Outbound"), which answered with its id, a status and a date.
+  const certcc = await generateDeskKey('CERT/CC', 'cert@certcc.test');
+  await upsertPartner(store, { id: 'certcc', name: 'CERT/CC', caseIdPattern: 'VU#{6}', contacts: { to: ['cert@certcc.test'] }, keys: [{ fingerprint: certcc.fingerprint, armored: certcc.armoredPublic }] }, 'test');
+  await insertHandover(store, { caseId: 'VR-2026-0007', partnerId: 'certcc', noticeId: '<partner-handover.VR-2026-0007.certcc@desk.test>', handedBy: 'coordinator:Sato', at: new Date(now - DAY) });
+  await appendTimeline(store, { caseId: 'VR-2026-0007', actor: 'coordinator:Sato', event: 'case-handed-over', data: { partner: 'certcc', held: false } });
+  await linkPartnerCase(store, 'VR-2026-0007', 'certcc', 'VU#777001', 'partner:certcc');
+  await appendTimeline(store, { caseId: 'VR-2026-0007', actor: 'partner:certcc', event: 'partner-handover-answer', data: { partner: 'certcc', status: 'accepted', partnerRef: 'VU#777001', requestedDate: '2027-04-01', applied: false } });
   await store.close();
 }, 60_000);
 
@@ -146,6 +155,17 @@ describe('madoguchi cases show', () => {
     expect(v.waitingFor).toEqual([]);
     expect(v.lastActivity).toBe(last?.at.toISOString());
     expect(v.timeline.filter((t) => t.event === 'case-read')).toHaveLength(2);
+  });
+
+  it('a case handed over to a partner shows the partner, its id, its status and the date it asked for', () => {
+    const p = run(['cases', 'show', 'VR-2026-0007']);
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(new RegExp(`^partners:\n {2}certcc {2}VU#777001 {2}handed over ${JST_UTC} by coordinator:Sato {2}status accepted {2}requested 2027-04-01 \\(not applied\\)$`, 'm'));
+    expect(p.stdout).toMatch(/ {2}coordinator:Sato {2}case-handed-over {2}\{.*"partner": ?"certcc"/u);
+    expect(p.stdout).toMatch(/ {2}partner:certcc {2}partner-handover-answer {2}\{.*"status": ?"accepted"/u);
+    const json = JSON.parse(run(['cases', 'show', 'VR-2026-0007', '--json']).stdout) as { partners: unknown[]; handovers: unknown[] };
+    expect(json.partners).toEqual([{ partnerId: 'certcc', partnerRef: 'VU#777001' }]);
+    expect(json.handovers).toEqual([expect.objectContaining({ partnerId: 'certcc', handedBy: 'coordinator:Sato' })]);
   });
 
   it('says so for an unknown case', () => {

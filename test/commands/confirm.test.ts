@@ -49,6 +49,7 @@ const SAMPLES: Command[] = [
   { kind: 'add-vulnerability', cwe: 'CWE-89', cvss: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', summary: 'SQL injection' },
   { kind: 'split-vulnerability', number: 1, cwe: null, cvss: null, summary: 'the same flaw in export' },
   { kind: 'set-cve', number: 2, cve: 'CVE-2026-12345' },
+  { kind: 'handover', partner: 'certcc' },
 ];
 
 const parsedOf = (commands: Command[], caseId: string | null = 'VR-2026-0042'): ParsedCommands => ({ caseId, commands, errors: [] });
@@ -160,6 +161,12 @@ const ERRORS: CommandError[] = [
   { code: 'product-case' },
   { code: 'unknown-vulnerability', number: 3 },
   { code: 'cve-taken', cve: 'CVE-2026-12345', caseId: 'VR-2026-0007', number: 1 },
+  { code: 'unknown-partner', partner: 'nobody-csirt' },
+  { code: 'partner-no-key', partner: 'stale' },
+  { code: 'already-handed-over', partner: 'certcc' },
+  { code: 'case-closed', why: 'stopped' },
+  { code: 'case-closed', why: 'published' },
+  { code: 'case-closed', why: 'not-accepted' },
   { code: 'internal' },
 ];
 
@@ -177,6 +184,7 @@ describe('command errors in both languages', () => {
         if ('vendor' in e && e.vendor) expect(t).toContain(e.vendor);
         if ('state' in e) expect(t).toContain(e.state);
         if ('date' in e) expect(t).toContain(e.date);
+        if ('partner' in e) expect(t).toContain(e.partner);
         if (e.code === 'unknown-duplicate-case') expect(t).toContain('VR-2026-0007');
         if (e.code === 'unknown-case') expect(t).toContain('VR-2026-0042');
       }

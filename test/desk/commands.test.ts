@@ -59,6 +59,7 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   'add-vulnerability': { kind: 'add-vulnerability', cwe: 'CWE-89', cvss: null, summary: 'SQL injection' },
   'split-vulnerability': { kind: 'split-vulnerability', number: 1, cwe: null, cvss: null, summary: 'the same in export' },
   'set-cve': { kind: 'set-cve', number: 1, cve: 'CVE-2026-12345' },
+  handover: { kind: 'handover', partner: 'certcc' },
 };
 
 const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;
@@ -70,8 +71,9 @@ function event(cmd: Command, c: ProductCase = withAcme()): ProductEvent {
 }
 
 describe('toProductEvent', () => {
-  // X-RELEASE / X-REDACT act on a notice held for the reporter's identity, not on the state.
-  const HOLD_KINDS: readonly string[] = ['release', 'redact'];
+  // X-RELEASE / X-REDACT act on a notice held for the reporter's identity, not on the state;
+  // X-HANDOVER sends the case to a partner (src/desk/handover.ts), the state unchanged.
+  const HOLD_KINDS: readonly string[] = ['release', 'redact', 'handover'];
   // issue 12: the vulnerability commands act on the case's vulnerabilities (src/desk/vulnerabilities.ts).
   const VULNERABILITY_KINDS: readonly string[] = ['add-vulnerability', 'split-vulnerability', 'set-cve'];
   // The website track's own commands (issue 11) are refused on a product case with their own code.

@@ -16,6 +16,8 @@ import type { JobData, JobName } from '../../src/jobs/registry.ts';
 import type { Transport } from '../../src/outbound/transport.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { createCase } from '../../src/store/repo.ts';
+import { saveSnapshot } from '../../src/desk/coordination.ts';
+import { newWebsiteCase, stepWebsite, type WebsiteCase, type WebsiteEvent } from '../../src/rules/website.ts';
 import { freshDatabase } from '../support/desk.ts';
 import { party, type Party } from '../support/inprocess-desk.ts';
 
@@ -35,7 +37,7 @@ const jobs: { name: JobName; data: JobData }[] = [];
 const seen = new Set<string>();
 const sent: { id: string; to: string[]; raw: Buffer }[] = [];
 let desks: Desk[] = [];
-let makeDesk: (coordinators: Party[], extra?: { name: string; email: string }[]) => Desk;
+let makeDesk: (coordinators: Party[], extra?: { name: string; email: string }[], langs?: Record<string, 'ja' | 'en'>) => Desk;
 
 async function runJobs(): Promise<void> {
   while (jobs.length > 0) {
@@ -77,7 +79,7 @@ beforeAll(async () => {
     },
     close: () => Promise.resolve(),
   };
-  makeDesk = (coordinators, extra = []) =>
+  makeDesk = (coordinators, extra = [], langs = {}) =>
     new Desk({
       db,
       queue: {
@@ -95,7 +97,7 @@ beforeAll(async () => {
       clock: () => now,
       digest: DIGEST,
       coordinators: [
-        ...coordinators.map((c) => ({ name: c.name, email: c.email, fingerprints: [c.fingerprint], armoredKeys: [c.armoredPublic] })),
+        ...coordinators.map((c) => ({ name: c.name, email: c.email, fingerprints: [c.fingerprint], armoredKeys: [c.armoredPublic], ...(langs[c.email] ? { lang: langs[c.email] } : {}) })),
         ...extra.map((c) => ({ name: c.name, email: c.email, fingerprints: [], armoredKeys: [] })),
       ],
     });
@@ -186,5 +188,35 @@ describe('the coordinators’ digest (issue 11)', () => {
     // Claimed: the next tick the same day sends nothing more.
     expect(await tickAll()).toBe(0);
     expect(sent.slice(from).filter((m) => m.id.startsWith('<coord-alert.'))).toHaveLength(2);
+  });
+
+  it('a website case: its silent operator and its passed fix target, in each coordinator’s language (Suzuki: en), never the site', async () => {
+    // Accepted and the operator notified on 2026-10-01: fix target 2026-12-30; silent since.
+    let c: WebsiteCase = newWebsiteCase({ id: 'VR-2026-0300', reporter: { name: '山田 太郎', consent: { shareIdentity: false, directContact: false, credit: false } } });
+    const events: WebsiteEvent[] = [{ type: 'accept' }, { type: 'confirm-operator', operator: { id: 'shop-co', name: 'Shop Co', source: 'registry', keyFingerprint: 'A'.repeat(40) } }];
+    for (const e of events) c = stepWebsite(c, e, new Date('2026-10-01T01:00:00Z')).case;
+    expect(c.fixTarget).toBe('2026-12-30');
+    await createCase(db, { id: c.id, kind: 'website', state: 'operator-notified', lang: 'ja', report: { kind: 'website', website: { url: 'https://shop.example.jp/cart' } } });
+    await saveSnapshot(db, c);
+    desks = [makeDesk([sato, suzuki], [], { [suzuki.email]: 'en' })];
+    now = jst('2027-01-14'); // Thursday
+    const from = sent.length;
+    expect(await tickAll()).toBe(2);
+    const ja = (await read(digestsSince(from).find((m) => m.to[0] === sato.email)!.raw, sato)).text;
+    const en = (await read(digestsSince(from).find((m) => m.to[0] === suzuki.email)!.raw, suzuki)).text;
+    expect(ja).toContain('期限を過ぎた案件');
+    expect(ja).toContain('修正の目標日を過ぎています');
+    expect(ja).toMatch(/サイト運営者 shop-co：\d+ 日応答なし/);
+    expect(en).toContain('Cases past their date');
+    expect(en).toContain('the fix target has passed (website)');
+    expect(en).toMatch(/site operator shop-co: silent for \d+ days/);
+    expect(en).toContain('X-CASE: VR-2026-0300 / X-NOTIFY-OPERATOR');
+    expect(en).not.toContain('期限を過ぎた案件');
+    for (const t of [ja, en]) {
+      expect(t).not.toContain('shop.example.jp');
+      expect(t).not.toContain('Shop Co');
+    }
+    const langs = await db.query<{ recipient: string; lang: string }>(`SELECT recipient, lang FROM notices WHERE kind = 'digest' AND id LIKE '%d2027-01-14@%' ORDER BY recipient`);
+    expect(langs).toEqual([{ recipient: sato.email, lang: 'ja' }, { recipient: suzuki.email, lang: 'en' }]);
   });
 });

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extendKeyring } from '../../src/crypto/openpgp.ts';
 import { ensureDeskKeys } from '../../src/desk/keys.ts';
-import { Desk } from '../../src/desk/service.ts';
+import { Desk, type DeskOptions } from '../../src/desk/service.ts';
+import { saveSnapshot } from '../../src/desk/coordination.ts';
+import { newWebsiteCase, stepWebsite, type WebsiteCase, type WebsiteEvent } from '../../src/rules/website.ts';
+import { createCase } from '../../src/store/repo.ts';
+import { isJapaneseHoliday } from '../../src/adapters/holiday-jp.ts';
+import { addCalendarDays, jstDate } from '../../src/domain/clock.ts';
+import { businessCalendar, jstAt, weekday } from '../../src/rules/business-days.ts';
 import type { JobData, JobName } from '../../src/jobs/registry.ts';
 import type { Envelope, SendResult, Transport } from '../../src/outbound/transport.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
@@ -31,6 +37,7 @@ const DAY = 86_400_000;
 let db: Db;
 let drop: () => Promise<void>;
 let desk: Desk;
+let deskOptions: DeskOptions;
 let world: Gpg;
 let work: string;
 const homes = new Map<string, Gpg>();
@@ -91,7 +98,7 @@ beforeAll(async () => {
     },
     close: () => Promise.resolve(),
   };
-  desk = new Desk({
+  deskOptions = {
     db,
     queue: {
       add: (name: JobName, data: JobData, jobId: string): Promise<void> => {
@@ -110,7 +117,8 @@ beforeAll(async () => {
     clock: () => now,
     publicDir: join(work, 'public'),
     coordinators: [{ name: 'Sato', email: SATO, fingerprints: [fingerprintOf(world, SATO)], armoredKeys: [satoKey] }],
-  });
+  };
+  desk = new Desk(deskOptions);
 }, 120_000);
 
 afterAll(async () => {
@@ -181,6 +189,23 @@ describe('a website case from report to fix', () => {
     expect(sent.length).toBe(again);
   }, 120_000);
 
+  it('a reply with a bad field is refused: the operator is told which field (encrypted), the coordinators alerted, nothing changes', async () => {
+    const mark = sent.length;
+    const body = `Case ID: ${id}\nStatus: fixed\nFixed versions: ${'9'.repeat(600)}\n`;
+    const { raw } = signedEncryptedMail(world, { from: OPERATOR, signAs: OPERATOR, to: DESK, subject: `Re: [${id}]`, messageId: '<op-reply-bad@shop.example.jp>', body, signedAt: now });
+    await desk.accept(raw, 'maildir', null);
+    await drain();
+    expect(await stateOf(id)).toBe('operator-notified');
+    const toOp = await readAll(OPERATOR, mark);
+    expect(toOp.map((m) => m.messageId.split('.')[0])).toEqual(['<invalid']);
+    expect(toOp[0]!.text).toContain('Fixed versions');
+    expect(toOp[0]!.text).toContain('500');
+    const toSato = await readAll(SATO, mark);
+    expect(toSato.some((m) => m.messageId.startsWith('<coord-alert.') && m.text.includes('fixedVersions:too-long'))).toBe(true);
+    // Nothing to the reporter: the fix was not taken.
+    expect(sent.slice(mark).some((m) => m.to.includes(REPORTER))).toBe(false);
+  }, 120_000);
+
   it('the operator replies fixed (signed by its pinned key, encrypted): the reporter is told, the case closes', async () => {
     const mark = sent.length;
     const { raw } = signedEncryptedMail(world, { from: OPERATOR, signAs: OPERATOR, to: DESK, subject: `Re: [${id}]`, messageId: '<op-reply-1@shop.example.jp>', body: `Case ID: ${id}\nStatus: fixed\n`, signedAt: now });
@@ -220,5 +245,68 @@ describe('an operator with no pinned key', () => {
     expect(text).not.toContain('XSS');
     const toSato = await readAll(SATO, mark);
     expect(toSato.some((m) => m.messageId.startsWith('<coord-operator-no-key.'))).toBe(true);
+  }, 120_000);
+});
+
+describe('a bad site URL', () => {
+  it('is refused at intake with bad-url: the reporter is told which field (encrypted), no case is opened', async () => {
+    const count = async (): Promise<string> => (await db.query<{ n: string }>('SELECT count(*) AS n FROM cases'))[0]!.n;
+    const before = await count();
+    const mark = sent.length;
+    const body = ['Report type: website', 'Reporter name: Taro Yamada', `Contact email: ${REPORTER}`, 'URL: javascript:alert(document.cookie)', 'Summary: Stored XSS in the cart page.', 'Steps to reproduce: put a script tag in the gift message.'].join('\n');
+    await desk.accept(makeReport(world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId: '<web-bad-url@reporter.test>' }), 'maildir', null);
+    await drain();
+    expect(await count()).toBe(before);
+    const toReporter = await readAll(REPORTER, mark);
+    expect(toReporter.map((m) => m.messageId.split('.')[0])).toEqual(['<invalid']);
+    expect(toReporter[0]!.text).toContain('URL');
+    expect(toReporter[0]!.text).toContain('https://');
+    const [m] = await db.query<{ error: string | null }>("SELECT error FROM messages WHERE message_id = '<web-bad-url@reporter.test>'");
+    expect(m?.error ?? '').toContain('website.url:bad-url');
+  }, 120_000);
+});
+
+describe('timed mail waits for a business day (a Desk with timedMail, issue 11)', () => {
+  it('a reminder due on a Japanese public holiday goes on the next business day at 09:00 JST, encrypted to the operator', async () => {
+    // The first weekday public holiday two weeks or more ahead (the test keys are made today:
+    // a clock before today would find them not yet valid).
+    const cal = businessCalendar(isJapaneseHoliday);
+    let holiday = addCalendarDays(jstDate(new Date()), 14);
+    while (!(isJapaneseHoliday(holiday) && weekday(holiday) !== 0 && weekday(holiday) !== 6)) holiday = addCalendarDays(holiday, 1);
+    const notifiedAt = jstAt(addCalendarDays(holiday, -7), '10:00');
+    const due = jstAt(holiday, '10:00');
+    const goes = cal.deferToBusinessDay(due, '09:00');
+    expect(goes.getTime()).toBeGreaterThan(due.getTime());
+    let c: WebsiteCase = newWebsiteCase({ id: 'VR-2026-0900', reporter: { name: 'Taro Yamada', consent: { shareIdentity: false, directContact: false, credit: false } } });
+    const events: WebsiteEvent[] = [{ type: 'accept' }, { type: 'confirm-operator', operator: { id: 'shop-co', name: 'Shop Co', source: 'registry', keyFingerprint: fingerprintOf(world, OPERATOR) } }];
+    for (const e of events) c = stepWebsite(c, e, notifiedAt).case;
+    const siteReport = (path: string) => ({ kind: 'website', website: { url: `https://shop.example.jp/${path}` }, vulnerability: { summary: 'XSS' }, reproduction: 'steps' });
+    await createCase(db, { id: c.id, kind: 'website', state: 'operator-notified', lang: 'en', report: siteReport('holiday'), reporterEmail: REPORTER });
+    await saveSnapshot(db, c);
+    let at = due;
+    const timed = new Desk({ ...deskOptions, clock: () => at, timedMail: { time: '09:00' } });
+    const reminders = async (id: string): Promise<string[]> => (await db.query<{ id: string }>("SELECT id FROM notices WHERE case_id = $1 AND kind = 'operator-remind'", [id])).map((r) => r.id);
+    await timed.tickAll();
+    await drain();
+    expect(await reminders(c.id)).toEqual([]);
+    at = new Date(goes.getTime() - 60_000);
+    await timed.tickAll();
+    await drain();
+    expect(await reminders(c.id)).toEqual([]);
+    at = goes;
+    const mark = sent.length;
+    await timed.tickAll();
+    await drain();
+    expect(await reminders(c.id)).toHaveLength(1);
+    const toOp = (await readAll(OPERATOR, mark)).filter((m) => m.messageId.includes(c.id));
+    expect(toOp.map((m) => m.messageId.split('.')[0])).toEqual(['<operator-remind']);
+    // The same due instant without timedMail (the rules' default): on the holiday itself.
+    const plain = { ...c, id: 'VR-2026-0901' };
+    await createCase(db, { id: plain.id, kind: 'website', state: 'operator-notified', lang: 'en', report: siteReport('holiday2'), reporterEmail: REPORTER });
+    await saveSnapshot(db, plain);
+    at = due;
+    await new Desk({ ...deskOptions, clock: () => at }).tickAll();
+    await drain();
+    expect(await reminders(plain.id)).toHaveLength(1);
   }, 120_000);
 });

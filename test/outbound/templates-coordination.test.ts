@@ -172,6 +172,11 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME 株式会社'], unknownVendors: [] },
     ...PARTNER_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['embargo'], problems: [{ field: 'embargo', code: 'embargo-no-zone' }] })),
   ],
+  'partner-handover': [
+    { caseId: CASE, partnerName: 'CERT/CC', productName: 'まどぐちメールサーバ', productVersion: '2.3.1 以前', vendorName: 'Madoguchi Inc. (US)', summary: notifyBase.summary, vulnerabilityType: 'CWE-79', cvss: notifyBase.cvss, impact: notifyBase.impact, reproduction: REPRODUCTION, verification: VERIFICATION, publicationDate: '2027-01-06', dateStatus: 'proposed', shareIdentity: false },
+    { caseId: CASE, partnerName: 'CERT/CC', productName: 'まどぐちメールサーバ', productVersion: '2.3.1 以前', summary: notifyBase.summary, reproduction: REPRODUCTION, publicationDate: '2027-01-06', dateStatus: 'agreed', shareIdentity: true, reporterName: REPORTER.name, reporterEmail: REPORTER.email, reporterOrganization: REPORTER.organization },
+    { caseId: CASE, partnerName: 'CERT/CC', productName: 'まどぐちメールサーバ', productVersion: '2.3.1 以前', summary: notifyBase.summary, reproduction: REPRODUCTION, shareIdentity: false },
+  ],
   'vendor-reply-recorded': [
     { caseId: CASE, vendorName: 'ACME 株式会社', status: 'fixed', fixedVersions: '2.3.2', proposedPublication: '2027-01-06', advisoryUrl: 'https://acme.example/psirt/1', askToEncrypt: false },
     { caseId: CASE, vendorName: 'ACME 株式会社', askToEncrypt: true },
@@ -255,7 +260,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(25);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(26);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');

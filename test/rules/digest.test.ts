@@ -5,6 +5,9 @@ import { deriveCaseView, type CaseView } from '../../src/rules/case-view.ts';
 import { buildDigest, type Digest, type DigestFacts, type DigestSection } from '../../src/rules/digest.ts';
 import type { ProductCase } from '../../src/rules/product.ts';
 import { ACME, BETA, newCase, Sim } from './product-support.ts';
+import { renderNotice } from '../../src/outbound/templates.ts';
+import type { WebsiteCase } from '../../src/rules/website.ts';
+import { newSite, SHOP, SiteSim } from './website-support.ts';
 
 const NO_FACTS: DigestFacts = { newCases: [], newDrafts: [], refusedMail: [], failedJobs: [], keys: [] };
 const T0 = '2026-01-05T01:00:00Z'; // Monday 10:00 JST; 起算日 2026-01-05, target 2026-02-19
@@ -205,6 +208,80 @@ describe('what a digest never carries', () => {
         if ('caseId' in l && l.caseId !== null) expect(l.caseId).toMatch(/^VR-2026-\d{4}$/);
         if (s.kind !== 'refused-mail') expect(l.actions.length, s.kind).toBeGreaterThan(0);
       }
+    }
+  });
+});
+
+// ---- website cases (guideline §4; issue 11) ------------------------------------------------
+
+describe('website cases in the digest', () => {
+  const siteView = (id: string, c: WebsiteCase, now: Date): CaseView => deriveCaseView({ id, kind: 'website', storedState: '', snapshot: { ...c, id }, lastActivity: null, now });
+  function notified(): SiteSim {
+    const sim = new SiteSim(newSite({}, 'accepted'), T0);
+    sim.step({ type: 'confirm-operator', operator: SHOP });
+    return sim;
+  }
+
+  it('an operator silent for the configured days is in "silent" with its reminders and X-NOTIFY-OPERATOR / X-STOP; 6 days is not', () => {
+    const early = notified();
+    early.runDays(6);
+    expect(section(digest(early.clock.now(), [siteView('VR-2026-0100', early.c, early.clock.now())]), 'silent')).toBeUndefined();
+    const sim = notified();
+    sim.runDays(10);
+    const now = sim.clock.now();
+    const d = digest(now, [siteView('VR-2026-0100', sim.c, now)]);
+    expect(section(d, 'silent')?.lines).toEqual([
+      { caseId: 'VR-2026-0100', party: 'operator', partyId: 'shop', product: null, status: 'reminded(1)', reminders: 1, silentSince: new Date(T0), days: 10, actions: [{ via: 'mail', keyword: 'X-NOTIFY-OPERATOR' }, { via: 'mail', keyword: 'X-STOP' }] },
+    ]);
+    // Not overdue: the fix target (2026-04-05) is far.
+    expect(section(d, 'overdue')).toBeUndefined();
+  });
+
+  it('an operator that answered "investigating" and went quiet is silent since its answer, with X-RELAY to it; "not affected" is not waited for', () => {
+    const sim = notified();
+    sim.clock.advance(2);
+    sim.step({ type: 'operator-reply', operatorId: 'shop', reply: { status: 'investigating' } });
+    const answeredAt = sim.clock.now();
+    sim.runDays(8);
+    const now = sim.clock.now();
+    expect(section(digest(now, [siteView('VR-2026-0100', sim.c, now)]), 'silent')?.lines).toEqual([
+      { caseId: 'VR-2026-0100', party: 'operator', partyId: 'shop', product: null, status: 'answered investigating', reminders: 0, silentSince: answeredAt, days: 8, actions: [{ via: 'mail', keyword: 'X-RELAY', arg: 'shop' }] },
+    ]);
+    const no = notified();
+    no.step({ type: 'operator-reply', operatorId: 'shop', reply: { status: 'not-affected' } });
+    no.runDays(20);
+    const d = digest(no.clock.now(), [siteView('VR-2026-0100', no.c, no.clock.now())]);
+    expect(section(d, 'silent')).toBeUndefined();
+    expect(section(d, 'awaiting-decision')?.lines.map((l) => l.caseId)).toEqual(['VR-2026-0100']);
+  });
+
+  it('past its fix target: "overdue" by the fix target (not a publication date), with the operator commands, never X-SET-DATE', () => {
+    const sim = notified();
+    sim.step({ type: 'operator-reply', operatorId: 'shop', reply: { status: 'investigating' } });
+    const now = new Date('2026-04-08T01:00:00Z'); // fix target 2026-04-05 (起算日 2026-01-05 + 90)
+    const line = section(digest(now, [siteView('VR-2026-0100', sim.c, now)]), 'overdue')?.lines[0];
+    expect(line).toEqual({ caseId: 'VR-2026-0100', state: 'operator-answered', reasons: ['fix-target-passed'], targetJst: '2026-04-05', agreedJst: null, daysLate: 3, actions: [{ via: 'mail', keyword: 'X-RELAY', arg: 'shop' }, { via: 'mail', keyword: 'X-STOP' }] });
+    // A silent one: the details again.
+    const quiet = notified();
+    const q = section(digest(now, [siteView('VR-2026-0101', quiet.c, now)]), 'overdue')?.lines[0];
+    expect(q?.actions).toEqual([{ via: 'mail', keyword: 'X-NOTIFY-OPERATOR' }, { via: 'mail', keyword: 'X-STOP' }]);
+    // Fixed: nothing left.
+    sim.step({ type: 'operator-reply', operatorId: 'shop', reply: { status: 'fixed' } });
+    expect(digest(now, [siteView('VR-2026-0100', sim.c, now)]).empty).toBe(true);
+  });
+
+  it('the rendered digest names the case and the operator id, never the site (ja and en)', () => {
+    const sim = notified();
+    const now = new Date('2026-04-08T01:00:00Z');
+    const d = digest(now, [siteView('VR-2026-0100', sim.c, now)]);
+    for (const lang of ['ja', 'en'] as const) {
+      const r = renderNotice('digest', lang, d);
+      expect(r.text).toContain('VR-2026-0100');
+      expect(r.text).toContain(lang === 'ja' ? '修正の目標日を過ぎています' : 'the fix target has passed');
+      expect(r.text).toContain(lang === 'ja' ? 'サイト運営者 shop' : 'site operator shop');
+      expect(r.text).toContain('X-NOTIFY-OPERATOR');
+      expect(r.text).not.toContain('Example Shop');
+      expect(r.text).not.toContain('example.jp');
     }
   });
 });

@@ -123,7 +123,7 @@ describe('acceptance and notification (guideline §4 items 1-2)', () => {
     const sim = new SiteSim(newSite());
     const p = sim.step({ type: 'operator-proposed', candidates: [FOUND] });
     expect(kinds(p)).toEqual(['set-state:operator-id:proposed', 'update-case', 'coord:coord-confirm-operator', 'record:operator-proposed']);
-    expect(ofType(p, 'notify-coordinators')[0]?.notice.detail).toContain('(unnamed) <security@shop.example.jp> from security.txt with a key');
+    expect(ofType(p, 'notify-coordinators')[0]?.notice.detail).toContain(`(unnamed) <security@shop.example.jp> from security.txt with key ${'B'.repeat(40)}`);
     // The same finding again proposes nothing new and tells nobody again.
     expect(kinds(sim.step({ type: 'operator-proposed', candidates: [FOUND] }))).toEqual(['record:operator-proposed']);
     const c = sim.step({ type: 'confirm-operator', operator: SHOP });

@@ -1,6 +1,6 @@
 // The desk as a separate process, the way it runs in production: `madoguchi start` with
 // its settings in the environment. Tests can stop it, or kill -9 it.
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ROOT } from './paths.ts';
@@ -21,7 +21,9 @@ export function spawnDesk(env: Record<string, string>): DeskProcess {
     cwd: ROOT,
     // No coordinators' digest unless a test asks for one (MADOGUCHI_DIGEST=true): a digest
     // due at start-up would be one more mail in every mailbox count.
-    env: { ...process.env, MADOGUCHI_DIGEST: 'false', ...env },
+    // Timed mail goes when due, any day, unless a test asks (MADOGUCHI_TIMED_MAIL_BUSINESS_DAYS=true):
+    // the tests move a clock that starts at the real time, so a deferral would make them depend on the weekday.
+    env: { ...process.env, MADOGUCHI_DIGEST: 'false', MADOGUCHI_TIMED_MAIL_BUSINESS_DAYS: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -105,4 +107,18 @@ export function onMailServers(servers: { imap: { host: string; port: number }; s
 /** `madoguchi ARGS` as the desk host's operator runs it, with the desk's settings `env` (read at call time). */
 export function deskCli(env: () => Record<string, string>): (args: string[], input?: Buffer) => SpawnSyncReturns<string> {
   return (args, input) => spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env() }, input, encoding: 'utf8' });
+}
+
+/**
+ * `madoguchi ARGS` like deskCli, without blocking the test worker: for slow commands (an
+ * export loads the CSAF validator for many seconds under load; a worker blocked for 60 s
+ * fails the whole vitest run).
+ */
+export function deskCliAsync(env: () => Record<string, string>): (args: string[]) => Promise<{ status: number; stdout: string; stderr: string }> {
+  return (args) =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env() }, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        resolve({ status: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
+      });
+    });
 }

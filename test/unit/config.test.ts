@@ -38,6 +38,17 @@ describe('configuration', () => {
     expect(() => loadConfig(root(), { MADOGUCHI_ANSWERS_PER_DAY: '5' })).toThrow(/limits\.answersPerAddressPerDay.*at least/);
   });
 
+  it("a coordinator's digest language is ja or en, absent by default (Japanese); timed mail waits for business days at 09:00 by default", () => {
+    const two = JSON.stringify([{ name: 'Sato', email: 'sato@coord.test', fingerprints: [FPR] }, { name: 'Suzuki', email: 'suzuki@coord.test', fingerprints: ['B'.repeat(40)], lang: 'en' }]);
+    const c = loadConfig(root(), { MADOGUCHI_COORDINATORS: two });
+    expect(c.coordinators.map((x) => x.lang)).toEqual([undefined, 'en']);
+    const fr = JSON.stringify([{ name: 'Sato', email: 'sato@coord.test', fingerprints: [FPR], lang: 'fr' }]);
+    expect(() => loadConfig(root(), { MADOGUCHI_COORDINATORS: fr })).toThrow(/coordinators.*must be "ja" or "en"/);
+    expect(c.timedMail).toEqual({ businessDaysOnly: true, time: '09:00' });
+    expect(loadConfig(root(), { MADOGUCHI_TIMED_MAIL_BUSINESS_DAYS: 'false' }).timedMail.businessDaysOnly).toBe(false);
+    expect(() => loadConfig(root(), { MADOGUCHI_TIMED_MAIL_TIME: '9am' })).toThrow(/timedMail\.time/);
+  });
+
   it('local.yaml overrides, and an unknown setting is named', () => {
     expect(loadConfig(root('desk:\n  casePrefix: JVN\n'), {}).desk.casePrefix).toBe('JVN');
     expect(() => loadConfig(root('desk:\n  casePrefx: JVN\n'), {})).toThrow(/unknown setting "desk\.casePrefx"/);
@@ -68,6 +79,13 @@ describe('configuration', () => {
     expect(() => loadConfig(root(), { MADOGUCHI_DIGEST_TIME: '24:00' })).toThrow(/digest\.time/);
     expect(() => loadConfig(root(), { MADOGUCHI_DIGEST_SILENT_DAYS: '0' })).toThrow(/digest\.silentDays/);
     expect(() => loadConfig(root('digest:\n  hour: 9\n'), {})).toThrow(/unknown setting "digest\.hour"/);
+  });
+
+  it('web.connectTo (a test installation) is empty by default and must be ADDRESS:PORT', () => {
+    expect(loadConfig(root(), {}).web.connectTo).toBe('');
+    expect(loadConfig(root(), { MADOGUCHI_WEB_CONNECT_TO: '127.0.0.1:8443' }).web.connectTo).toBe('127.0.0.1:8443');
+    expect(loadConfig(root(), { MADOGUCHI_WEB_CONNECT_TO: '[::1]:8443' }).web.connectTo).toBe('[::1]:8443');
+    for (const bad of ['127.0.0.1', 'localhost:8443', 'https://127.0.0.1:8443', '127.0.0.1:8443 ']) expect(() => loadConfig(root(), { MADOGUCHI_WEB_CONNECT_TO: bad }), bad).toThrow(/web\.connectTo.*ADDRESS:PORT/);
   });
 
   it('coordinators come from local.yaml or MADOGUCHI_COORDINATORS, with pinned full fingerprints', () => {

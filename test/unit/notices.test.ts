@@ -49,6 +49,18 @@ const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
   'vendor-reply-recorded': { caseId: CASE, vendorName: 'ACME', status: 'investigating', askToEncrypt: false },
   'signed-mail-not-applied': { reason: 'no-case' },
   'partner-answer': { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME'], unknownVendors: ['Nobody Inc.'] },
+  'partner-handover': {
+    caseId: CASE,
+    partnerName: 'CERT/CC',
+    productName: 'Acme Router',
+    productVersion: '3.2.0',
+    vendorName: 'Acme Networks (US)',
+    summary: 'XSS in the admin page',
+    reproduction: 'Open /admin?q=<script>',
+    publicationDate: '2027-02-11',
+    dateStatus: 'proposed',
+    shareIdentity: false,
+  },
   'reporter-stopped': { caseId: CASE, reason: 'not-vulnerability' },
   'reporter-withdrawal': { caseId: CASE, startDate: '2025-11-22' },
   'reporter-status': {

@@ -2,7 +2,7 @@
 // answer (which fields and why only when encrypted), no draft and no case.
 import { describe, expect, it } from 'vitest';
 import type { InspectResult, ReportForm } from '../../src/domain/inspect.ts';
-import { screen, type Decision, type ScreeningInput } from '../../src/rules/screening.ts';
+import { screen, siteUrlProblems, type Decision, type ScreeningInput } from '../../src/rules/screening.ts';
 
 const complete: ReportForm = {
   kind: 'product',
@@ -52,5 +52,26 @@ describe('screening a report with bad values', () => {
     const d = screen(input({ ...complete, product: { name: 'Router\n  Pro', version: '1.0' } }));
     expect(types(d)).toEqual(['open-case', 'notice:ack']);
     expect((d[0] as Extract<Decision, { type: 'open-case' }>).report.product?.name).toBe('Router Pro');
+  });
+});
+
+describe('a website report whose URL is not a website address (issue 11)', () => {
+  const site = (url: string): ReportForm => ({ kind: 'website', reporter: { name: '山田 太郎', email: 'taro@reporter.test' }, website: { url }, vulnerability: { summary: 'XSS' }, reproduction: 'steps', missing: [] });
+  it('is refused at intake with bad-url naming website.url; no case, no draft', () => {
+    for (const url of ['javascript:alert(1)', 'ftp://shop.example.jp/', 'https://', 'https://bad host.example.jp/', 'http://[::1']) {
+      const d = screen(input(site(url)));
+      expect(types(d), url).toEqual(['invalid', 'record', 'notice:invalid']);
+      expect(d[0], url).toEqual({ type: 'invalid', problems: [{ field: 'website.url', code: 'bad-url' }] });
+    }
+  });
+  it('a readable address opens the case, with or without a scheme, in scope or not; an empty one is missing, not bad', () => {
+    for (const url of ['https://shop.example.jp/cart', 'shop.example.jp/cart', 'https://shop.example.com/', 'http://192.0.2.1/']) {
+      expect(siteUrlProblems(site(url)), url).toEqual([]);
+      expect(types(screen(input(site(url)))), url).toContain('open-case');
+    }
+    expect(siteUrlProblems(site('  '))).toEqual([]);
+    expect(types(screen(input(site(''))))).toEqual(['save-draft', 'record', 'notice:missing']);
+    // A product report's stray URL is not the site of a website case: not checked.
+    expect(siteUrlProblems({ ...complete, website: { url: 'javascript:x' } })).toEqual([]);
   });
 });

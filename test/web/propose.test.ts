@@ -1,12 +1,15 @@
 // proposeOperatorContact (src/web/propose.ts): the registry first, then security.txt + WKD
 // from the local HTTPS server (test/web/server.ts), always marked unconfirmed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDeskKey, type DeskKey } from '../../src/crypto/openpgp.ts';
 import { wkdHash } from '../../src/rules/wkd-address.ts';
 import type { Db } from '../../src/store/db.ts';
 import { upsertOperator } from '../../src/store/operators.ts';
-import type { WebLookupOptions } from '../../src/web/options.ts';
+import { webOptionsFromConfig, type WebLookupOptions } from '../../src/web/options.ts';
 import { proposeOperatorContact } from '../../src/web/propose.ts';
 import { openTestDb } from '../registry/support.ts';
 import { startTestWeb, testLookup, type TestWeb } from './server.ts';
@@ -55,6 +58,23 @@ describe('proposeOperatorContact', () => {
       contacts: [{ email: 'security@signed.example.jp', from: 'https://signed.example.jp/.well-known/security.txt', key: { fingerprint: key.fingerprint, source: 'wkd-advanced', state: 'ok' } }],
     });
     expect(p.kind === 'web' && p.securityTxt.found && p.securityTxt.expires?.toISOString().slice(0, 19)).toBe(FUTURE.slice(0, 19));
+  });
+
+  it('the configured web.connectTo reaches the local server under the configured CA, names still checked by the certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mdg-connect-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), web.ca);
+      const config = { timeoutSeconds: 5, maxSecurityTxtKb: 32, maxKeyKb: 64, caFile: join(dir, 'ca.pem') };
+      const p = await proposeOperatorContact(db, 'https://signed.example.jp/shop', webOptionsFromConfig({ ...config, connectTo: `127.0.0.1:${String(web.port)}` }));
+      expect(p).toMatchObject({ kind: 'web', contacts: [{ email: 'security@signed.example.jp', key: { fingerprint: key.fingerprint } }] });
+      // The same address, a certificate the CA does not vouch for: nothing read.
+      const rogue = await proposeOperatorContact(db, 'https://signed.example.jp/shop', webOptionsFromConfig({ ...config, connectTo: `127.0.0.1:${String(web.roguePort)}` }));
+      expect(rogue).toMatchObject({ kind: 'web', contacts: [], securityTxt: { found: false } });
+      // Without it, the loopback address a name might resolve to is refused (SSRF guard).
+      expect(webOptionsFromConfig({ ...config, connectTo: '' })).not.toHaveProperty('allowPrivateAddresses');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('proposes no contact from a file that is not usable, but says why', async () => {

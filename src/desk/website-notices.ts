@@ -8,8 +8,8 @@
 // clear, signed, with the desk's key, and carry nothing of the case. The reporter-identity
 // guard reads every operator notice as it does a vendor's.
 import { checkRecipientKey, type Recipient } from '../crypto/openpgp.ts';
-import { composeForCoordinators, storeComposed, type ComposedNotice } from '../desk/execute.ts';
-import { checkNotice, describeHits, identityPolicy } from '../desk/identity-policy.ts';
+import { composeForCoordinators, storeComposed, type ComposedNotice } from './execute.ts';
+import { checkNotice, describeHits, identityPolicy } from './identity-policy.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
 import { renderNotice, type AnyNoticeName } from '../outbound/templates.ts';
@@ -21,9 +21,23 @@ import type { Lang } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
 import { getOperator } from '../store/operators.ts';
 import { findKeysByEmail } from '../store/repo.ts';
-import type { DeskContext } from './context.ts';
+import type { SigningKey } from '../crypto/openpgp.ts';
+import type { Settings } from '../rules/product-state.ts';
 
 type CaseRow = { id: string; report: unknown; lang: string; reporterEmail: string | null };
+
+/**
+ * What the website track's steps need of the desk: the mail path passes its DeskContext
+ * (src/usecases/context.ts), `madoguchi case` builds one from the configuration.
+ */
+export interface WebsiteDeps {
+  clock: () => Date;
+  signer: SigningKey;
+  address: string;
+  domain: string;
+  coordinators: { name: string; email: string; armoredKeys: string[] }[];
+  settings: Settings;
+}
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
@@ -44,7 +58,7 @@ async function usable(armored: readonly string[], now: Date): Promise<Recipient[
 
 /** Composes and stores, in `into`, the notices the website decisions ask for; returns their ids. */
 export async function websiteNoticesFor(
-  ctx: DeskContext,
+  ctx: WebsiteDeps,
   into: Db,
   c: CaseRow,
   decisions: readonly WebsiteDecision[],
