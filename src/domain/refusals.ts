@@ -457,7 +457,7 @@ export function commandErrorSentence(e: CommandError, lang: RefusalLang, caseId:
 
 // ---- field: a bad value in a form (issue 9 §6; src/forms/field-checks.ts) ----------------
 
-export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'bad-url', 'unknown-vulnerability'] as const;
+export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'unknown-vulnerability', 'bad-url'] as const;
 export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
 
 /** `oneLine`: the field is a one-line field; `max`: its limit, formatted. */
