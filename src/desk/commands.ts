@@ -18,6 +18,8 @@ import { isWebsiteCase } from '../rules/snapshot-json.ts';
 import type { WebLookupOptions } from '../web/options.ts';
 import { applyEvent, loadAnySnapshot } from './coordination.ts';
 import { composeDecisions, identityIn, storeComposed } from './execute.ts';
+import { partnersWhoBroughtCase } from '../store/partners.ts';
+import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
@@ -215,6 +217,8 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           receivedAt: c.createdAt,
           vulnerabilities: await listVulnerabilities(tx, caseId),
           vulnerabilityStatuses: await listVendorVulnerabilityStatuses(tx, caseId),
+          // mail-protocol §7: the partner's id and the vendor's own ids in its subjects.
+          vendorRefs: await vendorSubjectRefs(tx, caseId, after.vendors.map((v) => v.id), (await partnersWhoBroughtCase(tx, caseId)).map((p) => p.partnerRef)),
           ...(reporter ? { reporter } : {}),
         },
         decisions,

@@ -76,6 +76,11 @@ export interface ExecuteContext {
   /** When the report was received (advisory: 資料2 III.4.7). */
   receivedAt?: Date;
   /**
+   * The references a vendor knows the case by besides the desk's id (the partner's id of a
+   * partner case, the vendor's own ids), for the subjects of its notices (mail-protocol §7).
+   */
+  vendorRefs?: ReadonlyMap<string, readonly string[]>;
+  /**
    * The case's vulnerabilities and each vendor's statements per vulnerability (issue 12,
    * src/store/vulnerabilities.ts): the advisory and the vendor notification show each, from
    * the export model (src/export/model.ts), the source the CSAF document is built from too.
@@ -165,7 +170,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     }
     const rendered = render(vendor);
     if (await heldForIdentity('vendor', vendorId, kind, nid, to, rendered)) return;
-    const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+    const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now, refs: ctx.vendorRefs?.get(vendorId) ?? [] }, ctx.signer, keys);
     notices.push({ id: nid, kind, recipients: to, lang: ctx.lang, raw });
   };
   /** One notice to the reporter, encrypted to the reporter's key; withheld without one. */
@@ -404,7 +409,8 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
         // The advisory is the public text (guideline §3.13): a vendor's copy carries no
         // identity whatever the consent; the reporter's and the coordinators' copies go.
         if (p.vendorId !== undefined && (await heldForIdentity('public', p.vendorId, 'advisory', nid, p.to, rendered))) continue;
-        const raw = await composeEncrypted({ from: ctx.address, to: p.to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, keys);
+        const refs = p.vendorId !== undefined ? (ctx.vendorRefs?.get(p.vendorId) ?? []) : [];
+        const raw = await composeEncrypted({ from: ctx.address, to: p.to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now, refs }, ctx.signer, keys);
         notices.push({ id: nid, kind: 'advisory', recipients: p.to, lang: ctx.lang, raw });
       }
     } else if (d.type === 'notify-vendor' || d.type === 'notify-reporter' || d.type === 'notify-coordinators' || d.type === 'publish-unreachable-list') {

@@ -16,7 +16,7 @@ const line = (s: string | undefined, max: number): string | undefined => {
 };
 
 export async function composeReplyRecorded(
-  o: { signer: SigningKey; address: string; domain: string; now: Date; lang: Lang; caseId: string; messageRef: number; inReplyTo: string | null },
+  o: { signer: SigningKey; address: string; domain: string; now: Date; lang: Lang; caseId: string; messageRef: number; inReplyTo: string | null; refs?: readonly string[] },
   vendor: Vendor,
   reply: VendorReplyForm,
   askToEncrypt: boolean,
@@ -43,7 +43,7 @@ export async function composeReplyRecorded(
     askToEncrypt,
   });
   const raw = await composeEncrypted(
-    { from: o.address, to, caseTag: o.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: o.now, ...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}) },
+    { from: o.address, to, caseTag: o.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: o.now, refs: o.refs ?? [], ...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}) },
     o.signer,
     keys,
   );

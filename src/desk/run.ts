@@ -96,6 +96,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     // issue 11: web.enabled false never fetches (the operators registry is still read).
     web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
     publicDir: resolve(cfg.desk.publicDir),
+    publisher: { name: cfg.desk.name, namespace: cfg.exports.csafNamespace, advisoryUrl: cfg.exports.advisoryUrl === '' ? null : cfg.exports.advisoryUrl },
     db,
     queue,
     transport,

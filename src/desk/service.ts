@@ -9,6 +9,7 @@
 // step first checks the stored state and does nothing twice, and `reconcile()` at start
 // re-enqueues whatever the database says is unfinished.
 import { operatorReply, signedByOperator } from '../usecases/operator-reply.ts';
+import type { Publisher } from '../export/model.ts';
 import type { WebLookupOptions } from '../web/options.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import { DEFAULT_LIMITS, MiB, type InboundLimits } from '../inbound/pipeline.ts';
@@ -80,6 +81,8 @@ export interface DeskOptions {
   calendar?: BusinessCalendar;
   /** Web lookups of a site operator (configuration `web`; issue 11); absent or null: disabled. */
   web?: WebLookupOptions | null;
+  /** Who the desk is in the CSAF documents attached for partners (configuration `desk.name`, `exports.*`). */
+  publisher?: Publisher;
   /**
    * Timed mail to people waits for a business day of `calendar`, then goes at `time` JST
    * (configuration `timedMail`; issue 11). Absent or null: sent when due (`madoguchi start`
@@ -113,6 +116,8 @@ export class Desk {
       web: opts.web ?? null,
       timedMail: opts.timedMail ?? null,
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
+      // issue 12: who the desk is in a CSAF document sent to a partner (config `exports`).
+      publisher: opts.publisher ?? { name: 'madoguchi', namespace: `https://${opts.address.split('@')[1] ?? 'madoguchi.invalid'}`, advisoryUrl: null },
     };
   }
 

@@ -95,6 +95,8 @@ export interface VendorReplyForm {
    * by forms/values.ts readVulnerabilityNumbers. Absent: the status is for every one.
    */
   vulnerability?: string;
+  /** issue 12 (mail-protocol §7): the vendor's own tracking id for the case (`Vendor reference:`). */
+  vendorReference?: string;
   extra?: Record<string, string>;
 }
 

@@ -69,6 +69,7 @@ export const VENDOR_LIMITS: Record<string, FieldLimit> = {
   comment: text(100_000),
   otherVendors: text(4000),
   vulnerability: line(200),
+  vendorReference: line(64),
 };
 
 /** A value under an unknown label (kept in `extra`). */

@@ -40,7 +40,9 @@ export type VendorKey =
   | 'advisoryUrl'
   | 'comment'
   | 'otherVendors'
-  | 'vulnerability';
+  | 'vulnerability'
+  // issue 12 (mail-protocol §7): the vendor's own tracking id for the case.
+  | 'vendorReference';
 
 export interface FieldLabels<K extends string> {
   key: K;
@@ -82,6 +84,17 @@ export const REPORT_FIELDS: readonly FieldLabels<ReportKey>[] = [
 ];
 
 /**
+ * The labels of a vendor's own tracking id (docs/partner-form.md "Vendor reference"; issue 12,
+ * mail-protocol §7). Japanese: 製品開発者の管理番号 (the vendor's own management number, the
+ * usual term on Japanese PSIRT forms), also 製品開発者の案件番号 and 貴社管理番号. Read on
+ * the vendor reply form (src/forms/vendor.ts) and by findReferences (src/forms/references.ts).
+ */
+export const VENDOR_REFERENCE_LABELS = {
+  ja: ['製品開発者の管理番号', '製品開発者の案件番号', '貴社管理番号'],
+  en: ['Vendor reference', 'Vendor ref', 'Vendor tracking ID'],
+} as const;
+
+/**
  * §4 table (same labels, first one written by the desk), plus `caseId`: §3 matches replies by subject tag first, but a
  * vendor that fills a `Case:` line tells us which case it means even when its mail
  * client mangled the subject.
@@ -98,6 +111,7 @@ export const VENDOR_FIELDS: readonly FieldLabels<VendorKey>[] = [
   { key: 'advisoryUrl', ja: ['公表URL'], en: ['Advisory URL'] },
   { key: 'comment', ja: ['コメント', '備考'], en: ['Comment'] },
   { key: 'otherVendors', ja: ['他の製品開発者', '他の影響を受ける製品開発者'], en: ['Other vendors', 'Other vendors affected', 'Other affected vendors'] },
+  { key: 'vendorReference', ja: VENDOR_REFERENCE_LABELS.ja, en: VENDOR_REFERENCE_LABELS.en },
 ];
 
 // A trailing "required"/"optional" marker is common on Japanese forms (`氏名（必須）：`,

@@ -8,7 +8,7 @@
 // expressions (case-id.ts, ref-pattern.ts), at most MAX_TEXT characters are read, and at
 // most MAX_REFS references of each kind are returned (`truncated` says so).
 
-import { normLabel } from './labels.ts';
+import { normLabel, VENDOR_REFERENCE_LABELS } from './labels.ts';
 import { scanFields } from './lines.ts';
 import { formatRef, refPatternRegExp, type RefPattern } from './ref-pattern.ts';
 
@@ -37,15 +37,7 @@ export const MAX_REFS = 50;
 /** A signed body larger than this is not a reply to match (the desk's own limits are lower). */
 export const MAX_TEXT = 1_000_000;
 
-/**
- * The labels of a vendor's own tracking id (docs/partner-form.md "Vendor reference").
- * Japanese: 製品開発者の管理番号 (the vendor's own management number, the usual term on
- * Japanese PSIRT forms), also 製品開発者の案件番号 and 貴社管理番号.
- */
-export const VENDOR_REFERENCE_LABELS = {
-  ja: ['製品開発者の管理番号', '製品開発者の案件番号', '貴社管理番号'],
-  en: ['Vendor reference', 'Vendor ref', 'Vendor tracking ID'],
-} as const;
+export { VENDOR_REFERENCE_LABELS };
 
 const VENDOR_REF_MAP: ReadonlyMap<string, 'vendorRef'> = new Map(
   [...VENDOR_REFERENCE_LABELS.ja, ...VENDOR_REFERENCE_LABELS.en].map((l): [string, 'vendorRef'] => [normLabel(l), 'vendorRef']),
@@ -54,6 +46,15 @@ const VENDOR_REF_MAP: ReadonlyMap<string, 'vendorRef'> = new Map(
 // A vendor's ticket id: letters, digits and # _ . : / - with single inner spaces
 // ("SR 12345"), 1-64 characters, starting with a letter or digit.
 const VENDOR_REF_RE = /^[\p{L}\p{N}](?:[\p{L}\p{N}#_.:/-]| (?! )){0,63}$/u;
+
+/**
+ * A vendor's tracking id as written on a `Vendor reference:` line (its first line, NFKC,
+ * trimmed), or undefined when it is no usable id (`vendor-reference-invalid`).
+ */
+export function readVendorReference(value: string): string | undefined {
+  const ref = (value.split('\n')[0] ?? '').slice(0, 200).normalize('NFKC').trim();
+  return VENDOR_REF_RE.test(ref) ? ref : undefined;
+}
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
@@ -108,8 +109,8 @@ export function findReferences(text: string, options: ReferenceOptions = {}): Re
     let n = 0;
     for (const f of scanFields(t, VENDOR_REF_MAP)) {
       if (f.key === null || f.value === '') continue;
-      const ref = (f.value.split('\n')[0] ?? '').normalize('NFKC').trim();
-      if (!VENDOR_REF_RE.test(ref)) {
+      const ref = readVendorReference(f.value);
+      if (ref === undefined) {
         if (!out.problems.includes('vendor-reference-invalid')) out.problems.push('vendor-reference-invalid');
         continue;
       }

@@ -5,6 +5,7 @@ import type { VendorReplyForm } from '../domain/inspect.ts';
 import { findCaseId } from './case-id.ts';
 import { VENDOR_LABELS, type VendorKey } from './labels.ts';
 import { addExtra, scanFields } from './lines.ts';
+import { readVendorReference } from './references.ts';
 import { readDate, readStatus } from './values.ts';
 
 export interface VendorReplyOptions {
@@ -90,6 +91,14 @@ function assign(form: VendorReplyForm, key: VendorKey, value: string, prefix: st
       // taken for all of them.
       form.vulnerability = value;
       return true;
+    case 'vendorReference': {
+      // issue 12 (mail-protocol §7): the vendor's own tracking id; an unusable one is kept
+      // in `extra` and never used to match or to write a subject.
+      const ref = readVendorReference(value);
+      if (ref === undefined) return false;
+      form.vendorReference = ref;
+      return true;
+    }
   }
 }
 

@@ -180,10 +180,16 @@ export function signatureVerdict(u: Unwrapped, fromAddrs: string[]): { verdict: 
   return { verdict: { status: worst.status, fingerprint: worst.fingerprint, matchesFrom }, checks, signedAt: worst.created ?? null };
 }
 
-function classify(text: string, subject: string | null, prefix: string): MessageKind {
+function classify(text: string, subject: string | null, prefix: string, signedSubject: string | null): MessageKind {
   const score = formScore(text);
   const caseId = findCaseId(subject ?? '', prefix) ?? findCaseId(text, prefix);
-  if (caseId && score.vendorReply >= 1 && score.vendorReply >= score.report) return 'vendor-reply';
+  // issue 12 (mail-protocol §7): a vendor may name the case only by its own reference, on a
+  // `Vendor reference:` line or bracketed in the signed Subject the desk wrote; whether it
+  // names a case is the desk's (src/usecases/vendor-reply.ts), from signed content only.
+  // (Read only when the form's labels already say vendor reply: one more pass, never for reports.)
+  const formLike = score.vendorReply >= 1 && score.vendorReply >= score.report;
+  const reference = (): boolean => caseId !== null || (signedSubject !== null && /\[[^[\]\r\n]{1,64}\]/u.test(signedSubject)) || parseVendorReplyForm(text, { casePrefix: prefix }).vendorReference !== undefined;
+  if (formLike && reference()) return 'vendor-reply';
   if (score.report >= 3) return 'report';
   return 'unknown';
 }
@@ -302,7 +308,7 @@ export async function inspectMessage(raw: Uint8Array, opts: InspectOptions): Pro
     .filter((i) => i.kind === 'text' && !i.plumbing && !i.forwarded)
     .map((i) => (i.text ?? '').replace(/\r\n/g, '\n'))
     .join('\n\n');
-  const kind = classify(text, env.subject, prefix);
+  const kind = classify(text, env.subject, prefix, signedSubject);
   // One stray byte is decoded as U+FFFD and the rest read (issue 9 §6): said in `notes` and
   // in `invalidBytes`, which the desk keeps as a flag on the message's verdict.
   const invalidBytes = u.items.some((i) => i.kind === 'text' && !i.plumbing && !i.forwarded && i.invalidBytes === true);

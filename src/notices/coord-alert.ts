@@ -43,6 +43,10 @@ export const COORD_ALERT_KINDS = [
   'published',
   // guideline §3 item 9: the reporter withdrew the non-disclosure request (issue 11).
   'nda-withdrawn',
+  // issue 12 (guideline §5): a vendor of a partner case asked for another date (forwarded to
+  // the partner, not applied); a partner's CSAF document could not be attached.
+  'partner-date-request',
+  'csaf-not-attached',
 ] as const;
 export type CoordAlertKind = (typeof COORD_ALERT_KINDS)[number];
 /**
@@ -128,6 +132,8 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'impossible-view': 'A vendor stated its view for the committee',
     published: 'The case is published',
     'nda-withdrawn': 'The reporter withdrew the non-disclosure request',
+    'partner-date-request': 'A vendor of a partner case asks for another date (forwarded to the partner, not applied)',
+    'csaf-not-attached': "The CSAF document could not be attached to a partner's mail",
   },
   ja: {
     'unauthorised-command': '権限のないコマンドメールを拒否しました',
@@ -158,6 +164,8 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'impossible-view': '製品開発者が委員会への意見を表明しました',
     published: '本件を公表しました',
     'nda-withdrawn': '発見者が情報非開示依頼を取り下げました',
+    'partner-date-request': '連携機関の案件で製品開発者が別の公表日を希望しています（連携機関へ転送、未適用）',
+    'csaf-not-attached': '連携機関へのメールに CSAF 文書を添付できませんでした',
   },
 };
 

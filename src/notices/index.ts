@@ -17,6 +17,7 @@ import missing from './missing.ts';
 import nokey from './nokey.ts';
 import type { NoticeModule } from './notice.ts';
 import partnerAnswer from './partner-answer.ts';
+import partnerStatus from './partner-status.ts';
 import partnerHandover from './partner-handover.ts';
 import published from './published.ts';
 import questionNotAnswered from './question-not-answered.ts';
@@ -96,6 +97,7 @@ export const NOTICES = {
   'question-not-answered': questionNotAnswered,
   // Partner CSIRTs (issue 12, guideline §5).
   'partner-answer': partnerAnswer,
+  'partner-status': partnerStatus,
   'partner-handover': partnerHandover,
   // The website track (guideline §4; src/rules/website-notices.ts WEBSITE_NOTICES).
   'operator-notify': operatorNotify,

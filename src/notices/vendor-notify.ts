@@ -110,7 +110,7 @@ export default defineNotice<VendorNotifyContext>()({
     hasVulnerabilities: (c.vulnerabilities ?? []).length > 0,
     vulnerabilities: vulnerabilityBlocks(lang, c.vulnerabilities ?? [], (t) => quoted(t).split('\n').map((l) => `  ${l}`).join('\n')),
     severalVulnerabilities: several,
-    replyForm: blankVendorReplyForm(lang, c.caseId, several),
+    replyForm: blankVendorReplyForm(lang, c.caseId, { vendorReference: true, severalVulnerabilities: several }),
     };
   },
 });

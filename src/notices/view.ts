@@ -84,10 +84,11 @@ export type CreditContext = { credit: true; creditName: string } | { credit: fal
  * The mail-protocol §4 reply form with blank values, in the vendor's language, the case id
  * filled in: the first label of each VENDOR_FIELDS entry (what parseVendorReplyForm reads).
  */
-export function blankVendorReplyForm(lang: Lang, caseId?: string, severalVulnerabilities = false): string {
+export function blankVendorReplyForm(lang: Lang, caseId?: string, opts: { vendorReference?: boolean; severalVulnerabilities?: boolean } = {}): string {
   const colon = lang === 'ja' ? '：' : ':';
+  // The vendor reference line (issue 12) is a vendor's: a site operator's reply stores none.
   // issue 12: the `Vulnerability:` line only where there is a choice (docs/decisions.md).
-  return VENDOR_FIELDS.filter((f) => f.key !== 'vulnerability' || severalVulnerabilities).map((f) => {
+  return VENDOR_FIELDS.filter((f) => (f.key !== 'vendorReference' || opts.vendorReference === true) && (f.key !== 'vulnerability' || opts.severalVulnerabilities === true)).map((f) => {
     const label = (lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key;
     const value = f.key === 'caseId' && caseId !== undefined ? (lang === 'ja' ? caseId : ` ${caseId}`) : '';
     return `${label}${colon}${value}`;

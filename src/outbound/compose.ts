@@ -53,6 +53,12 @@ export interface OutboundMessage {
    * Subject then reads `[madoguchi DRAFT-…]`, so a reply names the draft it continues.
    */
   draftTag?: string;
+  /**
+   * The other references the recipient knows the case by (a partner's `VU#123456`, a
+   * vendor's own tracking id), written after the case tag in the protected Subject only
+   * (mail-protocol §7): the outer Subject, readable on the way, carries the desk's tag alone.
+   */
+  refs?: readonly string[];
 }
 
 export interface SignedClearMessage extends Omit<OutboundMessage, 'attachments'> {
@@ -66,12 +72,23 @@ export function outerSubject(caseTag: string | null, draftTag?: string): string 
   return draftTag === undefined ? '[madoguchi]' : `[madoguchi ${draftTag}]`;
 }
 
-/** The real subject with the case (or draft) tag in front (unless it already carries it). */
-export function taggedSubject(caseTag: string | null, subject: string, draftTag?: string): string {
+/**
+ * The real subject with the case (or draft) tag in front (unless it already carries it),
+ * then each of `refs` the subject does not carry yet, bracketed (mail-protocol §7).
+ */
+export function taggedSubject(caseTag: string | null, subject: string, draftTag?: string, refs: readonly string[] = []): string {
   if (caseTag === null && draftTag === undefined) return subject;
   const tag = outerSubject(caseTag, draftTag);
-  return subject.includes(tag) ? subject : `${tag} ${subject}`;
+  const base = subject.includes(tag) ? subject : `${tag} ${subject}`;
+  const missing = refs.filter((r) => !base.includes(`[${r}]`));
+  if (missing.length === 0) return base;
+  const after = base.indexOf(tag) + tag.length;
+  return `${base.slice(0, after)}${missing.map((r) => ` [${r}]`).join('')}${base.slice(after)}`;
 }
+
+// A reference is one short line without brackets (the bracket closes the tag).
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const REF = /^[^[\]\u0000-\u001f\u007f]{1,80}$/u;
 
 const CASE_TAG = /^[A-Z][A-Z0-9]{0,15}-\d{4}-\d{4,6}$/;
 /** A draft's tag (src/desk/drafts.ts): `DRAFT-` and upper-case letters and digits. */
@@ -103,6 +120,7 @@ function checkCommon(msg: OutboundMessage | SignedClearMessage): void {
   if (msg.caseTag !== null && !CASE_TAG.test(msg.caseTag)) throw new Error(`compose: not a case id: ${JSON.stringify(msg.caseTag)}`);
   if (msg.draftTag !== undefined && !DRAFT_TAG.test(msg.draftTag)) throw new Error(`compose: not a draft tag: ${JSON.stringify(msg.draftTag)}`);
   if (!Number.isFinite(msg.date.getTime())) throw new Error('compose: invalid date');
+  for (const r of ('refs' in msg ? msg.refs : undefined) ?? []) if (!REF.test(r)) throw new Error(`compose: not a reference: ${JSON.stringify(r)}`);
 }
 
 const refsOf = (r: string | string[] | undefined): string[] => (r === undefined ? [] : Array.isArray(r) ? r : r.split(/\s+/).filter((s) => s !== ''));
@@ -207,7 +225,7 @@ const attachmentSpecs = (list: OutboundAttachment[] | undefined): MimeSpec[] =>
 export async function composeEncrypted(msg: OutboundMessage, signer: SigningKey, recipients: Recipient[]): Promise<Buffer> {
   checkCommon(msg);
   if (recipients.length === 0) throw new Error('compose: no recipient key (never send details unencrypted)');
-  const subject = taggedSubject(msg.caseTag, msg.subject, msg.draftTag);
+  const subject = taggedSubject(msg.caseTag, msg.subject, msg.draftTag, msg.refs);
   const inner = await buildMime(innerSpec(msg, subject, attachmentSpecs(msg.attachments)), { message: false });
   const entity = await signed(inner, signer);
   const armored = await encryptTo(entity, recipients, null);

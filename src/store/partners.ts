@@ -344,3 +344,19 @@ export async function partnerBySigningKey(db: Db, fingerprint: string, subkeysOf
   }
   return null;
 }
+
+/**
+ * The partners that brought a case to the desk (partner intake, guideline §5 "cases from
+ * overseas partners"): linked to it and not one it was handed over to (case_handovers).
+ * These hear the vendors' statuses and decide the date; a partner a case was handed to
+ * knows it by its own id, but the date of the desk's case stays the desk's.
+ */
+export async function partnersWhoBroughtCase(db: Db, caseId: string): Promise<{ partnerId: string; partnerRef: string }[]> {
+  const rows = await db.query<{ partner_id: string; partner_ref: string }>(
+    `SELECT cp.partner_id, cp.partner_ref FROM case_partners cp
+      WHERE cp.case_id = $1 AND NOT EXISTS (SELECT 1 FROM case_handovers h WHERE h.case_id = cp.case_id AND h.partner_id = cp.partner_id)
+      ORDER BY cp.partner_id`,
+    [caseId],
+  );
+  return rows.map((r) => ({ partnerId: r.partner_id, partnerRef: r.partner_ref }));
+}

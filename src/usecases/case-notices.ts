@@ -8,8 +8,11 @@ import type { ProductCase, ProductDecision } from '../rules/product.ts';
 import type { Lang } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
 import { findKeysByEmail } from '../store/repo.ts';
+import { partnersWhoBroughtCase } from '../store/partners.ts';
+import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { listVendors } from '../store/vendors.ts';
 import { listVendorVulnerabilityStatuses, listVulnerabilities } from '../store/vulnerabilities.ts';
+import { partnerStatusNotices, withoutPartnerDecided } from './partner-status.ts';
 import type { DeskContext } from './context.ts';
 
 /** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
@@ -21,8 +24,14 @@ export async function noticesFor(
   after: ProductCase,
   eventKey: string,
   messageRef: number | null,
+  opts: { partnerStatus?: boolean } = {},
 ): Promise<string[]> {
   const vendors = new Map((await listVendors(into, { includeRemoved: true })).map((x) => [x.id, x]));
+  // issue 12 (guideline §5, mail-protocol §7): the partners that brought the case hear the
+  // vendors' statuses, and every vendor's subjects carry the partner's id and its own ids
+  // (a partner the case was handed over to is not told the domestic vendors' statuses here).
+  const partners = await partnersWhoBroughtCase(into, c.id);
+  const vendorRefs = await vendorSubjectRefs(into, c.id, after.vendors.map((v) => v.id), partners.map((p) => p.partnerRef));
   const reporter = c.reporterEmail ? { email: c.reporterEmail, armoredKeys: (await findKeysByEmail(into, c.reporterEmail)).map((k) => k.armored) } : undefined;
   const { notices } = await composeDecisions(
     {
@@ -41,11 +50,15 @@ export async function noticesFor(
       receivedAt: c.createdAt,
       vulnerabilities: await listVulnerabilities(into, c.id),
       vulnerabilityStatuses: await listVendorVulnerabilityStatuses(into, c.id),
+      vendorRefs,
       ...(reporter ? { reporter } : {}),
     },
-    decisions,
+    // On a partner case the date is the partner's to decide: a vendor's request is forwarded
+    // to it (partner-status.ts), and the coordinators are told so instead of `date-proposed`.
+    partners.length > 0 ? withoutPartnerDecided(decisions) : decisions,
   );
-  return storeComposed(into, notices, c.id, messageRef);
+  const partnerNotices = opts.partnerStatus === false ? [] : await partnerStatusNotices(ctx, into, c.id, partners, decisions, after, eventKey);
+  return storeComposed(into, [...notices, ...partnerNotices], c.id, messageRef);
 }
 
 /** What a party wrote about a case, to every coordinator, encrypted (guideline §3.10: the desk relays). */

@@ -2,6 +2,7 @@
 // settings, built once by the runner (src/desk/service.ts). A use case reads what it needs
 // from here and goes down (rules, store, outbound), never back up to the runner.
 import type { WebLookupOptions } from '../web/options.ts';
+import type { Publisher } from '../export/model.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult } from '../domain/inspect.ts';
 import type { Authority } from '../inbound/authority.ts';
@@ -67,6 +68,8 @@ export interface DeskContext {
   timedMail: { time: string } | null;
   /** Web lookups of a site operator's contact (config `web`; issue 11); null: disabled (the registry is still read). */
   web: WebLookupOptions | null;
+  /** Who the desk is in the CSAF documents attached for partners (issue 12; config `exports`). */
+  publisher: Publisher;
 }
 
 /** A failure that fails the same way on every attempt: final at once (no retry). */

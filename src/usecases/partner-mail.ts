@@ -15,7 +15,7 @@
 // coordinators. A vendor's request for another date is never applied by itself
 // (vendorProposesDate only proposes; docs/decisions.md "Partner cases").
 import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
-import { applyEvent, saveSnapshot } from '../desk/coordination.ts';
+import { applyEvent, loadSnapshot, saveSnapshot } from '../desk/coordination.ts';
 import { storeComposed, type ComposedNotice } from '../desk/execute.ts';
 import type { GateResult } from '../desk/signed-gate.ts';
 import { addCalendarDays, jstDate, jstStartOfDay } from '../domain/clock.ts';
@@ -26,7 +26,7 @@ import { parseRefPattern, type RefPattern } from '../forms/ref-pattern.ts';
 import { findReferences } from '../forms/references.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
 import { type NoticeContexts, renderNotice } from '../outbound/templates.ts';
-import { newProductCase } from '../rules/product.ts';
+import { newProductCase, type ProductDecision } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { caseByPartnerRef, linkPartnerCase, listPartners, partnerBySigningKey, partnersOfCase, type Partner } from '../store/partners.ts';
@@ -38,6 +38,7 @@ import { gateSigned, mayAnswer, refuseSigned } from './common.ts';
 import { readHandoverAnswer } from './handover-answer.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
+import { partnerStatusNotices } from './partner-status.ts';
 import { jstYear, newCase } from './report.ts';
 
 /** Routing only (the gate decides): whether a registered partner's pinned key made the signature. */
@@ -217,9 +218,13 @@ async function openPartnerCase(
   await newCase(ctx, tx, caseId, report, now, id, partnerCtx);
   const c = await getCase(tx, caseId);
   if (!c) throw new Error(`case ${caseId}: not found after creation`);
+  // The partner hears the vendors' statuses in one partner-status after they are all
+  // notified (src/usecases/partner-status.ts), not once per vendor.
+  const opened: ProductDecision[] = [];
   for (const vendor of named.values()) {
     await applyEvent(tx, caseId, { type: 'add-vendor', vendor: { id: vendor.id, name: vendor.name, product: form.products[0] ?? '' } }, now, `partner:${partner.id}`, ctx.settings, async (tx2, decisions, after) => {
-      await noticesFor(ctx, tx2, c, decisions, after, `m${id}.${vendor.id}`, id);
+      await noticesFor(ctx, tx2, c, decisions, after, `m${id}.${vendor.id}`, id, { partnerStatus: false });
+      opened.push(...decisions);
     });
   }
   await answerPartner(ctx, tx, id, partner, now, caseId, {
@@ -231,6 +236,8 @@ async function openPartnerCase(
     notified: [...named.values()].map((x) => x.name.slice(0, 300)),
     unknownVendors: unknown,
   });
+  const after = await loadSnapshot(tx, caseId);
+  if (after) await storeComposed(tx, await partnerStatusNotices(ctx, tx, caseId, [{ partnerId: partner.id, partnerRef: form.partnerCaseId }], opened, after, `m${id}`), caseId, id);
 }
 
 /** The partner is told, encrypted, why nothing was opened (codes and field keys only). */

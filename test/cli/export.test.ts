@@ -1,9 +1,7 @@
 // `madoguchi export csaf|cve CASE` through the bin script, on PostgreSQL (issue 12): JSON on
 // stdout that validates; an unknown or unexportable case is one line on stderr and exit 1;
 // every export is logged as a read of the case.
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 
 // Each case spawns the bin (a cold Node start); on a loaded machine that takes seconds.
 const SLOW = 180_000;
@@ -13,18 +11,15 @@ import { newProductCase, type ProductEvent } from '../../src/rules/product.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { createCase, listTimeline } from '../../src/store/repo.ts';
 import { addVulnerability, setVendorVulnerabilityStatus } from '../../src/store/vulnerabilities.ts';
-import { freshDatabase } from '../support/desk.ts';
-import { ROOT } from '../support/paths.ts';
+import { deskCliAsync, freshDatabase } from '../support/desk.ts';
 
 const SCHEMA = '/work/shared/standards/cve/CVE_Record_Format_bundled.json';
 let pg: Awaited<ReturnType<typeof freshDatabase>>;
 let store: Db;
+// Asynchronous: a CSAF export loads the validator in the child for seconds, and a worker
+// blocked in spawnSync past vitest's 60 s RPC timeout fails the whole run.
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), 'export', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: pg.url, MADOGUCHI_CSAF_NAMESPACE: 'https://desk.example', MADOGUCHI_ADVISORY_URL: 'https://desk.example/adv/{case}', ...env },
-  });
+  deskCliAsync(() => ({ DATABASE_URL: pg.url, MADOGUCHI_CSAF_NAMESPACE: 'https://desk.example', MADOGUCHI_ADVISORY_URL: 'https://desk.example/adv/{case}', ...env }))(['export', ...args]);
 
 const ACME = { id: 'acme', name: 'ACME Corporation', product: 'ACME Router' };
 const BETA = { id: 'beta', name: 'Beta Soft', product: 'Beta CMS' };
@@ -68,7 +63,7 @@ afterAll(async () => {
 
 describe('export csaf', () => {
   it('prints a valid CSAF document of the case, without the reporter or the verification method, and logs the read', async () => {
-    const r = run(['csaf', 'VR-2026-0001', '--actor', 'coordinator:sato']);
+    const r = await run(['csaf', 'VR-2026-0001', '--actor', 'coordinator:sato']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as { document: { tracking: { status: string }; distribution: { tlp: { label: string } } }; vulnerabilities: { cwe?: { id: string }; product_status: unknown }[] };
@@ -84,7 +79,7 @@ describe('export csaf', () => {
   }, SLOW);
 
   it('two vulnerabilities with mixed statuses', async () => {
-    const r = run(['csaf', 'VR-2026-0002']);
+    const r = await run(['csaf', 'VR-2026-0002']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as { vulnerabilities: { cve: string; product_status: unknown }[] };
     expect((await validateCsaf(doc)).valid).toBe(true);
@@ -94,12 +89,12 @@ describe('export csaf', () => {
     ]);
   }, SLOW);
 
-  it('an unknown case and a case not accepted: one line, exit 1, nothing on stdout', () => {
+  it('an unknown case and a case not accepted: one line, exit 1, nothing on stdout', async () => {
     for (const [id, msg] of [
       ['VR-2026-0404', 'madoguchi export csaf: no case VR-2026-0404\n'],
       ['VR-2026-0003', 'madoguchi export csaf: case VR-2026-0003 is not accepted (received): nothing to export\n'],
     ] as const) {
-      const r = run(['csaf', id]);
+      const r = await run(['csaf', id]);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(msg);
@@ -109,17 +104,17 @@ describe('export csaf', () => {
 
 describe('export cve', () => {
   const env = { MADOGUCHI_CVE_ORG_ID: '8254265b-2729-46b6-b9e3-3dfca2d5bfca' };
-  it('prints one schema-valid record per CVE id (checked by --schema too)', () => {
-    const r = run(['cve', 'VR-2026-0002', '--schema', SCHEMA], env);
+  it('prints one schema-valid record per CVE id (checked by --schema too)', async () => {
+    const r = await run(['cve', 'VR-2026-0002', '--schema', SCHEMA], env);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const records = JSON.parse(r.stdout) as { cveMetadata: { cveId: string } }[];
     expect(records.map((x) => x.cveMetadata.cveId)).toEqual(['CVE-2026-11111', 'CVE-2026-11112']);
   }, SLOW);
-  it('refuses without a CVE id, without a CNA orgId, and with an unreadable schema', () => {
-    expect(run(['cve', 'VR-2026-0001'], env)).toMatchObject({ status: 1, stdout: '', stderr: 'madoguchi export cve: case VR-2026-0001 has no vulnerability with a CVE id\n' });
-    expect(run(['cve', 'VR-2026-0002'])).toMatchObject({ status: 1, stdout: '', stderr: 'madoguchi export cve: no CNA orgId configured (exports.cveOrgId, MADOGUCHI_CVE_ORG_ID)\n' });
-    const bad = run(['cve', 'VR-2026-0002', '--schema', '/nonexistent/schema.json'], env);
+  it('refuses without a CVE id, without a CNA orgId, and with an unreadable schema', async () => {
+    expect(await run(['cve', 'VR-2026-0001'], env)).toMatchObject({ status: 1, stdout: '', stderr: 'madoguchi export cve: case VR-2026-0001 has no vulnerability with a CVE id\n' });
+    expect(await run(['cve', 'VR-2026-0002'])).toMatchObject({ status: 1, stdout: '', stderr: 'madoguchi export cve: no CNA orgId configured (exports.cveOrgId, MADOGUCHI_CVE_ORG_ID)\n' });
+    const bad = await run(['cve', 'VR-2026-0002', '--schema', '/nonexistent/schema.json'], env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^madoguchi export cve: cannot read the CVE schema \/nonexistent\/schema\.json: .*\n$/);
   }, SLOW);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRecipientKey, generateDeskKey, loadKeyring, readSigningKey, type DeskKey, type Keyring, type Recipient, type SigningKey } from '../../src/crypto/openpgp.ts';
 import { inspectMessage } from '../../src/inbound/pipeline.ts';
 import { encodeQuotedPrintable } from '../../src/adapters/nodemailer.ts';
-import { composeEncrypted, composeSignedClear, normalizeMessageId, outerSubject, type OutboundMessage } from '../../src/outbound/compose.ts';
+import { composeEncrypted, composeSignedClear, normalizeMessageId, outerSubject, taggedSubject, type OutboundMessage } from '../../src/outbound/compose.ts';
 import { renderNotice, type Lang, type RenderedNotice } from '../../src/outbound/templates.ts';
 import { Gpg, MICALG_OF_HASH, decodedBody, headerOf, parts, splitEntity, statusLine } from './gpg.ts';
 
@@ -293,5 +293,13 @@ describe('RFC 3834 Auto-Submitted and the draft tag', () => {
     const r = await inspectMessage(raw, { ring });
     expect(r.verdict.subject).toBe(`[madoguchi ${tag}] ${notices.en.subject}`);
     await expect(composeEncrypted({ ...ackMessage('en', notices.en), caseTag: null, draftTag: 'DRAFT-x\r\nBcc: a@b' }, signer, [recipient])).rejects.toThrow(/draft tag/);
+  });
+});
+
+describe('references in the protected subject (issue 12; mail-protocol §7)', () => {
+  it('follow the desk tag, each once, and only the case tag is outside', () => {
+    expect(taggedSubject('VR-2026-0042', 'Vendor status', undefined, ['VU#123456', 'PSIRT-1'])).toBe('[VR-2026-0042] [VU#123456] [PSIRT-1] Vendor status');
+    expect(taggedSubject('VR-2026-0042', '[VR-2026-0042] [VU#123456] Vendor status', undefined, ['VU#123456', 'PSIRT-1'])).toBe('[VR-2026-0042] [PSIRT-1] [VU#123456] Vendor status');
+    expect(outerSubject('VR-2026-0042')).toBe('[VR-2026-0042]');
   });
 });

@@ -172,6 +172,25 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME 株式会社'], unknownVendors: [] },
     ...PARTNER_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['embargo'], problems: [{ field: 'embargo', code: 'embargo-no-zone' }] })),
   ],
+  'partner-status': [
+    {
+      caseId: CASE,
+      partnerRef: 'VU#123456',
+      publicationDate: '2027-02-11',
+      vendors: [
+        { name: 'ACME 株式会社', contact: 'answered', status: 'fixed', fixedVersions: '2.3.2', advisoryUrl: 'https://acme.example/psirt/1', requestedDate: '2027-03-01', updated: true },
+        { name: 'Initech', contact: 'notified', updated: false },
+        { name: 'Evil', contact: 'reminded', updated: false },
+        { name: 'Umbrella', contact: 'unreachable', updated: false },
+        { name: 'Hooli', contact: 'unnotified', updated: false },
+        { name: 'Globex', contact: 'answered', status: 'not-affected', updated: false },
+        { name: 'Stark', contact: 'answered', status: 'affected', updated: false },
+        { name: 'Wayne', contact: 'answered', status: 'investigating', updated: false },
+      ],
+      csafAttached: true,
+    },
+    { caseId: CASE, partnerRef: 'VU#123456', publishedOn: '2027-02-11', vendors: [{ name: 'ACME', contact: 'answered', status: 'fixed', updated: false }], csafAttached: false },
+  ],
   'partner-handover': [
     { caseId: CASE, partnerName: 'CERT/CC', productName: 'まどぐちメールサーバ', productVersion: '2.3.1 以前', vendorName: 'Madoguchi Inc. (US)', summary: notifyBase.summary, vulnerabilityType: 'CWE-79', cvss: notifyBase.cvss, impact: notifyBase.impact, reproduction: REPRODUCTION, verification: VERIFICATION, publicationDate: '2027-01-06', dateStatus: 'proposed', shareIdentity: false },
     { caseId: CASE, partnerName: 'CERT/CC', productName: 'まどぐちメールサーバ', productVersion: '2.3.1 以前', summary: notifyBase.summary, reproduction: REPRODUCTION, publicationDate: '2027-01-06', dateStatus: 'agreed', shareIdentity: true, reporterName: REPORTER.name, reporterEmail: REPORTER.email, reporterOrganization: REPORTER.organization },
@@ -260,7 +279,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(26);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(27);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');
@@ -502,14 +521,18 @@ describe('vendor-notify: what the vendor sees', () => {
   it('the reply form is the §4 form in the vendor\'s language, and what the vendor fills in is read back', () => {
     for (const lang of LANGS) {
       const t = renderNotice('vendor-notify', lang, anonymous).text;
-      const form = blankVendorReplyForm(lang, CASE);
+      const form = blankVendorReplyForm(lang, CASE, { vendorReference: true });
       expect(t).toContain(form);
+      // issue 12: the vendor may give its own tracking id; a site operator's form has no such line.
+      expect(form).toContain(lang === 'ja' ? '製品開発者の管理番号：' : 'Vendor reference:');
+      expect(blankVendorReplyForm(lang, CASE)).not.toContain(lang === 'ja' ? '製品開発者の管理番号' : 'Vendor reference');
       expect(form).toContain(lang === 'ja' ? '状態：' : 'Status:');
       expect(form).toContain(lang === 'ja' ? '公表希望日：' : 'Proposed publication date:');
       const filled = form
         .replace(lang === 'ja' ? '状態：' : 'Status:', lang === 'ja' ? '状態：影響あり' : 'Status: affected')
-        .replace(lang === 'ja' ? '公表希望日：' : 'Proposed publication date:', lang === 'ja' ? '公表希望日：2027年1月20日' : 'Proposed publication date: 2027-01-20');
-      expect(parseVendorReplyForm(filled)).toMatchObject({ caseId: CASE, status: 'affected', proposedPublication: '2027-01-20' });
+        .replace(lang === 'ja' ? '公表希望日：' : 'Proposed publication date:', lang === 'ja' ? '公表希望日：2027年1月20日' : 'Proposed publication date: 2027-01-20')
+        .replace(lang === 'ja' ? '製品開発者の管理番号：' : 'Vendor reference:', lang === 'ja' ? '製品開発者の管理番号：PSIRT-1' : 'Vendor reference: PSIRT-1');
+      expect(parseVendorReplyForm(filled)).toMatchObject({ caseId: CASE, status: 'affected', proposedPublication: '2027-01-20', vendorReference: 'PSIRT-1' });
       // The notice as a whole, form filled in: the hints, headings and quoted report are not fields.
       const reply = parseVendorReplyForm(t.replace(form, filled));
       expect(reply.status).toBe('affected');

@@ -187,3 +187,19 @@ describe('the desk\'s "Other vendors" line (guideline §3.6)', () => {
     expect(parseVendorReplyForm('状態：影響なし\nコメント：他社も影響を受けるかもしれません').otherVendors).toBeUndefined();
   });
 });
+
+describe('the vendor reference line (issue 12; mail-protocol §7 extension)', () => {
+  it('reads the vendor\'s own tracking id, English and Japanese labels, NFKC', () => {
+    expect(parseVendorReplyForm('Case ID: VR-2026-0042\nVendor reference: PSIRT-2027-0099\n').vendorReference).toBe('PSIRT-2027-0099');
+    expect(parseVendorReplyForm('製品開発者の管理番号：ＳＲ １２３４５\n').vendorReference).toBe('SR 12345');
+    expect(parseVendorReplyForm('Vendor tracking ID: TKT#42/a\n').vendorReference).toBe('TKT#42/a');
+  });
+
+  it('an unusable id is not used: kept in extra under its label', () => {
+    const f = parseVendorReplyForm('Case ID: VR-2026-0042\nVendor reference: <script>\n');
+    expect(f.vendorReference).toBeUndefined();
+    expect(f.extra).toEqual({ 'Vendor reference': '<script>' });
+    expect(parseVendorReplyForm('Vendor reference: a  b\n').vendorReference).toBeUndefined();
+    expect(parseVendorReplyForm(`Vendor reference: ${'x'.repeat(65)}\n`).vendorReference).toBeUndefined();
+  });
+});

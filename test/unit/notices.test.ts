@@ -49,6 +49,13 @@ const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
   'vendor-reply-recorded': { caseId: CASE, vendorName: 'ACME', status: 'investigating', askToEncrypt: false },
   'signed-mail-not-applied': { reason: 'no-case' },
   'partner-answer': { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME'], unknownVendors: ['Nobody Inc.'] },
+  'partner-status': {
+    caseId: CASE,
+    partnerRef: 'VU#123456',
+    publicationDate: '2027-02-11',
+    vendors: [{ name: 'ACME', contact: 'answered', status: 'fixed', fixedVersions: '2.3.2', advisoryUrl: 'https://acme.example/psirt/1', requestedDate: '2027-03-01', updated: true }],
+    csafAttached: true,
+  },
   'partner-handover': {
     caseId: CASE,
     partnerName: 'CERT/CC',
