@@ -51,6 +51,7 @@ export async function noticesFor(
       vulnerabilities: await listVulnerabilities(into, c.id),
       vulnerabilityStatuses: await listVendorVulnerabilityStatuses(into, c.id),
       vendorRefs,
+      priorityContacts: ctx.priorityContacts,
       ...(reporter ? { reporter } : {}),
     },
     // On a partner case the date is the partner's to decide: a vendor's request is forwarded

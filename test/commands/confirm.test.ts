@@ -50,6 +50,8 @@ const SAMPLES: Command[] = [
   { kind: 'split-vulnerability', number: 1, cwe: null, cvss: null, summary: 'the same flaw in export' },
   { kind: 'set-cve', number: 2, cve: 'CVE-2026-12345' },
   { kind: 'handover', partner: 'certcc' },
+  { kind: 'priority-consent', vendor: 'acme' },
+  { kind: 'priority-notice' },
 ];
 
 const parsedOf = (commands: Command[], caseId: string | null = 'VR-2026-0042'): ParsedCommands => ({ caseId, commands, errors: [] });
@@ -167,6 +169,11 @@ const ERRORS: CommandError[] = [
   { code: 'case-closed', why: 'stopped' },
   { code: 'case-closed', why: 'published' },
   { code: 'case-closed', why: 'not-accepted' },
+  { code: 'no-contacts' },
+  { code: 'already-published' },
+  { code: 'no-fix' },
+  { code: 'no-vendor-consent', vendor: 'acme' },
+  { code: 'reporter-not-told' },
   { code: 'internal' },
 ];
 

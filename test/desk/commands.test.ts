@@ -60,6 +60,8 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   'split-vulnerability': { kind: 'split-vulnerability', number: 1, cwe: null, cvss: null, summary: 'the same in export' },
   'set-cve': { kind: 'set-cve', number: 1, cve: 'CVE-2026-12345' },
   handover: { kind: 'handover', partner: 'certcc' },
+  'priority-consent': { kind: 'priority-consent', vendor: 'acme' },
+  'priority-notice': { kind: 'priority-notice' },
 };
 
 const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;
