@@ -137,7 +137,8 @@ export async function runCaseCommand(args: string[], out: (s: string) => void, e
       // The desk's clock (MADOGUCHI_CLOCK_FILE), so the CLI and the running desk agree on "now".
       { db, signer, address: cfg.desk.address, coordinators, settings: { ...DEFAULT_SETTINGS, ...cfg.coordination }, now: deskClock(process.env.MADOGUCHI_CLOCK_FILE)(), actor: `cli:${userInfo().username}`,
         // issue 11: an accepted website case's operator is looked up as the running desk would.
-        web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null },
+        web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
+        priorityContacts: cfg.priorityNotice.contacts },
       parsed.caseId,
       parsed.commands,
     );

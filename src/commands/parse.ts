@@ -186,7 +186,7 @@ function build(keyword: string, arg: string, prefix: string): Built {
       if (spec.arg === 'vendor' && ids.length > 1) return err('unexpected-argument', `X-${K} takes one vendor id`, text);
       const bad = ids.find((v) => !VENDOR_ID.test(v));
       if (bad !== undefined) return err('bad-vendor', `not a vendor id (lower-case letters, digits, inner hyphens)`, bad);
-      const kind = spec.kind as 'add-vendor' | 'remove-vendor' | 'mark-unreachable' | 'mark-reachable' | 'direct-contact';
+      const kind = spec.kind as 'add-vendor' | 'remove-vendor' | 'mark-unreachable' | 'mark-reachable' | 'direct-contact' | 'priority-consent';
       return { commands: [...new Set(ids)].map((vendor) => ({ kind, vendor })), errors: [] };
     }
     case 'operator': {

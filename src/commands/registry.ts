@@ -15,6 +15,8 @@ import { note, type NoteCommand } from './note.ts';
 import { notifyOperator, type NotifyOperatorCommand } from './notify-operator.ts';
 import { notifyVendors, type NotifyVendorsCommand } from './notify-vendors.ts';
 import { openImpossible, type OpenImpossibleCommand } from './open-impossible.ts';
+import { priorityConsent, type PriorityConsentCommand } from './priority-consent.ts';
+import { priorityNotice, type PriorityNoticeCommand } from './priority-notice.ts';
 import { publish, type PublishCommand } from './publish.ts';
 import { redact, type RedactCommand } from './redact.ts';
 import { reject, type RejectCommand } from './reject.ts';
@@ -50,7 +52,9 @@ export type Command =
   | RedactCommand
   | ConfirmOperatorCommand
   | NotifyOperatorCommand
-  | HandoverCommand;
+  | HandoverCommand
+  | PriorityConsentCommand
+  | PriorityNoticeCommand;
 
 export type CommandKind = Command['kind'];
 
@@ -76,6 +80,8 @@ export const COMMANDS: { readonly [K in CommandKind]: CommandSpec<Extract<Comman
   'confirm-operator': confirmOperator,
   'notify-operator': notifyOperator,
   handover,
+  'priority-consent': priorityConsent,
+  'priority-notice': priorityNotice,
 };
 
 export const COMMAND_KINDS = Object.keys(COMMANDS) as CommandKind[];

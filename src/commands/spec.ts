@@ -39,6 +39,16 @@ export interface WebsiteLookups {
   pinnedKey: string | null;
 }
 
+/**
+ * What a product-track command may need beyond the snapshot, read by the caller beforehand
+ * (X-PRIORITY-NOTICE: the configured priority-notice contacts with a usable key now, and
+ * whether the case's reporter can be told, encrypted). Absent: nothing usable (fail closed).
+ */
+export interface ProductLookups {
+  priorityContacts: number;
+  reporter: 'none' | 'reachable' | 'no-key';
+}
+
 /** The website rules' event for a command (src/rules/website.ts), or why it cannot be applied. */
 export type WebsiteEventOf = WebsiteEvent | CommandError;
 
@@ -60,7 +70,7 @@ export interface CommandSpec<C extends { kind: string }> {
   /** The confirmation's sentence once applied; free text in `c` is shown through `clean` (outbound/neutralise.ts). */
   effect: (c: C, details: AppliedDetails, lang: Lang, clean: (s: string) => string) => string;
   /** The rules' event (src/rules/product.ts), or a refusal; null: not a rules event (a held notice). */
-  toEvent: (c: C, snapshot: ProductCase, vendors: ReadonlyMap<string, Vendor>) => EventOf | null;
+  toEvent: (c: C, snapshot: ProductCase, vendors: ReadonlyMap<string, Vendor>, lookups?: ProductLookups) => EventOf | null;
   /**
    * The website rules' event (issue 11: the same commands decide website cases). Absent: the
    * command has no meaning on a website case (vendors, publication), refused `website-case`.

@@ -5,7 +5,9 @@
 import type { CommandError } from '../commands/confirm.ts';
 import type { Command } from '../commands/parse.ts';
 import { specOf } from '../commands/registry.ts';
-import type { AppliedDetails } from '../commands/spec.ts';
+import type { AppliedDetails, ProductLookups } from '../commands/spec.ts';
+import type { PriorityContact } from './priority-contacts.ts';
+import { productLookups } from './priority-lookups.ts';
 import type { SigningKey } from '../crypto/openpgp.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { WebsiteCase } from '../rules/website-state.ts';
@@ -34,6 +36,8 @@ export interface CommandDeps {
   actor: string;
   /** Web lookups of a site operator after a website case is accepted (config `web`); null or absent: the registry only. */
   web?: WebLookupOptions | null;
+  /** Priority-notice contacts (configuration `priorityNotice.contacts`). */
+  priorityContacts?: readonly PriorityContact[];
 }
 
 export interface CommandOutcome {
@@ -45,10 +49,10 @@ export interface CommandOutcome {
 }
 
 /** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
-export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>): ProductEvent | CommandError {
+export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>, lookups?: ProductLookups): ProductEvent | CommandError {
   // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts);
   // X-HANDOVER: the case sent to a partner (applyHandover, handover.ts).
-  return specOf(cmd).toEvent(cmd, snapshot, vendors) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
+  return specOf(cmd).toEvent(cmd, snapshot, vendors, lookups) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
 }
 
 /**
@@ -163,7 +167,7 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       );
       continue;
     }
-    const event = toProductEvent(command, snapshot, vendors);
+    const event = toProductEvent(command, snapshot, vendors, await productLookups(db, command, c, deps.priorityContacts ?? [], deps.now));
     if (isCommandError(event)) {
       outcomes.push({ command, ok: false, message: commandErrorText(event, 'en', caseId), notices });
       continue;
@@ -199,6 +203,7 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
           receivedAt: c.createdAt,
           // mail-protocol §7: the partner's id and the vendor's own ids in its subjects.
           vendorRefs: await vendorSubjectRefs(tx, caseId, after.vendors.map((v) => v.id), (await partnersWhoBroughtCase(tx, caseId)).map((p) => p.partnerRef)),
+          priorityContacts: deps.priorityContacts ?? [],
           ...(reporter ? { reporter } : {}),
         },
         decisions,

@@ -23,6 +23,7 @@ import { insertIdentityHold } from '../store/identity-holds.ts';
 import { insertNotice } from '../store/repo.ts';
 import { checkNotice, describeHits, encodeContext, holdRef, identityPolicy, kindWord, type Audience } from './identity-policy.ts';
 import type { Vendor } from '../store/vendors.ts';
+import { resolvePriorityContacts, type PriorityContact } from './priority-contacts.ts';
 
 export interface ComposedNotice {
   id: string;
@@ -77,6 +78,8 @@ export interface ExecuteContext {
    * partner case, the vendor's own ids), for the subjects of its notices (mail-protocol §7).
    */
   vendorRefs?: ReadonlyMap<string, readonly string[]>;
+  /** Priority-notice contacts (configuration `priorityNotice.contacts`; guideline §3 item 12). None: nothing is sent. */
+  priorityContacts?: readonly PriorityContact[];
 }
 
 const STOP_REASONS: readonly CmdStopReason[] = ['not-vulnerability', 'duplicate', 'not-reproducible', 'illegal', 'known'];
@@ -147,6 +150,63 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
   };
   const productOf = (vendor: Vendor): string => r.product?.name ?? vendor.products[0]?.name ?? vendor.name;
 
+  /**
+   * guideline §3 item 12: the fix information of `vendorIds` to every configured contact,
+   * each signed and encrypted to that contact's pinned key alone. A contact without a usable
+   * key gets nothing (withheld) and the coordinators are told (fail closed). Nothing about
+   * the reporter: the context has no such key, and the summary goes only when the identity
+   * guard finds none of the reporter's details in the text (as for the public advisory).
+   */
+  const priorityNotices = async (vendorIds: readonly string[]): Promise<void> => {
+    const snap = ctx.snapshot;
+    const fixes = vendorIds.flatMap((vid) => {
+      const v = snap.vendors.find((x) => x.id === vid);
+      if (!v?.fixedVersions) return [];
+      const registry = ctx.vendors.get(vid);
+      return [
+        {
+          vendorName: oneLine(registry?.nameJa && ctx.lang === 'ja' ? registry.nameJa : v.name),
+          fixedVersions: oneLine(v.fixedVersions),
+          ...(v.workaround ? { workaround: v.workaround } : {}),
+          ...(v.advisoryUrl ? { advisoryUrl: v.advisoryUrl } : {}),
+        },
+      ];
+    });
+    const base: Omit<NoticeContexts['priority-notice'], 'contactName' | 'sector'> = {
+      caseId: ctx.caseId,
+      productName: oneLine(r.product?.name ?? ctx.caseId),
+      ...(r.product?.version ? { affectedVersions: oneLine(r.product.version) } : {}),
+      ...(r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
+      ...(r.cvss ? { cvss: oneLine(r.cvss) } : {}),
+      fixes,
+      ...(snap.publication.agreed ? { publicationDate: snap.publication.agreed } : {}),
+    };
+    // The summary is the reporter's own text: left out when it names them; whatever else
+    // still names them holds every notice back (the coordinators are told once).
+    const full = r.vulnerability?.summary ? { ...base, summary: r.vulnerability.summary } : base;
+    const body = checkNotice(policy, 'public', 'priority-notice', full).length === 0 ? full : base;
+    const hits = checkNotice(policy, 'public', 'priority-notice', body);
+    if (hits.length > 0) {
+      await toCoordinators('coord-alert', () => renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-identity', caseId: ctx.caseId, detail: oneLine(`priority notice withheld: the reporter's ${describeHits(hits)}`) }));
+    }
+    for (const rc of await resolvePriorityContacts(ctx.priorityContacts ?? [], ctx.now)) {
+      const nid = id('priority-notice', rc.contact.id);
+      const to = [rc.contact.email];
+      if (hits.length > 0) {
+        notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw: null, withheldReason: `the text contains the reporter's ${describeHits(hits)}` });
+        continue;
+      }
+      if (!rc.ok) {
+        notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw: null, withheldReason: rc.why });
+        await toCoordinators('coord-alert', () => renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-no-key', caseId: ctx.caseId, detail: oneLine(`priority notice to ${rc.contact.id} withheld: ${rc.why}`) }));
+        continue;
+      }
+      const rendered = renderNotice('priority-notice', ctx.lang, { ...body, contactName: oneLine(rc.contact.name), sector: rc.contact.sector });
+      const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, rc.keys);
+      notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw });
+    }
+  };
+
   for (const d of decisions) {
     if (d.type === 'notify-vendor' && (d.template === 'schedule' || d.template === 'stopped' || d.template === 'withdrawn')) {
       // guideline §3.5 (the one date, told to every vendor), §3.3 (closed), and a vendor taken
@@ -214,6 +274,16 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
           message: d.text,
         }),
       );
+    } else if (d.type === 'notify-reporter' && d.template === 'priority-notice') {
+      // guideline §3 item 12: the reporter is told first. The rules decide this notice before
+      // the send, so it is stored (and queued) before the contacts' notices.
+      if (!ctx.reporter) {
+        unhandled.push(d);
+        continue;
+      }
+      await toReporter('reporter-priority', renderNotice('reporter-priority', ctx.lang, { caseId: ctx.caseId }));
+    } else if (d.type === 'send-priority-notice') {
+      await priorityNotices(d.vendors);
     } else if (d.type === 'notify-reporter' && d.template === 'not-accepted' && d.reason && d.reason.trim() !== '') {
       await toReporter('reporter-not-accepted', renderNotice('reporter-not-accepted', ctx.lang, { caseId: ctx.caseId, reason: d.reason }));
     } else if (d.type === 'notify-vendor' && (d.template === 'notify' || d.template === 'impossible-invite')) {

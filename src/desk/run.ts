@@ -95,6 +95,7 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
     timedMail: cfg.timedMail.businessDaysOnly ? { time: cfg.timedMail.time } : null,
     // issue 11: web.enabled false never fetches (the operators registry is still read).
     web: cfg.web.enabled ? webOptionsFromConfig(cfg.web) : null,
+    priorityContacts: cfg.priorityNotice.contacts,
     publicDir: resolve(cfg.desk.publicDir),
     publisher: { name: cfg.desk.name, namespace: cfg.exports.csafNamespace, advisoryUrl: cfg.exports.advisoryUrl === '' ? null : cfg.exports.advisoryUrl },
     db,

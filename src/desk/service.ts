@@ -33,6 +33,9 @@ import { partnerMail, signedByPartner } from '../usecases/partner-mail.ts';
 import { correspondence } from '../usecases/correspondence.ts';
 import { reporterQuestion } from '../usecases/reporter-question.ts';
 import { reporterKeywords } from '../forms/reporter-keywords.ts';
+import { findCaseId } from '../forms/case-id.ts';
+import { looksLikeSelfReport } from '../forms/self-report.ts';
+import { selfReport } from '../usecases/self-report.ts';
 import { screenReport } from '../usecases/report.ts';
 import { enqueueNotices, fileMessage, maybeFinish, notify } from '../usecases/outbox.ts';
 import { onFinalFailure } from '../usecases/failure.ts';
@@ -41,6 +44,7 @@ import { sendDigests } from '../usecases/digest.ts';
 import { isJapaneseHoliday } from '../adapters/holiday-jp.ts';
 import { businessCalendar, type BusinessCalendar } from '../rules/business-days.ts';
 import type { DigestSettings } from './digest.ts';
+import type { PriorityContact } from './priority-contacts.ts';
 
 export { PermanentError, jobKey, type Filer, type Queue };
 export { jstYear } from '../usecases/report.ts';
@@ -89,6 +93,8 @@ export interface DeskOptions {
    * passes the configuration, where it is on by default).
    */
   timedMail?: { time: string } | null;
+  /** Priority-notice contacts (configuration `priorityNotice.contacts`; guideline §3 item 12). */
+  priorityContacts?: readonly PriorityContact[];
 }
 
 export function limitsFromMb(maxMessageMb: number, maxDecompressedMb: number): InboundLimits {
@@ -115,6 +121,7 @@ export class Desk {
       calendar: opts.calendar ?? businessCalendar(isJapaneseHoliday),
       web: opts.web ?? null,
       timedMail: opts.timedMail ?? null,
+      priorityContacts: opts.priorityContacts ?? [],
       domain: opts.address.split('@')[1] ?? 'madoguchi.invalid',
       // issue 12: who the desk is in a CSAF document sent to a partner (config `exports`).
       publisher: opts.publisher ?? { name: 'madoguchi', namespace: `https://${opts.address.split('@')[1] ?? 'madoguchi.invalid'}`, advisoryUrl: null },
@@ -173,6 +180,9 @@ export class Desk {
     // A registered partner CSIRT's pinned key (issue 12): its case form or its word on a case.
     if (!v.rejected && v.signature.status === 'valid' && (await signedByPartner(this.ctx, v))) return partnerMail(this.ctx, id, v);
     const anySignature = v.desk.authority !== undefined && (v.desk.authority.ok || v.desk.authority.code !== 'unsigned');
+    // A vendor's self-report form (issue 12, guideline §6), signed by anyone: its gate decides
+    // (a key not pinned for a registered vendor opens nothing). A mail naming a case is a reply.
+    if (!v.rejected && anySignature && looksLikeSelfReport(v.desk.text) && findCaseId(v.desk.text, this.ctx.casePrefix) === null) return selfReport(this.ctx, id, v);
     // A reply form signed by a key pinned for a site operator is the website track's (issue 11).
     if (v.kind === 'vendor-reply' && !v.rejected && v.signature.status === 'valid' && (await signedByOperator(this.ctx, v))) return operatorReply(this.ctx, id, v);
     if (v.kind === 'vendor-reply' && !v.rejected && (v.encryption !== 'none' || v.signature.status !== 'none' || anySignature)) return vendorReply(this.ctx, id, v);

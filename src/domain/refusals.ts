@@ -310,7 +310,13 @@ export type CommandError =
   | { code: 'unknown-partner' | 'partner-no-key' | 'already-handed-over'; partner: string }
   /** X-HANDOVER: the case is stopped (invalid or closed) or already published: nothing is handed over. */
   | { code: 'case-closed'; why: 'stopped' | 'published' | 'not-accepted' }
-  | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' };
+  | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' }
+  /**
+   * X-PRIORITY-NOTICE (guideline §3 item 12; src/rules/priority-notice.ts): the first of
+   * the conditions not met. `no-vendor-consent` names the fixed vendors without consent.
+   */
+  | { code: 'no-contacts' | 'already-published' | 'no-fix' | 'reporter-not-told' }
+  | { code: 'no-vendor-consent'; vendor: string };
 
 export type CommandErrorCode = CommandError['code'];
 
@@ -408,6 +414,31 @@ export const COMMAND_ERRORS: CommandRefusals = {
     (p) => (p.why === 'published' ? 'この案件は公表済みのため、引き継ぎません。' : p.why === 'stopped' ? 'この案件は取扱いを終了しているため、引き継ぎません。' : '届出がまだ受理されていません。受理してから引き継いでください。'),
   ),
   'product-case': cmd<'product-case'>('A product case has no site operator.', () => 'This is a product case: it has no site operator.', () => '製品の案件のため、ウェブサイト運営者に関する操作はできません。'),
+  'no-contacts': cmd<'no-contacts'>(
+    'No priority-notice contact with a usable key is configured.',
+    () => 'No priority-notice contact with a usable key is configured (priorityNotice.contacts): nothing was sent.',
+    () => '鍵が使える優先通知の連絡先が設定されていません（priorityNotice.contacts）。何も送っていません。',
+  ),
+  'already-published': cmd<'already-published'>(
+    'The case is published or closed: a priority notice is only for before publication.',
+    () => 'The case is published or closed: a priority notice is only sent before publication. Nothing was sent.',
+    () => 'この案件は公表済みまたは終了しています。優先通知は公表前に限ります。何も送っていません。',
+  ),
+  'no-fix': cmd<'no-fix'>(
+    'No vendor of the case has reported a fix yet.',
+    () => 'No vendor of the case has reported a fix (fixed versions) yet: a priority notice carries fix information. Nothing was sent.',
+    () => 'この案件の製品開発者から修正（修正バージョン）の報告がまだありません。優先通知は対策情報を伝えるものです。何も送っていません。',
+  ),
+  'no-vendor-consent': cmd<'no-vendor-consent'>(
+    'A vendor with a fix has not consented to the priority notice.',
+    (p) => `No consent to a priority notice is recorded for ${p.vendor}: consult the vendor, then record it with X-PRIORITY-CONSENT. Nothing was sent.`,
+    (p) => `${p.vendor} の優先通知への同意が記録されていません。製品開発者と協議のうえ、X-PRIORITY-CONSENT で記録してください。何も送っていません。`,
+  ),
+  'reporter-not-told': cmd<'reporter-not-told'>(
+    'The reporter could not be told first (no usable key).',
+    () => 'The reporter must be told first, and has no usable key for an encrypted notice: nothing was sent.',
+    () => '優先通知の前に発見者へ伝える必要がありますが、発見者の暗号化に使える鍵がありません。何も送っていません。',
+  ),
   internal: cmd<'internal'>('An internal error; the command was not applied.', () => 'An internal error occurred; this command was not applied.', () => '内部エラーのため、このコマンドは実行されませんでした。'),
 };
 
@@ -530,6 +561,41 @@ export const PARTNER_REFUSALS: Record<PartnerRefusalCode, Refusal> = {
   ),
 };
 
+// ---- self-report: a vendor's self-report not taken (issue 12; guideline §6) --------------
+
+export const SELF_REPORT_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'date-not-ahead'] as const;
+export type SelfReportRefusalCode = (typeof SELF_REPORT_REFUSAL_CODES)[number];
+
+/**
+ * Answered with the `self-report-answer` notice, encrypted to the vendor's pinned keys and
+ * sent to its registered contacts (its pinned key signed the whole message, so the answer
+ * may name the fields). A mail that is not the vendor's (signature, key, sender) is no
+ * self-report at all: the authority family, coordinators alerted, nothing answered.
+ */
+export const SELF_REPORT_REFUSALS: Record<SelfReportRefusalCode, Refusal> = {
+  'form-incomplete': fixed(
+    'A vendor self-report lacks a required field.',
+    'The self-report form lacks required fields (listed below); no case was opened.',
+    '自己届出の様式に必須の項目がありません。項目は下記のとおりです。案件は開始していません。',
+    true,
+    'self-report-answer',
+  ),
+  'form-invalid': fixed(
+    'A vendor self-report holds a value the desk cannot read.',
+    'Some values of the self-report form could not be read (listed below); no case was opened.',
+    '自己届出の様式に読み取れない値があります。値は下記のとおりです。案件は開始していません。',
+    true,
+    'self-report-answer',
+  ),
+  'date-not-ahead': fixed(
+    'A vendor self-report proposes a publication day that is not after today (JST).',
+    'The proposed publication date must be a later day than today (JST), so the coordinators can prepare the advisory; no case was opened. Please send the form again with a later date.',
+    '公表の準備のため、公表希望日は本日（日本時間）より後の日付としてください。案件は開始していません。後の日付で改めてお送りください。',
+    true,
+    'self-report-answer',
+  ),
+};
+
 // ---- key-command: a coordinator's key command mail (X-CONFIRM-KEY / X-REJECT-KEY) ---------
 
 export const KEY_COMMAND_ERROR_CODES = ['continuation', 'bad-hold-id', 'mixed-with-case-commands', 'too-many-commands', 'hold-named-twice', 'no-such-hold', 'already-decided'] as const;
@@ -575,6 +641,7 @@ export const REFUSAL_FAMILIES = {
   command: COMMAND_ERRORS,
   field: FIELD_PROBLEMS,
   partner: PARTNER_REFUSALS,
+  'self-report': SELF_REPORT_REFUSALS,
   'key-command': KEY_COMMAND_ERRORS,
 } as const;
 

@@ -151,3 +151,18 @@ export function blankSelfReportForm(lang: 'ja' | 'en'): string {
   const colon = lang === 'ja' ? '：' : ':';
   return SELF_REPORT_FIELDS.map((f, i) => `${String(i + 1)}. ${(lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key}${colon}`).join('\n') + '\n';
 }
+
+/**
+ * Routing only (the use case's gate decides): whether `text` is written as a self-report
+ * form — the label of its own field `affectedVersions` (in no other form) beside
+ * `fixedVersions` or `proposedPublication`. A form missing other fields still routes here,
+ * so the vendor is told what is missing rather than its mail read as something else.
+ */
+export function looksLikeSelfReport(text: string): boolean {
+  try {
+    const keys = new Set(scanFields(typeof text === 'string' ? text : '', LABELS).flatMap((f) => (f.key === null ? [] : [f.key])));
+    return keys.has('affectedVersions') && (keys.has('fixedVersions') || keys.has('proposedPublication'));
+  } catch {
+    return false;
+  }
+}

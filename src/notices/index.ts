@@ -19,6 +19,10 @@ import type { NoticeModule } from './notice.ts';
 import partnerAnswer from './partner-answer.ts';
 import partnerStatus from './partner-status.ts';
 import partnerHandover from './partner-handover.ts';
+import priorityNotice from './priority-notice.ts';
+import reporterPriority from './reporter-priority.ts';
+import selfReportAnswer from './self-report-answer.ts';
+import coordSelfReport from './coord-self-report.ts';
 import published from './published.ts';
 import questionNotAnswered from './question-not-answered.ts';
 import rejected from './rejected.ts';
@@ -99,6 +103,12 @@ export const NOTICES = {
   'partner-answer': partnerAnswer,
   'partner-status': partnerStatus,
   'partner-handover': partnerHandover,
+  // Vendor self-reports (issue 12, guideline §6).
+  'self-report-answer': selfReportAnswer,
+  'coord-self-report': coordSelfReport,
+  // Priority notices (issue 12, guideline §3 item 12).
+  'priority-notice': priorityNotice,
+  'reporter-priority': reporterPriority,
   // The website track (guideline §4; src/rules/website-notices.ts WEBSITE_NOTICES).
   'operator-notify': operatorNotify,
   'operator-first-contact': operatorFirstContact,

@@ -137,6 +137,26 @@ export interface ProductCase {
   reporter: ReporterInfo;
   /** When the reporter was told they may withdraw the non-disclosure request (§3.9). */
   withdrawalNoticeAt: Date | null;
+  /**
+   * Priority notices (guideline §3 item 12): the vendors' recorded consent, when the
+   * reporter was told, each notice sent. Absent in snapshots stored before: read as none.
+   */
+  priority?: PriorityRecord;
+}
+
+/** What the desk recorded for priority notices on one case (guideline §3 item 12). */
+export interface PriorityRecord {
+  /** Consent to a priority notice, per vendor, as recorded by a coordinator (X-PRIORITY-CONSENT). */
+  consents: { vendorId: string; at: Date }[];
+  /** When the reporter was told a priority notice goes out (or, with no reporter at the desk, when that was noted). */
+  reporterToldAt: Date | null;
+  /** Each priority notice sent: when, with which vendors' fix information. */
+  sent: { at: Date; vendors: string[] }[];
+}
+
+/** The record of a snapshot, empty when it has none. */
+export function priorityOf(c: ProductCase): PriorityRecord {
+  return c.priority ?? { consents: [], reporterToldAt: null, sent: [] };
 }
 
 export function newVendor(ref: VendorRef): CaseVendor {
@@ -227,12 +247,21 @@ export type CoordinatorCommand =
    * (`vendorId`) or to the reporter (`vendorId` null); the desk speaks for the other side
    * (the `relay` decision). Allowed on an accepted case, also after publication.
    */
-  | { type: 'relay'; vendorId: string | null; text: string };
+  | { type: 'relay'; vendorId: string | null; text: string }
+  /** guideline §3 item 12: a coordinator records that the vendor, consulted, agrees to a priority notice. */
+  | { type: 'priority-consent'; vendorId: string }
+  /**
+   * guideline §3 item 12: send the fix information to the configured government and
+   * critical-infrastructure contacts. The caller reads beforehand (the rules are pure):
+   * `contacts`, how many configured contacts have a usable key now; `reporter`, whether the
+   * case has a reporter at the desk and whether an encrypted notice can reach them.
+   */
+  | { type: 'priority-notice'; contacts: number; reporter: 'none' | 'reachable' | 'no-key' };
 
 export const COMMAND_TYPES = [
   'accept', 'reject', 'stop', 'add-vendor', 'remove-vendor', 'set-date', 'mark-unreachable',
   'mark-reachable', 'notify-vendors', 'direct-contact', 'open-impossible', 'committee-decision',
-  'publish', 'flag', 'note', 'relay',
+  'publish', 'flag', 'note', 'relay', 'priority-consent', 'priority-notice',
 ] as const satisfies readonly CoordinatorCommand['type'][];
 
 /** A vendor's signed reply (mail-protocol §4), already matched to the case and the vendor. */
@@ -266,7 +295,7 @@ export type ProductEvent = CoordinatorCommand | VendorReplyEvent | VendorsMatche
 
 export type VendorTemplate = 'notify' | 'schedule' | 'published' | 'stopped' | 'withdrawn' | 'impossible-invite' | 'impossible-decided';
 
-export type ReporterTemplate = 'accepted' | 'not-accepted' | 'stopped' | 'schedule' | 'published' | 'may-withdraw' | 'impossible-decided';
+export type ReporterTemplate = 'accepted' | 'not-accepted' | 'stopped' | 'schedule' | 'published' | 'may-withdraw' | 'impossible-decided' | 'priority-notice';
 
 export type CoordinatorTemplate =
   | 'vendor-unreachable'
@@ -312,7 +341,7 @@ export interface Advisory {
   byCommittee: boolean;
 }
 
-export type CasePatch = Partial<Pick<ProductCase, 'publication' | 'publishedAt' | 'firstContactDate' | 'procedure' | 'withdrawalNoticeAt'>>;
+export type CasePatch = Partial<Pick<ProductCase, 'publication' | 'publishedAt' | 'firstContactDate' | 'procedure' | 'withdrawalNoticeAt' | 'priority'>>;
 export type VendorPatch = Partial<Omit<CaseVendor, 'id' | 'fix' | 'coordination'>>;
 
 export type SetStateDecision =
@@ -385,7 +414,12 @@ export type ProductDecision =
    * to one vendor of the case (`vendorId`) or to the reporter (`vendorId` null). The desk
    * speaks for the other side: neither party's identity goes with it (§2).
    */
-  | { type: 'relay'; vendorId: string | null; text: string };
+  | { type: 'relay'; vendorId: string | null; text: string }
+  /**
+   * A priority notice (guideline §3 item 12): the fix information of these vendors to every
+   * configured contact, encrypted to each contact's pinned key; never the reporter's identity.
+   */
+  | { type: 'send-priority-notice'; vendors: string[] };
 
 // ---- the reducer ------------------------------------------------------------------------
 

@@ -41,7 +41,9 @@ import {
   type VendorReplyEvent,
   type VendorsMatchedEvent,
   newVendor,
+  priorityOf,
 } from './product-state.ts';
+import { mayPriorityNotice } from './priority-notice.ts';
 
 export * from './product-state.ts';
 
@@ -562,7 +564,64 @@ function onCommand(o: Out, cmd: CoordinatorCommand): void {
       return o.record('note', cmd.text);
     case 'relay':
       return relay(o, cmd.vendorId, cmd.text);
+    case 'priority-consent':
+      return priorityConsent(o, cmd.vendorId);
+    case 'priority-notice':
+      return priorityNotice(o, cmd.contacts, cmd.reporter);
   }
+}
+
+/**
+ * guideline §3 item 12 ("after consulting the vendor"): the coordinator records the
+ * vendor's consent to a priority notice. Only before publication; recorded again, the
+ * newer consent replaces the older.
+ */
+function priorityConsent(o: Out, vendorId: string): void {
+  requireOpen(o);
+  const v = o.vendor(vendorId);
+  const p = priorityOf(o.c);
+  o.push({ type: 'update-case', patch: { priority: { ...p, consents: [...p.consents.filter((x) => x.vendorId !== v.id), { vendorId: v.id, at: o.now }] } } });
+  o.record('priority-consent', `${v.id}: consent to a priority notice recorded`);
+}
+
+/** A fix exists for this vendor: it reported fixed versions and its fix path says so (guideline §3 item 12). */
+const hasFix = (v: CaseVendor): boolean => (v.fix === 'fix-ready' || v.fix === 'fix-deployed') && v.fixedVersions !== null && v.fixedVersions.trim() !== '';
+
+/**
+ * guideline §3 item 12: once a fix exists and before publication, with the vendor's
+ * consent, the fix information goes to the configured contacts; the reporter is told
+ * first. The conditions are src/rules/priority-notice.ts; the refusal is its first code.
+ * The reporter's notice is decided before the send, so it is stored (and queued) first.
+ */
+function priorityNotice(o: Out, contacts: number, reporter: 'none' | 'reachable' | 'no-key'): void {
+  const p = priorityOf(o.c);
+  // Told before, or told now as part of this command (no reporter at the desk: nobody to tell).
+  const toldAt = p.reporterToldAt ?? (reporter === 'no-key' ? null : o.now);
+  const decision = mayPriorityNotice({
+    now: o.now,
+    publishedAt: o.c.publishedAt,
+    closed: o.c.rm !== 'accepted',
+    vendors: o.c.vendors.map((v) => ({ vendorId: v.id, fixed: hasFix(v), consentAt: p.consents.find((x) => x.vendorId === v.id)?.at ?? null })),
+    reporterToldAt: toldAt,
+    contacts,
+  });
+  if (!decision.ok) {
+    const why = `${decision.reason} (all: ${decision.all.join(', ')})`;
+    if (decision.code === 'no-vendor-consent') {
+      const missing = o.c.vendors.filter((v) => hasFix(v) && !p.consents.some((x) => x.vendorId === v.id)).map((v) => v.id);
+      refuse(why, { code: 'no-vendor-consent', vendor: missing.join(', ') });
+    }
+    refuse(why, { code: decision.code });
+  }
+  let told = p.reporterToldAt;
+  if (told === null) {
+    if (reporter === 'reachable') o.push({ type: 'notify-reporter', template: 'priority-notice' });
+    told = o.now;
+    o.record('priority-reporter-told', reporter === 'reachable' ? 'the reporter is told before the priority notice' : 'no reporter at the desk to tell');
+  }
+  o.push({ type: 'update-case', patch: { priority: { ...p, reporterToldAt: told, sent: [...p.sent, { at: o.now, vendors: decision.vendors }] } } });
+  o.push({ type: 'send-priority-notice', vendors: decision.vendors });
+  o.record('priority-notice', `fix information of ${decision.vendors.join(', ')} to ${String(contacts)} contact(s)`);
 }
 
 /**

@@ -48,6 +48,7 @@ export async function noticesFor(
       settings: ctx.settings,
       receivedAt: c.createdAt,
       vendorRefs,
+      priorityContacts: ctx.priorityContacts,
       ...(reporter ? { reporter } : {}),
     },
     // On a partner case the date is the partner's to decide: a vendor's request is forwarded

@@ -9,6 +9,7 @@ import { DbReplayStore, applyEvent, loadAnySnapshot } from '../desk/coordination
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
 import { applyHandover } from '../desk/handover.ts';
 import { applyHoldCommand } from '../desk/identity-release.ts';
+import { productLookups } from '../desk/priority-lookups.ts';
 import { applyKeyCommandMail } from '../desk/mail-keys.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { Fields } from '../log.ts';
@@ -110,7 +111,7 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
           outcomes.push(h.ok ? { command, status: 'applied' } : { command, status: 'failed', error: h.error });
           continue;
         }
-        const event = toProductEvent(command, snapshot, vendors);
+        const event = toProductEvent(command, snapshot, vendors, await productLookups(tx, command, c, ctx.priorityContacts, now));
         if (isCommandError(event)) {
           outcomes.push({ command, status: 'failed', error: event });
           continue;

@@ -3,6 +3,7 @@
 // from here and goes down (rules, store, outbound), never back up to the runner.
 import type { WebLookupOptions } from '../web/options.ts';
 import type { Publisher } from '../export/model.ts';
+import type { PriorityContact } from '../desk/priority-contacts.ts';
 import type { Keyring, SigningKey } from '../crypto/openpgp.ts';
 import type { InspectResult } from '../domain/inspect.ts';
 import type { Authority } from '../inbound/authority.ts';
@@ -70,6 +71,8 @@ export interface DeskContext {
   web: WebLookupOptions | null;
   /** Who the desk is in the CSAF documents attached for partners (issue 12; config `exports`). */
   publisher: Publisher;
+  /** Priority-notice contacts (config `priorityNotice.contacts`; guideline §3 item 12); none: nothing is sent. */
+  priorityContacts: readonly PriorityContact[];
 }
 
 /** A failure that fails the same way on every attempt: final at once (no retry). */

@@ -47,6 +47,8 @@ const SAMPLES: Command[] = [
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: null },
   { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: 'found by a researcher' },
   { kind: 'handover', partner: 'certcc' },
+  { kind: 'priority-consent', vendor: 'acme' },
+  { kind: 'priority-notice' },
 ];
 
 const parsedOf = (commands: Command[], caseId: string | null = 'VR-2026-0042'): ParsedCommands => ({ caseId, commands, errors: [] });
@@ -162,6 +164,11 @@ const ERRORS: CommandError[] = [
   { code: 'case-closed', why: 'stopped' },
   { code: 'case-closed', why: 'published' },
   { code: 'case-closed', why: 'not-accepted' },
+  { code: 'no-contacts' },
+  { code: 'already-published' },
+  { code: 'no-fix' },
+  { code: 'no-vendor-consent', vendor: 'acme' },
+  { code: 'reporter-not-told' },
   { code: 'internal' },
 ];
 

@@ -65,6 +65,8 @@ const EVERY: { line: string; cli: string[]; want: Command }[] = [
   { line: 'X-NOTIFY-OPERATOR', cli: ['notify-operator'], want: { kind: 'notify-operator' } },
   { line: 'X-HANDOVER: CertCC', cli: ['handover', 'certcc'], want: { kind: 'handover', partner: 'certcc' } },
   { line: 'X-引き継ぎ: certcc', cli: ['handover', 'certcc'], want: { kind: 'handover', partner: 'certcc' } },
+  { line: 'X-PRIORITY-CONSENT: acme', cli: ['priority-consent', 'acme'], want: { kind: 'priority-consent', vendor: 'acme' } },
+  { line: 'X-優先通知', cli: ['priority-notice'], want: { kind: 'priority-notice' } },
   { line: 'X-RELEASE: h7k3qx0', cli: ['release', 'H7K3QX0'], want: { kind: 'release', hold: 'H7K3QX0' } },
   { line: 'X-REDACT: H7K3QX0', cli: ['redact', 'H7K3QX0'], want: { kind: 'redact', hold: 'H7K3QX0', field: null, text: null } },
   { line: 'X-REDACT: H7K3QX0 summary', cli: ['redact', 'H7K3QX0', 'summary'], want: { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: null } },

@@ -25,7 +25,7 @@ describe('the command registry', () => {
     const all = COMMAND_KINDS.flatMap((k) => COMMANDS[k].keywords);
     expect(new Set(all).size).toBe(all.length);
     expect(KEYWORD_INDEX.size).toBe(all.length);
-    expect(all.filter((k) => JAPANESE.test(k)).sort()).toEqual(['墨消し', '送信承認', '運営者確認', '運営者確定', '運営者通知', '引き継ぎ', '引継ぎ'].sort());
+    expect(all.filter((k) => JAPANESE.test(k)).sort()).toEqual(['墨消し', '送信承認', '運営者確認', '運営者確定', '運営者通知', '引き継ぎ', '引継ぎ', '優先通知同意', '優先通知'].sort());
     expect(KEYWORD_INDEX.get('送信承認')).toBe('release');
     expect(KEYWORD_INDEX.get('墨消し')).toBe('redact');
     expect(KEYWORD_INDEX.get('運営者確認')).toBe('confirm-operator');
@@ -33,6 +33,8 @@ describe('the command registry', () => {
     expect(KEYWORD_INDEX.get('運営者通知')).toBe('notify-operator');
     expect(KEYWORD_INDEX.get('引き継ぎ')).toBe('handover');
     expect(KEYWORD_INDEX.get('引継ぎ')).toBe('handover');
+    expect(KEYWORD_INDEX.get('優先通知')).toBe('priority-notice');
+    expect(KEYWORD_INDEX.get('優先通知同意')).toBe('priority-consent');
   });
 
   it.each(samples.map((c) => [formatCommand(c), c] as const))('%s reads back to the same command (mail and CLI)', (text, c) => {

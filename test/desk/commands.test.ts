@@ -57,6 +57,8 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   'confirm-operator': { kind: 'confirm-operator', operator: 'example-co' },
   'notify-operator': { kind: 'notify-operator' },
   handover: { kind: 'handover', partner: 'certcc' },
+  'priority-consent': { kind: 'priority-consent', vendor: 'acme' },
+  'priority-notice': { kind: 'priority-notice' },
 };
 
 const withAcme = (consent = {}): ProductCase => stepProduct(newCase(consent), { type: 'add-vendor', vendor: ACME }, NOW).case;

@@ -3,7 +3,7 @@
 // reader may see (guideline §2): reporter identity only with consent, no verification
 // method in the advisory, no vendor names in the reporter's progress unless public, no
 // case ids on the public unreachable list.
-import { PARTNER_REFUSAL_CODES } from '../../src/domain/refusals.ts';
+import { PARTNER_REFUSAL_CODES, SELF_REPORT_REFUSAL_CODES } from '../../src/domain/refusals.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -196,6 +196,19 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
     { caseId: CASE, partnerName: 'CERT/CC', productName: 'まどぐちメールサーバ', productVersion: '2.3.1 以前', summary: notifyBase.summary, reproduction: REPRODUCTION, publicationDate: '2027-01-06', dateStatus: 'agreed', shareIdentity: true, reporterName: REPORTER.name, reporterEmail: REPORTER.email, reporterOrganization: REPORTER.organization },
     { caseId: CASE, partnerName: 'CERT/CC', productName: 'まどぐちメールサーバ', productVersion: '2.3.1 以前', summary: notifyBase.summary, reproduction: REPRODUCTION, shareIdentity: false },
   ],
+  'self-report-answer': [
+    { outcome: 'opened', caseId: CASE, publicationDate: '2027-02-11' },
+    ...SELF_REPORT_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['summary'], problems: [{ field: 'proposedPublication', code: 'bad-date' }] })),
+  ],
+  'coord-self-report': [
+    { caseId: CASE, vendorId: 'acme', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', affectedVersions: '2.3.0 - 2.3.1', fixedVersions: '2.3.2', summary: '検索機能に XSS があります。', publicationDate: '2027-02-11', advisoryUrl: 'https://acme.example/psirt/1', cve: ['CVE-2027-0001'], cvss: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N' },
+    { caseId: CASE, vendorId: 'acme', vendorName: 'ACME 株式会社', productName: 'まどぐちメールサーバ', affectedVersions: '2.3.0', fixedVersions: '2.3.2', summary: 'XSS', publicationDate: '2027-02-11' },
+  ],
+  'priority-notice': [
+    { caseId: CASE, contactName: 'NISC', sector: 'government', productName: 'まどぐちメールサーバ', affectedVersions: '2.3.0', summary: '検索機能に XSS があります。', vulnerabilityType: 'XSS', cvss: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N', fixes: [{ vendorName: 'ACME 株式会社', fixedVersions: '2.3.2', workaround: '検索機能を無効にします。', advisoryUrl: 'https://acme.example/psirt/1' }], publicationDate: '2027-02-11' },
+    { caseId: CASE, contactName: '電力 ISAC', sector: 'critical-infrastructure', productName: 'まどぐちメールサーバ', fixes: [{ vendorName: 'ACME 株式会社', fixedVersions: '2.3.2' }] },
+  ],
+  'reporter-priority': [{ caseId: CASE }],
   'vendor-reply-recorded': [
     { caseId: CASE, vendorName: 'ACME 株式会社', status: 'fixed', fixedVersions: '2.3.2', proposedPublication: '2027-01-06', advisoryUrl: 'https://acme.example/psirt/1', askToEncrypt: false },
     { caseId: CASE, vendorName: 'ACME 株式会社', askToEncrypt: true },
@@ -279,7 +292,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(27);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(31);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');

@@ -234,6 +234,9 @@ describe('refused commands: exactly one error, nothing else (the caller tells th
     ['flag a closed case', closed, { type: 'flag', flag: 'public-aware' }, 'closed'],
     ['an empty note', withAcme, { type: 'note', text: '' }, 'empty note'],
     ['relay on a closed case', closed, { type: 'relay', vendorId: 'acme', text: 'x' }, 'not accepted'],
+    ['record consent on a closed case', closed, { type: 'priority-consent', vendorId: 'acme' }, 'not accepted'],
+    ['record consent of an unknown vendor', withAcme, { type: 'priority-consent', vendorId: 'nobody' }, 'no vendor'],
+    ['a priority notice before any fix', withAcme, { type: 'priority-notice', contacts: 1, reporter: 'reachable' }, 'no vendor has a fix'],
   ];
 
   it.each(cases)('%s', (_name, make, cmd, message) => {

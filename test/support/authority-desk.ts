@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { extendKeyring, generateDeskKey, type DeskKey } from '../../src/crypto/openpgp.ts';
 import { applyEvent, loadSnapshot, saveSnapshot } from '../../src/desk/coordination.ts';
 import { ensureDeskKeys } from '../../src/desk/keys.ts';
-import { Desk, type Queue } from '../../src/desk/service.ts';
+import { Desk, type DeskOptions, type Queue } from '../../src/desk/service.ts';
 import type { JobData, JobName } from '../../src/jobs/registry.ts';
 import type { Transport } from '../../src/outbound/transport.ts';
 import { newProductCase, type ProductCase } from '../../src/rules/product.ts';
@@ -64,7 +64,7 @@ export interface AuthorityWorld {
 
 const priv = async (k: DeskKey): Promise<openpgp.PrivateKey> => openpgp.readPrivateKey({ armoredKey: k.armoredPrivate });
 
-export async function authorityWorld(): Promise<AuthorityWorld> {
+export async function authorityWorld(extra: Partial<DeskOptions> = {}): Promise<AuthorityWorld> {
   const work = mkdtempSync(join(tmpdir(), 'mdg-authority-'));
   // Keys made a month ago, so tests can sign (and encrypt) "old" mail with them.
   const born = new Date(Date.now() - 30 * DAY);
@@ -106,6 +106,7 @@ export async function authorityWorld(): Promise<AuthorityWorld> {
     casePrefix: 'VR',
     clock: () => world.now ?? new Date(),
     coordinators: [{ name: 'Sato', email: SATO, fingerprints: [satoK.fingerprint], armoredKeys: [satoK.armoredPublic] }],
+    ...extra,
   });
   await upsertVendor(db, { id: 'acme', name: 'ACME', contacts: { to: [ACME] }, keys: [{ fingerprint: acmeK.fingerprint, armored: acmeK.armoredPublic }], products: [{ name: 'Acme Router', keywords: [] }] }, 'test');
   await upsertVendor(db, { id: 'evil', name: 'Evil', contacts: { to: [EVIL] }, keys: [{ fingerprint: evilK.fingerprint, armored: evilK.armoredPublic }], products: [{ name: 'Evil Box', keywords: [] }] }, 'test');

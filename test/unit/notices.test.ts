@@ -68,6 +68,10 @@ const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
     dateStatus: 'proposed',
     shareIdentity: false,
   },
+  'self-report-answer': { outcome: 'opened', caseId: CASE, publicationDate: '2027-03-01' },
+  'coord-self-report': { caseId: CASE, vendorId: 'acme', vendorName: 'ACME', productName: 'Router', affectedVersions: '1.0-1.2', fixedVersions: '1.3', summary: 'XSS in the admin page.', publicationDate: '2027-03-01', cve: ['CVE-2027-1234'] },
+  'priority-notice': { caseId: CASE, contactName: 'NISC', sector: 'government', productName: 'Router', affectedVersions: '1.0', fixes: [{ vendorName: 'ACME', fixedVersions: '1.3', advisoryUrl: 'https://acme.test/sa' }], publicationDate: '2027-03-01' },
+  'reporter-priority': { caseId: CASE },
   'reporter-stopped': { caseId: CASE, reason: 'not-vulnerability' },
   'reporter-withdrawal': { caseId: CASE, startDate: '2025-11-22' },
   'reporter-status': {
