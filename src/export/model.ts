@@ -64,7 +64,8 @@ export function resolveStatus(c: ExportCase, v: Vulnerability, vendor: CaseVendo
   const st = advisoryStatus(vendor);
   return {
     status: st,
-    fixedVersions: st === 'fixed' ? nonEmpty(vendor.fixedVersions) : null,
+    // An affected vendor's fixed versions are a fix too ("affected, fixed in 1.2.3"; issue 12).
+    fixedVersions: st === 'fixed' || st === 'affected' ? nonEmpty(vendor.fixedVersions) : null,
     advisoryUrl: nonEmpty(vendor.advisoryUrl),
     workaround,
   };
