@@ -14,6 +14,9 @@ import { handoversOfCase } from '../store/handovers.ts';
 import { partnersOfCase } from '../store/partners.ts';
 import { appendTimeline, getCase, listParties, listTimeline } from '../store/repo.ts';
 import { getVendor } from '../store/vendors.ts';
+import { loadVulnerabilityViews } from '../export/load.ts';
+import { neutralise } from '../outbound/neutralise.ts';
+import type { VulnerabilityView } from '../export/model.ts';
 import { storeRunner, type StoreCommandDeps } from './store-command.ts';
 
 export type CaseCommandDeps = StoreCommandDeps;
@@ -54,6 +57,25 @@ function listLine(v: CaseView): string {
     `last ${orNone(v.lastActivity, formatJst)}`,
     `waiting for ${waiting}`,
   ].join('\t');
+}
+
+/** `  #2  CWE-79  6.1 MEDIUM (CVSS:3.1/...)  CVE-2026-40002`, its summary, each vendor's status. */
+export function vulnerabilityLines(x: VulnerabilityView): string[] {
+  const head = [
+    `  #${String(x.number)}`,
+    x.cwe ?? 'no CWE',
+    x.cvss ? `${x.cvss.baseScore.toFixed(1)} ${x.cvss.severity} (${x.cvss.vector})` : 'no CVSS score',
+    x.cve ?? 'no CVE',
+    ...(x.fromReport ? ['(from the report)'] : []),
+  ].join('  ');
+  // One line, its controls and direction overrides made visible (outbound/neutralise.ts).
+  const flat = x.summary.replace(/\s+/g, ' ').trim();
+  const summary = neutralise(flat.length > 200 ? `${flat.slice(0, 199)}…` : flat);
+  return [
+    head,
+    `      ${summary}`,
+    ...x.vendors.map((v) => `      ${v.id}: ${v.status}${v.fixedVersions !== null ? ` (fixed in ${v.fixedVersions})` : ''}`),
+  ];
 }
 
 export function registerCaseCommands(program: Command, deps: CaseCommandDeps): void {
@@ -111,11 +133,13 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
         await appendTimeline(db, { caseId: id, actor: o.actor, event: 'case-read', data: { via: 'cli' } });
         const parties = await listParties(db, id);
         const timeline = await listTimeline(db, id, { limit: 10000 });
+        // issue 12: each vulnerability with each vendor's status (src/export/model.ts, the source of the advisory and CSAF).
+        const vulnerabilities = await loadVulnerabilityViews(db, id);
         // issue 12: the partner CSIRTs of the case, by their own ids, and the handovers (X-HANDOVER).
         const partnerLinks = await partnersOfCase(db, id);
         const handovers = await handoversOfCase(db, id);
         if (o.json) {
-          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, parties, partners: partnerLinks, handovers, timeline }, null, 2));
+          out(JSON.stringify({ ...(toJson(v) as object), lang: c.lang, openedAt: c.createdAt, vulnerabilities, parties, partners: partnerLinks, handovers, timeline }, null, 2));
           return 0;
         }
         out(`${v.id}  ${v.kind}  state: ${v.state}  language: ${c.lang}`);
@@ -156,6 +180,9 @@ export function registerCaseCommands(program: Command, deps: CaseCommandDeps): v
           if (x.listedSince !== null) parts.push(`on the unreachable list since ${formatJst(x.listedSince)}${x.productListedSince !== null ? ' (product too)' : ''}`);
           out(parts.join('  '));
         }
+        out('vulnerabilities:');
+        if (vulnerabilities.length === 0) out('  none');
+        for (const x of vulnerabilities) for (const l of vulnerabilityLines(x)) out(l);
         const partnerIds = [...new Set([...partnerLinks.map((l) => l.partnerId), ...handovers.map((h) => h.partnerId)])].sort();
         if (partnerIds.length > 0) out('partners:');
         for (const pid of partnerIds) {

@@ -64,7 +64,7 @@ export function commandErrorText(e: CommandError, lang: Lang, caseId: string | n
 /** The sentence for a parse error (by code, so it can be given in Japanese too). */
 export function parseErrorText(e: ParseError, lang: Lang): string {
   const en = lang === 'en';
-  const text = PARSE_ERRORS[e.code].text[lang]({ kw: clean((e.keyword ?? '').toUpperCase()), v: clean(e.value ?? ''), maxCommands: LIMITS.commands });
+  const text = PARSE_ERRORS[e.code].text[lang]({ kw: clean((e.keyword ?? '').toUpperCase()), v: clean(e.value ?? ''), maxCommands: LIMITS.commands, detail: clean(e.detail ?? '') });
   if (e.line <= 0) return text;
   return en ? `line ${String(e.line)}: ${text}` : `${String(e.line)}行目：${text}`;
 }

@@ -15,6 +15,7 @@
 // decided by the code that applies it. This file only says what was asked, or why the
 // text cannot be read. Anything it cannot read is an error entry, never skipped.
 
+import { scoreCvss } from '../adapters/cvss.ts';
 import { findCaseId } from '../forms/index.ts';
 import type { ParseErrorCode } from '../domain/refusals.ts';
 import { COMMITTEE_DECISIONS, DECISION_WORDS } from './committee-decision.ts';
@@ -44,6 +45,8 @@ export interface ParseError {
   keyword?: string;
   /** The offending value (shortened), when there is one. */
   value?: string;
+  /** Why the value is refused, when the code alone does not say (bad-cvss: the scorer's reason). */
+  detail?: string;
 }
 
 export interface ParsedCommands {
@@ -127,7 +130,20 @@ const KEYWORDS: Record<string, { kind: CommandKind | 'case'; arg: ArgShape | 'ca
 };
 
 /** Shapes whose argument may continue on indented lines. */
-const CONTINUES: ReadonlySet<ArgShape | 'case'> = new Set<ArgShape>(['optional-text', 'text', 'note', 'stop', 'decision', 'relay', 'redact']);
+const CONTINUES: ReadonlySet<ArgShape | 'case'> = new Set<ArgShape>(['optional-text', 'text', 'note', 'stop', 'decision', 'relay', 'redact', 'vulnerability', 'split']);
+
+/** A vulnerability's number in its case (1, 2, ...). */
+function readNumber(token: string): number | null {
+  const t = fold(token).trim();
+  if (!/^[1-9][0-9]{0,3}$/u.test(t)) return null;
+  return Number(t);
+}
+
+/** The CVE record format's cveId (CVE JSON 5: ^CVE-[0-9]{4}-[0-9]{4,19}$), canonical upper case. */
+export function parseCveId(value: string): string | null {
+  const v = fold(value).trim().toUpperCase();
+  return /^CVE-[0-9]{4}-[0-9]{4,19}$/u.test(v) ? v : null;
+}
 
 /** A hold of the identity guard (src/desk/identity-policy.ts holdRef), canonical, or null. */
 export function parseHoldRef(value: string): string | null {
@@ -261,6 +277,61 @@ function build(keyword: string, arg: string, prefix: string): Built {
       if (rest !== '') return err('unexpected-argument', `X-${K} takes one hold`, rest);
       const hold = parseHoldRef(head);
       return hold ? { commands: [{ kind: 'release', hold }], errors: [] } : err('bad-hold', 'not a hold of the desk (H and six letters or digits)', head);
+    }
+    case 'vulnerability':
+    case 'split': {
+      // [N] [CWE-n] [CVSS:...] summary: the tokens are told apart by their own shape, so
+      // a summary never has to be quoted; a vector is scored now and never guessed.
+      let rest = text;
+      let number = 0;
+      if (spec.arg === 'split') {
+        const [head, tail] = splitFirst(rest);
+        if (head === '') return err('missing-argument', `X-${K} needs the number of the vulnerability to split, then the new one's summary`);
+        const n = readNumber(head);
+        if (n === null) return err('bad-vulnerability-number', `X-${K}: not a vulnerability number`, head);
+        number = n;
+        rest = tail;
+      }
+      let cwe: string | null = null;
+      let cvss: string | null = null;
+      for (;;) {
+        const [head, tail] = splitFirst(rest);
+        const f = fold(head);
+        if (cwe === null && f.startsWith('cwe')) {
+          const m = /^cwe-([1-9][0-9]{0,5})$/u.exec(f);
+          if (!m) return err('bad-cwe', `X-${K}: not a CWE id (CWE-79)`, head);
+          cwe = `CWE-${m[1] ?? ''}`;
+          rest = tail;
+          continue;
+        }
+        if (cvss === null && f.startsWith('cvss')) {
+          const r = scoreCvss(head.normalize('NFKC'));
+          if (!r.ok) return { commands: [], errors: [{ code: 'bad-cvss', message: `X-${K}: not a valid CVSS vector: ${r.error}`, keyword: kw, value: short(head), detail: r.error }] };
+          cvss = r.score.vector;
+          rest = tail;
+          continue;
+        }
+        break;
+      }
+      if (rest === '') return err('missing-argument', `X-${K} needs the ${spec.arg === 'split' ? "new vulnerability's " : ''}summary`);
+      const t = freeText(rest, LIMITS.note);
+      if (t !== null && typeof t !== 'string') return t;
+      const summary = t ?? rest;
+      return {
+        commands: [spec.arg === 'split' ? { kind: 'split-vulnerability', number, cwe, cvss, summary } : { kind: 'add-vulnerability', cwe, cvss, summary }],
+        errors: [],
+      };
+    }
+    case 'cve': {
+      const [head, tail] = splitFirst(text);
+      if (head === '') return err('missing-argument', `X-${K} needs the vulnerability's number and its CVE id (X-${K}: 1 CVE-2026-12345)`);
+      const number = readNumber(head);
+      if (number === null) return err('bad-vulnerability-number', `X-${K}: not a vulnerability number`, head);
+      const [cveText, extra] = splitFirst(tail);
+      if (cveText === '') return err('missing-argument', `X-${K} needs the CVE id after the number`);
+      if (extra !== '') return err('unexpected-argument', `X-${K} takes one number and one CVE id`, extra);
+      const cve = parseCveId(cveText);
+      return cve ? { commands: [{ kind: 'set-cve', number, cve }], errors: [] } : err('bad-cve', 'not a CVE id (CVE-YYYY-NNNN)', cveText);
     }
     case 'redact': {
       // The hold and the field go on the keyword line; the replacement text may follow there

@@ -5,6 +5,7 @@
 // add a command"). A new argument shape also needs its reader in parse.ts `build`.
 import { accept, type AcceptCommand } from './accept.ts';
 import { addVendor, type AddVendorCommand } from './add-vendor.ts';
+import { addVulnerability, type AddVulnerabilityCommand } from './add-vulnerability.ts';
 import { confirmOperator, type ConfirmOperatorCommand } from './confirm-operator.ts';
 import { committeeDecision, type CommitteeDecisionCommand } from './committee-decision.ts';
 import { directContact, type DirectContactCommand } from './direct-contact.ts';
@@ -23,7 +24,9 @@ import { reject, type RejectCommand } from './reject.ts';
 import { relay, type RelayCommand } from './relay.ts';
 import { release, type ReleaseCommand } from './release.ts';
 import { removeVendor, type RemoveVendorCommand } from './remove-vendor.ts';
+import { setCve, type SetCveCommand } from './set-cve.ts';
 import { setDate, type SetDateCommand } from './set-date.ts';
+import { splitVulnerability, type SplitVulnerabilityCommand } from './split-vulnerability.ts';
 import type { CommandSpec } from './spec.ts';
 import { stop, type StopCommand } from './stop.ts';
 
@@ -53,6 +56,9 @@ export type Command =
   | ConfirmOperatorCommand
   | NotifyOperatorCommand
   | HandoverCommand
+  | AddVulnerabilityCommand
+  | SplitVulnerabilityCommand
+  | SetCveCommand
   | PriorityConsentCommand
   | PriorityNoticeCommand;
 
@@ -79,6 +85,9 @@ export const COMMANDS: { readonly [K in CommandKind]: CommandSpec<Extract<Comman
   redact,
   'confirm-operator': confirmOperator,
   'notify-operator': notifyOperator,
+  'add-vulnerability': addVulnerability,
+  'split-vulnerability': splitVulnerability,
+  'set-cve': setCve,
   handover,
   'priority-consent': priorityConsent,
   'priority-notice': priorityNotice,

@@ -12,7 +12,7 @@ import type { OperatorRef, WebsiteCase, WebsiteEvent } from '../rules/website-st
 export type Lang = 'ja' | 'en';
 
 /** How a keyword's argument is read (parse.ts `build`). */
-export type ArgShape = 'none' | 'optional-text' | 'text' | 'note' | 'vendor' | 'vendors' | 'date' | 'stop' | 'decision' | 'relay' | 'hold' | 'redact' | 'operator' | 'partner';
+export type ArgShape = 'none' | 'optional-text' | 'text' | 'note' | 'vendor' | 'vendors' | 'date' | 'stop' | 'decision' | 'relay' | 'hold' | 'redact' | 'operator' | 'partner' | 'vulnerability' | 'split' | 'cve';
 
 /** What the confirmation says beyond the command itself, from the snapshot before and the decisions taken. */
 export interface AppliedDetails {
@@ -24,6 +24,14 @@ export interface AppliedDetails {
   notifiedAgain?: string[];
   /** accept: the report was already accepted; nothing changed. */
   unchanged?: boolean;
+  /**
+   * add-vulnerability / split-vulnerability: the number given to the new vulnerability, its
+   * score (`9.8 CRITICAL`), whether the report's implicit vulnerability 1 was stored first,
+   * and why the report's CVSS text of vulnerability 1 was then left out (it does not score).
+   */
+  vulnerability?: { number: number; score?: string; materialised?: boolean; dropped?: string };
+  /** set-cve: the CVE id before (null: none). */
+  previousCve?: string | null;
 }
 
 /** The rules' event for a command, or why it cannot be applied. */

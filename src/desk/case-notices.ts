@@ -14,6 +14,7 @@ import { findKeysByEmail } from '../store/repo.ts';
 import { partnersWhoBroughtCase } from '../store/partners.ts';
 import { vendorSubjectRefs } from '../store/vendor-references.ts';
 import { listVendors } from '../store/vendors.ts';
+import { listVendorVulnerabilityStatuses, listVulnerabilities } from '../store/vulnerabilities.ts';
 import { partnerAdvisoryCopies, partnerStatusNotices, withoutPartnerDecided, type NoticeDeps } from './partner-status.ts';
 
 /** Composes and stores, in `into` (the open transaction), the notices decisions ask for. */
@@ -49,6 +50,8 @@ export async function noticesFor(
       vendors,
       settings: ctx.settings,
       receivedAt: c.createdAt,
+      vulnerabilities: await listVulnerabilities(into, c.id),
+      vulnerabilityStatuses: await listVendorVulnerabilityStatuses(into, c.id),
       vendorRefs,
       partners: await partnerAdvisoryCopies(ctx, into, c.id, partners, decisions),
       priorityContacts: ctx.priorityContacts,

@@ -24,6 +24,7 @@ import type { Publisher } from '../export/model.ts';
 import { applyHandover } from './handover.ts';
 import { applyHoldCommand } from './identity-release.ts';
 import { commandErrorText } from '../commands/confirm.ts';
+import { applyVulnerabilityCommand, isVulnerabilityCommand } from './vulnerabilities.ts';
 import { proposeOperatorNotices, websiteCommand } from './website-case.ts';
 
 export interface CommandDeps {
@@ -55,9 +56,11 @@ export interface CommandOutcome {
 
 /** The rules' event for a command (its command file), or why it cannot be applied (a code of the catalogue, src/domain/refusals.ts). */
 export function toProductEvent(cmd: Command, snapshot: ProductCase, vendors: Map<string, Vendor>, lookups?: ProductLookups): ProductEvent | CommandError {
-  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand, identity-release.ts);
-  // X-HANDOVER: the case sent to a partner (applyHandover, handover.ts).
-  return specOf(cmd).toEvent(cmd, snapshot, vendors, lookups) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on a held notice, not on the case's state` };
+  // X-RELEASE / X-REDACT: not a product-track event, a held notice (applyHoldCommand,
+  // identity-release.ts); X-HANDOVER: the case sent to a partner (applyHandover, handover.ts); the vulnerability commands act on the case's vulnerabilities
+  // (src/desk/vulnerabilities.ts).
+  const what = isVulnerabilityCommand(cmd) ? "the case's vulnerabilities" : 'a held notice';
+  return specOf(cmd).toEvent(cmd, snapshot, vendors, lookups) ?? { code: 'not-allowed', state: `X-${cmd.kind.toUpperCase()} acts on ${what}, not on the case's state` };
 }
 
 /**
@@ -107,6 +110,14 @@ export function relayLeak(command: Command, snapshot: ProductCase, report: Repor
   const what = identityIn(command.text, { snapshot, report, ...(reporterEmail ? { reporter: { email: reporterEmail, armoredKeys: [] } } : {}) });
   if (what === null) return null;
   return { type: 'error', message: `the text gives the reporter's ${what}, and the reporter has not consented to share it with vendors (guideline §2)`, refusal: { code: 'names-reporter' } };
+}
+
+/** The CLI's line for an applied vulnerability command. */
+function vulnerabilityMessage(d: AppliedDetails): string {
+  const v = d.vulnerability;
+  if (v) return [`vulnerability ${String(v.number)}${v.score ? ` (${v.score})` : ''}`, v.materialised === true ? 'vulnerability 1 stored from the report' : null, v.dropped ? `the report's CVSS of vulnerability 1 left out: ${v.dropped}` : null].filter((x) => x !== null).join('; ');
+  if (d.previousCve !== undefined) return d.previousCve === null ? 'done' : `done (was ${d.previousCve})`;
+  return 'done';
 }
 
 /**
@@ -159,6 +170,12 @@ export async function applyCommands(deps: CommandDeps, caseId: string, commands:
       // issue 9 §5: a notice held for the reporter's identity, sent once.
       const held = await db.tx((tx) => applyHoldCommand(tx, { signer: deps.signer, address: deps.address, now: deps.now, actor: deps.actor }, caseId, command, null));
       outcomes.push(held.ok ? { command, ok: true, message: `sent ${held.noticeId}`, notices: [held.noticeId] } : { command, ok: false, message: commandErrorText(held.error, 'en', caseId), notices });
+      continue;
+    }
+    if (isVulnerabilityCommand(command)) {
+      // issue 12: the case's vulnerabilities, recorded on the timeline; no notice.
+      const r = await db.tx((tx) => applyVulnerabilityCommand(tx, caseId, command, snapshot, deps.actor));
+      outcomes.push(r.ok ? { command, ok: true, message: vulnerabilityMessage(r.details), notices } : { command, ok: false, message: commandErrorText(r.error, 'en', caseId), notices });
       continue;
     }
     if (command.kind === 'handover') {

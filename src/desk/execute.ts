@@ -23,6 +23,9 @@ import { insertIdentityHold } from '../store/identity-holds.ts';
 import { insertNotice } from '../store/repo.ts';
 import { checkNotice, describeHits, encodeContext, holdRef, identityPolicy, kindWord, type Audience } from './identity-policy.ts';
 import type { Vendor } from '../store/vendors.ts';
+import type { VendorVulnerabilityStatus, Vulnerability } from '../store/vulnerabilities.ts';
+import { nonEmpty, scoreLine, vendorOverall, vulnerabilityFacts, type ExportCase, type VulnerabilityFact } from '../export/model.ts';
+import type { NoticeVulnerability } from '../notices/schema.ts';
 import { resolvePriorityContacts, type PriorityContact } from './priority-contacts.ts';
 
 export interface ComposedNotice {
@@ -81,6 +84,13 @@ export interface ExecuteContext {
   /** Priority-notice contacts (configuration `priorityNotice.contacts`; guideline §3 item 12). None: nothing is sent. */
   priorityContacts?: readonly PriorityContact[];
   /**
+   * The case's vulnerabilities and each vendor's statements per vulnerability (issue 12,
+   * src/store/vulnerabilities.ts): the advisory and the vendor notification show each, from
+   * the export model (src/export/model.ts), the source the CSAF document is built from too.
+   */
+  vulnerabilities?: Vulnerability[];
+  vulnerabilityStatuses?: VendorVulnerabilityStatus[];
+  /**
    * issue 12 (guideline §5: the desk "publishes at the same time" as the partner): the
    * partners that brought the case get the published advisory, in English, encrypted to
    * their pinned keys (none: withheld), with the final CSAF document when they want it.
@@ -97,6 +107,36 @@ export interface PartnerAdvisoryCopy {
   /** Empty when the partner has no usable pinned key or left the registry: fail closed. */
   armoredKeys: string[];
   attachments: OutboundAttachment[];
+}
+
+/** The export model of the case as it stands in this event (issue 12 "one source"). */
+export function exportModelOf(ctx: ExecuteContext): ExportCase {
+  return {
+    id: ctx.caseId,
+    lang: ctx.lang === 'en' ? 'en' : 'ja',
+    openedAt: ctx.receivedAt ?? ctx.now,
+    product: { name: nonEmpty(ctx.report.product?.name), version: nonEmpty(ctx.report.product?.version) },
+    snapshot: ctx.snapshot,
+    vulnerabilities: ctx.vulnerabilities ?? [],
+    statuses: ctx.vulnerabilityStatuses ?? [],
+  };
+}
+
+/** The facts as a notice's context carries them; `nameOf` gives each vendor's name as that notice may show it. */
+export function noticeVulnerabilities(facts: readonly VulnerabilityFact[], nameOf: (vendorId: string, fallback: string) => string, withSummary = true): NoticeVulnerability[] {
+  return facts.map((f) => ({
+    number: f.number,
+    ...(withSummary ? { summary: f.summary } : {}),
+    ...(f.cwe !== null ? { cwe: f.cwe } : {}),
+    ...(f.cve !== null ? { cve: f.cve } : {}),
+    ...(f.score !== null ? { cvss: scoreLine(f.score) } : {}),
+    statuses: f.vendors.map((v) => ({
+      name: nameOf(v.vendorId, v.vendorName),
+      product: v.product,
+      status: v.status,
+      ...(v.status === 'fixed' && v.fixedVersions !== null ? { fixedVersions: v.fixedVersions } : {}),
+    })),
+  }));
 }
 
 const STOP_REASONS: readonly CmdStopReason[] = ['not-vulnerability', 'duplicate', 'not-reproducible', 'illegal', 'known'];
@@ -330,6 +370,11 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
           dateStatus: ctx.snapshot.publication.agreed ? ('agreed' as const) : ('proposed' as const),
           publicationDays: ctx.settings.publicationDays,
           offerDirectContact: d.offerDirectContact,
+          // issue 12: once the case's vulnerabilities are stored (a coordinator added or split
+          // one), each is shown with this vendor's own status only.
+          ...((ctx.vulnerabilities ?? []).some((v) => !v.implicit)
+            ? { vulnerabilities: noticeVulnerabilities(vulnerabilityFacts(exportModelOf(ctx), [], [vendor.id]), (_id, n) => n) }
+            : {}),
         };
         // 資料1 2.(4): the reporter's identity only with consent.
         return d.includeReporterIdentity
@@ -386,30 +431,55 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       // guideline §3.13: on the agreed date the advisory goes to every party of the case at
       // once (vendors, reporter, coordinators); the verification method is never in it (§2).
       const a = d.advisory;
-      const advisoryIn = (lang: Lang, withCredit: boolean): BuiltNotice => built('advisory', lang, {
+      // issue 12 "one source": the vulnerabilities, scores, CVEs, each vendor's status and
+      // fixed versions come from the export model, as in the CSAF document (src/export/csaf.ts).
+      const model = exportModelOf(ctx);
+      const facts = vulnerabilityFacts(model, [], a.vendors.map((v) => v.vendorId));
+      // The registry's publish_name: a vendor that did not agree to be named is listed by its
+      // status only (docs/decisions.md), as on the unreachable list.
+      const advisoryIn = (lang: Lang, withCredit: boolean): BuiltNotice => {
+      const nameOf = (vendorId: string, fallback: string): string => {
+        const i = a.vendors.findIndex((v) => v.vendorId === vendorId);
+        return ctx.vendors.get(vendorId)?.publishName === false ? (lang === 'ja' ? `製品開発者 ${i + 1}（名称非公開）` : `Vendor ${i + 1} (name not published)`) : fallback;
+      };
+      const one = facts.length === 1 ? facts[0] : undefined;
+      const summary =
+        facts.length > 1
+          ? lang === 'ja'
+            ? `${r.product?.name ?? 'この製品'} に ${facts.length} 件の脆弱性があります（下記「脆弱性」）。`
+            : `${facts.length} vulnerabilities have been found in ${r.product?.name ?? 'the product'} (see "Vulnerabilities" below).`
+          : (one?.summary ?? r.vulnerability?.summary ?? '');
+      return built('advisory', lang, {
         caseId: ctx.caseId,
         title: oneLine(`${r.product?.name ?? ''} ${r.vulnerability?.type ?? ''}`.trim() || ctx.caseId),
         publishedOn: a.date,
         receivedOn: jstDate(ctx.receivedAt ?? ctx.now),
         productName: r.product?.name ?? '',
         affectedVersions: oneLine(r.product?.version ?? ''),
-        summary: r.vulnerability?.summary ?? '',
-        ...(r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
-        ...(r.cvss ? { cvss: oneLine(r.cvss) } : {}),
-        vendors: a.vendors.map((v, i) => ({
-          // The registry's publish_name: a vendor that did not agree to be named is listed
-          // by its status only (docs/decisions.md), as on the unreachable list.
-          name: ctx.vendors.get(v.vendorId)?.publishName === false ? (lang === 'ja' ? `製品開発者 ${i + 1}（名称非公開）` : `Vendor ${i + 1} (name not published)`) : v.name,
-          status: v.status,
-          ...(v.product ? { product: v.product } : {}),
-          ...(v.status === 'fixed' && v.fixedVersions ? { fixedVersions: v.fixedVersions } : {}),
-          ...(v.status !== 'not-affected' && v.workaround ? { workaround: v.workaround } : {}),
-          ...(v.advisoryUrl ? { advisoryUrl: v.advisoryUrl } : {}),
-        })),
+        summary,
+        // The reporter's words for the type of the one vulnerability (the block below has its CWE only).
+        ...(facts.length <= 1 && r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
+        ...(facts.length === 0 && r.cvss ? { cvss: oneLine(r.cvss) } : {}),
+        ...(facts.length > 0 ? { vulnerabilities: noticeVulnerabilities(facts, nameOf, facts.length > 1) } : {}),
+        vendors: a.vendors.map((v) => {
+          // With the model: the vendor's status over all vulnerabilities and every fixed version.
+          const overall = facts.length > 0 ? vendorOverall(facts, v.vendorId) : { status: v.status, fixedVersions: v.fixedVersions };
+          const status = overall.status;
+          const product = facts[0]?.vendors.find((x) => x.vendorId === v.vendorId)?.product ?? v.product;
+          return {
+            name: nameOf(v.vendorId, v.name),
+            status,
+            ...(product ? { product } : {}),
+            ...(status === 'fixed' && overall.fixedVersions ? { fixedVersions: overall.fixedVersions } : {}),
+            ...(status !== 'not-affected' && v.workaround ? { workaround: v.workaround } : {}),
+            ...(v.advisoryUrl ? { advisoryUrl: v.advisoryUrl } : {}),
+          };
+        }),
         contact: ctx.address,
         byCommittee: a.byCommittee,
         ...(withCredit && a.credit ? { credit: true as const, creditName: a.credit } : { credit: false as const }),
       });
+      };
       const rendered = advisoryIn(ctx.lang, true);
       const parties: { who: string; to: string[]; armored: string[]; vendorId?: string }[] = [
         ...a.vendors.flatMap((v) => {

@@ -20,6 +20,7 @@ export async function composeReplyRecorded(
   vendor: Vendor,
   reply: VendorReplyForm,
   askToEncrypt: boolean,
+  vulnerabilities?: number[],
 ): Promise<ComposedNotice> {
   const to = [...vendor.contacts.to, ...vendor.contacts.cc];
   const nid = `<vendor-reply-recorded.${o.caseId}.${vendor.id}.m${String(o.messageRef)}@${o.domain}>`;
@@ -38,6 +39,7 @@ export async function composeReplyRecorded(
     ...(fixedVersions ? { fixedVersions } : {}),
     ...(reply.proposedPublication && isIsoDate(reply.proposedPublication) ? { proposedPublication: reply.proposedPublication } : {}),
     ...(advisoryUrl ? { advisoryUrl } : {}),
+    ...(vulnerabilities !== undefined && vulnerabilities.length > 0 ? { vulnerabilities } : {}),
     askToEncrypt,
   });
   const raw = await composeEncrypted(

@@ -90,6 +90,11 @@ export interface VendorReplyForm {
   comment?: string;
   /** The desk's addition to §4: other vendors whose products the vendor says are affected too. */
   otherVendors?: string;
+  /**
+   * issue 12: the case's vulnerabilities the status is for, as written (`2`, `1, 3`); read
+   * by forms/values.ts readVulnerabilityNumbers. Absent: the status is for every one.
+   */
+  vulnerability?: string;
   /** issue 12 (mail-protocol §7): the vendor's own tracking id for the case (`Vendor reference:`). */
   vendorReference?: string;
   extra?: Record<string, string>;

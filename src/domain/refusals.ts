@@ -223,14 +223,19 @@ export const PARSE_ERROR_CODES = [
   'too-many-commands',
   'control-characters',
   'no-commands',
+  'bad-vulnerability-number',
+  'bad-cwe',
+  'bad-cvss',
+  'bad-cve',
 ] as const;
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
 
-/** The keyword as written (upper case, safe to show), the offending value (safe), the command limit. */
+/** The keyword as written (upper case, safe to show), the offending value (safe), the command limit, why (safe; bad-cvss). */
 export interface ParseErrorParams {
   kw: string;
   v: string;
   maxCommands: number;
+  detail: string;
 }
 
 /** Answered in the coordinator's confirmation (signed and encrypted to the coordinator). */
@@ -274,6 +279,23 @@ export const PARSE_ERRORS: Record<ParseErrorCode, Refusal<ParseErrorParams>> = {
   ),
   'control-characters': parse('Control or direction-override characters in an argument.', (p) => `${p.kw}: the argument contains control characters.`, (p) => `${p.kw}：引数に制御文字が含まれています。`),
   'no-commands': parse('No keyword line at the top of the body.', () => 'No command lines (X-...) at the top of the body.', () => '本文の先頭にコマンド行（X-...）がありません。'),
+  'bad-vulnerability-number': parse(
+    'Not a vulnerability number of a case.',
+    (p) => `${p.kw}: not a vulnerability number (1, 2, ...): "${p.v}".`,
+    (p) => `${p.kw}：脆弱性の番号（1、2、…）ではありません：「${p.v}」`,
+  ),
+  'bad-cwe': parse('Not a CWE id.', (p) => `${p.kw}: not a CWE id (CWE-79): "${p.v}".`, (p) => `${p.kw}：CWE 番号（CWE-79 など）ではありません：「${p.v}」`),
+  // issue 12: "an invalid vector gets a clear answer, never a guess" (src/adapters/cvss.ts says why).
+  'bad-cvss': parse(
+    'Not a valid CVSS v3.1 or v4.0 vector (never guessed or corrected).',
+    (p) => `${p.kw}: not a valid CVSS v3.1 or v4.0 vector (${p.detail}): "${p.v}". Nothing was applied; send the complete vector.`,
+    (p) => `${p.kw}：有効な CVSS v3.1／v4.0 のベクトルではありません（${p.detail}）：「${p.v}」。何も実行していません。完全なベクトルをお送りください。`,
+  ),
+  'bad-cve': parse(
+    'Not a CVE id.',
+    (p) => `${p.kw}: not a CVE id (CVE-YYYY-NNNN, four or more digits after the year): "${p.v}".`,
+    (p) => `${p.kw}：CVE 番号（CVE-YYYY-NNNN、年の後に 4 桁以上の数字）ではありません：「${p.v}」`,
+  ),
 };
 
 // ---- command: a well-formed command the case does not allow (src/rules/product.ts) -------
@@ -302,6 +324,10 @@ export type CommandError =
   | { code: 'identity-hold'; hold: string; problem: 'unknown' | 'resolved' | 'no-field' | 'still-identifies' | 'not-sendable'; detail?: string }
   /** X-CONFIRM-OPERATOR: no such operator in the operators registry (issue 11). */
   | { code: 'unknown-operator'; operator: string }
+  /** X-SPLIT-VULNERABILITY / X-SET-CVE: the case has no vulnerability of that number (issue 12). */
+  | { code: 'unknown-vulnerability'; number: number }
+  /** X-SET-CVE: the CVE id is already another vulnerability's (a CVE names one vulnerability). */
+  | { code: 'cve-taken'; cve: string; caseId: string; number: number }
   /**
    * X-HANDOVER (issue 12 "Outbound"): no such partner in the partner registry (or removed);
    * the partner has no usable pinned key now (fail closed: nothing of the case is sent);
@@ -388,6 +414,16 @@ export const COMMAND_ERRORS: CommandRefusals = {
     (p) => `Operator ${p.operator} is not in the operators registry: add it first (madoguchi operators).`,
     (p) => `運営者 ${p.operator} は運営者リストに登録されていません。先に登録してください（madoguchi operators）。`,
   ),
+  'unknown-vulnerability': cmd<'unknown-vulnerability'>(
+    'The case has no vulnerability of that number.',
+    (p) => `Case ${p.forCase} has no vulnerability ${p.number} (see madoguchi cases show).`,
+    (p) => `案件 ${p.forCase} に脆弱性 ${p.number} はありません（madoguchi cases show で確認できます）。`,
+  ),
+  'cve-taken': cmd<'cve-taken'>(
+    'The CVE id is already given to another vulnerability.',
+    (p) => `${p.cve} is already the CVE id of vulnerability ${p.number} of case ${p.caseId}: one CVE id names one vulnerability.`,
+    (p) => `${p.cve} は既に案件 ${p.caseId} の脆弱性 ${p.number} の CVE 番号です。一つの CVE 番号は一つの脆弱性にのみ付けられます。`,
+  ),
   'unknown-partner': cmd<'unknown-partner'>(
     'No such partner in the partner registry.',
     (p) => `Partner ${p.partner} is not in the partner registry: add it first (madoguchi partners).`,
@@ -452,7 +488,7 @@ export function commandErrorSentence(e: CommandError, lang: RefusalLang, caseId:
 
 // ---- field: a bad value in a form (issue 9 §6; src/forms/field-checks.ts) ----------------
 
-export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'bad-url'] as const;
+export const FIELD_PROBLEM_CODES = ['control-character', 'too-long', 'unknown-case', 'unknown-vulnerability', 'bad-url'] as const;
 export type FieldProblemCode = (typeof FIELD_PROBLEM_CODES)[number];
 
 /** `oneLine`: the field is a one-line field; `max`: its limit, formatted. */
@@ -492,6 +528,17 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
     text: {
       ja: () => 'この窓口にない案件番号です。通知に書かれた案件番号を確認してください',
       en: () => 'is not a case of this desk; please check the case ID given in our notice',
+    },
+  },
+  // issue 12: a reply's `Vulnerability:` line that names no vulnerability of the case, or
+  // cannot be read: refused, never applied to all the case's vulnerabilities instead.
+  'unknown-vulnerability': {
+    sentence: 'A vendor reply names a vulnerability the case does not have, or one that cannot be read.',
+    answerSender: true,
+    replyTemplate: 'invalid',
+    text: {
+      ja: () => 'この案件にない脆弱性の番号か、番号として読めません。通知に書かれた脆弱性の番号（1、2 など）を書くか、全ての脆弱性についての回答であればこの行を空けてください',
+      en: () => "names no vulnerability of this case, or is not a number; please give the vulnerability's number from our notice (1, 2, ...), or leave the line empty when the status is for all of them",
     },
   },
   // issue 11: a site URL the desk cannot read as a website (src/rules/website-scope.ts

@@ -8,11 +8,12 @@
 //   published. Never `draft`: the document describes the case as it stands.
 // - Scores: CSAF 2.0 carries CVSS v2 and v3 only (§3.2.3.11); a v4.0 vector goes into a
 //   vulnerability note instead of being dropped or converted.
-import { scoreCvss, type CvssScore } from '../adapters/cvss.ts';
 import { cweName } from '../adapters/csaf-validator.ts';
 import type { CaseVendor } from '../rules/product-state.ts';
 import type { Vulnerability } from '../store/vulnerabilities.ts';
-import { advisoryUrlOf, checkExportable, credit, isPublished, nonEmpty, productName, resolveStatus, type ExportCase, type Publisher, type ResolvedStatus } from './model.ts';
+import { advisoryUrlOf, checkExportable, credit, isPublished, nonEmpty, productName, resolveStatus, scoreOf, type ExportCase, type Publisher, type ResolvedStatus } from './model.ts';
+
+export { scoreOf } from './model.ts';
 
 /** A JSON value as it is written out. */
 type Json = Record<string, unknown>;
@@ -44,7 +45,7 @@ function productTree(c: ExportCase, byVendor: Map<string, ResolvedStatus[]>): Pr
     const pid = `CSAFPID-${String(++n).padStart(4, '0')}`;
     affected.set(v.id, pid);
     const reported = version === null ? { category: 'product_name', name, product: { product_id: pid, name } } : { category: 'product_name', name, branches: [versionBranch(version, `${name} ${version}`, pid)] };
-    const fixes = [...new Set((byVendor.get(v.id) ?? []).flatMap((s) => (s.status === 'fixed' && s.fixedVersions !== null ? [s.fixedVersions] : [])))];
+    const fixes = [...new Set((byVendor.get(v.id) ?? []).flatMap((s) => (hasFix(s) && s.fixedVersions !== null ? [s.fixedVersions] : [])))];
     const fixBranches = fixes.map((fv) => {
       const fpid = `CSAFPID-${String(++n).padStart(4, '0')}`;
       fixed.set(fixKey(v.id, fv), fpid);
@@ -157,6 +158,10 @@ export function buildCsaf(c: ExportCase, publisher: Publisher): CsafResult {
   return { document: { document, product_tree: products.tree, vulnerabilities }, warnings };
 }
 
+/** A vendor's status names a fix: it says fixed, or it is affected and gave the fixed versions. */
+function hasFix(s: ResolvedStatus): boolean {
+  return s.status === 'fixed' || (s.status === 'affected' && s.fixedVersions !== null);
+}
 function vulnerability(
   c: ExportCase,
   vuln: Vulnerability,
@@ -180,10 +185,12 @@ function vulnerability(
         status.under_investigation.push(pid);
         break;
       case 'affected':
-        status.known_affected.push(pid);
-        break;
       case 'fixed': {
         status.known_affected.push(pid);
+        // "Affected, fixed in 1.2.3" (§4 reply: 影響あり with 修正バージョン) names a fix as
+        // much as 修正済 does: the partner's CSAF must carry it as the status mail does
+        // (issue 12: the advisory and the CSAF say the same thing).
+        if (!hasFix(s)) break;
         const fpid = s.fixedVersions === null ? undefined : products.fixed.get(fixKey(vendor.id, s.fixedVersions));
         if (fpid !== undefined) status.fixed.push(fpid);
         remediations.push({
@@ -226,16 +233,6 @@ function vulnerability(
     ...(scores.length > 0 ? { scores } : {}),
     title: c.lang === 'ja' ? `脆弱性 ${vuln.number}` : `Vulnerability ${vuln.number}`,
   };
-}
-
-/** The stored score, or the implicit vulnerability's reporter text scored now (left out when it does not parse). */
-export function scoreOf(vuln: Vulnerability, warnings: string[]): CvssScore | null {
-  const vector = vuln.cvss?.vector ?? vuln.cvssText;
-  if (vector === null) return null;
-  const r = scoreCvss(vector);
-  if (r.ok) return r.score;
-  warnings.push(`vulnerability ${vuln.number}: CVSS left out: ${r.error}`);
-  return null;
 }
 
 /**

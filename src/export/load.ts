@@ -2,7 +2,7 @@
 import { loadCaseForExport } from '../store/case-view.ts';
 import type { Db } from '../store/handle.ts';
 import { listVendorVulnerabilityStatuses, listVulnerabilities } from '../store/vulnerabilities.ts';
-import { NotExportable, type ExportCase } from './model.ts';
+import { NotExportable, vulnerabilityViews, type ExportCase, type VulnerabilityView } from './model.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 
@@ -22,4 +22,14 @@ export async function loadExportCase(db: Db, id: string): Promise<ExportCase> {
     vulnerabilities: await listVulnerabilities(db, id),
     statuses: await listVendorVulnerabilityStatuses(db, id),
   };
+}
+
+/** The case's vulnerabilities for display (`cases show`, the digest); none for a case without a product track. */
+export async function loadVulnerabilityViews(db: Db, id: string): Promise<VulnerabilityView[]> {
+  try {
+    return vulnerabilityViews(await loadExportCase(db, id));
+  } catch (e) {
+    if (e instanceof NotExportable) return [];
+    throw e;
+  }
 }

@@ -7,6 +7,7 @@
 // vulnerability's summary, type and score, product and vendor names, statuses, fixes,
 // workarounds, dates. Never the reproduction steps or the verification (attack) method,
 // and the reporter's name only where the reporter asked for credit (see `credit`).
+import { scoreCvss, type CvssScore } from '../adapters/cvss.ts';
 import { advisoryStatus, creditOf } from '../rules/product.ts';
 import type { CaseVendor, ProductCase } from '../rules/product-state.ts';
 import type { VendorVulnerabilityStatus, Vulnerability, VulnerabilityStatus } from '../store/vulnerabilities.ts';
@@ -63,7 +64,8 @@ export function resolveStatus(c: ExportCase, v: Vulnerability, vendor: CaseVendo
   const st = advisoryStatus(vendor);
   return {
     status: st,
-    fixedVersions: st === 'fixed' ? nonEmpty(vendor.fixedVersions) : null,
+    // An affected vendor's fixed versions are a fix too ("affected, fixed in 1.2.3"; issue 12).
+    fixedVersions: st === 'fixed' || st === 'affected' ? nonEmpty(vendor.fixedVersions) : null,
     advisoryUrl: nonEmpty(vendor.advisoryUrl),
     workaround,
   };
@@ -98,3 +100,93 @@ export function nonEmpty(s: string | null | undefined): string | null {
   return t === '' ? null : t;
 }
 
+
+/** The stored score, or the implicit vulnerability's reporter text scored now (left out, with a warning, when it does not parse). */
+export function scoreOf(vuln: Vulnerability, warnings: string[]): CvssScore | null {
+  const vector = vuln.cvss?.vector ?? vuln.cvssText;
+  if (vector === null) return null;
+  const r = scoreCvss(vector);
+  if (r.ok) return r.score;
+  warnings.push(`vulnerability ${vuln.number}: CVSS left out: ${r.error}`);
+  return null;
+}
+
+// ---- the facts every published text takes from the model (issue 12 "one source") --------
+
+/** One vendor's statement about one vulnerability, as every document gives it. */
+export interface VendorFact extends ResolvedStatus {
+  vendorId: string;
+  vendorName: string;
+  product: string;
+}
+
+/** One vulnerability as the advisory, the notices and the CSAF document give it. */
+export interface VulnerabilityFact {
+  number: number;
+  summary: string;
+  cwe: string | null;
+  cve: string | null;
+  score: CvssScore | null;
+  vendors: VendorFact[];
+}
+
+/**
+ * Each vulnerability with its score and each vendor's status for it (resolveStatus): what
+ * the advisory text (src/desk/execute.ts) and the CSAF document (csaf.ts) both say.
+ * `vendorIds`: only these vendors (the advisory's), in this order; default every vendor.
+ */
+export function vulnerabilityFacts(c: ExportCase, warnings: string[] = [], vendorIds?: readonly string[]): VulnerabilityFact[] {
+  const vendors = vendorIds === undefined ? c.snapshot.vendors : vendorIds.flatMap((id) => c.snapshot.vendors.filter((v) => v.id === id));
+  return c.vulnerabilities.map((v) => ({
+    number: v.number,
+    summary: v.summary,
+    cwe: v.cwe,
+    cve: v.cveId,
+    score: scoreOf(v, warnings),
+    vendors: vendors.map((vendor) => ({ vendorId: vendor.id, vendorName: vendor.name, product: productName(c, vendor), ...resolveStatus(c, v, vendor) })),
+  }));
+}
+
+/**
+ * A vendor's status over all the case's vulnerabilities (the advisory's vendor list):
+ * affected while any is affected, else fixed when any is fixed, not affected when none is,
+ * else unknown; its fixed versions are every vulnerability's, once each.
+ */
+export function vendorOverall(facts: readonly VulnerabilityFact[], vendorId: string): { status: VulnerabilityStatus; fixedVersions: string | null } {
+  const each = facts.flatMap((f) => f.vendors.filter((v) => v.vendorId === vendorId));
+  const statuses = each.map((v) => v.status);
+  const status: VulnerabilityStatus = statuses.includes('affected') ? 'affected' : statuses.includes('fixed') ? 'fixed' : statuses.length > 0 && statuses.every((s) => s === 'not-affected') ? 'not-affected' : 'unknown';
+  const fixed = [...new Set(each.flatMap((v) => (v.status === 'fixed' && v.fixedVersions !== null ? [v.fixedVersions] : [])))];
+  return { status, fixedVersions: fixed.length > 0 ? fixed.join(', ') : null };
+}
+
+/** `9.8 CRITICAL (CVSS:3.1/AV:N/...)`: a score as the texts show it. */
+export function scoreLine(s: CvssScore): string {
+  return `${s.baseScore.toFixed(1)} ${s.baseSeverity} (${s.vector})`;
+}
+
+/** One vulnerability as `cases show --json` and the digest give it (no text beyond the summary). */
+export interface VulnerabilityView {
+  number: number;
+  summary: string;
+  cwe: string | null;
+  cve: string | null;
+  cvss: { vector: string; version: '3.1' | '4.0'; baseScore: number; severity: string } | null;
+  /** True while the case has no stored vulnerability: this one is read from the report. */
+  fromReport: boolean;
+  vendors: { id: string; name: string; status: VulnerabilityStatus; fixedVersions: string | null }[];
+}
+
+/** The case's vulnerabilities with each vendor's status (vulnerabilityFacts), for display. */
+export function vulnerabilityViews(c: ExportCase): VulnerabilityView[] {
+  const facts = vulnerabilityFacts(c);
+  return facts.map((f, i) => ({
+    number: f.number,
+    summary: f.summary,
+    cwe: f.cwe,
+    cve: f.cve,
+    cvss: f.score === null ? null : { vector: f.score.vector, version: f.score.version, baseScore: f.score.baseScore, severity: f.score.baseSeverity },
+    fromReport: c.vulnerabilities[i]?.implicit === true,
+    vendors: f.vendors.map((v) => ({ id: v.vendorId, name: v.vendorName, status: v.status, fixedVersions: v.status === 'fixed' ? v.fixedVersions : null })),
+  }));
+}

@@ -68,6 +68,7 @@ export const VENDOR_LIMITS: Record<string, FieldLimit> = {
   advisoryUrl: line(2000),
   comment: text(100_000),
   otherVendors: text(4000),
+  vulnerability: line(200),
   vendorReference: line(64),
 };
 

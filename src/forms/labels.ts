@@ -40,6 +40,7 @@ export type VendorKey =
   | 'advisoryUrl'
   | 'comment'
   | 'otherVendors'
+  | 'vulnerability'
   // issue 12 (mail-protocol §7): the vendor's own tracking id for the case.
   | 'vendorReference';
 
@@ -101,6 +102,9 @@ export const VENDOR_REFERENCE_LABELS = {
 export const VENDOR_FIELDS: readonly FieldLabels<VendorKey>[] = [
   { key: 'caseId', ja: ['案件番号'], en: ['Case ID', 'Case'] },
   { key: 'status', ja: ['状態', 'ステータス'], en: ['Status'] },
+  // issue 12: which of the case's vulnerabilities the status is for (docs/decisions.md); the
+  // desk writes this line only for a case with several (blankVendorReplyForm).
+  { key: 'vulnerability', ja: ['対象の脆弱性', '脆弱性番号'], en: ['Vulnerability', 'Vulnerabilities', 'Vulnerability number'] },
   { key: 'fixedVersions', ja: ['修正バージョン'], en: ['Fixed versions'] },
   { key: 'workaround', ja: ['回避方法'], en: ['Workaround'] },
   { key: 'proposedPublication', ja: ['公表希望日', '公表予定日'], en: ['Proposed publication date'] },

@@ -175,3 +175,22 @@ export function readEmail(value: string): string {
   const m = ANGLE_ADDR_RE.exec(value.slice(0, CLASSIFY_SPAN));
   return m?.[1] ?? value;
 }
+
+/**
+ * issue 12: the vulnerability numbers of a reply's `Vulnerability:` line (`2`, `1, 3`,
+ * `#2`, `脆弱性 2`, `1・2`), in order, without repeats; null when the value is anything
+ * else (never a guess: the caller refuses the reply).
+ */
+export function readVulnerabilityNumbers(value: string): number[] | null {
+  const v = value.normalize('NFKC').trim().toLowerCase();
+  const parts = v.split(/\s*(?:,|、|;|・|\band\b|と|\s)\s*/u).filter((p) => p !== '' && p !== 'vulnerability' && p !== 'vulnerabilities' && p !== '脆弱性');
+  if (parts.length === 0 || parts.length > 100) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    const m = /^(?:#|no\.?|脆弱性)?([1-9][0-9]{0,3})$/u.exec(p);
+    if (!m) return null;
+    const n = Number(m[1]);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}

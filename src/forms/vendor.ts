@@ -85,6 +85,12 @@ function assign(form: VendorReplyForm, key: VendorKey, value: string, prefix: st
     case 'otherVendors':
       form.otherVendors = value;
       return true;
+    case 'vulnerability':
+      // Kept as written, even when no number reads from it: a reply that names a
+      // vulnerability the desk cannot read is refused (unknown-vulnerability), never
+      // taken for all of them.
+      form.vulnerability = value;
+      return true;
     case 'vendorReference': {
       // issue 12 (mail-protocol §7): the vendor's own tracking id; an unusable one is kept
       // in `extra` and never used to match or to write a subject.

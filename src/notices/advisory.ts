@@ -3,8 +3,8 @@
 import type { IsoDate } from '../domain/clock.ts';
 import type { AdvisoryVendorStatus } from '../rules/product-state.ts';
 import { defineNotice } from './notice.ts';
-import { URL_RE, block, bool, caseId, day, line, lineList, list, name, oneOf, presentIff, refuser, strict } from './schema.ts';
-import { creditLine, flags, indent, safe, type CreditContext } from './view.ts';
+import { URL_RE, block, bool, caseId, day, line, lineList, list, name, oneOf, presentIff, refuser, strict, vulnerabilityList, type NoticeVulnerability } from './schema.ts';
+import { creditLine, flags, indent, safe, vulnerabilityBlocks, type CreditContext } from './view.ts';
 
 export interface AdvisoryVendor {
   name: string;
@@ -33,6 +33,12 @@ export type AdvisoryContext = {
   cvss?: string;
   impact?: string;
   vendors: AdvisoryVendor[];
+  /**
+   * Each vulnerability with its CWE, score, CVE and each vendor's status for it (issue 12),
+   * from the export model (src/export/model.ts vulnerabilityFacts): the same facts as the
+   * CSAF document.
+   */
+  vulnerabilities?: NoticeVulnerability[];
   /** Further URLs (CVE, other advisories). */
   references?: string[];
   /** The desk's contact for the advisory. */
@@ -66,6 +72,7 @@ export const schema = strict({
     }),
     100,
   ),
+  vulnerabilities: vulnerabilityList.optional(),
   references: lineList(2000, 30, { pattern: URL_RE }).optional(),
   contact: line(300),
   byCommittee: bool,
@@ -77,6 +84,11 @@ export const schema = strict({
     if (v.fixedVersions !== undefined && v.status !== 'fixed') ctx.addIssue({ code: 'custom', path: ['vendors', i, 'fixedVersions'], message: 'must be absent unless status is fixed' });
     if (v.workaround !== undefined && v.status === 'not-affected') ctx.addIssue({ code: 'custom', path: ['vendors', i, 'workaround'], message: 'must be absent when status is not-affected' });
   });
+  (c.vulnerabilities ?? []).forEach((v, i) =>
+    v.statuses.forEach((st, j) => {
+      if (st.fixedVersions !== undefined && st.status !== 'fixed') ctx.addIssue({ code: 'custom', path: ['vulnerabilities', i, 'statuses', j, 'fixedVersions'], message: 'must be absent unless status is fixed' });
+    }),
+  );
 });
 
 export default defineNotice<AdvisoryContext>()({
@@ -119,6 +131,8 @@ export default defineNotice<AdvisoryContext>()({
       countermeasures,
       statements: vendors.filter((v) => v.hasStatement),
       hasStatements: vendors.some((v) => v.hasStatement),
+      hasVulnerabilities: (c.vulnerabilities ?? []).length > 0,
+      vulnerabilities: vulnerabilityBlocks(lang, c.vulnerabilities ?? [], (t) => indent(t, 4)),
       hasLinks: links.length > 0,
       links,
       contact: safe(c.contact),

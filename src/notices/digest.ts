@@ -15,6 +15,7 @@ import {
   type Action,
   type Digest,
   type DigestSection,
+  type DigestVulnerability,
   type KeyOwner,
 } from '../rules/digest.ts';
 import { defineNotice, type Lang } from './notice.ts';
@@ -43,13 +44,26 @@ const owner: z.ZodType<KeyOwner> = z.union([
 const DRAFT_TAG = /^DRAFT-[A-Za-z0-9-]{1,60}$/;
 const lines = <T>(of: z.ZodType<T>): z.ZodType<T[]> => list(of, MAX_LINES, 1);
 
-const newCase = strict({ type: z.literal('case'), caseId, caseKind: code, state: code, products: list(name, 20, 0), openedAt: instant, actions });
+// issue 12: a case's vulnerabilities as codes and numbers (never a summary).
+const vulnerabilities = list(
+  strict({
+    number: number(1, 999, true),
+    cwe: orNull(line(20, /^CWE-[1-9][0-9]*$/)),
+    cve: orNull(line(30, /^CVE-[0-9]{4}-[0-9]{4,19}$/)),
+    score: orNull(number(0, 10)),
+    severity: orNull(oneOf(['NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])),
+    vendors: list(strict({ id: line(64), status: oneOf(['affected', 'not-affected', 'fixed', 'unknown']) }), 100, 0),
+  }),
+  50,
+  0,
+).optional();
+const newCase = strict({ type: z.literal('case'), caseId, caseKind: code, state: code, products: list(name, 20, 0), openedAt: instant, actions, vulnerabilities });
 const newDraft = strict({ type: z.literal('draft'), tag: line(80, DRAFT_TAG), openedAt: instant, missing: list(code, 50, 0), caseId: orNull(caseId), actions });
 const section = z.discriminatedUnion('kind', [
   strict({ kind: z.literal('new'), lines: lines(z.union([newCase, newDraft])) }),
   strict({
     kind: z.literal('awaiting-decision'),
-    lines: lines(strict({ caseId, state: code, who: list(oneOf(['coordinator', 'committee']), 2), vendorIds: list(vendorId, 50, 0), dates: list(day, 20, 0), lastActivity: orNull(instant), actions })),
+    lines: lines(strict({ caseId, state: code, who: list(oneOf(['coordinator', 'committee']), 2), vendorIds: list(vendorId, 50, 0), dates: list(day, 20, 0), lastActivity: orNull(instant), actions, vulnerabilities })),
   }),
   strict({
     kind: z.literal('overdue'),
@@ -62,6 +76,7 @@ const section = z.discriminatedUnion('kind', [
         agreedJst: orNull(day),
         daysLate: whole(100_000),
         actions,
+        vulnerabilities,
       }),
     ),
   }),
@@ -86,7 +101,7 @@ const section = z.discriminatedUnion('kind', [
     kind: z.literal('unreachable'),
     lines: lines(strict({ caseId, vendorId, product: orNull(name), since: orNull(instant), listedSince: orNull(instant), productListedSince: orNull(instant), actions })),
   }),
-  strict({ kind: z.literal('publications'), days: whole(365), lines: lines(strict({ caseId, date: day, daysLeft: whole(365), products: list(name, 20, 0), actions })) }),
+  strict({ kind: z.literal('publications'), days: whole(365), lines: lines(strict({ caseId, date: day, daysLeft: whole(365), products: list(name, 20, 0), actions, vulnerabilities })) }),
   strict({
     kind: z.literal('refused-mail'),
     total: whole(10_000_000),
@@ -221,7 +236,26 @@ interface ViewLine {
   /** The case, draft or other subject, first on the line. */
   head: string;
   text: string;
+  /** The case's vulnerabilities, one line each (issue 12). */
+  vulns?: string[];
   commands: string[];
+}
+
+/** `#2 CWE-79 6.1 MEDIUM CVE-2026-40002 acme:fixed beta:affected`: codes only, no summary. */
+function vulnLines(lang: Lang, vs: readonly DigestVulnerability[] | undefined): { vulns?: string[] } {
+  if (vs === undefined || vs.length === 0) return {};
+  const none = lang === 'ja' ? { cwe: 'CWE なし', cvss: 'CVSS なし', cve: 'CVE 未採番' } : { cwe: 'no CWE', cvss: 'no CVSS', cve: 'no CVE' };
+  return {
+    vulns: vs.map((v) =>
+      [
+        `${lang === 'ja' ? '脆弱性' : 'vulnerability'} ${String(v.number)}`,
+        v.cwe ?? none.cwe,
+        v.score !== null ? `${v.score.toFixed(1)} ${v.severity ?? ''}`.trim() : none.cvss,
+        v.cve ?? none.cve,
+        ...v.vendors.map((x) => `${x.id}:${x.status}`),
+      ].join(' '),
+    ),
+  };
 }
 interface ViewSection {
   title: string;
@@ -241,14 +275,14 @@ function viewSection(lang: Lang, s: DigestSection): ViewSection {
         title: t.sections.new,
         lines: s.lines.map((l) =>
           l.type === 'case'
-            ? { head: l.caseId, text: join([t.newCase(l.caseKind), t.state(l.state), t.products(l.products.map(safe)), t.opened(formatJst(l.openedAt))], lang), commands: cmds(l.actions, l.caseId) }
+            ? { head: l.caseId, text: join([t.newCase(l.caseKind), t.state(l.state), t.products(l.products.map(safe)), t.opened(formatJst(l.openedAt))], lang), ...vulnLines(lang, l.vulnerabilities), commands: cmds(l.actions, l.caseId) }
             : { head: l.tag, text: join([t.draft(l.missing, l.caseId), t.opened(formatJst(l.openedAt))], lang), commands: cmds(l.actions, l.caseId) },
         ),
       };
     case 'awaiting-decision':
-      return { title: t.sections['awaiting-decision'], lines: s.lines.map((l) => ({ head: l.caseId, text: join([t.who(l.who), t.state(l.state), t.vendors(l.vendorIds), t.dates(l.dates)], lang), commands: cmds(l.actions, l.caseId) })) };
+      return { title: t.sections['awaiting-decision'], lines: s.lines.map((l) => ({ head: l.caseId, text: join([t.who(l.who), t.state(l.state), t.vendors(l.vendorIds), t.dates(l.dates)], lang), ...vulnLines(lang, l.vulnerabilities), commands: cmds(l.actions, l.caseId) })) };
     case 'overdue':
-      return { title: t.sections.overdue, lines: s.lines.map((l) => ({ head: l.caseId, text: join([...l.reasons.map((r) => t.reason[r] ?? r), t.late(l.daysLate), t.state(l.state)], lang), commands: cmds(l.actions, l.caseId) })) };
+      return { title: t.sections.overdue, lines: s.lines.map((l) => ({ head: l.caseId, text: join([...l.reasons.map((r) => t.reason[r] ?? r), t.late(l.daysLate), t.state(l.state)], lang), ...vulnLines(lang, l.vulnerabilities), commands: cmds(l.actions, l.caseId) })) };
     case 'silent':
       return {
         title: t.sections.silent(s.days),
@@ -257,7 +291,7 @@ function viewSection(lang: Lang, s: DigestSection): ViewSection {
     case 'unreachable':
       return { title: t.sections.unreachable, lines: s.lines.map((l) => ({ head: l.caseId, text: join([t.unreachableLine(l.vendorId, dateOf(l.since), dateOf(l.listedSince)), t.products(l.product ? [safe(l.product)] : [])], lang), commands: cmds(l.actions, l.caseId) })) };
     case 'publications':
-      return { title: t.sections.publications(s.days), lines: s.lines.map((l) => ({ head: l.caseId, text: join([t.publication(l.date, l.daysLeft), t.products(l.products.map(safe))], lang), commands: cmds(l.actions, l.caseId) })) };
+      return { title: t.sections.publications(s.days), lines: s.lines.map((l) => ({ head: l.caseId, text: join([t.publication(l.date, l.daysLeft), t.products(l.products.map(safe))], lang), ...vulnLines(lang, l.vulnerabilities), commands: cmds(l.actions, l.caseId) })) };
     case 'refused-mail':
       return { title: t.sections['refused-mail'](s.total), lines: s.lines.map((l) => ({ head: l.code, text: t.refused(l.source, l.code, l.count, l.messageIds), commands: cmds(l.actions, null) })) };
     case 'failed-jobs':
@@ -278,7 +312,8 @@ export default defineNotice<Digest>()({
   template: 'digest',
   schema,
   view: (lang, c) => {
-    const sections = c.sections.map((s) => viewSection(lang, s));
+    // Every line has its (possibly empty) vulnerability lines: the template reads `vulns` on each (strict).
+    const sections = c.sections.map((s) => viewSection(lang, s)).map((s) => ({ ...s, lines: s.lines.map((l) => ({ ...l, vulns: l.vulns ?? [] })) }));
     const items = sections.reduce((n, s) => n + s.lines.length, 0);
     return {
       day: c.day,

@@ -178,3 +178,33 @@ export function checkContext(template: string, schema: z.ZodType, value: unknown
   if (issue.code !== 'custom' && issue.path.length > 0 && at(value, issue.path) === undefined) throw new NoticeContextError(template, join(key), 'is missing');
   throw new NoticeContextError(template, join(key) || '(context)', issue.message);
 }
+
+// ---- several vulnerabilities per case (issue 12) ------------------------------------------
+
+export const VULNERABILITY_STATUSES = ['fixed', 'affected', 'not-affected', 'unknown'] as const;
+
+/** One vulnerability as a notice shows it: its number, summary, CWE, score, CVE and vendors' statuses. */
+export interface NoticeVulnerability {
+  number: number;
+  /** Absent where the notice gives it already (the advisory's overview of its one vulnerability). */
+  summary?: string;
+  /** `CWE-n`. */
+  cwe?: string;
+  cve?: string;
+  /** `9.8 CRITICAL (CVSS:3.1/...)` (src/export/model.ts scoreLine). */
+  cvss?: string;
+  /** Per vendor (the vendor notification: the addressee only; before publication no vendor sees another's). */
+  statuses: { name: string; product?: string; status: (typeof VULNERABILITY_STATUSES)[number]; fixedVersions?: string }[];
+}
+
+export const vulnerabilityList = list(
+  strict({
+    number: count(999),
+    summary: block(20_000).optional(),
+    cwe: line(20, /^CWE-[1-9][0-9]*$/).optional(),
+    cve: line(30, /^CVE-[0-9]{4}-[0-9]{4,19}$/).optional(),
+    cvss: line(300).optional(),
+    statuses: list(strict({ name, product: name.optional(), status: oneOf(VULNERABILITY_STATUSES), fixedVersions: line(500).optional() }), 100, 0),
+  }),
+  50,
+);

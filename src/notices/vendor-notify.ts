@@ -3,8 +3,8 @@
 // (guideline §2; 資料1 2.(4)); the reporter's text is rendered quoted.
 import type { IsoDate } from '../domain/clock.ts';
 import { defineNotice } from './notice.ts';
-import { EMAIL, block, bool, caseId, count, day, line, name, oneOf, presentIff, refuser, strict } from './schema.ts';
-import { blankVendorReplyForm, dayLong, dayShort, flags, quoted, safe } from './view.ts';
+import { EMAIL, block, bool, caseId, count, day, line, name, oneOf, presentIff, refuser, strict, vulnerabilityList, type NoticeVulnerability } from './schema.ts';
+import { blankVendorReplyForm, dayLong, dayShort, flags, quoted, safe, vulnerabilityBlocks } from './view.ts';
 
 export interface VendorNotifyBase {
   caseId: string;
@@ -33,6 +33,12 @@ export interface VendorNotifyBase {
   publicationDays: number;
   /** The reporter agreed to exchange information directly (§3.10): the desk offers to introduce. */
   offerDirectContact: boolean;
+  /**
+   * The case's vulnerabilities (issue 12), each with this vendor's status only (no vendor
+   * learns another's before publication). Two or more: the reply form gets its
+   * `Vulnerability:` line.
+   */
+  vulnerabilities?: NoticeVulnerability[];
 }
 
 /** The reporter's name, e-mail and organisation only with consent (§2; 資料1 2.(4)). */
@@ -58,6 +64,7 @@ export const schema = strict({
   dateStatus: oneOf(['proposed', 'agreed']),
   publicationDays: count(3650),
   offerDirectContact: bool,
+  vulnerabilities: vulnerabilityList.optional(),
   shareIdentity: bool,
   reporterName: name.optional(),
   reporterEmail: line(320, EMAIL).optional(),
@@ -73,7 +80,9 @@ export const schema = strict({
 export default defineNotice<VendorNotifyContext>()({
   template: 'vendor-notify',
   schema,
-  view: (lang, c) => ({
+  view: (lang, c) => {
+    const several = (c.vulnerabilities ?? []).length > 1;
+    return {
     caseId: c.caseId,
     vendorName: safe(c.vendorName),
     productName: safe(c.productName),
@@ -98,6 +107,10 @@ export default defineNotice<VendorNotifyContext>()({
     hasOrganization: c.reporterOrganization !== undefined,
     reporterOrganization: safe(c.reporterOrganization ?? ''),
     offerDirectContact: c.offerDirectContact,
-    replyForm: blankVendorReplyForm(lang, c.caseId, { vendorReference: true }),
-  }),
+    hasVulnerabilities: (c.vulnerabilities ?? []).length > 0,
+    vulnerabilities: vulnerabilityBlocks(lang, c.vulnerabilities ?? [], (t) => quoted(t).split('\n').map((l) => `  ${l}`).join('\n')),
+    severalVulnerabilities: several,
+    replyForm: blankVendorReplyForm(lang, c.caseId, { vendorReference: true, severalVulnerabilities: several }),
+    };
+  },
 });

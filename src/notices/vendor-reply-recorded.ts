@@ -1,7 +1,7 @@
 // `vendor-reply-recorded`: to a vendor: its reply was applied, with what was recorded (issue 9 §8).
 import type { IsoDate } from '../domain/clock.ts';
 import { defineNotice } from './notice.ts';
-import { bool, caseId, day, line, name, oneOf, strict } from './schema.ts';
+import { bool, caseId, day, line, list, name, number, oneOf, strict } from './schema.ts';
 import { dayLong, flags, safe } from './view.ts';
 
 const STATUSES = ['affected', 'not-affected', 'investigating', 'fixed'] as const;
@@ -13,6 +13,8 @@ export interface VendorReplyRecordedContext {
   fixedVersions?: string;
   proposedPublication?: IsoDate;
   advisoryUrl?: string;
+  /** issue 12: the vulnerabilities the reply named (`Vulnerability:`); absent: all of the case's. */
+  vulnerabilities?: number[];
   /** The reply came signed but not encrypted: the vendor is asked to encrypt next time. */
   askToEncrypt: boolean;
 }
@@ -24,6 +26,7 @@ export const schema = strict({
   fixedVersions: line(300).optional(),
   proposedPublication: day.optional(),
   advisoryUrl: line(2000).optional(),
+  vulnerabilities: list(number(1, 999, true), 50).optional(),
   askToEncrypt: bool,
 });
 
@@ -41,6 +44,8 @@ export default defineNotice<VendorReplyRecordedContext>()({
     proposedPublication: c.proposedPublication === undefined ? '' : dayLong(c.proposedPublication, lang),
     hasAdvisoryUrl: c.advisoryUrl !== undefined,
     advisoryUrl: safe(c.advisoryUrl ?? ''),
+    hasVulnerabilities: c.vulnerabilities !== undefined,
+    vulnerabilities: (c.vulnerabilities ?? []).join(', '),
     askToEncrypt: c.askToEncrypt,
   }),
 });

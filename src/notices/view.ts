@@ -5,6 +5,7 @@ import { addCalendarDays, formatUtcMinute, jstStartOfDay, type IsoDate } from '.
 import { REPORT_FIELDS, VENDOR_FIELDS, type ReportKey } from '../forms/index.ts';
 import { neutralise } from '../outbound/neutralise.ts';
 import type { Lang } from './notice.ts';
+import type { NoticeVulnerability } from './schema.ts';
 
 /** Outside text for display: controls and bidi overrides become visible escapes. */
 export const safe = neutralise;
@@ -83,12 +84,47 @@ export type CreditContext = { credit: true; creditName: string } | { credit: fal
  * The mail-protocol §4 reply form with blank values, in the vendor's language, the case id
  * filled in: the first label of each VENDOR_FIELDS entry (what parseVendorReplyForm reads).
  */
-export function blankVendorReplyForm(lang: Lang, caseId?: string, opts: { vendorReference?: boolean } = {}): string {
+export function blankVendorReplyForm(lang: Lang, caseId?: string, opts: { vendorReference?: boolean; severalVulnerabilities?: boolean } = {}): string {
   const colon = lang === 'ja' ? '：' : ':';
   // The vendor reference line (issue 12) is a vendor's: a site operator's reply stores none.
-  return VENDOR_FIELDS.filter((f) => f.key !== 'vendorReference' || opts.vendorReference === true).map((f) => {
+  // issue 12: the `Vulnerability:` line only where there is a choice (docs/decisions.md).
+  return VENDOR_FIELDS.filter((f) => (f.key !== 'vendorReference' || opts.vendorReference === true) && (f.key !== 'vulnerability' || opts.severalVulnerabilities === true)).map((f) => {
     const label = (lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key;
     const value = f.key === 'caseId' && caseId !== undefined ? (lang === 'ja' ? caseId : ` ${caseId}`) : '';
     return `${label}${colon}${value}`;
   }).join('\n');
+}
+
+const STATUS_WORDS: Record<NoticeVulnerability['statuses'][number]['status'], [string, string]> = {
+  fixed: ['vulnerable, fix available', '該当製品あり（対策済み）'],
+  affected: ['vulnerable', '該当製品あり'],
+  'not-affected': ['not vulnerable', '該当製品なし'],
+  unknown: ['unknown', '未確認'],
+};
+
+/**
+ * Each vulnerability as a block of text (issue 12): number, summary, CWE, CVSS score and
+ * severity, CVE, each vendor's status. `summary` formats the summary: `quoted` for the
+ * reporter's words in a vendor notification, an indent for the public advisory.
+ */
+export function vulnerabilityBlocks(lang: Lang, vulns: readonly NoticeVulnerability[], summary: (text: string) => string): string {
+  const en = lang === 'en';
+  const out: string[] = [];
+  for (const v of vulns) {
+    if (out.length > 0) out.push('');
+    out.push(en ? `  Vulnerability ${String(v.number)}` : `  脆弱性 ${String(v.number)}`);
+    if (v.summary !== undefined) out.push(summary(v.summary));
+    if (v.cwe !== undefined) out.push(`    ${en ? 'Type:  ' : '種別：'}${safe(v.cwe)}`);
+    if (v.cvss !== undefined) out.push(`    ${en ? 'CVSS:  ' : 'CVSS：'}${safe(v.cvss)}`);
+    out.push(`    ${en ? 'CVE:   ' : 'CVE：'}${v.cve !== undefined ? safe(v.cve) : en ? 'not assigned yet' : '未採番'}`);
+    if (v.statuses.length > 0) {
+      out.push(en ? '    Status:' : '    状況：');
+      for (const s of v.statuses) {
+        const who = `${safe(s.name)}${s.product !== undefined ? (en ? ` (${safe(s.product)})` : `（${safe(s.product)}）`) : ''}`;
+        const fixed = s.fixedVersions !== undefined ? (en ? `; fixed in ${safe(s.fixedVersions)}` : `（修正版：${safe(s.fixedVersions)}）`) : '';
+        out.push(en ? `      - ${who}: ${STATUS_WORDS[s.status][0]}${fixed}` : `      ・${who}：${STATUS_WORDS[s.status][1]}${fixed}`);
+      }
+    }
+  }
+  return out.join('\n');
 }

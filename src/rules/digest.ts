@@ -113,7 +113,26 @@ export const DEFAULT_KEY_WINDOW_DAYS = 30;
  */
 export type Action = { via: 'mail'; keyword: string; arg?: string } | { via: 'cli'; argv: string[] };
 
-export interface NewCaseLine {
+/**
+ * One vulnerability of a case line (issue 12): codes and numbers only, never its summary
+ * (the digest carries no text of the vulnerability, see src/notices/digest.ts).
+ */
+export interface DigestVulnerability {
+  number: number;
+  cwe: string | null;
+  cve: string | null;
+  score: number | null;
+  severity: string | null;
+  /** Each vendor's status for it (`affected`, `not-affected`, `fixed`, `unknown`). */
+  vendors: { id: string; status: string }[];
+}
+
+/** A line about one case: its vulnerabilities when they are stored (digestVulnerabilities). */
+export interface WithVulnerabilities {
+  vulnerabilities?: DigestVulnerability[];
+}
+
+export interface NewCaseLine extends WithVulnerabilities {
   type: 'case';
   caseId: string;
   caseKind: string;
@@ -132,7 +151,7 @@ export interface NewDraftLine {
   /** A draft waits for its reporter: nothing for a coordinator to do. */
   actions: Action[];
 }
-export interface AwaitingLine {
+export interface AwaitingLine extends WithVulnerabilities {
   caseId: string;
   state: string;
   /** `coordinator` or `committee`. */
@@ -158,7 +177,7 @@ export interface SilentLine {
 /** `fix-target-passed`: a website case's fix target (guideline §4 item 3) passed with no fix reported. */
 export type OverdueReason = 'agreed-date-passed' | 'target-passed' | 'committee-late' | 'fix-target-passed';
 export const OVERDUE_REASONS = ['agreed-date-passed', 'target-passed', 'committee-late', 'fix-target-passed'] as const satisfies readonly OverdueReason[];
-export interface OverdueLine {
+export interface OverdueLine extends WithVulnerabilities {
   caseId: string;
   state: string;
   reasons: OverdueReason[];
@@ -168,7 +187,7 @@ export interface OverdueLine {
   daysLate: number;
   actions: Action[];
 }
-export interface PublicationLine {
+export interface PublicationLine extends WithVulnerabilities {
   caseId: string;
   date: IsoDate;
   /** 0 = today. */
@@ -237,6 +256,8 @@ export interface DigestInput {
   views: readonly CaseView[];
   facts: DigestFacts;
   options: DigestOptions;
+  /** By case id: the case's stored vulnerabilities (issue 12); absent for a case with none stored. */
+  vulnerabilities?: ReadonlyMap<string, DigestVulnerability[]>;
 }
 
 // ---- commands ---------------------------------------------------------------------------
@@ -403,14 +424,20 @@ export function buildDigest(i: DigestInput): Digest {
       .map((d): NewDraftLine => ({ type: 'draft', tag: d.tag, openedAt: d.createdAt, missing: [...d.missing], caseId: d.caseId, actions: d.caseId ? [showCase(d.caseId)] : [] })),
   ];
 
-  const awaitingLines = open.map(awaiting).filter((x): x is AwaitingLine => x !== null);
-  const overdueLines = open.map((v) => overdueLine(v, today)).filter((x): x is OverdueLine => x !== null);
+  // issue 12: each case line shows the case's vulnerabilities (when stored).
+  const withVulns = <L extends WithVulnerabilities & { caseId: string | null }>(l: L): L => {
+    const vs = l.caseId !== null ? i.vulnerabilities?.get(l.caseId) : undefined;
+    return vs !== undefined && vs.length > 0 ? { ...l, vulnerabilities: vs } : l;
+  };
+  for (const [n, l] of newLines.entries()) if (l.type === 'case') newLines[n] = withVulns(l);
+  const awaitingLines = open.map(awaiting).filter((x): x is AwaitingLine => x !== null).map(withVulns);
+  const overdueLines = open.map((v) => overdueLine(v, today)).filter((x): x is OverdueLine => x !== null).map(withVulns);
   const silent = open.flatMap((v) => [...silentLines(v, i.now, i.options.silentDays), ...silentOperatorLines(v, i.now, i.options.silentDays)]).sort((a, b) => b.days - a.days || a.caseId.localeCompare(b.caseId) || a.partyId.localeCompare(b.partyId));
   const unreachable = open.flatMap(unreachableLines);
   const last = addCalendarDays(today, pubDays);
   const publications = open
     .filter((v) => v.agreedJst !== null && v.publishedAt === null && v.agreedJst >= today && v.agreedJst <= last)
-    .map((v): PublicationLine => ({ caseId: v.id, date: v.agreedJst!, daysLeft: daysBetween(today, v.agreedJst!), products: products(v), actions: [mail('X-SET-DATE')] }))
+    .map((v): PublicationLine => withVulns({ caseId: v.id, date: v.agreedJst!, daysLeft: daysBetween(today, v.agreedJst!), products: products(v), actions: [mail('X-SET-DATE')] }))
     .sort((a, b) => a.date.localeCompare(b.date) || a.caseId.localeCompare(b.caseId));
 
   const refused = i.facts.refusedMail

@@ -156,3 +156,35 @@ export async function listVendorVulnerabilityStatuses(db: Db, caseId: string): P
   const rows = await db.query<StatusRow>('SELECT * FROM vulnerability_vendor_status WHERE case_id = $1 ORDER BY number, vendor_id', [caseId]);
   return rows.map(toStatus);
 }
+
+/** The stored vulnerability that has this CVE id, in any case (a CVE id names one vulnerability); null when none. */
+export async function findVulnerabilityByCve(db: Db, cveId: string): Promise<{ caseId: string; number: number } | null> {
+  const rows = await db.query<{ case_id: string; number: number }>('SELECT case_id, number FROM vulnerabilities WHERE cve_id = $1', [cveId]);
+  const [r] = rows;
+  return r ? { caseId: r.case_id, number: Number(r.number) } : null;
+}
+
+/** What each vendor said about vulnerability `from`, said about `to` too (a split, issue 12). */
+export async function copyVendorStatuses(db: Db, caseId: string, from: number, to: number): Promise<number> {
+  const rows = await db.query(
+    `INSERT INTO vulnerability_vendor_status (case_id, number, vendor_id, status, fixed_versions, advisory_url, updated_at)
+     SELECT case_id, $3, vendor_id, status, fixed_versions, advisory_url, updated_at FROM vulnerability_vendor_status
+      WHERE case_id = $1 AND number = $2
+     ON CONFLICT (case_id, number, vendor_id) DO NOTHING
+     RETURNING vendor_id`,
+    [caseId, from, to],
+  );
+  return rows.length;
+}
+
+/** Forgets a vendor's per-vulnerability statements of a case (its answer for all of them came since). */
+export async function clearVendorVulnerabilityStatuses(db: Db, caseId: string, vendorId: string): Promise<number> {
+  const rows = await db.query('DELETE FROM vulnerability_vendor_status WHERE case_id = $1 AND vendor_id = $2 RETURNING number', [caseId, vendorId]);
+  return rows.length;
+}
+
+/** The cases that have stored vulnerabilities (not only the one their report describes). */
+export async function casesWithStoredVulnerabilities(db: Db): Promise<string[]> {
+  const rows = await db.query<{ case_id: string }>('SELECT DISTINCT case_id FROM vulnerabilities ORDER BY case_id');
+  return rows.map((r) => r.case_id);
+}

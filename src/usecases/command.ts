@@ -11,6 +11,7 @@ import { applyHandover } from '../desk/handover.ts';
 import { applyHoldCommand } from '../desk/identity-release.ts';
 import { productLookups } from '../desk/priority-lookups.ts';
 import { applyKeyCommandMail } from '../desk/mail-keys.ts';
+import { applyVulnerabilityCommand, isVulnerabilityCommand } from '../desk/vulnerabilities.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { Fields } from '../log.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
@@ -103,6 +104,12 @@ export async function commandMail(ctx: DeskContext, id: number, v: OpenedVerdict
         if (command.kind === 'release' || command.kind === 'redact') {
           const held = await applyHoldCommand(tx, { signer: ctx.signer, address: ctx.address, now, actor: `coordinator:${auth.coordinator.name}` }, c.id, command, id);
           outcomes.push(held.ok ? { command, status: 'applied' } : { command, status: 'failed', error: held.error });
+          continue;
+        }
+        if (isVulnerabilityCommand(command)) {
+          // issue 12: the case's vulnerabilities (src/desk/vulnerabilities.ts), on the timeline.
+          const r = await applyVulnerabilityCommand(tx, c.id, command, snapshot, `coordinator:${auth.coordinator.name}`);
+          outcomes.push(r.ok ? { command, status: 'applied', ...r.details } : { command, status: 'failed', error: r.error });
           continue;
         }
         if (command.kind === 'handover') {

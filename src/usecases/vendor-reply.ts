@@ -2,6 +2,7 @@
 import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
 import { composeInvalidAnswer, recordBadValue } from '../desk/bad-values.ts';
 import { applyEvent, loadSnapshot } from '../desk/coordination.ts';
+import { namedVulnerabilities, recordVendorVulnerabilityStatus } from '../desk/vulnerabilities.ts';
 import { type ComposedNotice, composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
 import { composeNotApplied, composeReplyRecorded } from '../desk/reply-recorded.ts';
 import type { GateResult } from '../desk/signed-gate.ts';
@@ -124,9 +125,16 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
     // over-long field. Refused with its code, the vendor told which field and why
     // (encrypted to its pinned keys), the coordinators alerted.
     const unknownCase = !gate.ok && gate.code === 'unknown-case';
+    // issue 12: a `Vulnerability:` line naming no vulnerability of the case is a bad value too.
+    const named = gate.ok && c ? await namedVulnerabilities(tx, c.id, foldVendorReply(v.vendorReply ?? {})) : { numbers: null, problem: null };
     const problems: FieldProblem[] =
       vendor && (gate.ok || unknownCase)
-        ? dedupe([...(unknownCase ? [{ field: 'caseId', code: 'unknown-case' as const }] : []), ...(v.desk.problems ?? []), ...checkVendorReply(foldVendorReply(v.vendorReply ?? {}))])
+        ? dedupe([
+            ...(unknownCase ? [{ field: 'caseId', code: 'unknown-case' as const }] : []),
+            ...(v.desk.problems ?? []),
+            ...checkVendorReply(foldVendorReply(v.vendorReply ?? {})),
+            ...(named.problem ? [named.problem] : []),
+          ])
         : [];
     if (vendor && problems.length > 0) {
       const verdict = await recordBadValue(tx, id, problems);
@@ -153,7 +161,9 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
     }
     // `into`: the transaction handle in use (PGlite has one session: an outer handle used
     // inside a nested transaction would wait forever).
-    const reply = { ...foldVendorReply(v.vendorReply ?? {}), caseId: c.id };
+    const before = (await loadSnapshot(tx, c.id))?.vendors.find((x) => x.id === vendor.id);
+    const signedStatus = foldVendorReply(v.vendorReply ?? {}).status;
+    const reply = { ...(await recordVendorVulnerabilityStatus(tx, c.id, vendor.id, before, foldVendorReply(v.vendorReply ?? {}), named.numbers, `vendor:${vendor.id}`)), caseId: c.id };
     // issue 12 (mail-protocol §7): the vendor's own id for the case, kept for the subjects of
     // later notices to it and for matching its replies; before the event, so the notices of
     // this very reply carry it already.
@@ -185,12 +195,15 @@ export async function vendorReply(ctx: DeskContext, id: number, v: OpenedVerdict
           { signer: ctx.signer, address: ctx.address, domain: ctx.domain, now, lang: c.lang === 'en' ? 'en' : lang, caseId: c.id, messageRef: id, inReplyTo: v.messageId, refs },
           vendor,
           {
-            ...(recorded.status ? { status: recorded.status } : {}),
+            // issue 12: a reply for some vulnerabilities is told what it said for them, not the
+            // vendor's status over all of them (what the rules keep).
+            ...(named.numbers !== null && signedStatus !== undefined ? { status: signedStatus } : recorded.status ? { status: recorded.status } : {}),
             ...(recorded.fixedVersions ? { fixedVersions: recorded.fixedVersions } : {}),
             ...(recorded.proposedPublication ? { proposedPublication: recorded.proposedPublication } : {}),
             ...(recorded.advisoryUrl ? { advisoryUrl: recorded.advisoryUrl } : {}),
           },
           v.encryption !== 'pgp-mime' && v.encryption !== 'inline',
+          named.numbers ?? undefined,
         );
         await storeComposed(tx2, [notice], c.id, id);
       }

@@ -12,6 +12,8 @@ import { openDb, type Db } from '../../src/store/db.ts';
 import { insertHandover } from '../../src/store/handovers.ts';
 import { linkPartnerCase, upsertPartner } from '../../src/store/partners.ts';
 import { appendTimeline, createCase } from '../../src/store/repo.ts';
+import { ensureDeskKeys } from '../../src/desk/keys.ts';
+import { setVendorVulnerabilityStatus } from '../../src/store/vulnerabilities.ts';
 import { freshDatabase, query } from '../support/desk.ts';
 import { ROOT } from '../support/paths.ts';
 
@@ -189,4 +191,67 @@ describe('madoguchi vendors', () => {
     const show = run(['vendors', 'show', 'acme']);
     expect(show.stdout).toContain(key.fingerprint);
   });
+});
+
+describe('vulnerabilities on the command line (issue 12)', () => {
+  // `madoguchi case` signs with the desk's key and hands notices to the queue: a key
+  // directory of its own and a queue prefix no other test uses.
+  const env = (): Record<string, string> => ({ MADOGUCHI_KEYS_DIR: join(work, 'keys'), MADOGUCHI_QUEUE_PREFIX: `mdg-cli-vulns-${process.pid}` });
+  const runCase = (args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), 'case', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url, ...env() } });
+  beforeAll(async () => {
+    await ensureDeskKeys(join(work, 'keys'), 'Desk', 'desk@madoguchi.test', () => undefined);
+  }, 60_000);
+
+  it('adds vulnerabilities and sets a CVE id; an invalid vector or CVE id is refused, never guessed', () => {
+    const bad = runCase(['VR-2026-0010', 'add-vulnerability', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H', 'SQL', 'injection']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('not a valid CVSS vector: base metric A missing');
+    const badCve = runCase(['VR-2026-0010', 'set-cve', '1', 'CVE-2026-12']);
+    expect(badCve.status).toBe(2);
+    expect(badCve.stderr).toContain('not a CVE id');
+    const one = runCase(['VR-2026-0010', 'add-vulnerability', 'CWE-89', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'SQL', 'injection', 'in', 'search']);
+    expect(one.status, one.stderr).toBe(0);
+    expect(one.stdout).toContain('add-vulnerability: done (vulnerability 1 (9.8 CRITICAL))');
+    const two = runCase(['VR-2026-0010', '脆弱性追加', 'CWE-79', 'Stored', 'XSS']);
+    expect(two.status, two.stderr).toBe(0);
+    expect(two.stdout).toContain('vulnerability 2');
+    const cve = runCase(['VR-2026-0010', 'set-cve', '2', 'CVE-2026-50002']);
+    expect(cve.status, cve.stderr).toBe(0);
+    const missing = runCase(['VR-2026-0010', 'set-cve', '5', 'CVE-2026-50005']);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toContain('has no vulnerability 5');
+  }, 60_000);
+
+  it('cases show lists each vulnerability with its CWE, score, CVE and each vendor status (text and --json)', async () => {
+    const store = await openDb({ databaseUrl: db.url });
+    try {
+      // ACME answered "affected" for the case; for vulnerability 2 it said "not affected".
+      await setVendorVulnerabilityStatus(store, { caseId: 'VR-2026-0010', number: 2, vendorId: 'acme', status: 'not-affected' });
+    } finally {
+      await store.close();
+    }
+    const p = run(['cases', 'show', 'VR-2026-0010']);
+    expect(p.status, p.stderr).toBe(0);
+    const block = p.stdout.slice(p.stdout.indexOf('vulnerabilities:\n'), p.stdout.indexOf('\nparty') > 0 ? p.stdout.indexOf('\nparty') : p.stdout.indexOf('\ntimeline:'));
+    expect(block.split('\n')).toEqual([
+      'vulnerabilities:',
+      '  #1  CWE-89  9.8 CRITICAL (CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H)  no CVE',
+      '      SQL injection in search',
+      '      acme: affected',
+      '      beta: unknown',
+      '  #2  CWE-79  no CVSS score  CVE-2026-50002',
+      '      Stored XSS',
+      '      acme: not-affected',
+      '      beta: unknown',
+    ]);
+    const j = run(['cases', 'show', 'VR-2026-0010', '--json']);
+    const v = JSON.parse(j.stdout) as { vulnerabilities: { number: number; cve: string | null; cvss: { baseScore: number; severity: string } | null; vendors: { id: string; status: string }[] }[] };
+    expect(v.vulnerabilities.map((x) => [x.number, x.cve, x.cvss?.baseScore ?? null, x.cvss?.severity ?? null, x.vendors.map((y) => `${y.id}:${y.status}`)])).toEqual([
+      [1, null, 9.8, 'CRITICAL', ['acme:affected', 'beta:unknown']],
+      [2, 'CVE-2026-50002', null, null, ['acme:not-affected', 'beta:unknown']],
+    ]);
+    // The timeline has each command.
+    expect((JSON.parse(j.stdout) as { timeline: { event: string }[] }).timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['vulnerability-added', 'cve-set']));
+  }, 60_000);
 });

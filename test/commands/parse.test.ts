@@ -13,6 +13,7 @@ import {
   type ParseErrorCode,
 } from '../../src/commands/parse.ts';
 import { VENDOR_ID_RE } from '../../src/store/vendors.ts';
+import { parseErrorText } from '../../src/commands/confirm.ts';
 
 const mail = (...lines: string[]): string => lines.join('\n');
 const codes = (errors: { code: ParseErrorCode }[]): ParseErrorCode[] => errors.map((e) => e.code);
@@ -75,6 +76,15 @@ const EVERY: { line: string; cli: string[]; want: Command }[] = [
     cli: ['redact', 'H7K3QX0', 'summary', 'found by a researcher'],
     want: { kind: 'redact', hold: 'H7K3QX0', field: 'summary', text: 'found by a researcher' },
   },
+  {
+    // Metrics out of order are put in the specification's order; none is added.
+    line: 'X-ADD-VULNERABILITY: cwe-89 CVSS:3.1/AC:L/AV:N/PR:N/UI:N/S:U/C:H/I:H/A:H SQL injection in search',
+    cli: ['add-vulnerability', 'CWE-89', 'CVSS:3.1/AC:L/AV:N/PR:N/UI:N/S:U/C:H/I:H/A:H', 'SQL injection in search'],
+    want: { kind: 'add-vulnerability', cwe: 'CWE-89', cvss: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', summary: 'SQL injection in search' },
+  },
+  { line: 'X-脆弱性追加: 検索機能の SQL インジェクション', cli: ['脆弱性追加', '検索機能の', 'SQL', 'インジェクション'], want: { kind: 'add-vulnerability', cwe: null, cvss: null, summary: '検索機能の SQL インジェクション' } },
+  { line: 'X-SPLIT-VULNERABILITY: 1 the same flaw in export', cli: ['split-vulnerability', '1', 'the', 'same', 'flaw', 'in', 'export'], want: { kind: 'split-vulnerability', number: 1, cwe: null, cvss: null, summary: 'the same flaw in export' } },
+  { line: 'X-SET-CVE: 2 cve-2026-12345', cli: ['set-cve', '2', 'CVE-2026-12345'], want: { kind: 'set-cve', number: 2, cve: 'CVE-2026-12345' } },
 ];
 
 describe('mail form: every command', () => {
@@ -468,5 +478,37 @@ describe('X-RELAY (guideline §3.10)', () => {
     expect(formatCommand(cs[0]!)).toBe('X-RELAY: acme first line\n  second line\n  第三行');
     expect(formatCommand(cs[1]!)).toBe('X-RELAY: reporter one line');
     for (const c of cs) expect(parseCommandMail(`X-CASE: VR-2026-0042\n${formatCommand(c)}`).commands).toEqual([c]);
+  });
+});
+
+describe('vulnerability commands: bad values are refused with their code, never guessed (issue 12)', () => {
+  const one = (line: string) => parseCommandMail(mail('X-CASE: VR-2026-0042', line));
+  it('an incomplete CVSS vector is bad-cvss with the reason, not scored as 0', () => {
+    const p = one('X-ADD-VULNERABILITY: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H SQL injection');
+    expect(p.commands).toEqual([]);
+    expect(p.errors).toMatchObject([{ code: 'bad-cvss', keyword: 'x-add-vulnerability', value: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H' }]);
+    expect(p.errors[0]?.detail).toMatch(/base metric A missing/);
+  });
+  it('a CVSS 3.0 vector, a repeated metric, an unknown value: each bad-cvss', () => {
+    for (const v of ['CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSS:3.1/AV:N/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H']) {
+      expect(one(`X-ADD-VULNERABILITY: ${v} text`).errors.map((e) => e.code), v).toEqual(['bad-cvss']);
+    }
+  });
+  it('a bad CWE, a bad number, a bad CVE id, a missing summary', () => {
+    expect(one('X-ADD-VULNERABILITY: CWE-x9 text').errors.map((e) => e.code)).toEqual(['bad-cwe']);
+    expect(one('X-SPLIT-VULNERABILITY: two text').errors.map((e) => e.code)).toEqual(['bad-vulnerability-number']);
+    expect(one('X-SPLIT-VULNERABILITY: 0 text').errors.map((e) => e.code)).toEqual(['bad-vulnerability-number']);
+    expect(one('X-SET-CVE: 1 CVE-26-1234').errors.map((e) => e.code)).toEqual(['bad-cve']);
+    expect(one('X-SET-CVE: 1 CVE-2026-123').errors.map((e) => e.code)).toEqual(['bad-cve']);
+    expect(one('X-SET-CVE: CVE-2026-1234').errors.map((e) => e.code)).toEqual(['bad-vulnerability-number']);
+    expect(one('X-SET-CVE: 1 CVE-2026-1234 extra').errors.map((e) => e.code)).toEqual(['unexpected-argument']);
+    expect(one('X-ADD-VULNERABILITY: CWE-89').errors.map((e) => e.code)).toEqual(['missing-argument']);
+    expect(one('X-SPLIT-VULNERABILITY: 1').errors.map((e) => e.code)).toEqual(['missing-argument']);
+  });
+  it('the confirmation names the reason in both languages', () => {
+    const p = one('X-ADD-VULNERABILITY: CVSS:3.1/AV:N SQL injection');
+    const e = p.errors[0]!;
+    expect(parseErrorText(e, 'en')).toMatch(/not a valid CVSS v3.1 or v4.0 vector \(base metrics .* missing\)/);
+    expect(parseErrorText(e, 'ja')).toMatch(/有効な CVSS v3.1／v4.0 のベクトルではありません/);
   });
 });

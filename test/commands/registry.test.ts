@@ -25,7 +25,10 @@ describe('the command registry', () => {
     const all = COMMAND_KINDS.flatMap((k) => COMMANDS[k].keywords);
     expect(new Set(all).size).toBe(all.length);
     expect(KEYWORD_INDEX.size).toBe(all.length);
-    expect(all.filter((k) => JAPANESE.test(k)).sort()).toEqual(['墨消し', '送信承認', '運営者確認', '運営者確定', '運営者通知', '引き継ぎ', '引継ぎ', '優先通知同意', '優先通知'].sort());
+    expect(all.filter((k) => JAPANESE.test(k)).sort()).toEqual(['墨消し', '送信承認', '運営者確認', '運営者確定', '運営者通知', '脆弱性追加', '脆弱性分割', 'cve設定', '引き継ぎ', '引継ぎ', '優先通知同意', '優先通知'].sort());
+    expect(KEYWORD_INDEX.get('脆弱性追加')).toBe('add-vulnerability');
+    expect(KEYWORD_INDEX.get('脆弱性分割')).toBe('split-vulnerability');
+    expect(KEYWORD_INDEX.get('cve設定')).toBe('set-cve');
     expect(KEYWORD_INDEX.get('送信承認')).toBe('release');
     expect(KEYWORD_INDEX.get('墨消し')).toBe('redact');
     expect(KEYWORD_INDEX.get('運営者確認')).toBe('confirm-operator');

@@ -56,6 +56,9 @@ const SAMPLE: { [K in CommandKind]: Extract<Command, { kind: K }> } = {
   redact: { kind: 'redact', hold: 'H7K3QX0', field: null, text: null },
   'confirm-operator': { kind: 'confirm-operator', operator: 'example-co' },
   'notify-operator': { kind: 'notify-operator' },
+  'add-vulnerability': { kind: 'add-vulnerability', cwe: 'CWE-89', cvss: null, summary: 'SQL injection' },
+  'split-vulnerability': { kind: 'split-vulnerability', number: 1, cwe: null, cvss: null, summary: 'the same in export' },
+  'set-cve': { kind: 'set-cve', number: 1, cve: 'CVE-2026-12345' },
   handover: { kind: 'handover', partner: 'certcc' },
   'priority-consent': { kind: 'priority-consent', vendor: 'acme' },
   'priority-notice': { kind: 'priority-notice' },
@@ -73,12 +76,17 @@ describe('toProductEvent', () => {
   // X-RELEASE / X-REDACT act on a notice held for the reporter's identity, not on the state;
   // X-HANDOVER sends the case to a partner (src/desk/handover.ts), the state unchanged.
   const HOLD_KINDS: readonly string[] = ['release', 'redact', 'handover'];
+  // issue 12: the vulnerability commands act on the case's vulnerabilities (src/desk/vulnerabilities.ts).
+  const VULNERABILITY_KINDS: readonly string[] = ['add-vulnerability', 'split-vulnerability', 'set-cve'];
   // The website track's own commands (issue 11) are refused on a product case with their own code.
   const WEBSITE_ONLY: readonly string[] = ['confirm-operator', 'notify-operator'];
   it.each(WEBSITE_ONLY)('%s is refused on a product case (product-case)', (kind) => {
     expect(toProductEvent(SAMPLE[kind as CommandKind], withAcme(), REGISTRY)).toEqual({ code: 'product-case' });
   });
-  it.each(COMMAND_KINDS.filter((k) => !HOLD_KINDS.includes(k) && !WEBSITE_ONLY.includes(k)))('%s becomes a rules event (nothing is "not supported")', (kind) => {
+  it.each(VULNERABILITY_KINDS)('%s is no rules event: it is applied to the case\'s vulnerabilities', (kind) => {
+    expect(toProductEvent(SAMPLE[kind as CommandKind], withAcme(), REGISTRY)).toMatchObject({ code: 'not-allowed', state: expect.stringMatching(/vulnerabilities/) as unknown });
+  });
+  it.each(COMMAND_KINDS.filter((k) => !HOLD_KINDS.includes(k) && !WEBSITE_ONLY.includes(k) && !VULNERABILITY_KINDS.includes(k)))('%s becomes a rules event (nothing is "not supported")', (kind) => {
     const e = toProductEvent(SAMPLE[kind], withAcme(), REGISTRY);
     expect(isCommandError(e), isCommandError(e) ? e.code : '').toBe(false);
     expect(COMMAND_TYPES as readonly string[]).toContain((e as ProductEvent).type);

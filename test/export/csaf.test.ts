@@ -119,6 +119,18 @@ describe('one vulnerability (the implicit one from the report)', () => {
     }
   });
 
+  it('a vendor affected with fixed versions ("affected, fixed in 1.2.3"): the fixed version in the tree and a vendor_fix, as for "fixed"', async () => {
+    const vendor = answered(ACME, { fix: 'vendor-aware', status: 'affected', fixedVersions: '1.2.3' });
+    const doc = buildCsaf(exportCase(coordinated([vendor])), PUBLISHER).document as Doc;
+    await valid(doc);
+    expect(doc.vulnerabilities[0]?.product_status).toEqual({ known_affected: ['CSAFPID-0001'], fixed: ['CSAFPID-0002'] });
+    expect(doc.vulnerabilities[0]?.remediations).toEqual([{ category: 'vendor_fix', details: 'Fixed in 1.2.3.', product_ids: ['CSAFPID-0001'] }]);
+    // Affected without versions stays affected, with no fix claimed.
+    const bare = buildCsaf(exportCase(coordinated([answered(ACME, { fix: 'vendor-aware', status: 'affected', fixedVersions: null })])), PUBLISHER).document as Doc;
+    expect(bare.vulnerabilities[0]?.product_status).toEqual({ known_affected: ['CSAFPID-0001'] });
+    expect(bare.vulnerabilities[0]?.remediations).toBeUndefined();
+  });
+
   it('a consented credit is not given before publication', () => {
     const ec = exportCase({ ...coordinated([answered(ACME, { fix: 'vendor-aware', status: 'affected' })]), reporter: { name: REPORTER_NAME, consent: { shareIdentity: true, directContact: true, credit: true } } });
     const doc = buildCsaf(ec, PUBLISHER).document as Doc;

@@ -6,6 +6,9 @@ import { openDb, type Db } from '../../src/store/db.ts';
 import { createCase } from '../../src/store/repo.ts';
 import {
   addVulnerability,
+  clearVendorVulnerabilityStatuses,
+  copyVendorStatuses,
+  findVulnerabilityByCve,
   listVendorVulnerabilityStatuses,
   listVulnerabilities,
   setVendorVulnerabilityStatus,
@@ -98,5 +101,33 @@ describe('a status per vulnerability per vendor', () => {
     await expect(setVendorVulnerabilityStatus(db, { caseId: 'VR-2026-0010', number: 1, vendorId: 'acme', status: 'investigating' as 'unknown' })).rejects.toThrow();
     await expect(setVendorVulnerabilityStatus(db, { caseId: 'VR-2026-0010', number: 1, vendorId: 'acme', status: 'fixed', advisoryUrl: 'javascript:alert(1)' })).rejects.toThrow();
     await expect(setVendorVulnerabilityStatus(db, { caseId: 'VR-2026-0001', number: 1, vendorId: 'acme', status: 'fixed' })).rejects.toThrow();
+  });
+});
+
+describe('splitting and answering for all (issue 12 commands and vendor replies)', () => {
+  it('copies what each vendor said about one vulnerability to another, keeping what the other has already', async () => {
+    await setVendorVulnerabilityStatus(db, { caseId: 'VR-2026-0010', number: 1, vendorId: 'beta', status: 'affected' });
+    const v = await addVulnerability(db, 'VR-2026-0010', { summary: 'split off vulnerability 1' });
+    await setVendorVulnerabilityStatus(db, { caseId: 'VR-2026-0010', number: v.number, vendorId: 'beta', status: 'not-affected' });
+    expect(await copyVendorStatuses(db, 'VR-2026-0010', 1, v.number)).toBe(1);
+    const s = (await listVendorVulnerabilityStatuses(db, 'VR-2026-0010')).filter((x) => x.number === v.number);
+    expect(s.map((x) => [x.vendorId, x.status, x.fixedVersions])).toEqual([
+      ['acme', 'fixed', '2.0.1'],
+      ['beta', 'not-affected', null],
+    ]);
+  });
+  it("clears one vendor's per-vulnerability statements only", async () => {
+    const before = (await listVendorVulnerabilityStatuses(db, 'VR-2026-0010')).filter((x) => x.vendorId === 'beta').length;
+    expect(before).toBeGreaterThan(0);
+    expect(await clearVendorVulnerabilityStatuses(db, 'VR-2026-0010', 'beta')).toBe(before);
+    const after = await listVendorVulnerabilityStatuses(db, 'VR-2026-0010');
+    expect(after.some((x) => x.vendorId === 'beta')).toBe(false);
+    expect(after.some((x) => x.vendorId === 'acme')).toBe(true);
+  });
+  it('finds the vulnerability that has a CVE id, in any case', async () => {
+    const withCve = (await listVulnerabilities(db, 'VR-2026-0010')).find((x) => x.cveId !== null);
+    expect(withCve).toBeDefined();
+    expect(await findVulnerabilityByCve(db, withCve!.cveId!)).toEqual({ caseId: 'VR-2026-0010', number: withCve!.number });
+    expect(await findVulnerabilityByCve(db, 'CVE-2099-99999')).toBeNull();
   });
 });

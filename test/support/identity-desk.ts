@@ -22,6 +22,8 @@ export const DESK = 'desk@madoguchi.test';
 export const REPORTER = 'taro@reporter.test';
 export const ACME = 'psirt@acme.test';
 export const SATO = 'sato@coord.test';
+/** The second vendor, registered only with `identityDesk({ beta: true })`. */
+export const BETA = 'psirt@beta.test';
 
 export interface SentMail {
   raw: Buffer;
@@ -44,13 +46,15 @@ export interface IdentityDesk {
   report(body: string, messageId: string): Promise<string>;
   /** A coordinator command mail (signed by the pinned coordinator key, encrypted), processed. */
   command(body: string, messageId: string): Promise<void>;
+  /** A vendor's mail (signed by its pinned key, encrypted, from its registered contact), processed. */
+  vendorMail(from: string, subject: string, body: string, messageId: string): Promise<void>;
   /** What `addr` can read of the mails sent to it since `from` (an index into `sent`). */
   readAll(addr: string, from?: number): Promise<{ messageId: string; text: string }[]>;
   close(): Promise<void>;
 }
 
 /** A fresh desk with vendor `acme` (key pinned, product registered) and coordinator Sato. */
-export async function identityDesk(): Promise<IdentityDesk> {
+export async function identityDesk(opts: { beta?: boolean } = {}): Promise<IdentityDesk> {
   const work = mkdtempSync(join(tmpdir(), 'mdg-ident-'));
   const world = new Gpg();
   const pg = await freshDatabase();
@@ -66,6 +70,11 @@ export async function identityDesk(): Promise<IdentityDesk> {
     [ACME, recipientHome(exportSecretKey(world, ACME), deskPub)],
     [SATO, recipientHome(exportSecretKey(world, SATO), deskPub)],
   ]);
+  if (opts.beta === true) {
+    const betaKey = makeKeyPair(world, 'Beta PSIRT', BETA);
+    homes.set(BETA, recipientHome(exportSecretKey(world, BETA), deskPub));
+    await upsertVendor(db, { id: 'beta', name: 'Beta Soft', contacts: { to: [BETA] }, keys: [{ fingerprint: fingerprintOf(world, BETA), armored: betaKey }], products: [{ name: 'Beta Mail Gateway', keywords: [] }] }, 'test');
+  }
   await upsertVendor(
     db,
     { id: 'acme', name: 'ACME Corporation', contacts: { to: [ACME] }, keys: [{ fingerprint: fingerprintOf(world, ACME), armored: acmeKey }], products: [{ name: 'Madoguchi Mail Server', keywords: [] }] },
@@ -124,6 +133,11 @@ export async function identityDesk(): Promise<IdentityDesk> {
     },
     async command(body, messageId) {
       const { raw } = signedEncryptedMail(world, { from: SATO, signAs: SATO, to: DESK, subject: `command ${++n}`, messageId, body });
+      await desk.accept(raw, 'maildir', null);
+      await drain();
+    },
+    async vendorMail(from, subject, body, messageId) {
+      const { raw } = signedEncryptedMail(world, { from, signAs: from, to: DESK, subject, messageId, body });
       await desk.accept(raw, 'maildir', null);
       await drain();
     },
