@@ -281,7 +281,13 @@ describe('a partner case over SMTP and IMAP (gpg on every side)', () => {
     const made = await query<{ recipient: string; kind: string; created_at: Date }>(db.url, `SELECT recipient, kind, created_at FROM notices WHERE case_id = $1 AND created_at >= $2 AND kind IN ('advisory', 'partner-status')`, [caseId, moved]);
     const kinds = made.map((r) => `${r.recipient} ${r.kind}`);
     expect(kinds).toEqual(expect.arrayContaining([`${ACME} advisory`, `${BETA} advisory`, `${CERTCC} partner-status`]));
-    expect(kinds.filter((k) => k.startsWith(CERTCC))).toEqual([`${CERTCC} partner-status`]);
+    // The partner gets its publication notice and the advisory itself (guideline §5), nothing else.
+    expect(kinds.filter((k) => k.startsWith(CERTCC)).sort()).toEqual([`${CERTCC} advisory`, `${CERTCC} partner-status`]);
+    const own = await received(CERTCC, 'advisory.');
+    expect(innerSubject(own.mime)).toContain(`[${caseId}] [${REF}]`);
+    expect(own.text).toContain('Affected products');
+    expect(own.text).not.toContain('Credit');
+    expect((await csafIn(own.mime)).document.tracking.status).toBe('final');
     const times = made.map((r) => new Date(r.created_at).getTime());
     expect(Math.max(...times) - Math.min(...times)).toBeLessThan(5_000);
     expect((await shown()).state).toBe('published');
