@@ -11,7 +11,7 @@ import type { SetCveCommand } from '../commands/set-cve.ts';
 import type { AppliedDetails } from '../commands/spec.ts';
 import type { SplitVulnerabilityCommand } from '../commands/split-vulnerability.ts';
 import type { CommandError } from '../domain/refusals.ts';
-import type { VendorReplyForm, VendorStatus } from '../domain/inspect.ts';
+import type { ReportForm, VendorReplyForm, VendorStatus } from '../domain/inspect.ts';
 import type { FieldProblem } from '../forms/field-checks.ts';
 import { readVulnerabilityNumbers } from '../forms/values.ts';
 import { advisoryStatus } from '../rules/product.ts';
@@ -71,6 +71,33 @@ async function materialise(tx: Db, caseId: string): Promise<{ list: Vulnerabilit
   await addVulnerability(tx, caseId, { summary: implicit.summary, cwe: implicit.cwe, cvss });
   await appendTimeline(tx, { caseId, actor: 'desk', event: 'vulnerability-stored', data: { number: 1, from: 'report', cwe: implicit.cwe, cvss: cvss?.vector ?? null, ...(dropped ? { cvssLeftOut: dropped } : {}) } });
   return { list: await listVulnerabilities(tx, caseId), materialised: true, ...(dropped ? { dropped } : {}) };
+}
+
+/**
+ * A report with numbered vulnerability blocks (docs/report-form.md) opens a case with
+ * each of them stored, 1 first, in the transaction that creates the case: the parties are
+ * told of every vulnerability from the start, not only of the first. A CWE is kept only
+ * as `CWE-n` read from the type; a CVSS text only when it scores (src/adapters/cvss.ts;
+ * never guessed), else left out and said so on the timeline. A report without blocks
+ * stores nothing: its vulnerability 1 is read from the report (migration 020's view).
+ */
+export async function storeReportedVulnerabilities(tx: Db, caseId: string, report: ReportForm): Promise<number> {
+  const blocks = report.vulnerabilities ?? [];
+  if (blocks.length < 2) return 0;
+  for (const b of [...blocks].sort((x, y) => x.number - y.number)) {
+    if (b.summary === undefined || b.summary.trim() === '') continue;
+    const cwe = /\bCWE-([1-9][0-9]*)\b/iu.exec(b.type ?? '');
+    let cvss: StoredCvss | null = null;
+    let leftOut: string | undefined;
+    if (b.cvss !== undefined && b.cvss.trim() !== '') {
+      const r = scoreCvss(b.cvss);
+      if (r.ok) cvss = { vector: r.score.vector, version: r.score.version, baseScore: r.score.baseScore, severity: r.score.baseSeverity };
+      else leftOut = r.error;
+    }
+    const v = await addVulnerability(tx, caseId, { summary: b.summary.trim(), cwe: cwe ? `CWE-${cwe[1]!}` : null, cvss });
+    await appendTimeline(tx, { caseId, actor: 'desk', event: 'vulnerability-stored', data: { number: v.number, from: 'report', block: b.number, cwe: v.cwe, cvss: cvss?.vector ?? null, ...(leftOut ? { cvssLeftOut: leftOut } : {}) } });
+  }
+  return (await listVulnerabilities(tx, caseId)).length;
 }
 
 /** Applies one vulnerability command in `tx` (the caller's transaction). */

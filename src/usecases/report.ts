@@ -6,6 +6,7 @@ import { applyEvent, saveSnapshot } from '../desk/coordination.ts';
 import { findContinuedDraft, keepDraft, noteDraftNotice } from '../desk/drafts.ts';
 import { composeForCoordinators, storeComposed } from '../desk/execute.ts';
 import { unreadVerdict } from '../desk/unread.ts';
+import { storeReportedVulnerabilities } from '../desk/vulnerabilities.ts';
 import type { InspectResult, ReportForm } from '../domain/inspect.ts';
 import { blankReportForm, parseReportForm } from '../forms/index.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
@@ -82,6 +83,8 @@ export async function screenReport(ctx: DeskContext, id: number, raw: Buffer, v:
             };
             await saveSnapshot(tx, d.report.kind === 'product' ? newProductCase({ id: caseId, reporter }) : newWebsiteCase({ id: caseId, reporter }));
           }
+          // issue 12: a product report's numbered vulnerability blocks, each stored.
+          if (d.report.kind === 'product') await storeReportedVulnerabilities(tx, caseId, d.report);
           break;
         }
         case 'save-draft':

@@ -81,6 +81,25 @@ describe('vulnerability commands by signed mail', () => {
   }, 60_000);
 });
 
+describe('a report with numbered vulnerability blocks (docs/report-form.md)', () => {
+  it('opens a case with each block stored, 1 first; a CVSS that does not score is left out and said so', async () => {
+    const tail = ['Vulnerability type 2: CWE-22', 'Summary 2: Path traversal in the export', 'CVSS 2: CVSS:3.1/AV:N', 'Vulnerability type 3: Cross-site scripting (CWE-79)', 'Summary 3: Stored XSS in the admin console', `CVSS 3: ${XSS}`].join('\n');
+    const id = await t.report(productReport({ summary: 'SQL injection in the login form.', tail }), '<vuln-blocks@reporter.test>');
+    const vulns = await listVulnerabilities(t.db, id);
+    expect(vulns.map((v) => ({ n: v.number, summary: v.summary, cwe: v.cwe, score: v.cvss?.baseScore ?? null, implicit: v.implicit }))).toEqual([
+      { n: 1, summary: 'SQL injection in the login form.', cwe: 'CWE-89', score: null, implicit: false },
+      { n: 2, summary: 'Path traversal in the export', cwe: 'CWE-22', score: null, implicit: false },
+      { n: 3, summary: 'Stored XSS in the admin console', cwe: 'CWE-79', score: 6.1, implicit: false },
+    ]);
+    const stored = (await listTimeline(t.db, id)).filter((e) => e.event === 'vulnerability-stored').map((e) => e.data as { number: number; from: string; cvssLeftOut?: string });
+    expect(stored.map((d) => [d.number, d.from, d.cvssLeftOut !== undefined])).toEqual([
+      [1, 'report', false],
+      [2, 'report', true],
+      [3, 'report', false],
+    ]);
+  }, 60_000);
+});
+
 describe('per-vulnerability status per vendor', () => {
   it("notifies each vendor of each vulnerability with its own status only, and a reply form with the Vulnerability line", async () => {
     const mark = t.sent.length;
