@@ -173,10 +173,12 @@ describe('a case handed out to a partner, over SMTP and IMAP (gpg on every side)
     await w.settled();
     expect(await state()).toBe(before);
     expect((await shown()).partners).toEqual([]);
-    // The coordinators are told of the mail that claimed CERT/CC's name without its key (and given no authority).
+    // The coordinators are told of the mail that claimed CERT/CC's name without its key (and given no authority),
+    // named by its sender, not as a vendor's.
     const alert = await w.received(SATO, 'coord-alert.');
     expect(alert.text).toContain('signer-not-pinned');
     expect(alert.text).toContain(CERTCC);
+    expect(alert.text).toContain(`a signed mail from ${CERTCC}, read as a`);
     expect(await count(SATO, 'coord-alert.')).toBe(1);
     const refused = await query<{ event: string; data: { reason?: string } }>(w.db.url, `SELECT event, data FROM timeline WHERE event IN ('partner-mail-refused') ORDER BY id`);
     expect(refused.map((r) => r.data.reason)).toEqual(['foreign-reference']);
