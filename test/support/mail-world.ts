@@ -47,8 +47,11 @@ export interface MailWorldOptions {
   parties: PartySpec[];
   /** Parties (by address) who are coordinators: key in the desk's key directory, fingerprint pinned. */
   coordinators: string[];
-  /** Extra desk environment. */
-  env?: Record<string, string>;
+  /**
+   * Extra desk environment; a function is called once every party's key exists and before
+   * the desk starts (a configuration that pins parties' fingerprints, e.g. priority contacts).
+   */
+  env?: Record<string, string> | ((w: MailWorld) => Record<string, string>);
   /** How long `received` and `settled` wait (ms). */
   patienceMs?: number;
 }
@@ -109,7 +112,7 @@ export class MailWorld {
       MADOGUCHI_CLOCK_FILE: w.clock.file,
       MADOGUCHI_TICK_SECONDS: '1',
       MADOGUCHI_COORDINATORS: JSON.stringify(o.coordinators.map((c) => ({ name: w.party(c).name, email: c, fingerprints: [fingerprintOf(w.world, c)] }))),
-      ...o.env,
+      ...(typeof o.env === 'function' ? o.env(w) : o.env),
     };
     w.desk = spawnDesk(w.env);
     await w.desk.waitForLog(/imap: connected/, 90_000);
