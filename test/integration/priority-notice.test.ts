@@ -78,7 +78,7 @@ beforeAll(async () => {
     coordinators: [SATO],
     // The priority contacts, an administrator's task: each with its fingerprint pinned and its
     // key file (docs/priority-notice.md "Contacts").
-    env: (world) => ({
+    beforeDesk: (world) => ({
       MADOGUCHI_CONFIG: world.file(
         'priority.yaml',
         [

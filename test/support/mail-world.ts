@@ -39,6 +39,8 @@ export interface PartySpec {
   addr: string;
   /** An existing secret key (armored file) instead of a generated one. */
   secretKeyFile?: string;
+  /** A mailbox without a key (an operator who has none): no key file, no gpg home. */
+  noKey?: boolean;
 }
 
 export interface MailWorldOptions {
@@ -47,11 +49,10 @@ export interface MailWorldOptions {
   parties: PartySpec[];
   /** Parties (by address) who are coordinators: key in the desk's key directory, fingerprint pinned. */
   coordinators: string[];
-  /**
-   * Extra desk environment; a function is called once every party's key exists and before
-   * the desk starts (a configuration that pins parties' fingerprints, e.g. priority contacts).
-   */
-  env?: Record<string, string> | ((w: MailWorld) => Record<string, string>);
+  /** Extra desk environment. */
+  env?: Record<string, string>;
+  /** Runs before the desk starts (work directory and keys made); returns more desk environment. */
+  beforeDesk?: (w: MailWorld) => Record<string, string> | Promise<Record<string, string>>;
   /** How long `received` and `settled` wait (ms). */
   patienceMs?: number;
 }
@@ -93,6 +94,7 @@ export class MailWorld {
     w.work = mkdtempSync(join(tmpdir(), `${o.prefix}-`));
     w.clock = new DeskClock(join(w.work, 'clock-offset'));
     for (const p of o.parties) {
+      if (p.noKey) continue;
       if (p.secretKeyFile) {
         w.world.importFile(p.secretKeyFile);
         writeFileSync(w.keyFile(p.addr), w.world.run(['--armor', '--export', p.addr]));
@@ -112,14 +114,16 @@ export class MailWorld {
       MADOGUCHI_CLOCK_FILE: w.clock.file,
       MADOGUCHI_TICK_SECONDS: '1',
       MADOGUCHI_COORDINATORS: JSON.stringify(o.coordinators.map((c) => ({ name: w.party(c).name, email: c, fingerprints: [fingerprintOf(w.world, c)] }))),
-      ...(typeof o.env === 'function' ? o.env(w) : o.env),
+      ...o.env,
     };
+    if (o.beforeDesk) Object.assign(w.env, await o.beforeDesk(w));
     w.desk = spawnDesk(w.env);
     await w.desk.waitForLog(/imap: connected/, 90_000);
     const deskPub = readFileSync(join(w.work, 'keys', 'desk.pub.asc'));
     w.world.importText(deskPub.toString());
     w.deskFpr = fingerprintOf(w.world, DESK);
     for (const addr of w.addrs) {
+      if (w.party(addr).noKey) continue;
       w.homes.set(addr, recipientHome(exportSecretKey(w.world, addr), deskPub));
       await yieldNow();
     }
