@@ -44,6 +44,8 @@ export interface Sent {
 
 export interface AuthorityWorld {
   db: Db;
+  /** The test database's URL (DATABASE_URL for the command line). */
+  url: string;
   desk: Desk;
   deskKey: openpgp.PublicKey;
   sato: openpgp.PrivateKey;
@@ -127,6 +129,7 @@ export async function authorityWorld(extra: Partial<DeskOptions> = {}): Promise<
   let n = 0;
   Object.assign(world, {
     db,
+    url: pgdb.url,
     desk,
     deskKey,
     sato,
