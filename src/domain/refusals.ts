@@ -692,7 +692,7 @@ export const PARTNER_FIELD_PROBLEMS: Record<PartnerFieldCode, Refusal<FieldProbl
 
 // ---- self-report: a vendor's self-report not taken (issue 12; guideline §6) --------------
 
-export const SELF_REPORT_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'date-not-ahead'] as const;
+export const SELF_REPORT_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'date-not-ahead', 'cve-taken'] as const;
 export type SelfReportRefusalCode = (typeof SELF_REPORT_REFUSAL_CODES)[number];
 
 /**
@@ -720,6 +720,13 @@ export const SELF_REPORT_REFUSALS: Record<SelfReportRefusalCode, Refusal> = {
     'A vendor self-report proposes a publication day that is not after today (JST).',
     'The proposed publication date must be a later day than today (JST), so the coordinators can prepare the advisory; no case was opened. Please send the form again with a later date.',
     '公表の準備のため、公表希望日は本日（日本時間）より後の日付としてください。案件は開始していません。後の日付で改めてお送りください。',
+    true,
+    'self-report-answer',
+  ),
+  'cve-taken': fixed(
+    'A vendor self-report gives a CVE id that already names a vulnerability of another case.',
+    'The CVE id of the self-report already names a vulnerability the desk handles in another case (a CVE id names one vulnerability); no case was opened. Please check the CVE id, or contact the coordinators.',
+    'CVE番号は一つの脆弱性を指しますが、自己届出のCVE番号は本窓口の別の案件の脆弱性にすでに付いています。案件は開始していません。CVE番号をご確認いただくか、調整担当者にご連絡ください。',
     true,
     'self-report-answer',
   ),
