@@ -62,7 +62,7 @@ const shown = (): Promise<Shown> => w.shown<Shown>(caseId);
 
 interface Csaf {
   document: { tracking: { status: string; id: string }; distribution: { tlp: { label: string } } };
-  vulnerabilities?: { product_status?: Record<string, string[]>; remediations?: { category: string; url?: string }[] }[];
+  vulnerabilities?: { cve?: string; product_status?: Record<string, string[]>; remediations?: { category: string; url?: string }[] }[];
 }
 
 beforeAll(async () => {
@@ -159,6 +159,8 @@ describe('a vendor self-report over SMTP and IMAP (gpg on every side)', () => {
     expect(doc.document.tracking).toMatchObject({ id: caseId, status: 'final' });
     expect(doc.document.distribution.tlp.label).toBe('WHITE');
     expect(doc.vulnerabilities?.[0]?.product_status?.fixed?.length).toBeGreaterThan(0);
+    // The self-report's CVE is the case's vulnerability 1 (stored at intake), so the CSAF names it.
+    expect(doc.vulnerabilities?.map((x) => x.cve)).toEqual(['CVE-2027-31337']);
     expect(doc.vulnerabilities?.[0]?.remediations?.find((r) => r.category === 'vendor_fix')?.url).toBe(ADVISORY_URL);
     // A cold CLI start that loads the CSAF validator takes minutes on a loaded machine (test/cli/export.test.ts).
   }, 300_000);
