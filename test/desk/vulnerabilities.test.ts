@@ -263,5 +263,14 @@ describe('"affected, fixed in" for one vulnerability (found by the real-mail two
       { version: '2.3.5', status: 'unaffected' },
     ]);
     expect(r1!.containers.cna.solutions?.map((s) => s.value)).toEqual(['ACME Corporation: fixed in 2.3.5.']);
+    // The published advisory, as rendered and sent (its schema lets an affected vendor's fix through).
+    const mark = t.sent.length;
+    const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+    await t.command(`X-CASE: ${id}\nX-SET-DATE: ${today}\nX-PUBLISH\n`, '<v-cmd-7@coord.test>');
+    const [advisory] = (await t.readAll(ACME, mark)).filter((m) => m.messageId.startsWith('<advisory.'));
+    expect(advisory).toBeDefined();
+    expect(advisory!.text).toContain('- ACME Corporation (Madoguchi Mail Server): vulnerable; fixed in 2.3.5\n');
+    expect(advisory!.text).toContain('- ACME Corporation (Madoguchi Mail Server): not vulnerable\n');
+    expect(advisory!.text).toMatch(/Solution\n {2}- ACME Corporation \(Madoguchi Mail Server\)\n {6}Fixed in: 2\.3\.5\n/);
   }, 120_000);
 });
