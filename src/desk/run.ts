@@ -4,6 +4,7 @@ import { webOptionsFromConfig } from '../web/options.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSmtpTransport } from '../adapters/nodemailer.ts';
+import { stopCsafValidator } from '../adapters/csaf-validator.ts';
 import { openQueue, PermanentJobError, type JobQueue } from '../adapters/bullmq.ts';
 import { TICK_SCHEDULER } from '../jobs/registry.ts';
 import { startImapIntake, type ImapIntake } from '../adapters/imap.ts';
@@ -187,6 +188,9 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
         await step('maildir intake', () => maildir?.stop());
         await step('imap intake', () => imap?.stop());
         await step('worker', () => stopWorker());
+        // After the queue's worker, which lets its running jobs finish: no notice is left
+        // waiting on a CSAF validation when the validator thread goes.
+        await step('csaf validator', () => stopCsafValidator());
         await step('queue', () => queue.close());
         await step('transport', () => transport.close());
         await step('store', () => db.close());

@@ -4,8 +4,10 @@
 // taken and why (codes of the `partner` family in src/domain/refusals.ts, and the form's
 // fields by key and verdict code; never the values themselves).
 import { formatJst } from '../domain/clock.ts';
-import { PARTNER_REFUSAL_CODES, PARTNER_REFUSALS, type PartnerRefusalCode } from '../domain/refusals.ts';
-import { defineNotice } from './notice.ts';
+import { PARTNER_FIELD_CODES, PARTNER_FIELD_PROBLEMS, PARTNER_REFUSAL_CODES, PARTNER_REFUSALS, type PartnerFieldCode, type PartnerRefusalCode } from '../domain/refusals.ts';
+import { PARTNER_FORM_LIMITS, type PartnerFormKey } from '../forms/partner.ts';
+import { HANDOVER_ANSWER_REFUSALS } from './handover-answer-refused.ts';
+import { defineNotice, type Lang } from './notice.ts';
 import { caseId, day, instant, line, lineList, list, name, oneOf, presentIff, refuser, strict } from './schema.ts';
 import { safe } from './view.ts';
 
@@ -20,15 +22,24 @@ export interface PartnerAnswerContext {
   notified?: string[];
   unknownVendors?: string[];
   /** `refused` only. */
-  reason?: PartnerRefusalCode;
+  reason?: PartnerMailRefusalCode;
   /** Form keys missing (`refused`). */
   missing?: string[];
-  /** Form keys with their verdict codes (`refused`). */
-  problems?: { field: string; code: string }[];
+  /** Form keys with their verdict codes (`refused`; the catalogue's `partner-field` family). */
+  problems?: { field: string; code: PartnerFieldCode }[];
+}
+
+/** The refusals of a partner's case mail; an answer to a handed-over case has its own notice (handover-answer-refused). */
+export type PartnerMailRefusalCode = Exclude<PartnerRefusalCode, (typeof HANDOVER_ANSWER_REFUSALS)[number]>;
+export const PARTNER_MAIL_REFUSAL_CODES = PARTNER_REFUSAL_CODES.filter((c): c is PartnerMailRefusalCode => !(HANDOVER_ANSWER_REFUSALS as readonly string[]).includes(c));
+
+/** The catalogue's wording of a bad value of the form (`partner-field` family), with the field's limit. */
+function problemReason(p: { field: string; code: PartnerFieldCode }, lang: Lang): string {
+  const limit = (PARTNER_FORM_LIMITS as Partial<Record<string, (typeof PARTNER_FORM_LIMITS)[PartnerFormKey]>>)[p.field];
+  return PARTNER_FIELD_PROBLEMS[p.code].text[lang]({ oneLine: limit?.shape === 'line', max: (limit?.max ?? 20_000).toLocaleString('en-US') });
 }
 
 const KEY = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/u;
-const CODE = /^[a-z]+(-[a-z]+)*$/u;
 
 export const schema = strict({
   outcome: oneOf(['opened', 'refused']),
@@ -38,9 +49,9 @@ export const schema = strict({
   publicationDate: day.optional(),
   notified: list(name, 100, 0).optional(),
   unknownVendors: list(name, 100, 0).optional(),
-  reason: oneOf(PARTNER_REFUSAL_CODES).optional(),
+  reason: oneOf(PARTNER_MAIL_REFUSAL_CODES).optional(),
   missing: lineList(64, 20, { minItems: 0, pattern: KEY }).optional(),
-  problems: list(strict({ field: line(64, KEY), code: line(64, CODE) }), 50, 0).optional(),
+  problems: list(strict({ field: line(64, KEY), code: oneOf(PARTNER_FIELD_CODES) }), 50, 0).optional(),
 }).superRefine((c, ctx) => {
   const refuse = refuser(ctx);
   const opened = c.outcome === 'opened';
@@ -68,6 +79,7 @@ export default defineNotice<PartnerAnswerContext>()({
     hasMissing: (c.missing ?? []).length > 0,
     missing: c.missing ?? [],
     hasProblems: (c.problems ?? []).length > 0,
-    problems: c.problems ?? [],
+    // Each bad field with its code and the catalogue's reason (English: the partner is overseas).
+    problems: (c.problems ?? []).map((p) => ({ field: p.field, code: p.code, reason: problemReason(p, lang) })),
   }),
 });

@@ -39,6 +39,8 @@ export interface PartySpec {
   addr: string;
   /** An existing secret key (armored file) instead of a generated one. */
   secretKeyFile?: string;
+  /** A mailbox without a key (an operator who has none): no key file, no gpg home. */
+  noKey?: boolean;
 }
 
 export interface MailWorldOptions {
@@ -49,6 +51,8 @@ export interface MailWorldOptions {
   coordinators: string[];
   /** Extra desk environment. */
   env?: Record<string, string>;
+  /** Runs before the desk starts (work directory and keys made); returns more desk environment. */
+  beforeDesk?: (w: MailWorld) => Record<string, string> | Promise<Record<string, string>>;
   /** How long `received` and `settled` wait (ms). */
   patienceMs?: number;
 }
@@ -90,6 +94,7 @@ export class MailWorld {
     w.work = mkdtempSync(join(tmpdir(), `${o.prefix}-`));
     w.clock = new DeskClock(join(w.work, 'clock-offset'));
     for (const p of o.parties) {
+      if (p.noKey) continue;
       if (p.secretKeyFile) {
         w.world.importFile(p.secretKeyFile);
         writeFileSync(w.keyFile(p.addr), w.world.run(['--armor', '--export', p.addr]));
@@ -111,12 +116,14 @@ export class MailWorld {
       MADOGUCHI_COORDINATORS: JSON.stringify(o.coordinators.map((c) => ({ name: w.party(c).name, email: c, fingerprints: [fingerprintOf(w.world, c)] }))),
       ...o.env,
     };
+    if (o.beforeDesk) Object.assign(w.env, await o.beforeDesk(w));
     w.desk = spawnDesk(w.env);
     await w.desk.waitForLog(/imap: connected/, 90_000);
     const deskPub = readFileSync(join(w.work, 'keys', 'desk.pub.asc'));
     w.world.importText(deskPub.toString());
     w.deskFpr = fingerprintOf(w.world, DESK);
     for (const addr of w.addrs) {
+      if (w.party(addr).noKey) continue;
       w.homes.set(addr, recipientHome(exportSecretKey(w.world, addr), deskPub));
       await yieldNow();
     }
