@@ -24,7 +24,7 @@ import { insertNotice } from '../store/repo.ts';
 import { checkNotice, describeHits, encodeContext, holdRef, identityPolicy, kindWord, type Audience } from './identity-policy.ts';
 import type { Vendor } from '../store/vendors.ts';
 import type { VendorVulnerabilityStatus, Vulnerability } from '../store/vulnerabilities.ts';
-import { nonEmpty, scoreLine, vendorOverall, vulnerabilityFacts, type ExportCase, type VulnerabilityFact } from '../export/model.ts';
+import { fixedIn, nonEmpty, scoreLine, vendorOverall, vulnerabilityFacts, type ExportCase, type VulnerabilityFact } from '../export/model.ts';
 import type { NoticeVulnerability } from '../notices/schema.ts';
 import { resolvePriorityContacts, type PriorityContact } from './priority-contacts.ts';
 
@@ -132,12 +132,11 @@ export function noticeVulnerabilities(facts: readonly VulnerabilityFact[], nameO
     ...(f.cwe !== null ? { cwe: f.cwe } : {}),
     ...(f.cve !== null ? { cve: f.cve } : {}),
     ...(f.score !== null ? { cvss: scoreLine(f.score) } : {}),
-    statuses: f.vendors.map((v) => ({
-      name: nameOf(v.vendorId, v.vendorName),
-      product: v.product,
-      status: v.status,
-      ...(v.status === 'fixed' && v.fixedVersions !== null ? { fixedVersions: v.fixedVersions } : {}),
-    })),
+    statuses: f.vendors.map((v) => {
+      // "Affected, fixed in 1.2.3" names its fix as the CSAF document does (fixedIn).
+      const fix = fixedIn(v);
+      return { name: nameOf(v.vendorId, v.vendorName), product: v.product, status: v.status, ...(fix !== null ? { fixedVersions: fix } : {}) };
+    }),
   }));
 }
 
@@ -480,7 +479,7 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
             name: nameOf(v.vendorId, v.name),
             status,
             ...(product ? { product } : {}),
-            ...(status === 'fixed' && overall.fixedVersions ? { fixedVersions: overall.fixedVersions } : {}),
+            ...((status === 'fixed' || status === 'affected') && overall.fixedVersions ? { fixedVersions: overall.fixedVersions } : {}),
             ...(status !== 'not-affected' && v.workaround ? { workaround: v.workaround } : {}),
             ...(v.advisoryUrl ? { advisoryUrl: v.advisoryUrl } : {}),
           };

@@ -208,7 +208,10 @@ export async function recordVendorVulnerabilityStatus(
   }
   const status = TO_VULN[reply.status];
   for (const number of numbers) {
-    await setVendorVulnerabilityStatus(tx, { caseId, number, vendorId, status, fixedVersions: status === 'fixed' ? (reply.fixedVersions ?? null) : null, advisoryUrl: reply.advisoryUrl ?? null });
+    // "Affected, fixed in 1.2.3" (影響あり with 修正バージョン) keeps its fixed versions, as a reply
+    // for all vulnerabilities does (src/export/model.ts resolveStatus, fixedIn).
+    const fixedVersions = status === 'fixed' || status === 'affected' ? (reply.fixedVersions ?? null) : null;
+    await setVendorVulnerabilityStatus(tx, { caseId, number, vendorId, status, fixedVersions, advisoryUrl: reply.advisoryUrl ?? null });
   }
   await appendTimeline(tx, { caseId, actor, event: 'vendor-vulnerability-status', data: { vendor: vendorId, numbers, status: reply.status } });
   const own = new Map((await listVendorVulnerabilityStatuses(tx, caseId)).filter((s) => s.vendorId === vendorId).map((s) => [s.number, s.status]));

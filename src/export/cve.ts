@@ -11,7 +11,7 @@
 import { cweName } from '../adapters/csaf-validator.ts';
 import type { Vulnerability } from '../store/vulnerabilities.ts';
 import { scoreOf } from './csaf.ts';
-import { advisoryUrlOf, checkExportable, credit, isPublished, nonEmpty, NotExportable, productName, resolveStatus, type ExportCase, type Publisher } from './model.ts';
+import { advisoryUrlOf, checkExportable, credit, fixedIn, isPublished, nonEmpty, NotExportable, productName, resolveStatus, type ExportCase, type Publisher } from './model.ts';
 
 type Json = Record<string, unknown>;
 
@@ -52,12 +52,14 @@ function record(c: ExportCase, v: Vulnerability, publisher: Publisher, cna: CveA
     const product = productName(c, vendor);
     const status = s.status === 'not-affected' ? 'unaffected' : s.status === 'unknown' ? 'unknown' : 'affected';
     const versions: Json[] = version !== null ? [{ version, status }] : [];
-    if (s.status === 'fixed' && s.fixedVersions !== null && s.fixedVersions !== version) versions.push({ version: s.fixedVersions, status: 'unaffected' });
+    // A fix is named with "fixed" and with "affected, fixed in 1.2.3" alike (fixedIn), as in the CSAF document.
+    const fix = fixedIn(s);
+    if (fix !== null && fix !== version) versions.push({ version: fix, status: 'unaffected' });
     // No version reported: the status stands for the product as a whole (schema: versions or defaultStatus).
     affected.push({ vendor: vendor.name, product, ...(versions.length > 0 ? { versions, defaultStatus: 'unknown' } : { defaultStatus: status }) });
     if (s.advisoryUrl !== null && s.status !== 'not-affected') references.set(s.advisoryUrl, { url: s.advisoryUrl, name: `${vendor.name}`, tags: ['vendor-advisory'] });
-    if (s.status === 'fixed') {
-      solutions.push({ lang: c.lang, value: s.fixedVersions !== null ? (c.lang === 'ja' ? `${vendor.name}: ${s.fixedVersions} で修正されています。` : `${vendor.name}: fixed in ${s.fixedVersions}.`) : c.lang === 'ja' ? `${vendor.name}: 修正済み。製品開発者の公表情報を参照してください。` : `${vendor.name}: fixed; see the vendor's advisory.` });
+    if (s.status === 'fixed' || fix !== null) {
+      solutions.push({ lang: c.lang, value: fix !== null ? (c.lang === 'ja' ? `${vendor.name}: ${fix} で修正されています。` : `${vendor.name}: fixed in ${fix}.`) : c.lang === 'ja' ? `${vendor.name}: 修正済み。製品開発者の公表情報を参照してください。` : `${vendor.name}: fixed; see the vendor's advisory.` });
     }
     if (s.workaround !== null && s.status !== 'not-affected') workarounds.push({ lang: c.lang, value: `${vendor.name}: ${s.workaround}`.slice(0, MAX_TEXT) });
   }

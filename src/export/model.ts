@@ -100,6 +100,17 @@ export function nonEmpty(s: string | null | undefined): string | null {
   return t === '' ? null : t;
 }
 
+/**
+ * The versions a vendor's statement names as the fix: with "fixed", and with "affected" too
+ * ("affected, fixed in 1.2.3": a §4 reply 影響あり with 修正バージョン, mail-protocol §4), as
+ * the CSAF document counts it (csaf.ts `hasFix`); never with "not affected" or "unknown". Every
+ * text built from the model (advisory, `cases show`, CVE records) takes the fix from here, so
+ * none of them drops what the CSAF document carries (issue 12 "one source").
+ */
+export function fixedIn(s: { status: VulnerabilityStatus; fixedVersions: string | null }): string | null {
+  return s.status === 'fixed' || s.status === 'affected' ? s.fixedVersions : null;
+}
+
 
 /** The stored score, or the implicit vulnerability's reporter text scored now (left out, with a warning, when it does not parse). */
 export function scoreOf(vuln: Vulnerability, warnings: string[]): CvssScore | null {
@@ -150,13 +161,13 @@ export function vulnerabilityFacts(c: ExportCase, warnings: string[] = [], vendo
 /**
  * A vendor's status over all the case's vulnerabilities (the advisory's vendor list):
  * affected while any is affected, else fixed when any is fixed, not affected when none is,
- * else unknown; its fixed versions are every vulnerability's, once each.
+ * else unknown; its fixed versions are every vulnerability's fix (fixedIn), once each.
  */
 export function vendorOverall(facts: readonly VulnerabilityFact[], vendorId: string): { status: VulnerabilityStatus; fixedVersions: string | null } {
   const each = facts.flatMap((f) => f.vendors.filter((v) => v.vendorId === vendorId));
   const statuses = each.map((v) => v.status);
   const status: VulnerabilityStatus = statuses.includes('affected') ? 'affected' : statuses.includes('fixed') ? 'fixed' : statuses.length > 0 && statuses.every((s) => s === 'not-affected') ? 'not-affected' : 'unknown';
-  const fixed = [...new Set(each.flatMap((v) => (v.status === 'fixed' && v.fixedVersions !== null ? [v.fixedVersions] : [])))];
+  const fixed = [...new Set(each.flatMap((v) => fixedIn(v) ?? []))];
   return { status, fixedVersions: fixed.length > 0 ? fixed.join(', ') : null };
 }
 
@@ -187,6 +198,6 @@ export function vulnerabilityViews(c: ExportCase): VulnerabilityView[] {
     cve: f.cve,
     cvss: f.score === null ? null : { vector: f.score.vector, version: f.score.version, baseScore: f.score.baseScore, severity: f.score.baseSeverity },
     fromReport: c.vulnerabilities[i]?.implicit === true,
-    vendors: f.vendors.map((v) => ({ id: v.vendorId, name: v.vendorName, status: v.status, fixedVersions: v.status === 'fixed' ? v.fixedVersions : null })),
+    vendors: f.vendors.map((v) => ({ id: v.vendorId, name: v.vendorName, status: v.status, fixedVersions: fixedIn(v) })),
   }));
 }

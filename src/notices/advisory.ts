@@ -79,14 +79,16 @@ export const schema = strict({
   credit: bool,
   creditName: name.optional(),
 }).superRefine((c, ctx) => {
+  const namesFix = (status: string): boolean => status === 'fixed' || status === 'affected';
   presentIff(c, 'creditName', c.credit, 'credit is true', refuser(ctx));
   c.vendors.forEach((v, i) => {
-    if (v.fixedVersions !== undefined && v.status !== 'fixed') ctx.addIssue({ code: 'custom', path: ['vendors', i, 'fixedVersions'], message: 'must be absent unless status is fixed' });
+    // A fix is named with "fixed" and with "affected, fixed in 1.2.3" (src/export/model.ts fixedIn), as in the CSAF document.
+    if (v.fixedVersions !== undefined && !namesFix(v.status)) ctx.addIssue({ code: 'custom', path: ['vendors', i, 'fixedVersions'], message: 'must be absent unless status is fixed or affected' });
     if (v.workaround !== undefined && v.status === 'not-affected') ctx.addIssue({ code: 'custom', path: ['vendors', i, 'workaround'], message: 'must be absent when status is not-affected' });
   });
   (c.vulnerabilities ?? []).forEach((v, i) =>
     v.statuses.forEach((st, j) => {
-      if (st.fixedVersions !== undefined && st.status !== 'fixed') ctx.addIssue({ code: 'custom', path: ['vulnerabilities', i, 'statuses', j, 'fixedVersions'], message: 'must be absent unless status is fixed' });
+      if (st.fixedVersions !== undefined && !namesFix(st.status)) ctx.addIssue({ code: 'custom', path: ['vulnerabilities', i, 'statuses', j, 'fixedVersions'], message: 'must be absent unless status is fixed or affected' });
     }),
   );
 });

@@ -13,8 +13,11 @@ import { jstDate } from '../../src/domain/clock.ts';
 import { renderNotice } from '../../src/outbound/templates.ts';
 import { DEFAULT_SETTINGS } from '../../src/rules/product.ts';
 import { previewWindow } from '../../src/store/digest.ts';
+import { noticeVulnerabilities } from '../../src/desk/execute.ts';
 import { buildCsaf } from '../../src/export/csaf.ts';
-import { loadExportCase } from '../../src/export/load.ts';
+import { buildCveRecords } from '../../src/export/cve.ts';
+import { loadExportCase, loadVulnerabilityViews } from '../../src/export/load.ts';
+import { vendorOverall, vulnerabilityFacts } from '../../src/export/model.ts';
 import { listTimeline } from '../../src/store/repo.ts';
 import { listVendorVulnerabilityStatuses, listVulnerabilities } from '../../src/store/vulnerabilities.ts';
 import { PUBLISHER } from '../export/support.ts';
@@ -226,5 +229,48 @@ describe('the advisory and the CSAF document say the same (one source)', () => {
     // Vulnerability 1: ACME fixed in 2.3.2 in both, Beta affected in both.
     const fixed1 = (doc.vulnerabilities[0]!.product_status?.fixed ?? []).map((pid) => productOf.get(pid));
     expect(fixed1).toEqual([{ vendor: 'ACME Corporation', version: '2.3.2' }]);
+  }, 120_000);
+});
+
+describe('"affected, fixed in" for one vulnerability (found by the real-mail two-vulnerability case)', () => {
+  it('keeps the fixed versions: stored, shown, in the advisory text, and a fix in the CSAF document and the CVE record alike', async () => {
+    const tail = ['Vulnerability type 2: CWE-22', 'Summary 2: Path traversal in the export', `CVSS 2: ${XSS}`].join('\n');
+    const id = await t.report(productReport({ summary: 'SQL injection in the report filter.', tail }), '<vuln-fixed-in@reporter.test>');
+    await t.command(`X-CASE: ${id}\nX-ADD-VENDOR: acme\nX-SET-CVE: 1 CVE-2026-40101\nX-SET-CVE: 2 CVE-2026-40102\n`, '<v-cmd-6@coord.test>');
+    // mail-protocol §4: 影響あり with 修正バージョン, for vulnerability 1 only; 2 not affected.
+    await t.vendorMail(ACME, `Re: [${id}] notice`, `Case ID: ${id}\nVulnerability: 1\nStatus: affected\nFixed versions: 2.3.5\n`, '<acme-fi1@acme.test>');
+    await t.vendorMail(ACME, `Re: [${id}] notice`, `Case ID: ${id}\nVulnerability: 2\nStatus: not affected\nFixed versions: 9.9.9\n`, '<acme-fi2@acme.test>');
+    // Stored with its fixed versions (a "not affected" one names no fix: its line is dropped).
+    expect((await listVendorVulnerabilityStatuses(t.db, id)).map((s) => [s.number, s.status, s.fixedVersions])).toEqual([
+      [1, 'affected', '2.3.5'],
+      [2, 'not-affected', null],
+    ]);
+    const model = await loadExportCase(t.db, id);
+    // `cases show` and the digest (the views), and the advisory's blocks and vendor list.
+    expect((await loadVulnerabilityViews(t.db, id)).map((v) => v.vendors.map((x) => [x.status, x.fixedVersions]))).toEqual([[['affected', '2.3.5']], [['not-affected', null]]]);
+    const facts = vulnerabilityFacts(model);
+    expect(noticeVulnerabilities(facts, (_id, n) => n).map((v) => v.statuses.map((s) => [s.status, s.fixedVersions]))).toEqual([[['affected', '2.3.5']], [['not-affected', undefined]]]);
+    expect(vendorOverall(facts, 'acme')).toEqual({ status: 'affected', fixedVersions: '2.3.5' });
+    // The CSAF document: known_affected and a `fixed` product 2.3.5 for vulnerability 1.
+    const { document } = buildCsaf(model, PUBLISHER);
+    expect((await validateCsaf(document)).errors).toEqual([]);
+    const doc = document as unknown as { vulnerabilities: { product_status?: Record<string, string[]> }[] };
+    expect(Object.keys(doc.vulnerabilities[0]!.product_status ?? {}).sort()).toEqual(['fixed', 'known_affected']);
+    // The CVE record: the fixed version unaffected, and a solution naming it.
+    const [r1] = buildCveRecords(model, PUBLISHER, { orgId: '8254265b-2729-46b6-b9e3-3dfca2d5bfca', shortName: null }).records as { containers: { cna: { affected: { versions?: { version: string; status: string }[] }[]; solutions?: { value: string }[] } } }[];
+    expect(r1!.containers.cna.affected[0]!.versions).toEqual([
+      { version: '2.3.1', status: 'affected' },
+      { version: '2.3.5', status: 'unaffected' },
+    ]);
+    expect(r1!.containers.cna.solutions?.map((s) => s.value)).toEqual(['ACME Corporation: fixed in 2.3.5.']);
+    // The published advisory, as rendered and sent (its schema lets an affected vendor's fix through).
+    const mark = t.sent.length;
+    const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+    await t.command(`X-CASE: ${id}\nX-SET-DATE: ${today}\nX-PUBLISH\n`, '<v-cmd-7@coord.test>');
+    const [advisory] = (await t.readAll(ACME, mark)).filter((m) => m.messageId.startsWith('<advisory.'));
+    expect(advisory).toBeDefined();
+    expect(advisory!.text).toContain('- ACME Corporation (Madoguchi Mail Server): vulnerable; fixed in 2.3.5\n');
+    expect(advisory!.text).toContain('- ACME Corporation (Madoguchi Mail Server): not vulnerable\n');
+    expect(advisory!.text).toMatch(/Solution\n {2}- ACME Corporation \(Madoguchi Mail Server\)\n {6}Fixed in: 2\.3\.5\n/);
   }, 120_000);
 });

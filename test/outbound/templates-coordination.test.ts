@@ -448,7 +448,9 @@ describe('product-track notices: schemas', () => {
       ['impossible-outcome', { caseId: CASE, audience: 'vendor', outcome: 'publish' }, /"vendorName" is missing/],
       ['impossible-outcome', { caseId: CASE, audience: 'reporter', outcome: 'publish', reasons: 'the vendor never answered' }, /"reasons" is not part/],
       ['advisory', { ...advisoryCtx, vendors: [] }, /"vendors" must not be empty/],
-      ['advisory', { ...advisoryCtx, vendors: [{ name: 'A', status: 'affected', fixedVersions: '1.2' }] }, /"vendors\[0\]\.fixedVersions" must be absent unless status is fixed/],
+      // A fix is named with "fixed" and "affected, fixed in 1.2" (src/export/model.ts fixedIn); never with not-affected or unknown.
+      ['advisory', { ...advisoryCtx, vendors: [{ name: 'A', status: 'not-affected', fixedVersions: '1.2' }] }, /"vendors\[0\]\.fixedVersions" must be absent unless status is fixed or affected/],
+      ['advisory', { ...advisoryCtx, vendors: [{ name: 'A', status: 'unknown', fixedVersions: '1.2' }] }, /"vendors\[0\]\.fixedVersions" must be absent unless status is fixed or affected/],
       ['advisory', { ...advisoryCtx, vendors: [{ name: 'A', status: 'not-affected', workaround: 'x' }] }, /"vendors\[0\]\.workaround" must be absent when status is not-affected/],
       ['advisory', { ...advisoryCtx, vendors: [{ name: 'A', status: 'fixed', advisoryUrl: 'javascript:alert(1)' }] }, /"vendors\[0\]\.advisoryUrl" does not match/],
       ['advisory', { ...advisoryCtx, references: ['https://ok.example/', 'ftp://x'] }, /"references" entry 1 does not match/],
