@@ -4,6 +4,7 @@
 // a job fails for good anyway, the coordinators' `job-failed` alert. The checks
 // themselves are pure (src/forms/field-checks.ts); this module only carries them out.
 import { type Recipient, type SigningKey } from '../crypto/openpgp.ts';
+import { jstDate } from '../domain/clock.ts';
 import { problemSummary, type FieldProblem } from '../forms/field-checks.ts';
 import { loggableReason } from '../log.ts';
 import { composeEncrypted, composeSignedClear } from '../outbound/compose.ts';
@@ -126,7 +127,9 @@ export function jobFailedAlert(
   code: FailureCode,
 ): Promise<ComposedNotice[]> {
   const what = ids.messageId !== undefined ? `message ${ids.messageId}` : ids.noticeId !== undefined ? 'a notice' : 'no message';
-  // A job of no message (the clock's tick) may fail again another day: each failure its own alert.
-  const key = ids.messageId !== undefined ? `m${ids.messageId}` : ids.noticeId !== undefined ? `n${ids.noticeId.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}` : `t${ctx.now.getTime().toString(36)}`;
+  // A job of no message (the clock's tick) runs every few seconds: a failure that persists
+  // (a template refusing a publication) fails every tick. One alert per job, code and JST day
+  // (the same Message-ID is stored once), not one a second; another day, another alert.
+  const key = ids.messageId !== undefined ? `m${ids.messageId}` : ids.noticeId !== undefined ? `n${ids.noticeId.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}` : `t${jstDate(ctx.now)}-${code}`;
   return composeCoordinatorAlert({ ...ctx, lang: 'ja', eventKey: `failed-${job}-${key}` }, 'job-failed', `${code}: job ${job} failed for good (${what})`);
 }
