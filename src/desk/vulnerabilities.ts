@@ -112,6 +112,35 @@ export async function storeSelfReportedVulnerability(tx: Db, caseId: string, v: 
   return stored;
 }
 
+/**
+ * The vulnerabilities of a partner's attached CSAF document (issue 12; docs/partner-form.md
+ * "Attached CSAF 2.0"), stored 1, 2, ... in the transaction that opens the case, before any
+ * vendor is notified: each with its summary, CWE, CVE id and CVSS v3 vector as scored. A
+ * vector that does not score is left out (never guessed), and so is a CVE id another case's
+ * vulnerability already has (the coordinators set it with X-SET-CVE once they know which
+ * case is right); either is said on the timeline.
+ */
+export async function storePartnerCsafVulnerabilities(tx: Db, caseId: string, vulns: readonly { summary: string; cve: string | null; cwe: string | null; cvss: string | null }[]): Promise<number> {
+  for (const [i, x] of vulns.entries()) {
+    let cvss: StoredCvss | null = null;
+    let cvssLeftOut: string | undefined;
+    if (x.cvss !== null) {
+      const r = scoreCvss(x.cvss);
+      if (r.ok) cvss = { vector: r.score.vector, version: r.score.version, baseScore: r.score.baseScore, severity: r.score.baseSeverity };
+      else cvssLeftOut = r.error;
+    }
+    const taken = x.cve === null ? null : await findVulnerabilityByCve(tx, x.cve);
+    const v = await addVulnerability(tx, caseId, { summary: x.summary, cwe: x.cwe, cvss, cveId: taken === null ? x.cve : null });
+    await appendTimeline(tx, {
+      caseId,
+      actor: 'desk',
+      event: 'vulnerability-stored',
+      data: { number: v.number, from: 'partner-csaf', index: i, cve: v.cveId, cwe: v.cwe, cvss: cvss?.vector ?? null, ...(cvssLeftOut ? { cvssLeftOut } : {}), ...(taken ? { cveLeftOut: `${x.cve ?? ''} is vulnerability ${String(taken.number)} of ${taken.caseId}` } : {}) },
+    });
+  }
+  return vulns.length;
+}
+
 /** Applies one vulnerability command in `tx` (the caller's transaction). */
 export async function applyVulnerabilityCommand(tx: Db, caseId: string, cmd: VulnerabilityCommand, snapshot: ProductCase, actor: string): Promise<VulnerabilityOutcome> {
   // A case stopped or not accepted has nothing to describe; once published, the advisory

@@ -562,7 +562,20 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
 
 // ---- partner: a partner CSIRT's case mail not taken (issue 12; guideline §5) ----------------
 
-export const PARTNER_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'embargo-past', 'foreign-reference', 'unknown-reference', 'reference-conflict', 'answer-invalid', 'case-closed'] as const;
+export const PARTNER_REFUSAL_CODES = [
+  'form-incomplete',
+  'form-invalid',
+  'embargo-past',
+  'foreign-reference',
+  'unknown-reference',
+  'reference-conflict',
+  'answer-invalid',
+  'case-closed',
+  'csaf-invalid',
+  'csaf-too-large',
+  'csaf-several',
+  'csaf-disagrees',
+] as const;
 export type PartnerRefusalCode = (typeof PARTNER_REFUSAL_CODES)[number];
 
 /**
@@ -609,6 +622,37 @@ export const PARTNER_REFUSALS: Record<PartnerRefusalCode, Refusal> = {
     'A partner’s mail names two different cases.',
     'The message names more than one case; please write about each case separately. Nothing was changed.',
     '複数の案件の番号が書かれていました。案件ごとに分けてお送りください。何も変更していません。',
+    true,
+    'partner-answer',
+  ),
+  // A CSAF 2.0 document attached to the case form, inside the signed and encrypted content
+  // (docs/partner-form.md "Attached CSAF 2.0"): read only when it passes the validator's
+  // strict schema and mandatory tests; never guessed from, never partly used.
+  'csaf-invalid': fixed(
+    'A partner’s attached CSAF document is not valid CSAF 2.0 (or not a security advisory).',
+    'The attached CSAF document is not a valid CSAF 2.0 security advisory (the first problems the validator found are listed below); no case was opened.',
+    '添付の CSAF 文書は有効な CSAF 2.0 のセキュリティアドバイザリではありません（検証で見つかった最初の問題は下記のとおりです）。案件は開始していません。',
+    true,
+    'partner-answer',
+  ),
+  'csaf-too-large': fixed(
+    'A partner’s attached CSAF document is larger than the desk reads.',
+    'The attached CSAF document is larger than 1 MiB, which the desk does not read; no case was opened.',
+    '添付の CSAF 文書が 1 MiB を超えているため読み取りません。案件は開始していません。',
+    true,
+    'partner-answer',
+  ),
+  'csaf-several': fixed(
+    'A partner’s case mail carries more than one JSON attachment.',
+    'The message carries more than one JSON attachment; please attach one CSAF document per case. No case was opened.',
+    'JSON の添付が複数あります。CSAF 文書は案件ごとに一つだけ添付してください。案件は開始していません。',
+    true,
+    'partner-answer',
+  ),
+  'csaf-disagrees': fixed(
+    'A partner’s case form and its attached CSAF document give different values for a field.',
+    'The case form and the attached CSAF document give different values for the fields listed below; the desk does not choose one. No case was opened.',
+    '案件様式と添付の CSAF 文書とで、下記の項目の値が異なります。窓口はどちらかを選びません。案件は開始していません。',
     true,
     'partner-answer',
   ),

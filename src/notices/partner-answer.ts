@@ -27,6 +27,10 @@ export interface PartnerAnswerContext {
   missing?: string[];
   /** Form keys with their verdict codes (`refused`; the catalogue's `partner-field` family). */
   problems?: { field: string; code: PartnerFieldCode }[];
+  /** `csaf-invalid`: the validator's first findings, as `test: /json/pointer` only (never a value of the document). */
+  csafErrors?: string[];
+  /** `csaf-disagrees`: the form keys whose form and CSAF values differ. */
+  disagrees?: string[];
 }
 
 /** The refusals of a partner's case mail; an answer to a handed-over case has its own notice (handover-answer-refused). */
@@ -40,6 +44,8 @@ function problemReason(p: { field: string; code: PartnerFieldCode }, lang: Lang)
 }
 
 const KEY = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/u;
+/** A validator finding as the desk repeats it: the test's name and a JSON pointer of plain keys and indexes. */
+export const CSAF_FINDING = /^[A-Za-z0-9_]{1,64}: \/[A-Za-z0-9_/-]{0,200}$/u;
 
 export const schema = strict({
   outcome: oneOf(['opened', 'refused']),
@@ -52,12 +58,16 @@ export const schema = strict({
   reason: oneOf(PARTNER_MAIL_REFUSAL_CODES).optional(),
   missing: lineList(64, 20, { minItems: 0, pattern: KEY }).optional(),
   problems: list(strict({ field: line(64, KEY), code: oneOf(PARTNER_FIELD_CODES) }), 50, 0).optional(),
+  csafErrors: lineList(270, 5, { minItems: 1, pattern: CSAF_FINDING }).optional(),
+  disagrees: lineList(64, 20, { minItems: 1, pattern: KEY }).optional(),
 }).superRefine((c, ctx) => {
   const refuse = refuser(ctx);
   const opened = c.outcome === 'opened';
   for (const k of ['caseId', 'embargo', 'publicationDate', 'notified', 'unknownVendors'] as const) presentIff(c, k, opened, 'outcome is opened', refuse);
   presentIff(c, 'reason', !opened, 'outcome is refused', refuse);
   if (opened) for (const k of ['missing', 'problems'] as const) if (c[k] !== undefined) refuse(k, 'must be absent when outcome is opened');
+  if (c.csafErrors !== undefined && c.reason !== 'csaf-invalid') refuse('csafErrors', 'must be absent unless reason is csaf-invalid');
+  presentIff(c, 'disagrees', c.reason === 'csaf-disagrees', 'reason is csaf-disagrees', refuse);
 });
 
 export default defineNotice<PartnerAnswerContext>()({
@@ -81,5 +91,9 @@ export default defineNotice<PartnerAnswerContext>()({
     hasProblems: (c.problems ?? []).length > 0,
     // Each bad field with its code and the catalogue's reason (English: the partner is overseas).
     problems: (c.problems ?? []).map((p) => ({ field: p.field, code: p.code, reason: problemReason(p, lang) })),
+    hasCsafErrors: (c.csafErrors ?? []).length > 0,
+    csafErrors: c.csafErrors ?? [],
+    hasDisagrees: (c.disagrees ?? []).length > 0,
+    disagrees: c.disagrees ?? [],
   }),
 });

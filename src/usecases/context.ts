@@ -105,6 +105,12 @@ export interface OpenedVerdict extends InspectResult {
     references?: string[];
     /** `invalid-bytes`: bytes invalid in the declared charset were read as U+FFFD (issue 9 §6). */
     flags?: 'invalid-bytes'[];
+    /**
+     * JSON attachments (application/json or `*.json`) of a message whose one signature covers
+     * everything (authority ok) and that was encrypted: a partner's attached CSAF document
+     * (docs/partner-form.md "Attached CSAF 2.0"). `text` is null above CSAF_MAX_BYTES.
+     */
+    attachedJson?: { name: string | null; size: number; text: string | null }[];
     /** Bad values the store could not hold as sent (NUL: replaced by U+FFFD in what is stored). */
     problems?: FieldProblem[];
   };

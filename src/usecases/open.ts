@@ -5,6 +5,7 @@ import { nulProblems, storable } from '../desk/bad-values.ts';
 import { learnMailKeys } from '../desk/mail-keys.ts';
 import { dedupe } from '../forms/field-checks.ts';
 import { parseReportForm } from '../forms/index.ts';
+import { CSAF_MAX_BYTES } from '../forms/partner-csaf.ts';
 import { inspectMessage } from '../inbound/pipeline.ts';
 import { findKeysByEmail, getMessage, setMessageState } from '../store/repo.ts';
 import { partnerBySigningKey } from '../store/partners.ts';
@@ -75,13 +76,28 @@ export async function open(ctx: DeskContext, id: number): Promise<void> {
   const asForm = v.report ?? (v.kind === 'unknown' && !v.rejected && v.encryption !== 'none' ? parseReportForm(inb.text) : undefined);
   const { value: opened, nul } = storable<OpenedVerdict>({
     ...v,
-    desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null, authority: inb.authority, signedSubject: inb.signedSubject, references: inb.references, ...(inb.invalidBytes ? { flags: ['invalid-bytes'] } : {}) },
+    desk: { text: inb.text, automated: inb.automated, signerFpr, signedAt: inb.signedAt ? inb.signedAt.toISOString() : null, authority: inb.authority, signedSubject: inb.signedSubject, references: inb.references, ...(inb.invalidBytes ? { flags: ['invalid-bytes'] } : {}), ...attachedJson(inb) },
   });
   // A NUL outside any field (a header, a greeting) is only replaced: it is no value.
   const found = nul ? dedupe([...nulProblems(asForm), ...nulProblems(v.vendorReply)]) : [];
   if (found.length > 0) opened.desk.problems = found;
   await setMessageState(ctx.db, id, 'opened', { verdict: opened });
   await ctx.queue.add('triage', { messageId: id }, `triage-${id}`);
+}
+
+/**
+ * JSON attachments kept for the use cases (a partner's CSAF document, issue 12). Only when
+ * one signature covers every part the desk reads (src/inbound/authority.ts: an attachment
+ * beside the signed content, or outside the encryption, leaves the message without
+ * authority, and then nothing of it is kept) and the message was encrypted (unencrypted
+ * content is not taken into the store, issue 9 §8). Whose signature it is, the gate decides.
+ */
+function attachedJson(inb: Awaited<ReturnType<typeof inspectMessage>>): { attachedJson?: NonNullable<OpenedVerdict['desk']['attachedJson']> } {
+  if (!inb.authority.ok || inb.verdict.encryption === 'none' || inb.verdict.rejected !== null) return {};
+  const json = inb.attachments.filter((a) => a.info.contentType.toLowerCase() === 'application/json' || /\.json$/iu.test(a.info.name ?? ''));
+  if (json.length === 0) return {};
+  // At most a few are kept (more is refused anyway: one CSAF document per case form).
+  return { attachedJson: json.slice(0, 3).map((a) => ({ name: a.info.name, size: a.bytes.length, text: a.bytes.length > CSAF_MAX_BYTES ? null : Buffer.from(a.bytes).toString('utf8') })) };
 }
 
 /** The From address, from the outer header block only (cheap; for key lookup). */

@@ -14,6 +14,7 @@
 // add-vendor path: src/rules/product.ts notifyVendor); names it does not know go to the
 // coordinators. A vendor's request for another date is never applied by itself
 // (vendorProposesDate only proposes; docs/decisions.md "Partner cases").
+import { validateCsaf } from '../adapters/csaf-validator.ts';
 import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
 import { applyEvent, loadSnapshot, saveSnapshot } from '../desk/coordination.ts';
 import { storeComposed, type ComposedNotice } from '../desk/execute.ts';
@@ -22,6 +23,9 @@ import { addCalendarDays, jstDate, jstStartOfDay } from '../domain/clock.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { PartnerMailRefusalCode as PartnerRefusalCode } from '../notices/partner-answer.ts';
 import { PARTNER_FORM_REQUIRED, parsePartnerCaseForm, type PartnerCaseForm } from '../forms/partner.ts';
+import { readPartnerCsaf, type PartnerCsaf } from '../forms/partner-csaf.ts';
+import { CSAF_FINDING } from '../notices/partner-answer.ts';
+import { storePartnerCsafVulnerabilities } from '../desk/vulnerabilities.ts';
 import { parseRefPattern, type RefPattern } from '../forms/ref-pattern.ts';
 import { findReferences } from '../forms/references.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
@@ -51,6 +55,10 @@ export async function signedByPartner(ctx: DeskContext, v: OpenedVerdict): Promi
 type Target = { kind: 'case'; caseId: string; partnerRef: string | null } | { kind: 'new' } | { kind: 'refused'; code: PartnerRefusalCode };
 
 export async function partnerMail(ctx: DeskContext, id: number, v: OpenedVerdict): Promise<void> {
+  // The attached CSAF document is validated before the transaction: the validator runs in its
+  // own thread and its first load takes seconds (src/adapters/csaf-validator.ts), which no
+  // transaction should wait for. Whose mail it is, the gate below still decides.
+  const attached = await attachedCsaf(v);
   const now = ctx.clock();
   const done = await ctx.db.tx(async (tx) => {
     if (!(await claimForTriage(tx, id))) return false;
@@ -80,7 +88,11 @@ export async function partnerMail(ctx: DeskContext, id: number, v: OpenedVerdict
     if (!own.ok) throw new Error(`partner ${partner.id}: stored case-id pattern unreadable`);
     const signedText = [v.desk.signedSubject ?? '', v.desk.text].join('\n');
     const form = parsePartnerCaseForm(v.desk.text, { casePattern: own.pattern });
-    const target = await targetOf(ctx, tx, partner, own.pattern, signedText, form);
+    // The CSAF document read as the form is (docs/partner-form.md "Attached CSAF 2.0"): its
+    // tracking id names the partner's case as the form's `Partner case ID` does.
+    const csaf = attached.kind === 'valid' ? readPartnerCsaf(attached.doc, own.pattern) : null;
+    const csafId = csaf?.ok === true ? csaf.csaf.partnerCaseId : null;
+    const target = await targetOf(ctx, tx, partner, own.pattern, csafId === null ? signedText : `${signedText}\n${csafId}`, form.partnerCaseId === undefined && csafId !== null ? { ...form, partnerCaseId: csafId } : form);
     if (target.kind === 'refused') {
       await refuse(ctx, tx, id, partner, target.code, form, now);
       return true;
@@ -98,22 +110,40 @@ export async function partnerMail(ctx: DeskContext, id: number, v: OpenedVerdict
       await forwardToCoordinators(ctx, tx, target.caseId, { party: 'partner', partnerId: partner.id, partnerName: partner.name, partnerRef: answer.partnerRef ?? 'no partner id yet' }, v.desk.text, now, id);
       return true;
     }
-    // A new case: the whole form, readable, with an embargo still ahead.
-    const problem: PartnerRefusalCode | null =
-      form.partnerCaseId === undefined && form.missing.length === PARTNER_FORM_KEYS
-        ? 'unknown-reference'
-        : form.missing.length > 0
-          ? 'form-incomplete'
-          : form.problems.length > 0
-            ? 'form-invalid'
-            : new Date(form.embargo?.at ?? 0).getTime() <= now.getTime()
-              ? 'embargo-past'
-              : null;
-    if (problem !== null || !isComplete(form)) {
-      await refuse(ctx, tx, id, partner, problem ?? 'form-incomplete', form, now);
+    // The attached CSAF document, when there is one: one, small enough, valid, and agreeing
+    // with the form on every field both give; else nothing is opened (never partly used).
+    if (attached.kind === 'refused') {
+      await refuse(ctx, tx, id, partner, attached.code, form, now, attached.findings ? { csafErrors: attached.findings } : {});
       return true;
     }
-    await openPartnerCase(ctx, tx, id, partner, form, new Date(form.embargo.at), now);
+    if (csaf !== null && !csaf.ok) {
+      await refuse(ctx, tx, id, partner, 'csaf-invalid', form, now, { csafErrors: csaf.problems.map((p) => `${p.test}: ${p.path}`) });
+      return true;
+    }
+    if (csaf !== null && form.problems.length === 0) {
+      const differ = disagreements(form, csaf.csaf);
+      if (differ.length > 0) {
+        await refuse(ctx, tx, id, partner, 'csaf-disagrees', form, now, { disagrees: differ });
+        return true;
+      }
+    }
+    const merged = csaf === null ? form : withCsaf(form, csaf.csaf);
+    // A new case: the whole form, readable, with an embargo still ahead.
+    const problem: PartnerRefusalCode | null =
+      merged.partnerCaseId === undefined && merged.missing.length === PARTNER_FORM_KEYS
+        ? 'unknown-reference'
+        : merged.missing.length > 0
+          ? 'form-incomplete'
+          : merged.problems.length > 0
+            ? 'form-invalid'
+            : new Date(merged.embargo?.at ?? 0).getTime() <= now.getTime()
+              ? 'embargo-past'
+              : null;
+    if (problem !== null || !isComplete(merged)) {
+      await refuse(ctx, tx, id, partner, problem ?? 'form-incomplete', merged, now);
+      return true;
+    }
+    await openPartnerCase(ctx, tx, id, partner, merged, new Date(merged.embargo.at), now, csaf?.ok === true ? csaf.csaf.vulnerabilities : []);
     return true;
   });
   if (done) await enqueueNotices(ctx, id);
@@ -181,6 +211,7 @@ async function openPartnerCase(
   form: CompleteForm,
   embargo: Date,
   now: Date,
+  vulnerabilities: PartnerCsaf['vulnerabilities'],
 ): Promise<void> {
   const caseId = await nextCaseId(tx, ctx.casePrefix, jstYear(now));
   // The desk's dates are JST days (guideline §8) and the tick publishes at the start of the
@@ -206,6 +237,9 @@ async function openPartnerCase(
   const snapshot = newProductCase({ id: caseId, reporter: { name: '', consent: { shareIdentity: false, directContact: false, credit: false, creditName: null } } });
   await saveSnapshot(tx, { ...snapshot, em: 'active', publication: { proposed: null, proposedBy: null, agreed: date } });
   await linkPartnerCase(tx, caseId, partner.id, form.partnerCaseId, `partner:${partner.id}`);
+  // The attached CSAF document's vulnerabilities, stored before any vendor is notified so the
+  // notification and the exports carry each of them (CVE, CWE, CVSS).
+  if (vulnerabilities.length > 0) await storePartnerCsafVulnerabilities(tx, caseId, vulnerabilities);
   await appendTimeline(tx, { caseId, actor: `partner:${partner.id}`, event: 'partner-case-opened', data: { message: id, partner: partner.id, partnerRef: form.partnerCaseId, embargo: embargo.toISOString(), date } });
 
   const registry = (await listVendors(tx)).filter((x) => x.removedAt === null);
@@ -243,7 +277,7 @@ async function openPartnerCase(
 }
 
 /** The partner is told, encrypted, why nothing was opened (codes and field keys only). */
-async function refuse(ctx: DeskContext, tx: Db, id: number, partner: Partner, code: PartnerRefusalCode, form: PartnerCaseForm, now: Date): Promise<void> {
+async function refuse(ctx: DeskContext, tx: Db, id: number, partner: Partner, code: PartnerRefusalCode, form: PartnerCaseForm, now: Date, csafDetail: { csafErrors?: string[]; disagrees?: string[] } = {}): Promise<void> {
   await appendTimeline(tx, { caseId: null, actor: 'desk', event: 'partner-mail-refused', data: { message: id, partner: partner.id, reason: code } });
   const showForm = code === 'form-incomplete' || code === 'form-invalid';
   await answerPartner(ctx, tx, id, partner, now, null, {
@@ -251,6 +285,7 @@ async function refuse(ctx: DeskContext, tx: Db, id: number, partner: Partner, co
     reason: code,
     ...(form.partnerCaseId !== undefined ? { partnerRef: form.partnerCaseId } : {}),
     ...(showForm ? { missing: [...form.missing], problems: form.problems.map((p) => ({ field: p.field, code: p.code })) } : {}),
+    ...csafDetail,
   });
 }
 
@@ -275,4 +310,79 @@ async function answerPartner(ctx: DeskContext, tx: Db, id: number, partner: Part
           raw: await composeEncrypted({ from: ctx.address, to, caseTag: caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, autoSubmitted: 'auto-replied' }, ctx.signer, keys),
         };
   await storeComposed(tx, [notice], caseId, id);
+}
+
+// ---- the attached CSAF 2.0 document (docs/partner-form.md "Attached CSAF 2.0") ----------------
+
+type AttachedCsaf = { kind: 'none' } | { kind: 'valid'; doc: unknown } | { kind: 'refused'; code: 'csaf-several' | 'csaf-too-large' | 'csaf-invalid'; findings?: string[] };
+
+/**
+ * The one JSON attachment of the signed content, validated (strict schema and mandatory
+ * tests; src/adapters/csaf-validator.ts). `open` keeps JSON attachments only when the one
+ * signature covers the whole message (src/usecases/open.ts attachedJson), so nothing read
+ * here lies outside it. The validator's findings are repeated as `test: /path` only, and
+ * only paths of plain keys and indexes: never a value of the document.
+ */
+async function attachedCsaf(v: OpenedVerdict): Promise<AttachedCsaf> {
+  const json = v.desk.attachedJson ?? [];
+  if (json.length === 0 || v.desk.authority?.ok !== true) return { kind: 'none' };
+  if (json.length > 1) return { kind: 'refused', code: 'csaf-several' };
+  const text = json[0]?.text ?? null;
+  if (text === null) return { kind: 'refused', code: 'csaf-too-large' };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { kind: 'refused', code: 'csaf-invalid', findings: ['json_parse: /'] };
+  }
+  const r = await validateCsaf(doc);
+  if (r.valid) return { kind: 'valid', doc };
+  const findings = [...new Set(r.errors.map(finding))].slice(0, 5);
+  return { kind: 'refused', code: 'csaf-invalid', findings: findings.length > 0 ? findings : ['csaf_validator: /'] };
+}
+
+/** `test: /path` of a validator error (`test: /path: message`), or the test alone when the path is not plain. */
+function finding(error: string): string {
+  const [test = '', path = ''] = error.split(': ');
+  const t = /^[A-Za-z0-9_]{1,64}$/u.test(test) ? test : 'csaf_validator';
+  const candidate = `${t}: ${path}`;
+  return CSAF_FINDING.test(candidate) ? candidate : `${t}: /`;
+}
+
+const same = (a: string, b: string): boolean => norm(a) === norm(b);
+const sameList = (a: readonly string[], b: readonly string[]): boolean => {
+  const x = new Set(a.map(norm));
+  const y = new Set(b.map(norm));
+  return x.size === y.size && [...x].every((k) => y.has(k));
+};
+
+/** The form keys on which the form and the CSAF document both give a value, and differ: never guessed which is right. */
+function disagreements(form: PartnerCaseForm, c: PartnerCsaf): string[] {
+  const out: string[] = [];
+  if (form.partnerCaseId !== undefined && c.partnerCaseId !== null && form.partnerCaseId !== c.partnerCaseId) out.push('partnerCaseId');
+  if (form.products !== undefined && c.products.length > 0 && !sameList(form.products, c.products)) out.push('products');
+  if (form.vendors !== undefined && c.vendors.length > 0 && !sameList(form.vendors, c.vendors)) out.push('vendors');
+  if (form.summary !== undefined && c.summary !== null && !same(form.summary, c.summary)) out.push('summary');
+  const cves = c.vulnerabilities.flatMap((x) => (x.cve === null ? [] : [x.cve]));
+  if (form.cve !== undefined && form.cve.length > 0 && cves.length > 0 && !sameList(form.cve, cves)) out.push('cve');
+  const vectors = c.vulnerabilities.flatMap((x) => (x.cvss === null ? [] : [x.cvss]));
+  if (form.cvss !== undefined && vectors.length > 0 && !vectors.includes(form.cvss)) out.push('cvss');
+  return out;
+}
+
+/** The form, with what it does not give taken from the CSAF document (the embargo never: CSAF has none). */
+function withCsaf(form: PartnerCaseForm, c: PartnerCsaf): PartnerCaseForm {
+  const cves = c.vulnerabilities.flatMap((x) => (x.cve === null ? [] : [x.cve]));
+  const vector = c.vulnerabilities.find((x) => x.cvss !== null)?.cvss ?? null;
+  const out: PartnerCaseForm = {
+    ...form,
+    ...(form.partnerCaseId === undefined && c.partnerCaseId !== null ? { partnerCaseId: c.partnerCaseId } : {}),
+    ...(form.products === undefined && c.products.length > 0 ? { products: c.products } : {}),
+    ...(form.vendors === undefined && c.vendors.length > 0 ? { vendors: c.vendors } : {}),
+    ...(form.summary === undefined && c.summary !== null ? { summary: c.summary } : {}),
+    ...((form.cve === undefined || form.cve.length === 0) && cves.length > 0 ? { cve: cves } : {}),
+    ...(form.cvss === undefined && vector !== null ? { cvss: vector } : {}),
+  };
+  out.missing = PARTNER_FORM_REQUIRED.filter((k) => out[k] === undefined);
+  return out;
 }

@@ -8,7 +8,8 @@ import { generateDeskKey } from '../../src/crypto/openpgp.ts';
 import { upsertPartner } from '../../src/store/partners.ts';
 import { nextCaseId } from '../../src/store/repo.ts';
 import { readableText } from './coordination.ts';
-import { authorityWorld, encryptEntity, pgpMimeMail, textPart, type AuthorityWorld } from './authority-desk.ts';
+import { scoreCvss } from '../../src/adapters/cvss.ts';
+import { authorityWorld, encryptEntity, mixed, pgpMimeMail, textPart, type AuthorityWorld } from './authority-desk.ts';
 
 export const CERTCC = 'cert@certcc.test';
 export const OTHER = 'cases@other-csirt.test';
@@ -72,4 +73,75 @@ export function innerSubject(text: string): string {
     )
     .replace(/\r?\n[ \t]/gu, ' ')
     .trim();
+}
+
+/** A MIME entity: an attached JSON document (a CSAF file as mail clients attach it). */
+export const jsonPart = (json: string, name = 'advisory.json'): string =>
+  `Content-Type: application/json; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(json, 'utf8').toString('base64').replace(/.{76}/gu, '$&\r\n')}`;
+
+/** A partner mail whose signed and encrypted content is the form text and the attached JSON documents. */
+export async function partnerMailWithJson(w: PartnerWorld, from: string, key: openpgp.PrivateKey, body: string, json: string[], messageId: string, subject = 'New case'): Promise<Buffer> {
+  return pgpMimeMail({ from, subject, messageId }, await encryptEntity(w, mixed(textPart(body), ...json.map((j, i) => jsonPart(j, i === 0 ? 'advisory.json' : `advisory-${String(i)}.json`))), key));
+}
+
+export interface CsafVuln {
+  summary: string;
+  cve: string;
+  cwe: { id: string; name: string };
+  vector: string;
+}
+
+/**
+ * A small CSAF 2.0 csaf_security_advisory as a partner would attach it (the tests check it
+ * with validateCsaf first): each vendor with its products, each vulnerability known to affect
+ * every product, with a CVSS v3.1 score.
+ */
+export function partnerCsaf(o: { id: string; vendors: { name: string; products: string[] }[]; vulns: CsafVuln[]; title?: string }): Record<string, unknown> {
+  let n = 0;
+  const pids: string[] = [];
+  const branches = o.vendors.map((v) => ({
+    category: 'vendor',
+    name: v.name,
+    branches: v.products.map((p) => {
+      const pid = `CSAFPID-${String(++n).padStart(4, '0')}`;
+      pids.push(pid);
+      return { category: 'product_name', name: p, product: { product_id: pid, name: p } };
+    }),
+  }));
+  const date = '2026-11-20T10:00:00.000Z';
+  return {
+    document: {
+      category: 'csaf_security_advisory',
+      csaf_version: '2.0',
+      distribution: { tlp: { label: 'AMBER', url: 'https://www.first.org/tlp/' } },
+      lang: 'en',
+      notes: [{ category: 'summary', title: 'Summary', text: o.title ?? 'Vulnerabilities in partner products' }],
+      publisher: { category: 'coordinator', name: 'CERT/CC', namespace: 'https://certcc.test' },
+      references: [{ category: 'external', summary: 'Partner note', url: 'https://certcc.test/vu/1' }],
+      title: o.title ?? 'Vulnerabilities in partner products',
+      tracking: {
+        id: o.id,
+        status: 'interim',
+        version: '1',
+        initial_release_date: date,
+        current_release_date: date,
+        revision_history: [{ date, number: '1', summary: 'Initial version' }],
+      },
+    },
+    product_tree: { branches },
+    vulnerabilities: o.vulns.map((v) => ({
+      cve: v.cve,
+      cwe: v.cwe,
+      notes: [{ category: 'description', title: 'Summary', text: v.summary }],
+      product_status: { known_affected: pids },
+      scores: [{ products: pids, cvss_v3: cvss31(v.vector) }],
+    })),
+  };
+}
+
+/** The cvss_v3 object of a CVSS 3.1 vector (the validator checks the score against the vector). */
+function cvss31(vector: string): Record<string, unknown> {
+  const r = scoreCvss(vector);
+  if (!r.ok) throw new Error(r.error);
+  return r.score.json;
 }
