@@ -109,4 +109,12 @@ describe('a case form with a CSAF 2.0 document attached inside the signed conten
     expect(await caseByPartnerRef(w.db, 'certcc', 'VU#300005')).toBeNull();
     expect((await w.timeline('partner-mail-refused')).map((t) => t.data.reason)).toContain('csaf-several');
   }, 240_000);
+
+  it('a document over 1 MiB: refused csaf-too-large without being parsed, no case', async () => {
+    const doc = partnerCsaf({ id: 'VU#300006', vendors: VENDORS, vulns: [SQLI], title: 'x'.repeat(1024 * 1024) });
+    await w.deliver(await partnerMailWithJson(w, CERTCC, w.certcc, formLines('VU#300006'), [JSON.stringify(doc)], '<c6@certcc.test>'));
+    expect(await caseByPartnerRef(w.db, 'certcc', 'VU#300006')).toBeNull();
+    expect((await w.timeline('partner-mail-refused')).map((t) => t.data.reason)).toContain('csaf-too-large');
+    expect(await answerText()).toContain('larger than 1 MiB');
+  }, 240_000);
 });
