@@ -2,7 +2,7 @@
 // pitfalls.md: job ids may not be integers or contain ':'; a stalled job can run twice
 // (handlers are idempotent against the database); Redis without persistence loses
 // queued jobs (the desk reconciles from the database at start).
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PRIORITY, type JobData, type JobName } from '../jobs/registry.ts';
 
@@ -19,6 +19,21 @@ export interface FailedJob {
 
 /** Thrown by a handler for an error that retrying cannot fix (e.g. SMTP 5xx). */
 export class PermanentJobError extends Error {}
+
+/**
+ * Thrown by a handler whose job cannot do its work yet: the job is moved to the delayed set
+ * and runs again after `delayMs`, without using up an attempt (BullMQ's moveToDelayed +
+ * DelayedError), under the same job id (so it is never queued twice meanwhile).
+ */
+export class DeferJobError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'DeferJobError';
+  }
+}
 
 export class RedisUnavailableError extends Error {}
 
@@ -127,11 +142,15 @@ export async function openQueue(opts: QueueOptions): Promise<JobQueue> {
       const workerConn = connection(opts.url);
       const w = new Worker(
         name,
-        async (job: Job) => {
+        async (job: Job, token?: string) => {
           try {
             await handler(job.name as JobName, job.data as JobData, job.attemptsMade + 1);
           } catch (e) {
             if (e instanceof PermanentJobError) throw new UnrecoverableError(e.message);
+            if (e instanceof DeferJobError) {
+              await job.moveToDelayed(Date.now() + e.delayMs, token);
+              throw new DelayedError();
+            }
             throw e;
           }
         },

@@ -19,6 +19,6 @@ export const priorityNotice: CommandSpec<PriorityNoticeCommand> = {
       : '発見者に先に伝えたうえで、優先通知の各連絡先に、登録された鍵で暗号化した対策情報を送ります（鍵が使えない連絡先には送らず、調整担当者に知らせます）。発見者に関する情報は送りません。',
   // What the rules need beyond the snapshot is read by the caller (src/desk/priority-lookups.ts);
   // without it, nothing is usable: refused (fail closed).
-  toEvent: (_c, _s, _v, lookups) => ({ type: 'priority-notice', contacts: lookups?.priorityContacts ?? 0, reporter: lookups?.reporter ?? 'no-key' }),
+  toEvent: (_c, _s, _v, lookups) => ({ type: 'priority-notice', contacts: lookups?.priorityContacts ?? 0, reporter: lookups?.reporter ?? 'no-key', reporterNoticeSent: lookups?.reporterNoticeSent ?? false }),
   samples: [{ kind: 'priority-notice' }],
 };

@@ -55,6 +55,8 @@ export interface WebsiteLookups {
 export interface ProductLookups {
   priorityContacts: number;
   reporter: 'none' | 'reachable' | 'no-key';
+  /** Whether a priority notice to the reporter of the case was actually sent (not only queued). */
+  reporterNoticeSent: boolean;
 }
 
 /** The website rules' event for a command (src/rules/website.ts), or why it cannot be applied. */

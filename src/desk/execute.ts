@@ -38,6 +38,8 @@ export interface ComposedNotice {
   withheldReason?: string;
   /** Held for the reporter's identity (issue 9 §5): what a coordinator's X-RELEASE / X-REDACT needs. */
   hold?: NoticeHold;
+  /** The notice this one comes after: not sent before that one is sent (migration 024). */
+  afterNotice?: string;
 }
 
 /** A notice held because it carries the reporter's identity: enough to render it again. */
@@ -206,6 +208,8 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     notices.push({ id: nid, kind, recipients: [ctx.reporter.email], lang: ctx.lang, raw });
   };
   const productOf = (vendor: Vendor): string => r.product?.name ?? vendor.products[0]?.name ?? vendor.name;
+  /** The reporter's priority notice of this event, when one was composed: the contacts' notices come after it. */
+  let reporterTold: string | undefined;
 
   /**
    * guideline §3 item 12: the fix information of `vendorIds` to every configured contact,
@@ -246,21 +250,25 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
     if (hits.length > 0) {
       await toCoordinators('coord-alert', () => renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-identity', caseId: ctx.caseId, detail: oneLine(`priority notice withheld: the reporter's ${describeHits(hits)}`) }));
     }
+    // "After the reporter was told": each contact's notice is stored waiting for the
+    // reporter's notice of this command and goes only once that one is sent; if it is
+    // never sent (failed, withheld), neither are these (src/usecases/outbox.ts).
+    const after = reporterTold !== undefined ? { afterNotice: reporterTold } : {};
     for (const rc of await resolvePriorityContacts(ctx.priorityContacts ?? [], ctx.now)) {
       const nid = id('priority-notice', rc.contact.id);
       const to = [rc.contact.email];
       if (hits.length > 0) {
-        notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw: null, withheldReason: `the text contains the reporter's ${describeHits(hits)}` });
+        notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw: null, withheldReason: `the text contains the reporter's ${describeHits(hits)}`, ...after });
         continue;
       }
       if (!rc.ok) {
-        notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw: null, withheldReason: rc.why });
+        notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw: null, withheldReason: rc.why, ...after });
         await toCoordinators('coord-alert', () => renderNotice('coord-alert', ctx.lang, { kind: 'notice-withheld-no-key', caseId: ctx.caseId, detail: oneLine(`priority notice to ${rc.contact.id} withheld: ${rc.why}`) }));
         continue;
       }
       const rendered = renderNotice('priority-notice', ctx.lang, { ...body, contactName: oneLine(rc.contact.name), sector: rc.contact.sector });
       const raw = await composeEncrypted({ from: ctx.address, to, caseTag: ctx.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: ctx.now }, ctx.signer, rc.keys);
-      notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw });
+      notices.push({ id: nid, kind: 'priority-notice', recipients: to, lang: ctx.lang, raw, ...after });
     }
   };
 
@@ -333,12 +341,14 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       );
     } else if (d.type === 'notify-reporter' && d.template === 'priority-notice') {
       // guideline §3 item 12: the reporter is told first. The rules decide this notice before
-      // the send, so it is stored (and queued) before the contacts' notices.
+      // the send; the contacts' notices are stored waiting for it (afterNotice, migration
+      // 024), so none goes before it is sent, and none if it never is.
       if (!ctx.reporter) {
         unhandled.push(d);
         continue;
       }
       await toReporter('reporter-priority', renderNotice('reporter-priority', ctx.lang, { caseId: ctx.caseId }));
+      reporterTold = id('reporter-priority', 'reporter');
     } else if (d.type === 'send-priority-notice') {
       await priorityNotices(d.vendors);
     } else if (d.type === 'notify-reporter' && d.template === 'not-accepted' && d.reason && d.reason.trim() !== '') {
@@ -619,6 +629,7 @@ export async function storeComposed(into: Db, notices: readonly ComposedNotice[]
       recipient: n.recipients.join(', '),
       raw: n.raw ?? Buffer.alloc(0),
       ...(n.raw ? {} : { state: 'withheld' as const }),
+      ...(n.afterNotice !== undefined ? { afterNotice: n.afterNotice } : {}),
     });
     if (n.hold && caseId) {
       await insertIdentityHold(into, {

@@ -7,7 +7,9 @@
 // - Refused with catalogue codes (src/domain/refusals.ts): `unknown-partner`,
 //   `partner-no-key` (fail closed: nothing of the case without a usable pinned key; the
 //   refusal goes to the coordinator who asked, and the timeline keeps it),
-//   `case-closed` (stopped, published, or not accepted yet), `already-handed-over`.
+//   `case-closed` (stopped or published), `not-accepted` (the report is not accepted yet:
+//   src/rules/handover.ts), `already-handed-over`. A website case never gets here: it
+//   has no handover (refused `website-case` by src/desk/website-case.ts).
 // - The partner receives `partner-handover`, signed and encrypted to its pinned keys only:
 //   the report as a vendor would read it, the desk's case id, the date on the table. The
 //   reporter's identity only with the reporter's consent (guideline §2; 資料1 2.(4)): the
@@ -21,6 +23,7 @@ import type { HandoverCommand } from '../commands/handover.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import { composeEncrypted } from '../outbound/compose.ts';
 import { renderNotice, type NoticeContexts } from '../outbound/templates.ts';
+import { handoverRefusal } from '../rules/handover.ts';
 import type { ProductCase } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
 import { getHandover, insertHandover } from '../store/handovers.ts';
@@ -47,15 +50,6 @@ export const PARTNER_PARTY_PREFIX = 'partner:';
 
 const oneLine = (s: string, max: number): string => s.replace(/\s+/gu, ' ').trim().slice(0, max);
 const text = (s: string | undefined): string | undefined => (s !== undefined && s.trim() !== '' ? s : undefined);
-
-/** Why the case cannot be handed over in its state, or null (guideline §3.3: a stopped case is over; a published one is public). */
-function closedState(s: ProductCase): Extract<CommandError, { code: 'case-closed' }>['why'] | null {
-  if (s.rm === 'invalid' || s.rm === 'closed') return 'stopped';
-  if (s.publishedAt !== null) return 'published';
-  // The desk passes on only a report it accepted (guideline §3.2 before §3.4).
-  if (s.rm !== 'accepted') return 'not-accepted';
-  return null;
-}
 
 /** The notice's context: the report as a vendor reads it (vendor-notify's fields), for the partner. */
 export function handoverContext(partner: Partner, caseId: string, r: ReportForm, s: ProductCase): NoticeContexts['partner-handover'] {
@@ -102,8 +96,10 @@ export async function applyHandover(tx: Db, deps: HandoverDeps, caseId: string, 
   if (!c || !snapshot) return fail({ code: 'unknown-case' });
   const partner = await getPartner(tx, cmd.partner);
   if (!partner || partner.removedAt !== null) return fail({ code: 'unknown-partner', partner: cmd.partner });
-  const closed = closedState(snapshot);
-  if (closed !== null) return fail({ code: 'case-closed', why: closed });
+  // guideline §3.2 before §3.4, §3.3, §3.8 (src/rules/handover.ts): only an accepted case
+  // that is neither stopped nor published.
+  const refused = handoverRefusal(snapshot);
+  if (refused !== null) return fail(refused);
   if ((await getHandover(tx, caseId, partner.id)) !== null) return fail({ code: 'already-handed-over', partner: partner.id });
   const keys = await usableRecipients(partner.keys.map((k) => k.armored), deps.now);
   const to = [...partner.contacts.to, ...partner.contacts.cc];

@@ -4,7 +4,8 @@ import { webOptionsFromConfig } from '../web/options.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSmtpTransport } from '../adapters/nodemailer.ts';
-import { openQueue, PermanentJobError, type JobQueue } from '../adapters/bullmq.ts';
+import { stopCsafValidator } from '../adapters/csaf-validator.ts';
+import { DeferJobError, openQueue, PermanentJobError, type JobQueue } from '../adapters/bullmq.ts';
 import { TICK_SCHEDULER } from '../jobs/registry.ts';
 import { startImapIntake, type ImapIntake } from '../adapters/imap.ts';
 import type { Config } from '../config.ts';
@@ -15,7 +16,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { getCheckpoint, setCheckpoint } from '../store/repo.ts';
 import { exportPublicKeys } from '../crypto/openpgp.ts';
 import { ensureDeskKeys } from './keys.ts';
-import { Desk, limitsFromMb, PermanentError } from './service.ts';
+import { DeferredError, Desk, limitsFromMb, PermanentError } from './service.ts';
 import { DEFAULT_SETTINGS } from '../rules/product.ts';
 import { loggableReason, textLog, type Log } from '../log.ts';
 import { messageLogFacts } from '../store/log-facts.ts';
@@ -187,6 +188,9 @@ export async function startDesk(cfg: Config, logTo: Log | ((m: string) => void),
         await step('maildir intake', () => maildir?.stop());
         await step('imap intake', () => imap?.stop());
         await step('worker', () => stopWorker());
+        // After the queue's worker, which lets its running jobs finish: no notice is left
+        // waiting on a CSAF validation when the validator thread goes.
+        await step('csaf validator', () => stopCsafValidator());
         await step('queue', () => queue.close());
         await step('transport', () => transport.close());
         await step('store', () => db.close());
@@ -210,6 +214,11 @@ export function workDesk(queue: JobQueue, desk: Desk, db: Db, o: { attempts: num
       try {
         await desk.handle(name, data);
       } catch (e) {
+        // Not a failure: the job looks again later (a notice waiting for another).
+        if (e instanceof DeferredError) {
+          L.debug('job deferred', { ...ids, reason: e.message, delayMs: e.delayMs });
+          throw new DeferJobError(e.message, e.delayMs);
+        }
         const final = e instanceof PermanentError || attempt >= o.attempts;
         if (!final) L.warn('job failed, will retry', { ...ids, ms: Date.now() - t0, reason: loggableReason(e) });
         if (e instanceof PermanentError) throw new PermanentJobError(e.message);

@@ -24,7 +24,7 @@ import { textLog, type Log } from '../log.ts';
 import { refusalOf, refusalReason } from './bad-values.ts';
 import { DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './answers.ts';
 import { DEFAULT_TRUST, type TrustSettings } from './signed-gate.ts';
-import { PermanentError, type DeskContext, type Filer, type OpenedVerdict, type Queue } from '../usecases/context.ts';
+import { DeferredError, PermanentError, type DeskContext, type Filer, type OpenedVerdict, type Queue } from '../usecases/context.ts';
 import { open } from '../usecases/open.ts';
 import { signedByVendor } from '../usecases/common.ts';
 import { vendorReply } from '../usecases/vendor-reply.ts';
@@ -46,7 +46,7 @@ import { businessCalendar, type BusinessCalendar } from '../rules/business-days.
 import type { DigestSettings } from './digest.ts';
 import type { PriorityContact } from './priority-contacts.ts';
 
-export { PermanentError, jobKey, type Filer, type Queue };
+export { DeferredError, PermanentError, jobKey, type Filer, type Queue };
 export { jstYear } from '../usecases/report.ts';
 
 export interface DeskOptions {
@@ -156,7 +156,7 @@ export class Desk {
     } catch (e) {
       // A value the database or a template refuses fails the same way on every attempt: it
       // is final at once, with its code (issue 9 §6; onFinalFailure carries it out).
-      const refusal = e instanceof PermanentError ? null : refusalOf(e);
+      const refusal = e instanceof PermanentError || e instanceof DeferredError ? null : refusalOf(e);
       if (refusal) throw new PermanentError(refusalReason(refusal, e));
       throw e;
     }

@@ -100,6 +100,18 @@ export async function storeReportedVulnerabilities(tx: Db, caseId: string, repor
   return (await listVulnerabilities(tx, caseId)).length;
 }
 
+/**
+ * A vendor self-report's one vulnerability (guideline §6; docs/partner-form.md), stored as
+ * vulnerability 1 in the transaction that opens the case: its summary, the CVE id as the
+ * vendor gave it (the caller checked that no other case's vulnerability has it) and the
+ * vector as scored (the caller refused one that does not score). Recorded on the timeline.
+ */
+export async function storeSelfReportedVulnerability(tx: Db, caseId: string, v: { summary: string; cveId: string | null; cvss: StoredCvss | null }): Promise<Vulnerability> {
+  const stored = await addVulnerability(tx, caseId, { summary: v.summary.trim(), cwe: null, cvss: v.cvss, cveId: v.cveId });
+  await appendTimeline(tx, { caseId, actor: 'desk', event: 'vulnerability-stored', data: { number: stored.number, from: 'self-report', cve: stored.cveId, cwe: null, cvss: v.cvss?.vector ?? null } });
+  return stored;
+}
+
 /** Applies one vulnerability command in `tx` (the caller's transaction). */
 export async function applyVulnerabilityCommand(tx: Db, caseId: string, cmd: VulnerabilityCommand, snapshot: ProductCase, actor: string): Promise<VulnerabilityOutcome> {
   // A case stopped or not accepted has nothing to describe; once published, the advisory

@@ -335,7 +335,13 @@ export type CommandError =
    */
   | { code: 'unknown-partner' | 'partner-no-key' | 'already-handed-over'; partner: string }
   /** X-HANDOVER: the case is stopped (invalid or closed) or already published: nothing is handed over. */
-  | { code: 'case-closed'; why: 'stopped' | 'published' | 'not-accepted' }
+  | { code: 'case-closed'; why: 'stopped' | 'published' }
+  /**
+   * X-HANDOVER before the report was accepted (受理; guideline §3.2 screening and acceptance
+   * come before §3.4 coordination, and handing the report to a partner is coordination):
+   * src/rules/handover.ts. `state`: the report state (received, valid, deferred).
+   */
+  | { code: 'not-accepted'; state: string }
   | { code: 'no-vendors' | 'nothing-to-notify' | 'not-impossible' | 'website-case' | 'product-case' | 'internal' }
   /**
    * X-PRIORITY-NOTICE (guideline §3 item 12; src/rules/priority-notice.ts): the first of
@@ -440,14 +446,14 @@ export const COMMAND_ERRORS: CommandRefusals = {
     (p) => `この案件は既に連携機関 ${p.partner} に引き継いでいます。再送はしていません。`,
   ),
   'case-closed': cmd<'case-closed'>(
-    'The case is stopped, published or not accepted: it cannot be handed over.',
-    (p) =>
-      p.why === 'published'
-        ? 'The case is already published: it is not handed over.'
-        : p.why === 'stopped'
-          ? 'The case is stopped: it is not handed over.'
-          : 'The report is not accepted yet: accept it before handing it over.',
-    (p) => (p.why === 'published' ? 'この案件は公表済みのため、引き継ぎません。' : p.why === 'stopped' ? 'この案件は取扱いを終了しているため、引き継ぎません。' : '届出がまだ受理されていません。受理してから引き継いでください。'),
+    'The case is stopped or published: it cannot be handed over.',
+    (p) => (p.why === 'published' ? 'The case is already published: it is not handed over.' : 'The case is stopped: it is not handed over.'),
+    (p) => (p.why === 'published' ? 'この案件は公表済みのため、引き継ぎません。' : 'この案件は取扱いを終了しているため、引き継ぎません。'),
+  ),
+  'not-accepted': cmd<'not-accepted'>(
+    'The report is not accepted yet: it cannot be handed over (guideline §3.2 before §3.4).',
+    (p) => `The report is not accepted yet (report state "${p.state}"): handing it to a partner is coordination, which starts only after acceptance. Accept it first (X-ACCEPT), then hand it over. Nothing was sent.`,
+    (p) => `届出がまだ受理されていません（届出の状態「${p.state}」）。連携機関への引き継ぎは調整の一部であり、受理の後に行います。受理してから（X-ACCEPT）引き継いでください。何も送っていません。`,
   ),
   'product-case': cmd<'product-case'>('A product case has no site operator.', () => 'This is a product case: it has no site operator.', () => '製品の案件のため、ウェブサイト運営者に関する操作はできません。'),
   'no-contacts': cmd<'no-contacts'>(
@@ -556,7 +562,7 @@ export const FIELD_PROBLEMS: Record<FieldProblemCode, Refusal<FieldProblemParams
 
 // ---- partner: a partner CSIRT's case mail not taken (issue 12; guideline §5) ----------------
 
-export const PARTNER_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'embargo-past', 'foreign-reference', 'unknown-reference', 'reference-conflict'] as const;
+export const PARTNER_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'embargo-past', 'foreign-reference', 'unknown-reference', 'reference-conflict', 'answer-invalid', 'case-closed'] as const;
 export type PartnerRefusalCode = (typeof PARTNER_REFUSAL_CODES)[number];
 
 /**
@@ -606,11 +612,87 @@ export const PARTNER_REFUSALS: Record<PartnerRefusalCode, Refusal> = {
     true,
     'partner-answer',
   ),
+  // A partner's answer about a case the desk handed over to it (X-HANDOVER;
+  // src/usecases/handover-answer.ts). As a vendor reply with a bad value (issue 9 §6): the
+  // whole answer is refused, none of its lines applied, the partner told each field and why.
+  'answer-invalid': fixed(
+    'A partner’s answer about a handed-over case holds values the desk cannot read.',
+    'Some values of your answer could not be read (listed below, each with the reason). Nothing of this message was applied: please send the whole answer again with the values corrected.',
+    '回答に読み取れない値がありました。項目ごとの理由は下記のとおりです。このメールの内容はいずれも反映していません。値を直して、回答全体を改めてお送りください。',
+    true,
+    'handover-answer-refused',
+  ),
+  // guideline §3.3 / §3.8: a stopped case is over and a published one is public; a status or
+  // date for it changes nothing. The text still reaches the coordinators.
+  'case-closed': fixed(
+    'A partner’s answer about a handed-over case arrives after the case was published or stopped.',
+    'The case is closed at this desk (published or stopped): nothing of your answer was applied. Our coordinators have received your message.',
+    'この案件は窓口では公表済みか、取扱いを終了しています。回答の内容は反映していません。メールはコーディネーターに届けました。',
+    true,
+    'handover-answer-refused',
+  ),
+};
+
+// ---- partner-field: a partner's value the desk cannot read (issue 12; guideline §5) --------
+
+/**
+ * The verdict codes of a partner's form values (the partner case form, src/forms/partner.ts,
+ * and the answer to a handed-over case, src/forms/handover-answer.ts); the forms' own code
+ * lists are checked against this one by tsc (`satisfies`).
+ */
+export const PARTNER_FIELD_CODES = [
+  ...FIELD_PROBLEM_CODES,
+  'embargo-no-date',
+  'embargo-no-time',
+  'embargo-no-zone',
+  'embargo-unknown-zone',
+  'embargo-invalid',
+  'case-id-mismatch',
+  'bad-cve',
+  'bad-cvss',
+  'bad-date',
+  'too-many-items',
+  'bad-status',
+] as const;
+export type PartnerFieldCode = (typeof PARTNER_FIELD_CODES)[number];
+
+const partnerField = (sentence: string, en: string, ja: string): Refusal<FieldProblemParams> => ({ sentence, answerSender: true, text: { en: () => en, ja: () => ja } });
+
+/**
+ * Answered to the partner (encrypted to its pinned keys, so the answer may name the fields):
+ * `partner-answer` for its case form, `handover-answer-refused` for its answer. English
+ * first: partners are overseas (the notices are written in English).
+ */
+export const PARTNER_FIELD_PROBLEMS: Record<PartnerFieldCode, Refusal<FieldProblemParams>> = {
+  ...FIELD_PROBLEMS,
+  'embargo-no-date': partnerField('A partner’s embargo has no date.', 'has no date; please write the date, time and zone (for example 2027-03-01 15:00 -04:00)', '日付がありません。日付、時刻、時差を書いてください（例：2027-03-01 15:00 -04:00）'),
+  'embargo-no-time': partnerField('A partner’s embargo has no time of day.', 'has no time of day; please add it (for example 2027-03-01 15:00 -04:00)', '時刻がありません。時刻を加えてください（例：2027-03-01 15:00 -04:00）'),
+  'embargo-no-zone': partnerField(
+    'A partner’s embargo has no time zone (the desk never guesses one).',
+    'has no time zone; please add the offset (for example -04:00, +09:00, or UTC)',
+    '時差（タイムゾーン）がありません。-04:00、+09:00、UTC などを加えてください',
+  ),
+  'embargo-unknown-zone': partnerField('A partner’s embargo names a time zone the desk does not know.', 'names a time zone we do not read (zone names are ambiguous); please give an offset such as -04:00, or UTC', '不明なタイムゾーンです。-04:00 や UTC などの時差で書いてください'),
+  'embargo-invalid': partnerField('A partner’s embargo is no date and time that exists.', 'is not a date and time that exists; please check it', '存在しない日時です。確認してください'),
+  'case-id-mismatch': partnerField(
+    'A partner’s case id does not match its registered case-id pattern.',
+    'does not match your case-id format registered with this desk (for example VU#123456); please give your own case ID as you write it',
+    '貴機関の案件番号として登録された形式（例：VU#123456）に合いません。貴機関の案件番号をそのまま書いてください',
+  ),
+  'bad-cve': partnerField('A partner’s CVE id cannot be read.', 'is not a CVE ID (CVE-YYYY-NNNN); please write the IDs separated by commas, or "none"', 'CVE 番号（CVE-YYYY-NNNN）として読めません。カンマで区切って書くか、未採番であれば「なし」と書いてください'),
+  'bad-cvss': partnerField('A partner’s CVSS vector cannot be read or scored.', 'is not a CVSS v3.1 or v4.0 vector; please give the whole vector (CVSS:3.1/AV:N/...)', 'CVSS v3.1 または v4.0 のベクトルとして読めません。ベクトル全体（CVSS:3.1/AV:N/...）を書いてください'),
+  'bad-date': partnerField('A partner’s date cannot be read.', 'is not a date; please write it as YYYY-MM-DD', '日付として読めません。YYYY-MM-DD の形で書いてください'),
+  'too-many-items': partnerField('A partner’s list holds more items than the desk takes.', 'lists more items than we take; please send the rest in a separate message', '項目の数が多すぎます。残りは別のメールでお送りください'),
+  'bad-status': partnerField(
+    'A partner’s status is not one of the words the desk knows.',
+    'is not a status we know; please write one of: accepted, declined, vendor-contacted, in-progress, closed',
+    '窓口が知る状況ではありません。accepted、declined、vendor-contacted、in-progress、closed のいずれかを書いてください',
+  ),
 };
 
 // ---- self-report: a vendor's self-report not taken (issue 12; guideline §6) --------------
 
-export const SELF_REPORT_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'date-not-ahead'] as const;
+export const SELF_REPORT_REFUSAL_CODES = ['form-incomplete', 'form-invalid', 'date-not-ahead', 'cve-taken'] as const;
 export type SelfReportRefusalCode = (typeof SELF_REPORT_REFUSAL_CODES)[number];
 
 /**
@@ -638,6 +720,13 @@ export const SELF_REPORT_REFUSALS: Record<SelfReportRefusalCode, Refusal> = {
     'A vendor self-report proposes a publication day that is not after today (JST).',
     'The proposed publication date must be a later day than today (JST), so the coordinators can prepare the advisory; no case was opened. Please send the form again with a later date.',
     '公表の準備のため、公表希望日は本日（日本時間）より後の日付としてください。案件は開始していません。後の日付で改めてお送りください。',
+    true,
+    'self-report-answer',
+  ),
+  'cve-taken': fixed(
+    'A vendor self-report gives a CVE id that already names a vulnerability of another case.',
+    'The CVE id of the self-report already names a vulnerability the desk handles in another case (a CVE id names one vulnerability); no case was opened. Please check the CVE id, or contact the coordinators.',
+    'CVE番号は一つの脆弱性を指しますが、自己届出のCVE番号は本窓口の別の案件の脆弱性にすでに付いています。案件は開始していません。CVE番号をご確認いただくか、調整担当者にご連絡ください。',
     true,
     'self-report-answer',
   ),
@@ -688,6 +777,7 @@ export const REFUSAL_FAMILIES = {
   command: COMMAND_ERRORS,
   field: FIELD_PROBLEMS,
   partner: PARTNER_REFUSALS,
+  'partner-field': PARTNER_FIELD_PROBLEMS,
   'self-report': SELF_REPORT_REFUSALS,
   'key-command': KEY_COMMAND_ERRORS,
 } as const;

@@ -10,6 +10,7 @@
 //   reference so later mail is matched by it;
 // - `Requested date`: a publication date the partner asks for. Never applied by itself: it
 //   goes to the coordinators (guideline §3.5: one date, agreed by the desk).
+import type { PartnerFieldCode } from '../domain/refusals.ts';
 import { checkValue, foldValue, type FieldLimit } from './field-checks.ts';
 import { labelMap, type FieldLabels } from './labels.ts';
 import { scanFields } from './lines.ts';
@@ -34,7 +35,8 @@ export const HANDOVER_ANSWER_FIELDS: readonly FieldLabels<HandoverAnswerKey>[] =
 
 const LABELS = labelMap(HANDOVER_ANSWER_FIELDS);
 
-const LIMITS: Record<HandoverAnswerKey, FieldLimit> = {
+/** The limits (field-checks.ts shapes), also the `too-long` answer's maximum. */
+export const HANDOVER_ANSWER_LIMITS: Record<HandoverAnswerKey, FieldLimit> = {
   status: { shape: 'line', max: 200 },
   partnerCaseId: { shape: 'line', max: 80 },
   requestedDate: { shape: 'line', max: 200 },
@@ -48,8 +50,8 @@ const STATUS_CHOICES: readonly Choice<HandoverStatus>[] = [
   { result: 'closed', words: ['closed', 'done', '終了', '完了'] },
 ];
 
-/** Stable verdict codes of a value that could not be read (never echoed back). */
-export type HandoverAnswerProblem = { field: HandoverAnswerKey; code: 'bad-status' | 'bad-date' | 'case-id-mismatch' | 'control-character' | 'too-long' };
+/** Stable verdict codes of a value that could not be read (never echoed back; the catalogue's `partner-field` family). */
+export type HandoverAnswerProblem = { field: HandoverAnswerKey; code: Extract<PartnerFieldCode, 'bad-status' | 'bad-date' | 'case-id-mismatch' | 'control-character' | 'too-long'> };
 
 export interface HandoverAnswer {
   status?: HandoverStatus;
@@ -75,8 +77,8 @@ export function parseHandoverAnswer(text: string, casePattern: RefPattern): Hand
   for (const f of fields) {
     if (f.key === null || f.value === '' || seen.has(f.key)) continue;
     seen.add(f.key);
-    const value = foldValue(f.value, LIMITS[f.key]);
-    const bad = checkValue(value, LIMITS[f.key]);
+    const value = foldValue(f.value, HANDOVER_ANSWER_LIMITS[f.key]);
+    const bad = checkValue(value, HANDOVER_ANSWER_LIMITS[f.key]);
     if (bad !== null) {
       out.problems.push({ field: f.key, code: bad === 'too-long' ? 'too-long' : 'control-character' });
       continue;

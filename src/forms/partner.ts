@@ -5,6 +5,7 @@
 // partner's identity (its pinned key) and the clock are the caller's.
 
 import { MAX_LIST_ITEMS, readCves, readCvssVector, readList } from './advisory-values.ts';
+import type { PartnerFieldCode } from '../domain/refusals.ts';
 import { FIELD_PROBLEM_CODES, type FieldLimit } from './field-checks.ts';
 import { labelMap, type FieldLabels } from './labels.ts';
 import { addExtra } from './lines.ts';
@@ -60,7 +61,7 @@ export const FORM_PROBLEM_CODES = [
   'bad-url',
   'bad-date',
   'too-many-items',
-] as const;
+] as const satisfies readonly PartnerFieldCode[];
 export type FormProblemCode = (typeof FORM_PROBLEM_CODES)[number];
 
 export interface FormProblem {

@@ -54,10 +54,12 @@ export interface SelfReportForm {
   affectedVersions?: string;
   fixedVersions?: string;
   summary?: string;
-  /** `YYYY-MM-DD`: a publication day (the desk publishes on JST days, docs/self-report-form.md). */
+  /** `YYYY-MM-DD`: a publication day (the desk publishes on JST days, docs/partner-form.md). */
   proposedPublication?: string;
   advisoryUrl?: string;
+  /** At most one CVE id (one self-report is one vulnerability); empty: none assigned yet. */
   cve?: string[];
+  /** The vector's shape only; the use case scores it (src/adapters/cvss.ts) and refuses one that does not score. */
   cvss?: string;
   extra?: Record<string, string>;
   missing: SelfReportKey[];
@@ -121,6 +123,9 @@ function assign(form: SelfReportForm, key: SelfReportKey, value: string): FormPr
     case 'cve': {
       const ids = readCves(value.replace(/\n/gu, ' '));
       if (ids === undefined) return 'bad-cve';
+      // One self-report is one vulnerability (guideline §6), stored with its CVE id (a
+      // CVE id names one vulnerability): two ids for one summary are not split by guess.
+      if (ids.length > 1) return 'too-many-items';
       form.cve = ids;
       return null;
     }

@@ -21,6 +21,9 @@ export const COORD_ALERT_KINDS = [
   'notice-withheld-no-key',
   // issue 9 §5: a notice to a vendor or the public carried the reporter's identity.
   'notice-withheld-identity',
+  // migration 024: a notice that comes after another (the priority notice after the
+  // reporter's, guideline §3 item 12) was not sent because that one was not.
+  'notice-withheld-prerequisite',
   // Automatic answers to one address reached their limit (issue 9 §8; src/desk/answers.ts).
   'answers-rate-limited',
   // issue 9 §6: a job failed for good (nothing is left failed in silence), and a party's
@@ -116,6 +119,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'all-not-affected': 'Every vendor says it is not affected',
     'notice-withheld-no-key': 'A notice was not sent: no usable key',
     'notice-withheld-identity': "A notice was held: it carries the reporter's identity",
+    'notice-withheld-prerequisite': 'A notice was not sent: the notice it comes after was not sent',
     'answers-rate-limited': 'Automatic answers to one address reached their limit',
     'job-failed': 'A job of the desk failed for good',
     'bad-value': 'A message was refused for a value the desk cannot accept',
@@ -148,6 +152,7 @@ const ALERT_TITLES: Record<Lang, Record<CoordAlertKind, string>> = {
     'all-not-affected': 'すべての製品開発者が影響なしと回答しました',
     'notice-withheld-no-key': '使える鍵がないため通知を送っていません',
     'notice-withheld-identity': '発見者の身元が含まれるため通知を保留しています',
+    'notice-withheld-prerequisite': '先に送るべき通知が送られなかったため通知を送っていません',
     'answers-rate-limited': '同じアドレスへの自動応答が上限に達しました',
     'job-failed': '窓口の処理が最終的に失敗しました',
     'bad-value': '受け付けられない値を含むメールを受け付けませんでした',

@@ -16,6 +16,7 @@ import keyHeld from './key-held.ts';
 import missing from './missing.ts';
 import nokey from './nokey.ts';
 import type { NoticeModule } from './notice.ts';
+import handoverAnswerRefused from './handover-answer-refused.ts';
 import partnerAnswer from './partner-answer.ts';
 import partnerStatus from './partner-status.ts';
 import partnerHandover from './partner-handover.ts';
@@ -103,6 +104,7 @@ export const NOTICES = {
   'partner-answer': partnerAnswer,
   'partner-status': partnerStatus,
   'partner-handover': partnerHandover,
+  'handover-answer-refused': handoverAnswerRefused,
   // Vendor self-reports (issue 12, guideline §6).
   'self-report-answer': selfReportAnswer,
   'coord-self-report': coordSelfReport,

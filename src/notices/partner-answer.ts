@@ -4,14 +4,16 @@
 // taken and why (codes of the `partner` family in src/domain/refusals.ts, and the form's
 // fields by key and verdict code; never the values themselves).
 import { formatJst } from '../domain/clock.ts';
-import { PARTNER_REFUSAL_CODES, PARTNER_REFUSALS, type PartnerRefusalCode } from '../domain/refusals.ts';
+import { PARTNER_FIELD_CODES, PARTNER_FIELD_PROBLEMS, PARTNER_REFUSAL_CODES, PARTNER_REFUSALS, type PartnerFieldCode, type PartnerRefusalCode } from '../domain/refusals.ts';
+import { PARTNER_FORM_LIMITS, type PartnerFormKey } from '../forms/partner.ts';
 import { formAnswerView, outcomeSchema, refusalSchema, refuseOutcomeMismatch, type FormAnswer } from './form-answer.ts';
-import { defineNotice } from './notice.ts';
-import { caseId, day, instant, line, list, name, refuser, strict } from './schema.ts';
+import { HANDOVER_ANSWER_REFUSALS } from './handover-answer-refused.ts';
+import { defineNotice, type Lang } from './notice.ts';
+import { caseId, day, instant, line, list, name, oneOf, refuser, strict } from './schema.ts';
 import { safe } from './view.ts';
 
 /** The answer's outcome and refusal (form-answer.ts), with what a partner is told of its case. */
-export interface PartnerAnswerContext extends FormAnswer<PartnerRefusalCode> {
+export interface PartnerAnswerContext extends FormAnswer<PartnerMailRefusalCode, PartnerFieldCode> {
   /** The partner's own id, when the form gave one that could be read. */
   partnerRef?: string;
   /** `opened` only. */
@@ -22,6 +24,16 @@ export interface PartnerAnswerContext extends FormAnswer<PartnerRefusalCode> {
   unknownVendors?: string[];
 }
 
+/** The refusals of a partner's case mail; an answer to a handed-over case has its own notice (handover-answer-refused). */
+export type PartnerMailRefusalCode = Exclude<PartnerRefusalCode, (typeof HANDOVER_ANSWER_REFUSALS)[number]>;
+export const PARTNER_MAIL_REFUSAL_CODES = PARTNER_REFUSAL_CODES.filter((c): c is PartnerMailRefusalCode => !(HANDOVER_ANSWER_REFUSALS as readonly string[]).includes(c));
+
+/** The catalogue's wording of a bad value of the form (`partner-field` family), with the field's limit. */
+function problemReason(p: { field: string; code: PartnerFieldCode }, lang: Lang): string {
+  const limit = (PARTNER_FORM_LIMITS as Partial<Record<string, (typeof PARTNER_FORM_LIMITS)[PartnerFormKey]>>)[p.field];
+  return PARTNER_FIELD_PROBLEMS[p.code].text[lang]({ oneLine: limit?.shape === 'line', max: (limit?.max ?? 20_000).toLocaleString('en-US') });
+}
+
 export const schema = strict({
   ...outcomeSchema,
   partnerRef: line(80).optional(),
@@ -30,7 +42,7 @@ export const schema = strict({
   publicationDate: day.optional(),
   notified: list(name, 100, 0).optional(),
   unknownVendors: list(name, 100, 0).optional(),
-  ...refusalSchema(PARTNER_REFUSAL_CODES),
+  ...refusalSchema(PARTNER_MAIL_REFUSAL_CODES, oneOf(PARTNER_FIELD_CODES)),
 }).superRefine((c, ctx) => {
   refuseOutcomeMismatch(c, ['caseId', 'embargo', 'publicationDate', 'notified', 'unknownVendors'], refuser(ctx));
 });
@@ -39,7 +51,8 @@ export default defineNotice<PartnerAnswerContext>()({
   template: 'partner-answer',
   schema,
   view: (lang, c) => ({
-    ...formAnswerView(lang, c, PARTNER_REFUSALS),
+    // Each bad field with its code and the catalogue's reason (English: the partner is overseas).
+    ...formAnswerView(lang, c, PARTNER_REFUSALS, (p) => ({ field: p.field, code: p.code, reason: problemReason(p, lang) })),
     hasPartnerRef: c.partnerRef !== undefined,
     partnerRef: safe(c.partnerRef ?? ''),
     caseId: c.caseId ?? '',

@@ -4,7 +4,7 @@
 // src/domain/refusals.ts, and the form's fields by key and verdict code; never the values).
 import type { IsoDate } from '../domain/clock.ts';
 import { SELF_REPORT_REFUSAL_CODES, SELF_REPORT_REFUSALS, type SelfReportRefusalCode } from '../domain/refusals.ts';
-import { formAnswerView, outcomeSchema, refusalSchema, refuseOutcomeMismatch, type FormAnswer } from './form-answer.ts';
+import { formAnswerView, outcomeSchema, PROBLEM_CODE, refusalSchema, refuseOutcomeMismatch, type FormAnswer } from './form-answer.ts';
 import { defineNotice } from './notice.ts';
 import { caseId, day, refuser, strict } from './schema.ts';
 import { dayShort } from './view.ts';
@@ -20,7 +20,7 @@ export const schema = strict({
   ...outcomeSchema,
   caseId: caseId.optional(),
   publicationDate: day.optional(),
-  ...refusalSchema(SELF_REPORT_REFUSAL_CODES),
+  ...refusalSchema(SELF_REPORT_REFUSAL_CODES, PROBLEM_CODE),
 }).superRefine((c, ctx) => {
   refuseOutcomeMismatch(c, ['caseId', 'publicationDate'], refuser(ctx));
 });

@@ -256,7 +256,12 @@ export type CoordinatorCommand =
    * `contacts`, how many configured contacts have a usable key now; `reporter`, whether the
    * case has a reporter at the desk and whether an encrypted notice can reach them.
    */
-  | { type: 'priority-notice'; contacts: number; reporter: 'none' | 'reachable' | 'no-key' };
+  /**
+   * guideline §3 item 12. `reporterNoticeSent`: whether an earlier priority notice to the
+   * reporter was sent (absent: the snapshot's `reporterToldAt` stands, as before issue 12's
+   * notice dependency); false with a reporter at the desk: they are told again.
+   */
+  | { type: 'priority-notice'; contacts: number; reporter: 'none' | 'reachable' | 'no-key'; reporterNoticeSent?: boolean };
 
 export const COMMAND_TYPES = [
   'accept', 'reject', 'stop', 'add-vendor', 'remove-vendor', 'set-date', 'mark-unreachable',

@@ -567,7 +567,7 @@ function onCommand(o: Out, cmd: CoordinatorCommand): void {
     case 'priority-consent':
       return priorityConsent(o, cmd.vendorId);
     case 'priority-notice':
-      return priorityNotice(o, cmd.contacts, cmd.reporter);
+      return priorityNotice(o, cmd.contacts, cmd.reporter, cmd.reporterNoticeSent);
   }
 }
 
@@ -593,10 +593,14 @@ const hasFix = (v: CaseVendor): boolean => (v.fix === 'fix-ready' || v.fix === '
  * first. The conditions are src/rules/priority-notice.ts; the refusal is its first code.
  * The reporter's notice is decided before the send, so it is stored (and queued) first.
  */
-function priorityNotice(o: Out, contacts: number, reporter: 'none' | 'reachable' | 'no-key'): void {
+function priorityNotice(o: Out, contacts: number, reporter: 'none' | 'reachable' | 'no-key', reporterNoticeSent: boolean | undefined): void {
   const p = priorityOf(o.c);
+  // Told before only if the notice to the reporter was sent: one queued that then failed or
+  // was withheld told nobody (its priority notices were withheld), so the reporter is told
+  // again now, and the contacts' notices wait for that one (src/desk/execute.ts).
+  const toldBefore = p.reporterToldAt !== null && (reporter === 'none' || reporterNoticeSent !== false) ? p.reporterToldAt : null;
   // Told before, or told now as part of this command (no reporter at the desk: nobody to tell).
-  const toldAt = p.reporterToldAt ?? (reporter === 'no-key' ? null : o.now);
+  const toldAt = toldBefore ?? (reporter === 'no-key' ? null : o.now);
   const decision = mayPriorityNotice({
     now: o.now,
     publishedAt: o.c.publishedAt,
@@ -613,7 +617,7 @@ function priorityNotice(o: Out, contacts: number, reporter: 'none' | 'reachable'
     }
     refuse(why, { code: decision.code });
   }
-  let told = p.reporterToldAt;
+  let told = toldBefore;
   if (told === null) {
     if (reporter === 'reachable') o.push({ type: 'notify-reporter', template: 'priority-notice' });
     told = o.now;

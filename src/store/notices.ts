@@ -12,3 +12,25 @@ export async function noticesOfMessage(db: Db, messageId: number): Promise<{ id:
 export async function recordSendFailure(db: Db, id: string, response: string): Promise<void> {
   await db.query('UPDATE notices SET attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1', [id, response]);
 }
+
+/**
+ * A pending notice whose prerequisite (migration 024 `after_notice`) will never be sent is
+ * withheld, with why: it must not go either (fail closed). Returns false when it was no
+ * longer pending (sent or withheld already: a job run twice does nothing twice).
+ */
+export async function withholdNotice(db: Db, id: string, why: string): Promise<boolean> {
+  const rows = await db.query(`UPDATE notices SET state = 'withheld', error = $2, updated_at = now() WHERE id = $1 AND state = 'pending' RETURNING id`, [id, why]);
+  return rows.length === 1;
+}
+
+/** The pending notices that wait for notice `id` (migration 024). */
+export async function pendingDependents(db: Db, id: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(`SELECT id FROM notices WHERE after_notice = $1 AND state = 'pending' ORDER BY id`, [id]);
+  return rows.map((r) => r.id);
+}
+
+/** Whether a notice of `kind` about the case was sent (not only stored or queued). */
+export async function hasSentNotice(db: Db, caseId: string, kind: string): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM notices WHERE case_id = $1 AND kind = $2 AND state = 'sent' LIMIT 1`, [caseId, kind]);
+  return rows.length > 0;
+}

@@ -585,6 +585,8 @@ export interface Notice {
   createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;
+  /** The notice this one waits for (migration 024): not sent before that one is `sent`. */
+  afterNotice: string | null;
 }
 
 interface NoticeRow {
@@ -601,6 +603,7 @@ interface NoticeRow {
   created_at: Date;
   updated_at: Date;
   sent_at: Date | null;
+  after_notice: string | null;
 }
 
 function toNotice(r: NoticeRow): Notice {
@@ -618,6 +621,7 @@ function toNotice(r: NoticeRow): Notice {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     sentAt: r.sent_at,
+    afterNotice: r.after_notice ?? null,
   };
 }
 
@@ -632,6 +636,8 @@ export interface NewNotice {
   raw: Buffer;
   /** Default 'pending'; 'withheld' records a notice deliberately not sent. */
   state?: 'pending' | 'withheld';
+  /** Another notice's id: this one is sent only once that one is `sent` (migration 024). */
+  afterNotice?: string | null;
 }
 
 /**
@@ -640,11 +646,11 @@ export interface NewNotice {
  */
 export async function insertNotice(db: Db, n: NewNotice): Promise<{ notice: Notice; created: boolean }> {
   const inserted = await db.query<NoticeRow>(
-    `INSERT INTO notices (id, case_id, message_ref, kind, lang, recipient, state, raw)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO notices (id, case_id, message_ref, kind, lang, recipient, state, raw, after_notice)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (id) DO NOTHING
      RETURNING *`,
-    [n.id, n.caseId ?? null, n.messageRef ?? null, n.kind, n.lang ?? null, n.recipient, n.state ?? 'pending', n.raw],
+    [n.id, n.caseId ?? null, n.messageRef ?? null, n.kind, n.lang ?? null, n.recipient, n.state ?? 'pending', n.raw, n.afterNotice ?? null],
   );
   if (inserted[0]) return { notice: toNotice(inserted[0]), created: true };
   const existing = await getNotice(db, n.id);

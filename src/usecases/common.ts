@@ -54,6 +54,8 @@ export async function refuseSigned(ctx: DeskContext, tx: Db, id: number, v: Open
   const event = role === 'coordinator' ? 'command-mail-refused' : role === 'vendor' || role === 'operator' ? 'reply-refused' : role === 'partner' ? 'partner-mail-refused' : 'reporter-message-refused';
   await appendTimeline(tx, { caseId: null, actor: 'desk', event, data: { message: id, reason: r.code, detail: r.detail } });
   const base = { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: 'ja' as Lang, now, eventKey: `m${id}`, caseId: null };
-  const alert = await composeCoordinatorAlert(base, 'signed-mail-refused', `${r.code}: a signed ${role} mail from ${v.from ?? 'no address'} was given no authority (${r.detail})`);
+  // The role is what the mail's form reads as (a partner's answer has a vendor reply's labels),
+  // not who sent it: say so, so that a forged partner mail is not reported as a vendor's.
+  const alert = await composeCoordinatorAlert(base, 'signed-mail-refused', `${r.code}: a signed mail from ${v.from ?? 'no address'}, read as a ${role} mail by its form, was given no authority (${r.detail})`);
   await storeComposed(tx, alert, null, id);
 }

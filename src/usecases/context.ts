@@ -78,6 +78,20 @@ export interface DeskContext {
 /** A failure that fails the same way on every attempt: final at once (no retry). */
 export class PermanentError extends Error {}
 
+/**
+ * Not a failure: the job cannot do its work yet and runs again after `delayMs`, without
+ * using up an attempt (a notice waiting for the notice it comes after, migration 024).
+ */
+export class DeferredError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'DeferredError';
+  }
+}
+
 /** What `open` keeps of the reading, beside the §5 verdict. */
 export interface OpenedVerdict extends InspectResult {
   desk: {

@@ -7,7 +7,7 @@ import { languageOf } from '../rules/screening.ts';
 import { appendTimeline, getMessage, getNotice, markNoticeFailed, setMessageState } from '../store/repo.ts';
 import { mayAnswer } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
-import { maybeFinish } from './outbox.ts';
+import { maybeFinish, settleDependents } from './outbox.ts';
 
 /**
  * After the queue gave up on a job: nothing is left failed in silence (issue 9 §6). The
@@ -25,6 +25,8 @@ export async function onFinalFailure(ctx: DeskContext, name: JobName, data: JobD
     const n = await getNotice(db, data.noticeId);
     caseId = n?.caseId ?? null;
     await appendTimeline(db, { caseId, actor: 'desk', event: 'notice-failed', data: { notice: data.noticeId, code, reason } });
+    // The notices that come after this one (migration 024) will not go: they look now.
+    await settleDependents(ctx, data.noticeId);
     if (n?.messageRef) await maybeFinish(ctx, n.messageRef);
     // An alert that cannot be sent is not answered by another alert (no loop).
     alert = n?.kind !== 'coord-alert';

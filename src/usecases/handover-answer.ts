@@ -10,17 +10,48 @@
 // - `Status`: recorded on the timeline (`cases show`);
 // - `Requested date`: recorded and sent to the coordinators (coord-alert `date-proposed`),
 //   never applied by itself (guideline §3.5: one date, agreed by the desk; X-SET-DATE).
-import type { PartnerRefusalCode } from '../domain/refusals.ts';
-import { composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
-import { isAnswer, parseHandoverAnswer } from '../forms/handover-answer.ts';
+//
+// An answer that cannot be taken is answered, never dropped in silence
+// (handover-answer-refused, signed and encrypted to the partner's pinned keys):
+// - a value that cannot be read (an unknown status, a malformed date, an id not of the
+//   partner's registered template, a control character, an over-long value): as a vendor
+//   reply with a bad value (issue 9 §6; src/usecases/vendor-reply.ts), NOTHING of the
+//   message is applied, not even its good lines (an answer is read as a whole: a status
+//   without the date it came with could say something the partner did not mean); the
+//   partner is told each field and the catalogue's reason (`partner-field`), the
+//   coordinators alerted (`bad-value`, codes only), the verdict kept on the message. The
+//   stored message itself is kept as every message is (`madoguchi inspect`).
+// - a case published or stopped (guideline §3.3, §3.8; src/rules/handover.ts): nothing
+//   applied, the partner told the case is closed; its text still reaches the coordinators.
+// Labels the answer does not know are no bad values: they are the partner's free text
+// (a `Comment:`), forwarded to the coordinators as correspondence.
+import { usableRecipients } from '../crypto/openpgp.ts';
+import { loadSnapshot } from '../desk/coordination.ts';
+import { composeCoordinatorAlert, storeComposed, type ComposedNotice } from '../desk/execute.ts';
+import { isAnswer, parseHandoverAnswer, type HandoverAnswerProblem } from '../forms/handover-answer.ts';
 import type { RefPattern } from '../forms/ref-pattern.ts';
+import type { HandoverAnswerRefusedContext } from '../notices/handover-answer-refused.ts';
+import { composeEncrypted } from '../outbound/compose.ts';
+import { renderNotice } from '../outbound/templates.ts';
+import { handoverClosed } from '../rules/handover.ts';
 import type { Db } from '../store/db.ts';
 import { getHandover } from '../store/handovers.ts';
+import { setMessageError } from '../store/messages.ts';
 import { caseByPartnerRef, linkPartnerCase, type Partner } from '../store/partners.ts';
 import { appendTimeline } from '../store/repo.ts';
+import { mayAnswer } from './common.ts';
 import type { DeskContext } from './context.ts';
 
-export type HandoverAnswerResult = { ok: true; partnerRef: string | null } | { ok: false; code: PartnerRefusalCode };
+/**
+ * `read`: the answer lines (if any) were applied; the mail goes on as correspondence.
+ * `refused`: the references conflict (answered by the caller, partner-answer).
+ * `answered`: not applied and the partner answered here; `forward`: the text still goes to
+ * the coordinators as correspondence.
+ */
+export type HandoverAnswerResult =
+  | { kind: 'read'; partnerRef: string | null }
+  | { kind: 'refused'; code: 'reference-conflict' }
+  | { kind: 'answered'; partnerRef: string | null; forward: boolean };
 
 /**
  * Reads the answer lines of the partner's signed text about `caseId`, when the case was
@@ -32,23 +63,36 @@ export async function readHandoverAnswer(
   tx: Db,
   m: { id: number; partner: Partner; pattern: RefPattern; caseId: string; partnerRef: string | null; text: string; now: Date },
 ): Promise<HandoverAnswerResult> {
-  if ((await getHandover(tx, m.caseId, m.partner.id)) === null) return { ok: true, partnerRef: m.partnerRef };
+  if ((await getHandover(tx, m.caseId, m.partner.id)) === null) return { kind: 'read', partnerRef: m.partnerRef };
   const answer = parseHandoverAnswer(m.text, m.pattern);
-  if (!isAnswer(answer)) return { ok: true, partnerRef: m.partnerRef };
+  if (!isAnswer(answer)) return { kind: 'read', partnerRef: m.partnerRef };
+  const actor = `partner:${m.partner.id}`;
+  const snapshot = await loadSnapshot(tx, m.caseId);
+  const closed = snapshot ? handoverClosed(snapshot) : null;
+  if (closed !== null) {
+    // guideline §3.3, §3.8: a published or stopped case takes no status or date any more.
+    await appendTimeline(tx, { caseId: m.caseId, actor, event: 'partner-handover-answer-refused', data: { message: m.id, partner: m.partner.id, reason: 'case-closed', why: closed.why } });
+    await answerPartner(ctx, tx, m, { caseId: m.caseId, ...(m.partnerRef !== null ? { partnerRef: m.partnerRef } : {}), reason: 'case-closed' });
+    return { kind: 'answered', partnerRef: m.partnerRef, forward: true };
+  }
+  if (answer.problems.length > 0) {
+    await refuseBadValues(ctx, tx, m, answer.problems);
+    return { kind: 'answered', partnerRef: m.partnerRef, forward: false };
+  }
   let partnerRef = m.partnerRef;
   if (answer.partnerCaseId !== undefined) {
     // One partner id names one case, and a case has one id per partner (021_partners.sql).
-    if (partnerRef !== null && partnerRef !== answer.partnerCaseId) return { ok: false, code: 'reference-conflict' };
+    if (partnerRef !== null && partnerRef !== answer.partnerCaseId) return { kind: 'refused', code: 'reference-conflict' };
     const other = await caseByPartnerRef(tx, m.partner.id, answer.partnerCaseId);
-    if (other !== null && other !== m.caseId) return { ok: false, code: 'reference-conflict' };
+    if (other !== null && other !== m.caseId) return { kind: 'refused', code: 'reference-conflict' };
     if (partnerRef === null) {
-      await linkPartnerCase(tx, m.caseId, m.partner.id, answer.partnerCaseId, `partner:${m.partner.id}`);
+      await linkPartnerCase(tx, m.caseId, m.partner.id, answer.partnerCaseId, actor);
       partnerRef = answer.partnerCaseId;
     }
   }
   await appendTimeline(tx, {
     caseId: m.caseId,
-    actor: `partner:${m.partner.id}`,
+    actor,
     event: 'partner-handover-answer',
     data: {
       message: m.id,
@@ -56,8 +100,6 @@ export async function readHandoverAnswer(
       ...(answer.status !== undefined ? { status: answer.status } : {}),
       ...(partnerRef !== null ? { partnerRef } : {}),
       ...(answer.requestedDate !== undefined ? { requestedDate: answer.requestedDate, applied: false } : {}),
-      // Codes only: a value that could not be read is never stored or echoed.
-      ...(answer.problems.length > 0 ? { problems: answer.problems } : {}),
     },
   });
   if (answer.requestedDate !== undefined) {
@@ -68,5 +110,52 @@ export async function readHandoverAnswer(
     );
     await storeComposed(tx, alert, m.caseId, m.id);
   }
-  return { ok: true, partnerRef };
+  return { kind: 'read', partnerRef };
+}
+
+type AnswerMail = { id: number; partner: Partner; caseId: string; partnerRef: string | null; now: Date };
+
+/**
+ * issue 9 §6, as src/usecases/vendor-reply.ts: the verdict on the message (codes only, a
+ * value that could not be read is never stored or echoed), the timeline, the coordinators'
+ * `bad-value` alert, and the partner told each field and why.
+ */
+async function refuseBadValues(ctx: DeskContext, tx: Db, m: AnswerMail, problems: readonly HandoverAnswerProblem[]): Promise<void> {
+  const codes = problems.map((p) => ({ field: p.field, code: p.code }));
+  const verdict = `bad-value: ${codes.map((p) => `${p.field}:${p.code}`).join(', ')}`;
+  await setMessageError(tx, m.id, verdict);
+  await appendTimeline(tx, { caseId: m.caseId, actor: `partner:${m.partner.id}`, event: 'partner-handover-answer-refused', data: { message: m.id, partner: m.partner.id, reason: 'answer-invalid', problems: codes } });
+  const alert = await composeCoordinatorAlert(
+    { coordinators: ctx.coordinators, signer: ctx.signer, address: ctx.address, domain: ctx.domain, lang: 'ja', now: m.now, eventKey: `m${m.id}.handover-invalid`, caseId: m.caseId },
+    'bad-value',
+    `${verdict} (answer of partner ${m.partner.id} to the handed-over case; nothing applied, the partner told which fields)`,
+  );
+  await storeComposed(tx, alert, m.caseId, m.id);
+  await answerPartner(ctx, tx, m, { caseId: m.caseId, ...(m.partnerRef !== null ? { partnerRef: m.partnerRef } : {}), reason: 'answer-invalid', problems: codes });
+}
+
+/** handover-answer-refused to the partner's registered contacts, encrypted to its pinned keys (limited like every automatic answer, issue 9 §8). */
+async function answerPartner(ctx: DeskContext, tx: Db, m: AnswerMail, context: HandoverAnswerRefusedContext): Promise<void> {
+  const to = [...m.partner.contacts.to, ...m.partner.contacts.cc];
+  const first = m.partner.contacts.to[0];
+  if (!first || !(await mayAnswer(ctx, tx, first, m.now, m.id))) {
+    await appendTimeline(tx, { caseId: m.caseId, actor: 'desk', event: 'answer-withheld', data: { message: m.id, kind: 'handover-answer-refused', reason: 'rate-limited' } });
+    return;
+  }
+  const nid = `<handover-answer-refused.${m.caseId}.m${String(m.id)}@${ctx.domain}>`;
+  const keys = await usableRecipients(m.partner.keys.map((k) => k.armored), m.now);
+  // Partners are written to in English (partner-answer, partner-handover).
+  const rendered = renderNotice('handover-answer-refused', 'en', context);
+  // Fail closed: no usable key, nothing naming the case goes out (stored withheld).
+  const notice: ComposedNotice =
+    keys.length === 0
+      ? { id: nid, kind: 'handover-answer-refused', recipients: to, lang: 'en', raw: null, withheldReason: 'no usable pinned key' }
+      : {
+          id: nid,
+          kind: 'handover-answer-refused',
+          recipients: to,
+          lang: 'en',
+          raw: await composeEncrypted({ from: ctx.address, to, caseTag: m.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: m.now, autoSubmitted: 'auto-replied' }, ctx.signer, keys),
+        };
+  await storeComposed(tx, [notice], m.caseId, m.id);
 }

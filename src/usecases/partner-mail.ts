@@ -20,7 +20,7 @@ import { storeComposed, type ComposedNotice } from '../desk/execute.ts';
 import type { GateResult } from '../desk/signed-gate.ts';
 import { addCalendarDays, jstDate, jstStartOfDay } from '../domain/clock.ts';
 import type { ReportForm } from '../domain/inspect.ts';
-import type { PartnerRefusalCode } from '../domain/refusals.ts';
+import type { PartnerMailRefusalCode as PartnerRefusalCode } from '../notices/partner-answer.ts';
 import { PARTNER_FORM_REQUIRED, parsePartnerCaseForm, type PartnerCaseForm } from '../forms/partner.ts';
 import { parseRefPattern, type RefPattern } from '../forms/ref-pattern.ts';
 import { findReferences } from '../forms/references.ts';
@@ -88,10 +88,12 @@ export async function partnerMail(ctx: DeskContext, id: number, v: OpenedVerdict
     if (target.kind === 'case') {
       // A case handed over to this partner (X-HANDOVER): its answer lines are read first.
       const answer = await readHandoverAnswer(ctx, tx, { id, partner, pattern: own.pattern, caseId: target.caseId, partnerRef: target.partnerRef, text: v.desk.text, now });
-      if (!answer.ok) {
+      if (answer.kind === 'refused') {
         await refuse(ctx, tx, id, partner, answer.code, form, now);
         return true;
       }
+      // Not applied and answered already (bad values; a closed case): only the text may go on.
+      if (answer.kind === 'answered' && !answer.forward) return true;
       await appendTimeline(tx, { caseId: target.caseId, actor: `partner:${partner.id}`, event: 'partner-correspondence', data: { message: id, partnerRef: answer.partnerRef } });
       await forwardToCoordinators(ctx, tx, target.caseId, { party: 'partner', partnerId: partner.id, partnerName: partner.name, partnerRef: answer.partnerRef ?? 'no partner id yet' }, v.desk.text, now, id);
       return true;

@@ -17,11 +17,13 @@
 // notification nor reminded (it is the one who reported), but it hears of a changed date
 // and of the publication like any vendor. The date it asked for is the agreed date (EM
 // `active`); coordinators change it with X-SET-DATE. There is no reporter at the desk.
+import { scoreCvss } from '../adapters/cvss.ts';
 import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
 import { saveSnapshot } from '../desk/coordination.ts';
 import { composeCoordinatorAlert, composeForCoordinators, storeComposed, type ComposedNotice } from '../desk/execute.ts';
 import { composeNotApplied } from '../desk/reply-recorded.ts';
 import type { GateResult } from '../desk/signed-gate.ts';
+import { storeSelfReportedVulnerability } from '../desk/vulnerabilities.ts';
 import { jstDate } from '../domain/clock.ts';
 import type { ReportForm } from '../domain/inspect.ts';
 import type { SelfReportRefusalCode } from '../domain/refusals.ts';
@@ -34,6 +36,7 @@ import type { Db } from '../store/db.ts';
 import { claimForTriage } from '../store/messages.ts';
 import { appendTimeline, createCase, nextCaseId } from '../store/repo.ts';
 import { vendorBySigningKey, type Vendor } from '../store/vendors.ts';
+import { findVulnerabilityByCve, type StoredCvss } from '../store/vulnerabilities.ts';
 import { gateSigned, mayAnswer, refuseSigned } from './common.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
@@ -80,21 +83,35 @@ export async function selfReport(ctx: DeskContext, id: number, v: OpenedVerdict)
       }
       return true;
     }
-    const form = parseSelfReportForm(v.desk.text);
+    const read = parseSelfReportForm(v.desk.text);
+    // The vector is stored scored (src/adapters/cvss.ts): one of the right shape that does
+    // not score is refused like any value the desk cannot read, never stored unscored.
+    const scored = read.cvss !== undefined ? scoreCvss(read.cvss) : null;
+    const form: SelfReportForm = scored !== null && !scored.ok ? { ...read, problems: [...read.problems, { field: 'cvss', code: 'bad-cvss' }] } : read;
+    const cvss: StoredCvss | null = scored?.ok ? { vector: scored.score.vector, version: scored.score.version, baseScore: scored.score.baseScore, severity: scored.score.baseSeverity } : null;
+    const cve = form.cve?.[0] ?? null;
     const today = jstDate(now);
     const problem: SelfReportRefusalCode | null =
-      form.missing.length > 0 ? 'form-incomplete' : form.problems.length > 0 ? 'form-invalid' : (form.proposedPublication ?? '') <= today ? 'date-not-ahead' : null;
+      form.missing.length > 0
+        ? 'form-incomplete'
+        : form.problems.length > 0
+          ? 'form-invalid'
+          : (form.proposedPublication ?? '') <= today
+            ? 'date-not-ahead'
+            : cve !== null && (await findVulnerabilityByCve(tx, cve)) !== null
+              ? 'cve-taken'
+              : null;
     if (problem !== null || !isComplete(form)) {
       await refuse(ctx, tx, id, v, vendor, problem ?? 'form-incomplete', form, now);
       return true;
     }
-    await openSelfReport(ctx, tx, id, v, vendor, form, now);
+    await openSelfReport(ctx, tx, id, v, vendor, form, now, { cve, cvss });
     return true;
   });
   if (done) await enqueueNotices(ctx, id);
 }
 
-async function openSelfReport(ctx: DeskContext, tx: Db, id: number, v: OpenedVerdict, vendor: Vendor, form: CompleteForm, now: Date): Promise<void> {
+async function openSelfReport(ctx: DeskContext, tx: Db, id: number, v: OpenedVerdict, vendor: Vendor, form: CompleteForm, now: Date, vuln: { cve: string | null; cvss: StoredCvss | null }): Promise<void> {
   const caseId = await nextCaseId(tx, ctx.casePrefix, jstYear(now));
   const lang = languageOf(v.desk.text);
   const date = form.proposedPublication;
@@ -124,6 +141,11 @@ async function openSelfReport(ctx: DeskContext, tx: Db, id: number, v: OpenedVer
   };
   const snapshot = newProductCase({ id: caseId, reporter: { name: '', consent: { shareIdentity: false, directContact: false, credit: false, creditName: null } } });
   await saveSnapshot(tx, { ...snapshot, em: 'active', publication: { proposed: null, proposedBy: null, agreed: date }, firstContactDate: jstDate(now), vendors: [self] });
+  // issue 12: the vulnerability the vendor reported is stored as vulnerability 1 with its
+  // CVE id and scored vector, in the transaction that opens the case (as a report's
+  // numbered blocks are, src/desk/vulnerabilities.ts): `cases show`, the advisory and the
+  // CSAF / CVE JSON 5 exports then carry the CVE id the vendor gave.
+  await storeSelfReportedVulnerability(tx, caseId, { summary: form.summary, cveId: vuln.cve, cvss: vuln.cvss });
   await appendTimeline(tx, { caseId, actor: `vendor:${vendor.id}`, event: 'self-report-opened', data: { message: id, vendor: vendor.id, date } });
 
   const coord: NoticeContexts['coord-self-report'] = {

@@ -168,7 +168,7 @@ const ERRORS: CommandError[] = [
   { code: 'already-handed-over', partner: 'certcc' },
   { code: 'case-closed', why: 'stopped' },
   { code: 'case-closed', why: 'published' },
-  { code: 'case-closed', why: 'not-accepted' },
+  { code: 'not-accepted', state: 'received' },
   { code: 'no-contacts' },
   { code: 'already-published' },
   { code: 'no-fix' },

@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliCommand } from '../../src/commands/parse.ts';
 import { generateDeskKey, readSigningKey } from '../../src/crypto/openpgp.ts';
 import { applyCommands } from '../../src/desk/commands.ts';
+import { saveSnapshot } from '../../src/desk/coordination.ts';
+import { stepWebsite } from '../../src/rules/website.ts';
+import { newWebsiteCase, type WebsiteCase } from '../../src/rules/website-state.ts';
+import { createCase, listTimeline } from '../../src/store/repo.ts';
 import { getHandover } from '../../src/store/handovers.ts';
 import { caseByPartnerRef, upsertPartner } from '../../src/store/partners.ts';
-import { listTimeline } from '../../src/store/repo.ts';
 import { DESK, SATO } from '../support/authority-desk.ts';
 import { command, expiredKey, handoverCase, handoverNotices, lastConfirmation, REPORTER_EMAIL, REPORTER_NAME } from '../support/handover-desk.ts';
 import { CERTCC, OTHER, decryptNotice, innerSubject, partnerMail, partnerWorld, type PartnerWorld } from '../support/partner-desk.ts';
@@ -76,11 +79,37 @@ describe('X-HANDOVER by mail', () => {
   it.each([
     ['VR-2026-0102', 'stopped', 'この案件は取扱いを終了しているため、引き継ぎません'],
     ['VR-2026-0103', 'published', 'この案件は公表済みのため、引き継ぎません'],
-    ['VR-2026-0104', 'received', '届出がまだ受理されていません'],
+    // guideline §3.2 before §3.4: handing the report to a partner is coordination, which
+    // starts only after acceptance (src/rules/handover.ts; docs/decisions.md).
+    ['VR-2026-0104', 'received', '届出がまだ受理されていません（届出の状態「received」）'],
+    ['VR-2026-0108', 'valid', '届出がまだ受理されていません（届出の状態「valid」）'],
+    ['VR-2026-0109', 'deferred', '届出がまだ受理されていません（届出の状態「deferred」）'],
   ] as const)('refuses case %s (%s)', async (id, state, says) => {
     await handoverCase(w, id, { state });
     await command(w, id, ['X-HANDOVER: certcc']);
     expect(await lastConfirmation(w)).toContain(says);
+    expect(await handoverNotices(w, id)).toEqual([]);
+    expect(await getHandover(w.db, id, 'certcc')).toBeNull();
+    expect(w.sent.filter((m) => m.to.includes(CERTCC) && m.raw.toString('latin1').includes(id))).toEqual([]);
+  }, 60_000);
+
+  it('refuses a report not accepted yet on the command line too, naming the code', async () => {
+    const signer = await readSigningKey((await generateDeskKey('Desk', DESK)).armoredPrivate);
+    const parsed = parseCliCommand(['VR-2026-0104', 'handover', 'certcc']);
+    const [outcome] = await applyCommands({ db: w.db, signer, address: DESK, coordinators: [], now: new Date(), actor: 'cli:sato' }, 'VR-2026-0104', parsed.commands);
+    expect(outcome?.ok).toBe(false);
+    expect(outcome?.message).toContain('The report is not accepted yet (report state "received")');
+    expect(await getHandover(w.db, 'VR-2026-0104', 'certcc')).toBeNull();
+  }, 60_000);
+
+  it('refuses a website case: it has no vendor abroad to hand over to', async () => {
+    const id = 'VR-2026-0110';
+    let c: WebsiteCase = newWebsiteCase({ id, reporter: { name: REPORTER_NAME, consent: { shareIdentity: false, directContact: false, credit: false } } });
+    c = stepWebsite(c, { type: 'accept' }, new Date()).case;
+    await createCase(w.db, { id, kind: 'website', state: 'accepted', lang: 'ja', report: { kind: 'website', website: { url: 'https://shop.example.jp/cart' } } });
+    await saveSnapshot(w.db, c);
+    await command(w, id, ['X-HANDOVER: certcc']);
+    expect(await lastConfirmation(w)).toContain('ウェブサイトの案件のため');
     expect(await handoverNotices(w, id)).toEqual([]);
     expect(await getHandover(w.db, id, 'certcc')).toBeNull();
   }, 60_000);
@@ -166,12 +195,96 @@ describe("the partner's answers", () => {
     expect(await decryptNotice(answer!.raw, w.certcc)).toContain('names more than one case');
   }, 60_000);
 
-  it('an unreadable status or date is recorded by its code only, never applied', async () => {
-    await w.deliver(await partnerMail(w, CERTCC, w.certcc, `Desk case ID: ${A}\nStatus: maybe later\nRequested date: next spring\n`, '<h4@certcc.test>', 'update'));
-    const last = (await events(A, 'partner-handover-answer')).pop();
-    expect(last).toMatchObject({ problems: [{ field: 'status', code: 'bad-status' }, { field: 'requestedDate', code: 'bad-date' }] });
-    expect(last).not.toHaveProperty('status');
-    expect(JSON.stringify(last)).not.toContain('next spring');
+  it('bad values: nothing of the answer applied (not even its good status), the partner told each field and why, encrypted; the coordinators alerted', async () => {
+    const answersBefore = await events(A, 'partner-handover-answer');
+    const fwdBefore = (await w.notices('correspondence')).filter((x) => x.id.includes(A)).length;
+    const before = (await w.snapshot(A)).publication;
+    const body = `Desk case ID: ${A}\nStatus: maybe later\nRequested date: next spring\nPartner case ID: CASE-42\nComment: sorry, drafts.\n`;
+    const mid = await w.deliver(await partnerMail(w, CERTCC, w.certcc, body, '<h4@certcc.test>', 'update'));
+    // Nothing applied: no answer recorded, the partner id unchanged, the date untouched.
+    expect(await events(A, 'partner-handover-answer')).toEqual(answersBefore);
+    expect(await caseByPartnerRef(w.db, 'certcc', 'CASE-42')).toBeNull();
+    expect((await w.snapshot(A)).publication).toEqual(before);
+    // Codes only on the timeline and the message: a value that could not be read is never stored.
+    const [refused] = await events(A, 'partner-handover-answer-refused');
+    expect(refused).toMatchObject({
+      reason: 'answer-invalid',
+      problems: [
+        { field: 'status', code: 'bad-status' },
+        { field: 'requestedDate', code: 'bad-date' },
+        { field: 'partnerCaseId', code: 'case-id-mismatch' },
+      ],
+    });
+    expect(JSON.stringify(refused)).not.toContain('next spring');
+    const [msg] = await w.db.query<{ error: string }>('SELECT error FROM messages WHERE id = $1', [mid]);
+    expect(msg?.error).toBe('bad-value: status:bad-status, requestedDate:bad-date, partnerCaseId:case-id-mismatch');
+    // The partner's answer: signed and encrypted to its pinned key, each field with its reason.
+    const [n] = (await w.notices('handover-answer-refused')).filter((x) => x.id.includes(A));
+    expect(n?.recipient).toBe(CERTCC);
+    expect(n?.state).toBe('sent');
+    await expect(decryptNotice(n!.raw, w.sato)).rejects.toThrow();
+    const text = await decryptNotice(n!.raw, w.certcc);
+    expect(innerSubject(text)).toContain(`[${A}] [VU#777001] Your answer was not applied`);
+    expect(text).toContain('Nothing of this message was applied');
+    expect(text).toContain('- Status (bad-status): is not a status we know; please write one of: accepted, declined, vendor-contacted, in-progress, closed');
+    expect(text).toContain('- Requested date (bad-date): is not a date; please write it as YYYY-MM-DD');
+    expect(text).toContain('- Partner case ID (case-id-mismatch): does not match your case-id format registered with this desk');
+    for (const echoed of ['maybe later', 'next spring', 'CASE-42']) expect(text).not.toContain(echoed);
+    expect(text).toMatch(/-----BEGIN PGP SIGNATURE-----|application\/pgp-signature/u);
+    // The coordinators: a bad-value alert (codes only); the refused text is not forwarded (as a vendor reply's).
+    const alert = (await w.notices('coord-alert')).filter((x) => x.id.includes(`m${String(mid)}.handover-invalid`));
+    expect(alert).toHaveLength(1);
+    expect(await decryptNotice(alert[0]!.raw, w.sato)).toContain('bad-value: status:bad-status, requestedDate:bad-date, partnerCaseId:case-id-mismatch (answer of partner certcc');
+    expect((await w.notices('correspondence')).filter((x) => x.id.includes(A))).toHaveLength(fwdBefore);
+  }, 60_000);
+
+  it('an over-long value is a bad value too, answered by field with its limit', async () => {
+    const body = `Desk case ID: ${A}\nStatus: accepted\nRequested date: ${'2027-05-01 '.repeat(30)}\n`;
+    await w.deliver(await partnerMail(w, CERTCC, w.certcc, body, '<h5@certcc.test>', 'update'));
+    expect((await events(A, 'partner-handover-answer')).map((a) => a.status)).toEqual(['accepted', 'vendor-contacted']);
+    const last = (await events(A, 'partner-handover-answer-refused')).pop();
+    expect(last).toMatchObject({ reason: 'answer-invalid', problems: [{ field: 'requestedDate', code: 'too-long' }] });
+    const n = (await w.notices('handover-answer-refused')).filter((x) => x.id.includes(A)).pop();
+    expect(await decryptNotice(n!.raw, w.certcc)).toContain('- Requested date (too-long): is too long (at most 200 characters)');
+  }, 60_000);
+
+  it('a label the answer does not know is no bad value: free text, forwarded, the good lines applied', async () => {
+    const fwd = (await w.notices('correspondence')).filter((x) => x.id.includes(A)).length;
+    await w.deliver(await partnerMail(w, CERTCC, w.certcc, `Desk case ID: ${A}\nStatus: in progress\nVendor mood: cheerful\n`, '<h6@certcc.test>', 'update'));
+    expect((await events(A, 'partner-handover-answer')).map((a) => a.status)).toEqual(['accepted', 'vendor-contacted', 'in-progress']);
+    expect((await w.notices('correspondence')).filter((x) => x.id.includes(A))).toHaveLength(fwd + 1);
   }, 60_000);
 });
 
+describe("the partner's answer after the case is closed", () => {
+  it('a published case: the partner told the case is closed, nothing applied, the text forwarded to the coordinators', async () => {
+    const id = 'VR-2026-0111';
+    await handoverCase(w, id, { agreed: '2027-03-10' });
+    await command(w, id, ['X-HANDOVER: certcc']);
+    expect(await getHandover(w.db, id, 'certcc')).not.toBeNull();
+    await saveSnapshot(w.db, { ...(await w.snapshot(id)), publishedAt: new Date() });
+    await w.deliver(await partnerMail(w, CERTCC, w.certcc, `Desk case ID: ${id}\nStatus: closed\nPartner case ID: VU#777111\nRequested date: 2027-06-01\n`, '<h7@certcc.test>', 'late'));
+    expect(await events(id, 'partner-handover-answer')).toEqual([]);
+    expect(await caseByPartnerRef(w.db, 'certcc', 'VU#777111')).toBeNull();
+    expect(await events(id, 'partner-handover-answer-refused')).toEqual([expect.objectContaining({ reason: 'case-closed', why: 'published' })]);
+    expect((await w.notices('coord-alert')).filter((x) => x.id.includes('handover-date') && x.id.includes(id))).toEqual([]);
+    const [n] = (await w.notices('handover-answer-refused')).filter((x) => x.id.includes(id));
+    const text = await decryptNotice(n!.raw, w.certcc);
+    expect(text).toContain('The case is closed at this desk (published or stopped): nothing of your answer was applied.');
+    expect(text).not.toContain('could not be read');
+    const fwd = (await w.notices('correspondence')).filter((x) => x.id.includes(id));
+    expect(fwd).toHaveLength(1);
+    expect(await decryptNotice(fwd[0]!.raw, w.sato)).toContain('Status: closed');
+  }, 60_000);
+
+  it('a stopped case: the same', async () => {
+    const id = 'VR-2026-0112';
+    await handoverCase(w, id);
+    await command(w, id, ['X-HANDOVER: certcc']);
+    await saveSnapshot(w.db, { ...(await w.snapshot(id)), rm: 'closed' });
+    await w.deliver(await partnerMail(w, CERTCC, w.certcc, `Desk case ID: ${id}\nStatus: accepted\n`, '<h8@certcc.test>', 'late'));
+    expect(await events(id, 'partner-handover-answer')).toEqual([]);
+    expect(await events(id, 'partner-handover-answer-refused')).toEqual([expect.objectContaining({ reason: 'case-closed', why: 'stopped' })]);
+    expect((await w.notices('handover-answer-refused')).filter((x) => x.id.includes(id))).toHaveLength(1);
+  }, 60_000);
+});

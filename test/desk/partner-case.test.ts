@@ -101,7 +101,7 @@ describe('a partner form the desk cannot take', () => {
     await w.deliver(await partnerMail(w, CERTCC, w.certcc, body, '<p5@certcc.test>'));
     expect(await caseByPartnerRef(w.db, 'certcc', 'VU#200002')).toBeNull();
     const text = await decryptNotice((await w.notices('partner-answer')).pop()!.raw, w.certcc);
-    expect(text).toContain('embargo: embargo-no-zone');
+    expect(text).toContain('embargo: embargo-no-zone: has no time zone; please add the offset (for example -04:00, +09:00, or UTC)');
     expect(text).toContain('- summary');
     expect(text).toContain('VU#200002');
   }, 60_000);

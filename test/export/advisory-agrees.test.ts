@@ -4,7 +4,7 @@
 // for all), the advisory's facts as src/desk/execute.ts builds them and the CSAF document
 // (valid by the csaf-validator adapter) give the same CVEs, scores, product statuses and
 // fixed versions. The desk-level proof over mail is test/desk/vulnerabilities.test.ts.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCsaf } from '../../src/adapters/csaf-validator.ts';
 import { noticeVulnerabilities } from '../../src/desk/execute.ts';
 import { buildCsaf } from '../../src/export/csaf.ts';
@@ -13,6 +13,12 @@ import { renderNotice } from '../../src/outbound/templates.ts';
 import { newVendor, type CaseVendor, type ProductCase } from '../../src/rules/product-state.ts';
 import { ACME, BETA, newCase } from '../rules/product-support.ts';
 import { exportCase, PUBLISHER, status, vuln } from './support.ts';
+
+// The validator's first load (in its worker thread) takes seconds, tens of seconds on a loaded
+// machine: paid once here, not inside the first test's 30 s.
+beforeAll(async () => {
+  await validateCsaf({});
+}, 180_000);
 
 const at = (s: string): Date => new Date(s);
 const answered = (ref: typeof ACME, more: Partial<CaseVendor>): CaseVendor => ({

@@ -4,7 +4,7 @@
 // hand-built cases (one vulnerability, two with mixed vendor statuses, before and after
 // publication). Nothing of the reporter but a consented credit, nothing of the
 // verification method (guideline §2).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateCsaf } from '../../src/adapters/csaf-validator.ts';
 import { buildCsaf } from '../../src/export/csaf.ts';
 import { NotExportable } from '../../src/export/model.ts';
@@ -12,6 +12,12 @@ import { newVendor, type CaseVendor, type ProductCase } from '../../src/rules/pr
 import { SCENARIOS } from '../rules/case-scenarios.ts';
 import { ACME, BETA, newCase, Sim } from '../rules/product-support.ts';
 import { exportCase, PUBLISHER, REPORTER_NAME, status, vuln } from './support.ts';
+
+// The validator's first load (in its worker thread) takes seconds, tens of seconds on a loaded
+// machine: paid once here, not inside the first test's 30 s.
+beforeAll(async () => {
+  await validateCsaf({});
+}, 180_000);
 
 async function valid(doc: unknown): Promise<void> {
   const r = await validateCsaf(doc);

@@ -11,33 +11,14 @@
 //   every party in the same tick, and the partner gets the final CSAF.
 // Finally every mail the desk sent is checked: RFC 3156, encrypted to its recipient only,
 // signed by the desk, nothing of the case in clear, no reporter identity to partner or vendors.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCsaf } from '../../src/adapters/csaf-validator.ts';
 import { addCalendarDays, jstDate, jstStartOfDay } from '../../src/domain/clock.ts';
-import {
-  collectMail,
-  DeskClock,
-  encryptedTo,
-  exportSecretKey,
-  fingerprintOf,
-  idStarts,
-  isPgpMimeEncrypted,
-  keyIdsOf,
-  messageIdOf,
-  readNotice,
-  recipientHome,
-  signedEncryptedMail,
-} from '../support/coordination.ts';
-import { deskCliAsync, freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { Gpg, makeKeyPair, openNotice } from '../support/gpg.ts';
-import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
+import { query } from '../support/desk.ts';
+import { MailWorld, type Received } from '../support/mail-world.ts';
 import { embargoIn, innerSubject } from '../support/partner-desk.ts';
 
-const DESK = 'desk@madoguchi.test';
 const CERTCC = 'cert@certcc.test';
 const ACME = 'psirt@acme.test';
 const BETA = 'psirt@beta.test';
@@ -48,17 +29,8 @@ const ACME_REF = 'ACME-PSIRT-2027-0042';
 /** What is never outside the encryption: the partner's id, the products, the vulnerability. */
 const CASE_SECRETS = [REF, 'Acme Router', 'Beta Box', 'stack overflow', 'CVE-2027-4242', ACME_REF];
 
-const world = new Gpg(); // every party's keys: to write their mail
-const homes = new Map<string, Gpg>(); // each recipient's own keyring: to read theirs
-let servers: MailServers;
-let work: string;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let env: Record<string, string>;
-let desk: DeskProcess;
-let clock: DeskClock;
-let deskFpr: string;
+let w: MailWorld;
 let caseId: string;
-let n = 0;
 
 // The embargo 40 days ahead at 15:00 -04:00 (04:00 JST the next day): the desk publishes at
 // the start of the first JST day at or after it (docs/partners.md).
@@ -66,48 +38,9 @@ const embargo = embargoIn(40);
 const date = addCalendarDays(jstDate(embargo.at), 1);
 const later = addCalendarDays(date, 14);
 
-const cli = deskCliAsync(() => env);
-const home = (addr: string): Gpg => homes.get(addr)!;
-const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
-const mailboxes = (): Promise<{ to: string; raw: Buffer }[]> => collectMail(PARTIES);
-const inbox = async (addr: string, prefix: string): Promise<Buffer[]> => (await readMailbox(addr)).filter(idStarts(prefix));
-
-/** Waits until every notice the desk stored is sent (or withheld) and delivered; returns the number of messages. */
-async function settled(): Promise<number> {
-  let count = 0;
-  await expect
-    .poll(
-      async () => {
-        const [q] = await query<{ pending: string; sent: string }>(db.url, `SELECT count(*) FILTER (WHERE state <> 'sent') AS pending, count(*) FILTER (WHERE state = 'sent') AS sent FROM notices`);
-        count = (await mailboxes()).length;
-        return Number(q!.pending) === 0 && Number(q!.sent) === count;
-      },
-      { timeout: 120_000, interval: 500 },
-    )
-    .toBe(true);
-  return count;
-}
-
-/** A signed, encrypted mail to the desk, signed by `from`'s own key at the desk's time. */
-async function mail(from: string, subject: string, body: string): Promise<void> {
-  const { raw } = signedEncryptedMail(world, { from, signAs: from, to: DESK, subject, messageId: `<pc-${++n}@${from.split('@')[1]!}>`, body, signedAt: clock.now() });
-  expect((await sendRaw(from, [DESK], raw)).accepted).toEqual([DESK]);
-}
-
-/** The `count`-th message of kind `prefix` to `addr`: RFC 3156, encrypted to `addr` alone, signed by the desk. */
-async function received(addr: string, prefix: string, count = 1): Promise<{ raw: Buffer; text: string; mime: string }> {
-  await expect.poll(async () => (await inbox(addr, prefix)).length, { timeout: 120_000, interval: 500 }).toBeGreaterThanOrEqual(count);
-  const raw = (await inbox(addr, prefix))[count - 1]!;
-  expect(isPgpMimeEncrypted(raw), `${addr} ${prefix}`).toBe(true);
-  expect(encryptedTo(world, raw).every((k) => keyIdsOf(world, addr).includes(k))).toBe(true);
-  const o = await readNotice(home(addr), raw);
-  await yieldNow();
-  expect(o.decryptedOk, `${addr} ${prefix}`).toBe(true);
-  expect(o.signer).toBe(deskFpr);
-  const opened = openNotice(home(addr), raw);
-  await yieldNow();
-  return { raw, text: o.text, mime: opened.decrypted };
-}
+const mail = async (from: string, subject: string, body: string): Promise<void> => void (await w.send(from, subject, body));
+const received = (addr: string, prefix: string, count = 1): Promise<Received> => w.received(addr, prefix, count);
+const inbox = (addr: string, prefix: string): Promise<Buffer[]> => w.inbox(addr, prefix);
 
 interface Csaf {
   document: { tracking: { status: string; id: string }; distribution: { tlp: { label: string } } };
@@ -126,63 +59,27 @@ async function csafIn(mime: string): Promise<Csaf> {
 }
 
 /** `madoguchi cases show CASE --json` (issue 10), through the CLI. */
-async function shown(): Promise<{ state: string; agreedJst: string | null; proposedJst: string | null; vendors: { id: string; status: string }[] }> {
-  const p = await cli(['cases', 'show', caseId, '--json']);
-  expect(p.status, p.stderr).toBe(0);
-  return JSON.parse(p.stdout) as Awaited<ReturnType<typeof shown>>;
-}
+const shown = (): Promise<{ state: string; agreedJst: string | null; proposedJst: string | null; vendors: { id: string; status: string }[] }> => w.shown(caseId);
 
 beforeAll(async () => {
-  servers = await startMailServers();
-  db = await freshDatabase();
-  work = mkdtempSync(join(tmpdir(), 'mdg-partner-'));
-  clock = new DeskClock(join(work, 'clock-offset'));
-  for (const [id, name, addr] of [['certcc', 'CERT/CC', CERTCC], ['acme', 'ACME PSIRT', ACME], ['beta', 'Beta PSIRT', BETA], ['sato', 'Sato', SATO]] as const) {
-    writeFileSync(join(work, `${id}.asc`), makeKeyPair(world, name, addr));
-    await yieldNow();
-  }
-  mkdirSync(join(work, 'keys'), { recursive: true });
-  writeFileSync(join(work, 'keys', 'sato.asc'), readFileSync(join(work, 'sato.asc')));
-  env = {
-    ...onMailServers(servers, DESK),
-    MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_OUTBOX: join(work, 'outbox'),
-    MADOGUCHI_PUBLIC_DIR: join(work, 'public'),
-    DATABASE_URL: db.url,
-    MADOGUCHI_QUEUE_PREFIX: `mdg-partner-${process.pid}`,
-    MADOGUCHI_JOB_BACKOFF_MS: '200',
-    MADOGUCHI_CLOCK_FILE: clock.file,
-    MADOGUCHI_TICK_SECONDS: '1',
-    MADOGUCHI_COORDINATORS: JSON.stringify([{ name: 'Sato', email: SATO, fingerprints: [fingerprintOf(world, SATO)] }]),
-  };
-  desk = spawnDesk(env);
-  await desk.waitForLog(/imap: connected/, 90_000);
-  const deskPub = readFileSync(join(work, 'keys', 'desk.pub.asc'));
-  world.importText(deskPub.toString());
-  deskFpr = fingerprintOf(world, DESK);
-  for (const addr of PARTIES) {
-    homes.set(addr, recipientHome(exportSecretKey(world, addr), deskPub));
-    await yieldNow();
-  }
+  w = await MailWorld.start({
+    prefix: 'pc',
+    parties: [
+      { id: 'certcc', name: 'CERT/CC', addr: CERTCC },
+      { id: 'acme', name: 'ACME PSIRT', addr: ACME },
+      { id: 'beta', name: 'Beta PSIRT', addr: BETA },
+      { id: 'sato', name: 'Sato', addr: SATO },
+    ],
+    coordinators: [SATO],
+  });
   // The registries, an administrator's task: two domestic vendors, and the partner, which wants CSAF.
-  writeFileSync(
-    join(work, 'vendors.yaml'),
-    ['vendors:', '  - id: acme', '    name: ACME', `    contacts: { to: [${ACME}] }`, '    keys: [acme.asc]', '  - id: beta', '    name: Beta', `    contacts: { to: [${BETA}] }`, '    keys: [beta.asc]', ''].join('\n'),
-  );
-  const vendors = await cli(['vendors', 'import', join(work, 'vendors.yaml')]);
-  expect(vendors.status, vendors.stderr + vendors.stdout).toBe(0);
-  const partner = await cli(['partners', 'add', '--id', 'certcc', '--name', 'CERT/CC', '--case-id-pattern', 'VU#{6}', '--to', CERTCC, '--key', join(work, 'certcc.asc'), '--csaf']);
-  expect(partner.status, partner.stderr + partner.stdout).toBe(0);
+  const vendors = w.file('vendors.yaml', ['vendors:', '  - id: acme', '    name: ACME', `    contacts: { to: [${ACME}] }`, '    keys: [acme.asc]', '  - id: beta', '    name: Beta', `    contacts: { to: [${BETA}] }`, '    keys: [beta.asc]', ''].join('\n'));
+  await w.run(['vendors', 'import', vendors]);
+  await w.run(['partners', 'add', '--id', 'certcc', '--name', 'CERT/CC', '--case-id-pattern', 'VU#{6}', '--to', CERTCC, '--key', w.keyFile(CERTCC), '--csaf']);
 }, 300_000);
 
 afterAll(async () => {
-  if (process.env.MADOGUCHI_TEST_LOG) writeFileSync(process.env.MADOGUCHI_TEST_LOG, (desk?.logs ?? []).join('\n'));
-  await desk?.stop();
-  await servers?.stop();
-  await db?.drop();
-  world.close();
-  for (const h of homes.values()) h.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await w?.stop();
 });
 
 describe('a partner case over SMTP and IMAP (gpg on every side)', () => {
@@ -197,11 +94,11 @@ describe('a partner case over SMTP and IMAP (gpg on every side)', () => {
     expect(innerSubject(answer.mime)).toContain(caseId);
     expect(innerSubject(answer.mime)).toContain(REF);
     // A partner case has no reporter on the desk's side: nobody's identity to leak.
-    expect(await query(db.url, `SELECT 1 FROM parties WHERE case_id = $1 AND role = 'reporter'`, [caseId])).toEqual([]);
+    expect(await query(w.db.url, `SELECT 1 FROM parties WHERE case_id = $1 AND role = 'reporter'`, [caseId])).toEqual([]);
   }, 180_000);
 
   it('both vendors are notified, encrypted to each, with the partner\'s date and not the 45-day default', async () => {
-    const default45 = addCalendarDays(jstDate(clock.now()), 45);
+    const default45 = addCalendarDays(jstDate(w.clock.now()), 45);
     for (const addr of [ACME, BETA]) {
       const { raw, text } = await received(addr, 'vendor-notify.');
       expect(raw.toString('latin1')).toMatch(new RegExp(`^Subject: \\[${caseId}\\]\\r$`, 'm'));
@@ -260,10 +157,10 @@ describe('a partner case over SMTP and IMAP (gpg on every side)', () => {
   }, 180_000);
 
   it('at the partner\'s date the publication goes to every party in the same tick; the partner gets the final CSAF', async () => {
-    const before = await settled();
+    const before = await w.settled();
     expect(before).toBeGreaterThan(0);
     const moved = new Date();
-    clock.setTo(new Date(jstStartOfDay(date).getTime() + 3_600_000));
+    w.clock.setTo(new Date(jstStartOfDay(date).getTime() + 3_600_000));
     const advisories = [];
     for (const addr of [ACME, BETA]) {
       const a = await received(addr, 'advisory.');
@@ -278,7 +175,7 @@ describe('a partner case over SMTP and IMAP (gpg on every side)', () => {
     expect(doc.document.tracking.status).toBe('final');
     expect(doc.document.distribution.tlp.label).toBe('WHITE');
     // Simultaneously: every publication notice was written in one go, not one party first.
-    const made = await query<{ recipient: string; kind: string; created_at: Date }>(db.url, `SELECT recipient, kind, created_at FROM notices WHERE case_id = $1 AND created_at >= $2 AND kind IN ('advisory', 'partner-status')`, [caseId, moved]);
+    const made = await query<{ recipient: string; kind: string; created_at: Date }>(w.db.url, `SELECT recipient, kind, created_at FROM notices WHERE case_id = $1 AND created_at >= $2 AND kind IN ('advisory', 'partner-status')`, [caseId, moved]);
     const kinds = made.map((r) => `${r.recipient} ${r.kind}`);
     expect(kinds).toEqual(expect.arrayContaining([`${ACME} advisory`, `${BETA} advisory`, `${CERTCC} partner-status`]));
     // The partner gets its publication notice and the advisory itself (guideline §5), nothing else.
@@ -295,29 +192,19 @@ describe('a partner case over SMTP and IMAP (gpg on every side)', () => {
   }, 300_000);
 
   it('every mail the desk sent: RFC 3156, encrypted to its recipient, signed by the desk, nothing in clear, no reporter identity', async () => {
-    await settled();
-    const all = await mailboxes();
-    const notices = await query<{ id: string; recipient: string }>(db.url, `SELECT id, recipient FROM notices WHERE state = 'sent' ORDER BY id`);
-    expect(all.map((m) => `${m.to} ${messageIdOf(m.raw)}`).sort()).toEqual(notices.map((x) => `${x.recipient} ${x.id}`).sort());
-    expect(new Set(all.map((m) => m.to))).toEqual(new Set(PARTIES));
-    for (const { to: addr, raw } of all) {
-      const what = `${addr} ${messageIdOf(raw)}`;
-      expect(isPgpMimeEncrypted(raw), what).toBe(true);
-      expect(encryptedTo(world, raw).every((k) => keyIdsOf(world, addr).includes(k)), what).toBe(true);
-      for (const s of CASE_SECRETS) expect(raw.toString('utf8'), what).not.toContain(s);
-      const o = await readNotice(home(addr), raw);
-      await yieldNow();
-      expect(o.decryptedOk, what).toBe(true);
-      expect(o.signer, what).toBe(deskFpr);
+    const seenBy = new Set<string>();
+    await w.everyMailSealed(CASE_SECRETS, (addr, text, what) => {
+      seenBy.add(addr);
       // No identity beyond the parties' own: a vendor sees the desk's address and its own only
       // (not the partner's, not the other vendor's, not the coordinators'); the partner no
       // reporter (a partner case has none on the desk's side) and no coordinator.
-      const seen = new Set([...o.text.matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)].map((m) => m[0]).filter((a) => !a.endsWith('@madoguchi.test') && !/^pc-\d+@/.test(a))); // Message-IDs: the desk's, and the party's own in In-Reply-To
+      const seen = w.addressesIn(text);
       if (addr === ACME || addr === BETA) expect([...seen], what).toEqual(seen.size === 0 ? [] : [addr]);
       if (addr === CERTCC) {
-        expect(o.text, what).not.toMatch(/reporter|発見者/i);
+        expect(text, what).not.toMatch(/reporter|発見者/i);
         expect([...seen].filter((a) => a !== CERTCC), what).toEqual([]);
       }
-    }
+    });
+    expect(seenBy).toEqual(new Set(PARTIES));
   }, 300_000);
 });

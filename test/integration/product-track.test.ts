@@ -12,32 +12,17 @@
 // recipient's key, signed by the desk, and nothing of the reporter in a vendor's mail.
 // Only the vendor registry (an administrator's task), the read-only `cases show` (checked
 // after every step: the case as it is now, issue 10) and the refusal of unknown ids use the CLI.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, jstDate } from '../../src/domain/clock.ts';
-import {
-  collectMail,
-  DeskClock,
-  encryptedTo,
-  exportSecretKey,
-  fingerprintOf,
-  idStarts,
-  isPgpMimeEncrypted,
-  keyIdsOf,
-  messageIdOf,
-  readNotice,
-  recipientHome,
-  signedEncryptedMail,
-  waitForMail,
-} from '../support/coordination.ts';
-import { deskCli, freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { Gpg, makeKeyPair, makeReport } from '../support/gpg.ts';
-import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
+import { encryptedTo, idStarts, isPgpMimeEncrypted, keyIdsOf, messageIdOf, readNotice, signedEncryptedMail, waitForMail } from '../support/coordination.ts';
+import { query } from '../support/desk.ts';
+import { makeReport } from '../support/gpg.ts';
+import { readMailbox, sendRaw } from '../support/mailservers.ts';
+import { DESK, MailWorld } from '../support/mail-world.ts';
 import { FIXTURES, ROOT } from '../support/paths.ts';
 
-const DESK = 'desk@madoguchi.test';
 const REPORTER = 'taro@reporter.test';
 const ACME = 'psirt@acme.test';
 const BETA = 'psirt@beta.test';
@@ -48,48 +33,22 @@ const DAY = 86_400_000;
 const IDENTITY = ['taro@reporter.test', 'サンプル研究所', '03-1234-5678'];
 const CREDIT = '山田太郎'; // 公表時の氏名掲載：可（山田太郎）: allowed in the advisory only
 
-const world = new Gpg(); // every party's keys: to write their mail
-const homes = new Map<string, Gpg>(); // each recipient's own keyring: to read theirs
-let servers: MailServers;
-let work: string;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let env: Record<string, string>;
-let desk: DeskProcess;
-let clock: DeskClock;
-let deskFpr: string;
+let w: MailWorld;
 let caseId: string;
 
-const cli = deskCli(() => env);
-const home = (addr: string): Gpg => homes.get(addr)!;
+const home = (addr: string): ReturnType<MailWorld['home']> => w.home(addr);
 const to = (raw: Buffer, addr: string): boolean => new RegExp(`^To: ${addr.replace(/\./g, '\\.')}\r$`, 'm').test(raw.toString('latin1'));
-/** Every message in every party's mailbox. */
-const mailboxes = (): Promise<{ to: string; raw: Buffer }[]> => collectMail(PARTIES);
-const total = async (): Promise<number> => (await mailboxes()).length;
-/** Waits until every notice the desk stored is sent and delivered; returns the number of messages. */
-async function settled(): Promise<number> {
-  let n = 0;
-  await expect
-    .poll(
-      async () => {
-        const [q] = await query<{ pending: string; sent: string }>(db.url, `SELECT count(*) FILTER (WHERE state <> 'sent') AS pending, count(*) FILTER (WHERE state = 'sent') AS sent FROM notices`);
-        n = await total();
-        return Number(q!.pending) === 0 && Number(q!.sent) === n;
-      },
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBe(true);
-  return n;
-}
+const settled = (): Promise<number> => w.settled();
 /** The vendor's §4 reply form (mail-protocol §4). */
 const form = (status: string): string => [`案件番号: ${caseId}`, `状態: ${status}`, '公表希望日: 2026-12-20', 'コメント: 確認しました'].join('\n');
 /** A vendor's reply, encrypted to the desk and signed with `signAs` at the desk's time, sent `from` over SMTP. */
 async function vendorReply(from: string, signAs: string, body: string, messageId: string): Promise<void> {
-  const { raw } = signedEncryptedMail(world, { from, signAs, to: DESK, subject: `[${caseId}] Re: notification`, messageId, body, signedAt: clock.now() });
+  const { raw } = signedEncryptedMail(w.world, { from, signAs, to: DESK, subject: `[${caseId}] Re: notification`, messageId, body, signedAt: w.clock.now() });
   expect((await sendRaw(from, [DESK], raw)).accepted).toEqual([DESK]);
 }
 /** A coordinator command mail: keyword lines, signed as `signAs` at the desk's time, encrypted to the desk. */
 function commandMail(signAs: string, from: string, lines: string[], messageId: string, armored?: string): { raw: Buffer; armored: string } {
-  return signedEncryptedMail(world, { from, signAs, to: DESK, subject: 'commands', messageId, body: `${lines.join('\n')}\n`, signedAt: clock.now(), ...(armored ? { armored } : {}) });
+  return signedEncryptedMail(w.world, { from, signAs, to: DESK, subject: 'commands', messageId, body: `${lines.join('\n')}\n`, signedAt: w.clock.now(), ...(armored ? { armored } : {}) });
 }
 /** The case's product-track state, as the desk stored it. */
 interface Coordination {
@@ -111,45 +70,28 @@ interface Shown {
   waitingFor: string[];
 }
 async function shown(): Promise<Shown> {
-  const p = cli(['cases', 'show', caseId, '--json']);
+  const p = await w.cli(['cases', 'show', caseId, '--json']);
   expect(p.status, p.stderr).toBe(0);
   const v = JSON.parse(p.stdout) as Omit<Shown, 'vendors' | 'waitingFor' | 'stored'> & { vendors: { id: string; status: string }[]; waitingFor: { who: string }[] };
-  const [row] = await query<{ state: string }>(db.url, 'SELECT state FROM cases WHERE id = $1', [caseId]);
+  const [row] = await query<{ state: string }>(w.db.url, 'SELECT state FROM cases WHERE id = $1', [caseId]);
   return { ...v, stored: row!.state, vendors: v.vendors.map((x) => `${x.id}: ${x.status}`), waitingFor: v.waitingFor.map((w) => w.who) };
 }
-const coordination = async (): Promise<Coordination> => (await query<{ coordination: Coordination }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [caseId]))[0]!.coordination;
+const coordination = async (): Promise<Coordination> => (await query<{ coordination: Coordination }>(w.db.url, 'SELECT coordination FROM cases WHERE id = $1', [caseId]))[0]!.coordination;
 
 beforeAll(async () => {
-  servers = await startMailServers();
-  db = await freshDatabase();
-  work = mkdtempSync(join(tmpdir(), 'mdg-coord-'));
-  clock = new DeskClock(join(work, 'clock-offset'));
-  world.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
-  for (const [id, addr] of [['acme', ACME], ['beta', BETA], ['sato', SATO]] as const) writeFileSync(join(work, `${id}.asc`), makeKeyPair(world, `${id} PSIRT`, addr));
-  // The coordinator: key in the desk's key directory, fingerprint pinned in the configuration.
-  mkdirSync(join(work, 'keys'), { recursive: true });
-  writeFileSync(join(work, 'keys', 'sato.asc'), readFileSync(join(work, 'sato.asc')));
-  env = {
-    ...onMailServers(servers, DESK),
-    MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_OUTBOX: join(work, 'outbox'),
-    MADOGUCHI_PUBLIC_DIR: join(work, 'public'),
-    DATABASE_URL: db.url,
-    MADOGUCHI_QUEUE_PREFIX: `mdg-coord-${process.pid}`,
-    MADOGUCHI_JOB_BACKOFF_MS: '200',
-    MADOGUCHI_CLOCK_FILE: clock.file,
-    MADOGUCHI_TICK_SECONDS: '1',
-    MADOGUCHI_COORDINATORS: JSON.stringify([{ name: 'Sato', email: SATO, fingerprints: [fingerprintOf(world, SATO)] }]),
-  };
-  desk = spawnDesk(env);
-  await desk.waitForLog(/imap: connected/, 60_000);
-  const deskPub = readFileSync(join(work, 'keys', 'desk.pub.asc'));
-  world.importText(deskPub.toString());
-  deskFpr = fingerprintOf(world, DESK);
-  homes.set(REPORTER, recipientHome(readFileSync(join(FIXTURES, 'keys', 'reporter.sec.asc')), deskPub));
-  for (const addr of [ACME, BETA, SATO]) homes.set(addr, recipientHome(exportSecretKey(world, addr), deskPub));
-  writeFileSync(
-    join(work, 'vendors.yaml'),
+  w = await MailWorld.start({
+    prefix: 'coord',
+    parties: [
+      { id: 'reporter', name: 'Taro', addr: REPORTER, secretKeyFile: join(FIXTURES, 'keys', 'reporter.sec.asc') },
+      { id: 'acme', name: 'acme PSIRT', addr: ACME },
+      { id: 'beta', name: 'beta PSIRT', addr: BETA },
+      { id: 'sato', name: 'Sato', addr: SATO },
+    ],
+    coordinators: [SATO],
+    patienceMs: 60_000,
+  });
+  w.file(
+    'vendors.yaml',
     [
       'vendors:',
       '  - id: acme',
@@ -169,34 +111,28 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (process.env.MADOGUCHI_TEST_LOG) writeFileSync(process.env.MADOGUCHI_TEST_LOG, (desk?.logs ?? []).join('\n'));
-  await desk?.stop();
-  await servers?.stop();
-  await db?.drop();
-  world.close();
-  for (const h of homes.values()) h.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await w?.stop();
 });
 
 describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)', () => {
   it('a report over SMTP is acknowledged in the reporter’s mailbox', async () => {
     const body = readFileSync(join(ROOT, 'test', 'fixtures', 'report-ja.txt'), 'utf8').replace('製品開発者への発見者情報の通知：可', '製品開発者への発見者情報の通知：不可');
-    const sent = await sendRaw(REPORTER, [DESK], makeReport(world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId: '<coord-1@reporter.test>' }));
+    const sent = await sendRaw(REPORTER, [DESK], makeReport(w.world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId: '<coord-1@reporter.test>' }));
     expect(sent.accepted).toEqual([DESK]);
     const ack = await waitForMail(REPORTER, idStarts('ack.'));
-    const [c] = await query<{ id: string; state: string }>(db.url, 'SELECT id, state FROM cases');
+    const [c] = await query<{ id: string; state: string }>(w.db.url, 'SELECT id, state FROM cases');
     expect(c).toBeDefined();
     expect(c!.state).toBe('accepted'); // accepted by the desk's screening
     caseId = c!.id;
     const o = await readNotice(home(REPORTER), ack);
     expect(o.decryptedOk).toBe(true);
-    expect(o.signer).toBe(deskFpr);
+    expect(o.signer).toBe(w.deskFpr);
     expect(o.text).toContain(caseId);
     expect(await shown()).toMatchObject({ state: 'accepted', stored: 'accepted', startDateJst: null, targetJst: null, agreedJst: null, overdue: false, vendors: [], waitingFor: ['coordinator'] });
   }, 120_000);
 
   it('one signed command mail (X-ACCEPT, X-ADD-VENDOR: acme, beta): confirmed; each vendor gets the details encrypted to its pinned key, and nothing of the reporter', async () => {
-    const imp = cli(['vendors', 'import', join(work, 'vendors.yaml')]);
+    const imp = await w.cli(['vendors', 'import', join(w.work, 'vendors.yaml')]);
     expect(imp.status, imp.stderr + imp.stdout).toBe(0);
 
     const cmd = commandMail(SATO, SATO, [`X-CASE: ${caseId}`, 'X-ACCEPT', 'X-ADD-VENDOR: acme, beta'], '<cmd-add@desk.test>');
@@ -204,7 +140,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     const confirmation = await waitForMail(SATO, idStarts('command-confirmation.'));
     const conf = await readNotice(home(SATO), confirmation);
     expect(conf.decryptedOk).toBe(true);
-    expect(conf.signer).toBe(deskFpr);
+    expect(conf.signer).toBe(w.deskFpr);
     expect(conf.text).toContain(caseId);
     // Both vendors were added (the CLI printed "add-vendor: done; notices: <vendor-notify."; the mail says it).
     expect(conf.text).toMatch(/X-ADD-VENDOR: acme\r?\n\s+実行しました/);
@@ -216,24 +152,24 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
       const vendorMail = await waitForMail(vendor, idStarts('vendor-notify.'));
       expect(to(vendorMail, vendor)).toBe(true);
       expect(vendorMail.toString('latin1')).toMatch(new RegExp(`^Subject: \\[${caseId}\\]\\r$`, 'm'));
-      expect(encryptedTo(world, vendorMail).every((k) => keyIdsOf(world, vendor).includes(k))).toBe(true);
+      expect(encryptedTo(w.world, vendorMail).every((k) => keyIdsOf(w.world, vendor).includes(k))).toBe(true);
       const o = await readNotice(home(vendor), vendorMail);
       expect(o.decryptedOk).toBe(true);
-      expect(o.signer).toBe(deskFpr);
+      expect(o.signer).toBe(w.deskFpr);
       expect(o.text).toContain(caseId);
       expect(o.text).toContain('検索欄');
       for (const secret of ['山田', ...IDENTITY]) expect(o.text).not.toContain(secret);
     }
     await expect
-      .poll(async () => (await query<{ state: string }>(db.url, `SELECT state FROM notices WHERE kind = 'vendor-notify' ORDER BY id`)).map((n) => n.state), { timeout: 30_000 })
+      .poll(async () => (await query<{ state: string }>(w.db.url, `SELECT state FROM notices WHERE kind = 'vendor-notify' ORDER BY id`)).map((n) => n.state), { timeout: 30_000 })
       .toEqual(['sent', 'sent']);
-    const show = cli(['cases', 'show', caseId]);
+    const show = await w.cli(['cases', 'show', caseId]);
     expect(show.stdout).toContain('notify-vendor');
     expect(show.stdout).toContain('state: coordinating');
     expect(show.stdout).toMatch(/^ {2}beta {2}Beta Inc\. {2}notified /m);
     const v = await shown();
     expect(v).toMatchObject({ state: 'coordinating', stored: 'coordinating', proposedBy: 'desk', agreedJst: null, overdue: false, vendors: ['acme: notified', 'beta: notified'] });
-    expect(v.startDateJst).toBe(jstDate(clock.now()));
+    expect(v.startDateJst).toBe(jstDate(w.clock.now()));
     expect(v.targetJst).toBe(addCalendarDays(v.startDateJst!, 45));
     expect(v.proposedJst).toBe(v.targetJst);
     expect(v.waitingFor).toEqual(['vendor:acme', 'vendor:beta', 'coordinator']);
@@ -243,7 +179,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     const snapshot = async (): Promise<string> => JSON.stringify(await coordination());
     // ACME answers, signed with its pinned key, from its registered address.
     await vendorReply(ACME, ACME, form('影響あり'), '<acme-1@acme.test>');
-    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE actor = 'vendor:acme'`)).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await query(w.db.url, `SELECT 1 FROM timeline WHERE actor = 'vendor:acme'`)).length, { timeout: 60_000 }).toBeGreaterThan(0);
     const acme = (await coordination()).vendors.find((v) => v.id === 'acme')!;
     expect(acme.coordination).toBe('answered');
     expect(acme.status).toBe('affected');
@@ -251,7 +187,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     // "Beta" replies, but the signature is ACME's: nothing changes, and it is on record.
     const before = await snapshot();
     await vendorReply(BETA, ACME, form('影響なし'), '<fake-beta@beta.test>');
-    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reply-refused'`)).length, { timeout: 60_000 }).toBe(1);
+    await expect.poll(async () => (await query(w.db.url, `SELECT 1 FROM timeline WHERE event = 'reply-refused'`)).length, { timeout: 60_000 }).toBe(1);
     expect(await snapshot()).toBe(before);
     const beta = (JSON.parse(before) as Coordination).vendors.find((v) => v.id === 'beta')!;
     expect(beta.coordination).not.toBe('answered');
@@ -260,7 +196,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
 
   it('a moved clock: after 8 silent days the silent vendor, and only it, gets a reminder', async () => {
     const before = await settled();
-    clock.setOffset(8 * DAY);
+    w.clock.setOffset(8 * DAY);
     const reminder = await waitForMail(BETA, idStarts('vendor-remind-1.'));
     expect(to(reminder, BETA)).toBe(true);
     expect((await readNotice(home(BETA), reminder)).decryptedOk).toBe(true);
@@ -318,19 +254,19 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     // The same signed command again, in a new envelope: a replay, refused.
     expect((await sendRaw(SATO, [DESK], commandMail(SATO, SATO, setDate, '<cmd-2@desk.test>', first.armored).raw)).accepted).toEqual([DESK]);
     await expect
-      .poll(async () => (await query<{ data: { reason: string } }>(db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 60_000 })
+      .poll(async () => (await query<{ data: { reason: string } }>(w.db.url, `SELECT data FROM timeline WHERE event = 'command-mail-refused' ORDER BY id`)).map((r) => r.data.reason), { timeout: 60_000 })
       .toEqual(['signer-not-pinned', 'replayed-signature']);
     expect(await shown()).toMatchObject({ state: 'scheduled', stored: 'scheduled', agreedJst: '2026-12-20', proposedJst: null, overdue: false, waitingFor: ['desk'] });
   }, 240_000);
 
   it('on the agreed date the advisory goes to every party at once, with the consented credit and no reproduction steps', async () => {
-    clock.setTo(new Date('2026-12-20T03:00:00Z'));
+    w.clock.setTo(new Date('2026-12-20T03:00:00Z'));
     for (const addr of PARTIES) {
       const m = await waitForMail(addr, idStarts('advisory.'));
       expect(to(m, addr), addr).toBe(true);
       const o = await readNotice(home(addr), m);
       expect(o.decryptedOk).toBe(true);
-      expect(o.signer).toBe(deskFpr);
+      expect(o.signer).toBe(w.deskFpr);
       expect(o.text).toContain(caseId);
       expect(o.text).toContain(CREDIT); // credit, as consented (公表時の氏名掲載：可（山田太郎）)
       expect(o.text).not.toContain('alert(1)'); // the reproduction steps are never published (§2)
@@ -339,16 +275,16 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     expect((await readNotice(home(REPORTER), published)).decryptedOk).toBe(true);
     expect((await coordination()).publishedAt).not.toBeNull();
     expect(await shown()).toMatchObject({ state: 'published', stored: 'published', agreedJst: '2026-12-20', overdue: false, waitingFor: [] });
-    const list = cli(['cases', 'list', '--state', 'published']);
+    const list = await w.cli(['cases', 'list', '--state', 'published']);
     expect(list.stdout.split('\t')[0]).toBe(caseId);
   }, 240_000);
 
   it('an unknown vendor or case is refused with a reason, and nothing is sent', async () => {
     const before = await settled();
-    const unknownVendor = cli(['case', caseId, 'add-vendor', 'nobody']);
+    const unknownVendor = await w.cli(['case', caseId, 'add-vendor', 'nobody']);
     expect(unknownVendor.status).toBe(1);
     expect(unknownVendor.stdout).toContain('add-vendor: error (Vendor nobody is not in the vendor registry');
-    const unknownCase = cli(['case', 'VR-2026-9999', 'add-vendor', 'acme']);
+    const unknownCase = await w.cli(['case', 'VR-2026-9999', 'add-vendor', 'acme']);
     expect(unknownCase.status).toBe(1);
     expect(unknownCase.stdout).toContain('add-vendor: error (no case VR-2026-9999)');
     await new Promise((r) => setTimeout(r, 2000));
@@ -357,18 +293,18 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
 
   it('every mail the desk sent: RFC 3156, decrypted by its recipient’s key, signed by the desk, nothing of the reporter to a vendor', async () => {
     await settled();
-    const all = await mailboxes();
-    const notices = await query<{ id: string; recipient: string; kind: string }>(db.url, 'SELECT id, recipient, kind FROM notices ORDER BY id');
+    const all = await w.mailboxes();
+    const notices = await query<{ id: string; recipient: string; kind: string }>(w.db.url, 'SELECT id, recipient, kind FROM notices ORDER BY id');
     // Each stored notice is in its recipient's mailbox exactly once, and nothing else is there.
     expect(all.map((m) => `${m.to} ${messageIdOf(m.raw)}`).sort()).toEqual(notices.map((n) => `${n.recipient} ${n.id}`).sort());
     expect(new Set(all.map((m) => m.to))).toEqual(new Set(PARTIES));
     for (const { to: addr, raw } of all) {
       const what = `${addr} ${messageIdOf(raw)}`;
       expect(isPgpMimeEncrypted(raw), what).toBe(true);
-      expect(encryptedTo(world, raw).every((k) => keyIdsOf(world, addr).includes(k)), what).toBe(true);
+      expect(encryptedTo(w.world, raw).every((k) => keyIdsOf(w.world, addr).includes(k)), what).toBe(true);
       const o = await readNotice(home(addr), raw);
       expect(o.decryptedOk, what).toBe(true);
-      expect(o.signer, what).toBe(deskFpr);
+      expect(o.signer, what).toBe(w.deskFpr);
       // Nothing of the report outside the encryption.
       for (const s of ['まどぐち', '山田', 'alert(1)']) expect(raw.toString('utf8'), what).not.toContain(s);
       if (addr === ACME || addr === BETA) {
@@ -381,7 +317,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
   }, 240_000);
 
   it('the desk\'s log of the whole scenario: a JSON line per message read and notice sent, codes and ids only, nothing of the report or of any reporter or vendor', () => {
-    const lines = desk.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = w.desk.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     const messages = lines.filter((l) => l.msg === 'message');
     expect(messages.length).toBeGreaterThanOrEqual(8);
     expect(messages.some((l) => l.kind === 'report' && typeof l.case === 'string' && l.case === caseId)).toBe(true);
@@ -392,7 +328,7 @@ describe('scenario 1: the product track over SMTP and IMAP (gpg on every side)',
     expect(applied).toEqual(expect.arrayContaining([[caseId, 'accept'], [caseId, 'add-vendor'], [caseId, 'set-date']]));
     const refused = lines.filter((l) => l.msg === 'command refused').map((l) => l.code);
     expect(refused).toEqual(expect.arrayContaining(['signer-not-pinned', 'replayed-signature']));
-    const all = desk.logs.join('\n');
+    const all = w.desk.logs.join('\n');
     for (const s of [...IDENTITY, CREDIT, '山田', 'まどぐち', 'alert(1)', REPORTER, ACME, BETA]) expect(all).not.toContain(s);
   });
 });

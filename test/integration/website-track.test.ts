@@ -14,8 +14,7 @@
 //     clear asking for one, the coordinators told, and content-free key reminders after.
 // And the reporters' questions (issue 11): the reporter's signed, encrypted X-STATUS gets the
 // state encrypted; a stranger asking about the same case learns nothing about it.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isJapaneseHoliday } from '../../src/adapters/holiday-jp.ts';
@@ -23,34 +22,20 @@ import { businessCalendar } from '../../src/rules/business-days.ts';
 import { reviveWebsiteSnapshot } from '../../src/rules/snapshot-json.ts';
 import type { CaseOperator } from '../../src/rules/website-state.ts';
 import { wkdHash } from '../../src/rules/wkd-address.ts';
-import {
-  collectMail,
-  DeskClock,
-  encryptedTo,
-  exportSecretKey,
-  fingerprintOf,
-  idStarts,
-  isPgpMimeEncrypted,
-  keyIdsOf,
-  messageIdOf,
-  readNotice,
-  recipientHome,
-  signedEncryptedMail,
-} from '../support/coordination.ts';
-import { deskCli, deskCliAsync, freshDatabase, query, onMailServers, spawnDesk, type DeskProcess } from '../support/desk.ts';
-import { Gpg, makeKeyPair, makeReport } from '../support/gpg.ts';
-import { readMailbox, sendRaw, startMailServers, type MailServers } from '../support/mailservers.ts';
+import { fingerprintOf, idStarts, isPgpMimeEncrypted, messageIdOf, readNotice } from '../support/coordination.ts';
+import { deskCliAsync, query } from '../support/desk.ts';
+import { makeReport } from '../support/gpg.ts';
+import { readMailbox, sendRaw } from '../support/mailservers.ts';
+import { DESK, MailWorld, yieldNow } from '../support/mail-world.ts';
 import { FIXTURES } from '../support/paths.ts';
 import { startTestWeb, type TestWeb } from '../web/server.ts';
 
-const DESK = 'desk@madoguchi.test';
 const REPORTER = 'taro@reporter.test';
 const SHOP = 'security@shop.example.jp';
 const SIGNED = 'security@signed.example.jp';
 const SATO = 'sato@desk.test';
 const NOKEY = 'info@nokey.example.jp';
 const STRANGER = 'mallory@evil.test';
-const PARTIES = [REPORTER, SHOP, SIGNED, NOKEY, SATO, STRANGER] as const;
 const SHOP_URL = 'https://shop.example.jp/cart';
 const SIGNED_URL = 'https://signed.example.jp/members/login';
 /** What only the operators may read: the sites, their operators, the findings. */
@@ -60,138 +45,74 @@ const OPERATOR_CONFIDENCE = 'root cause: legacy template engine v1.2 in the admi
 const DAY = 86_400_000;
 const calendar = businessCalendar(isJapaneseHoliday);
 
-const world = new Gpg(); // every party's keys: to write their mail
-const homes = new Map<string, Gpg>(); // each recipient's own keyring: to read theirs
-let servers: MailServers;
+let w: MailWorld;
 let web: TestWeb;
-let work: string;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let env: Record<string, string>;
-let desk: DeskProcess;
-let clock: DeskClock;
-let deskFpr: string;
 let shopCase: string;
 let signedCase: string;
 let nokeyCase: string;
-let n = 0;
 
-const cli = deskCli(() => env);
-const home = (addr: string): Gpg => homes.get(addr)!;
-const mailboxes = (): Promise<{ to: string; raw: Buffer }[]> => collectMail(PARTIES);
-/** Waits until every notice the desk stored is sent and delivered; returns the number of messages. */
-async function settled(): Promise<number> {
-  let count = 0;
-  await expect
-    .poll(
-      async () => {
-        const [q] = await query<{ pending: string; sent: string }>(db.url, `SELECT count(*) FILTER (WHERE state <> 'sent') AS pending, count(*) FILTER (WHERE state = 'sent') AS sent FROM notices`);
-        count = (await mailboxes()).length;
-        return Number(q!.pending) === 0 && Number(q!.sent) === count;
-      },
-      { timeout: 90_000, interval: 500 },
-    )
-    .toBe(true);
-  return count;
-}
+const settled = (): Promise<number> => w.settled();
 /** A website report (report form, English labels), signed and encrypted by the reporter's gpg. */
 async function report(url: string, summary: string, messageId: string): Promise<string> {
   const body = ['Report type: website', 'Reporter name: Taro Yamada', `Contact email: ${REPORTER}`, `URL: ${url}`, `Summary: ${summary}`, 'Steps to reproduce: put a script tag in the gift message.'].join('\n');
-  const before = new Set((await query<{ id: string }>(db.url, 'SELECT id FROM cases')).map((c) => c.id));
-  expect((await sendRaw(REPORTER, [DESK], makeReport(world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId }))).accepted).toEqual([DESK]);
+  const before = new Set((await query<{ id: string }>(w.db.url, 'SELECT id FROM cases')).map((c) => c.id));
+  expect((await sendRaw(REPORTER, [DESK], makeReport(w.world, { from: REPORTER, fromName: 'Taro', to: DESK, body, messageId }))).accepted).toEqual([DESK]);
   let id = '';
   await expect
     .poll(async () => {
-      id = (await query<{ id: string }>(db.url, 'SELECT id FROM cases')).map((c) => c.id).find((c) => !before.has(c)) ?? '';
+      id = (await query<{ id: string }>(w.db.url, 'SELECT id FROM cases')).map((c) => c.id).find((c) => !before.has(c)) ?? '';
       return id;
     }, { timeout: 90_000, interval: 500 })
     .not.toBe('');
   return id;
 }
 /** A signed, encrypted mail to the desk (a command, a question, an operator's reply) at the desk's time. */
-async function mail(from: string, signAs: string, body: string, subject = 'commands'): Promise<void> {
-  const { raw } = signedEncryptedMail(world, { from, signAs, to: DESK, subject, messageId: `<web-${++n}@${from.split('@')[1]!}>`, body, signedAt: clock.now() });
-  expect((await sendRaw(from, [DESK], raw)).accepted).toEqual([DESK]);
-}
+const mail = async (from: string, signAs: string, body: string, subject = 'commands'): Promise<void> => void (await w.send(from, subject, body, { signAs }));
 const command = (lines: string[]): Promise<void> => mail(SATO, SATO, `${lines.join('\n')}\n`);
-/** The messages in `addr`'s mailbox whose Message-ID starts with `prefix`. */
-const inbox = async (addr: string, prefix: string): Promise<Buffer[]> => (await readMailbox(addr)).filter(idStarts(prefix));
+const inbox = (addr: string, prefix: string): Promise<Buffer[]> => w.inbox(addr, prefix);
 /** Waits for the `count`-th message of kind `prefix` to `addr`, reads it with `addr`'s key: decrypted, signed by the desk. */
-async function received(addr: string, prefix: string, count = 1): Promise<string> {
-  await expect.poll(async () => (await inbox(addr, prefix)).length, { timeout: 90_000, interval: 500 }).toBeGreaterThanOrEqual(count);
-  const raw = (await inbox(addr, prefix))[count - 1]!;
-  expect(isPgpMimeEncrypted(raw), `${addr} ${prefix}`).toBe(true);
-  expect(encryptedTo(world, raw).every((k) => keyIdsOf(world, addr).includes(k))).toBe(true);
-  const o = await readNotice(home(addr), raw);
-  expect(o.decryptedOk, `${addr} ${prefix}`).toBe(true);
-  expect(o.signer).toBe(deskFpr);
-  return o.text;
-}
-const stateOf = async (id: string): Promise<string> => (await query<{ state: string }>(db.url, 'SELECT state FROM cases WHERE id = $1', [id]))[0]!.state;
+const received = async (addr: string, prefix: string, count = 1): Promise<string> => (await w.received(addr, prefix, count)).text;
+const stateOf = async (id: string): Promise<string> => (await query<{ state: string }>(w.db.url, 'SELECT state FROM cases WHERE id = $1', [id]))[0]!.state;
 /** The case's operator as the desk's website snapshot holds it (the desk's clock, not the database's). */
 async function operatorOf(id: string): Promise<CaseOperator> {
-  const [row] = await query<{ coordination: unknown }>(db.url, 'SELECT coordination FROM cases WHERE id = $1', [id]);
+  const [row] = await query<{ coordination: unknown }>(w.db.url, 'SELECT coordination FROM cases WHERE id = $1', [id]);
   const c = reviveWebsiteSnapshot(row!.coordination);
   expect(c.operator, id).not.toBeNull();
   return c.operator!;
 }
-const yieldToVitest = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 beforeAll(async () => {
-  servers = await startMailServers();
   web = await startTestWeb();
-  db = await freshDatabase();
-  work = mkdtempSync(join(tmpdir(), 'mdg-website-'));
-  clock = new DeskClock(join(work, 'clock-offset'));
-  world.importFile(join(FIXTURES, 'keys', 'reporter.sec.asc'));
-  for (const [name, addr] of [['Shop Security', SHOP], ['Signed Security', SIGNED], ['Sato', SATO], ['Mallory', STRANGER]] as const) writeFileSync(join(work, `${addr}.asc`), makeKeyPair(world, name, addr));
-  mkdirSync(join(work, 'keys'), { recursive: true });
-  writeFileSync(join(work, 'keys', 'sato.asc'), readFileSync(join(work, `${SATO}.asc`)));
-  writeFileSync(join(work, 'ca.pem'), web.ca);
-  env = {
-    ...onMailServers(servers, DESK),
-    MADOGUCHI_KEYS_DIR: join(work, 'keys'),
-    MADOGUCHI_OUTBOX: join(work, 'outbox'),
-    MADOGUCHI_PUBLIC_DIR: join(work, 'public'),
-    DATABASE_URL: db.url,
-    MADOGUCHI_QUEUE_PREFIX: `mdg-website-${process.pid}`,
-    MADOGUCHI_JOB_BACKOFF_MS: '200',
-    MADOGUCHI_CLOCK_FILE: clock.file,
-    MADOGUCHI_TICK_SECONDS: '1',
-    MADOGUCHI_COORDINATORS: JSON.stringify([{ name: 'Sato', email: SATO, fingerprints: [fingerprintOf(world, SATO)] }]),
+  w = await MailWorld.start({
+    prefix: 'web',
+    parties: [
+      { id: 'reporter', name: 'Taro', addr: REPORTER, secretKeyFile: join(FIXTURES, 'keys', 'reporter.sec.asc') },
+      { id: 'shop', name: 'Shop Security', addr: SHOP },
+      { id: 'signed', name: 'Signed Security', addr: SIGNED },
+      { id: 'nokey', name: 'NoKey', addr: NOKEY, noKey: true },
+      { id: 'sato', name: 'Sato', addr: SATO },
+      { id: 'mallory', name: 'Mallory', addr: STRANGER },
+    ],
+    coordinators: [SATO],
+    patienceMs: 90_000,
     // The local HTTPS server stands in for every site; its certificate is checked against the test CA.
-    MADOGUCHI_WEB_CA_FILE: join(work, 'ca.pem'),
-    MADOGUCHI_WEB_CONNECT_TO: `127.0.0.1:${String(web.port)}`,
-    MADOGUCHI_WEB_TIMEOUT_SECONDS: '20',
-  };
-  desk = spawnDesk(env);
-  await desk.waitForLog(/imap: connected/, 90_000);
-  const deskPub = readFileSync(join(work, 'keys', 'desk.pub.asc'));
-  world.importText(deskPub.toString());
-  deskFpr = fingerprintOf(world, DESK);
-  homes.set(REPORTER, recipientHome(readFileSync(join(FIXTURES, 'keys', 'reporter.sec.asc')), deskPub));
-  for (const addr of [SHOP, SIGNED, SATO, STRANGER]) homes.set(addr, recipientHome(exportSecretKey(world, addr), deskPub));
-
+    beforeDesk: (x) => ({ MADOGUCHI_WEB_CA_FILE: x.file('ca.pem', web.ca), MADOGUCHI_WEB_CONNECT_TO: `127.0.0.1:${String(web.port)}`, MADOGUCHI_WEB_TIMEOUT_SECONDS: '20' }),
+  });
   // signed.example.jp publishes a security.txt signed by its contact's key, and the key by WKD.
   const expires = new Date(Date.now() + 200 * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
   const securityTxt = ['Contact: mailto:security@signed.example.jp', `Expires: ${expires}`, 'Canonical: https://signed.example.jp/.well-known/security.txt', 'Preferred-Languages: ja, en', ''].join('\n');
-  web.routes.set('signed.example.jp/.well-known/security.txt', { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: world.run(['--clearsign', '-u', SIGNED], securityTxt) });
-  web.routes.set(`openpgpkey.signed.example.jp/.well-known/openpgpkey/signed.example.jp/hu/${wkdHash('security')}?l=security`, { headers: { 'content-type': 'application/octet-stream' }, body: world.run(['--export', SIGNED]) });
+  web.routes.set('signed.example.jp/.well-known/security.txt', { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: w.world.run(['--clearsign', '-u', SIGNED], securityTxt) });
+  web.routes.set(`openpgpkey.signed.example.jp/.well-known/openpgpkey/signed.example.jp/hu/${wkdHash('security')}?l=security`, { headers: { 'content-type': 'application/octet-stream' }, body: w.world.run(['--export', SIGNED]) });
 }, 240_000);
 
 afterAll(async () => {
-  if (process.env.MADOGUCHI_TEST_LOG) writeFileSync(process.env.MADOGUCHI_TEST_LOG, (desk?.logs ?? []).join('\n'));
-  await desk?.stop();
-  await servers?.stop();
+  await w?.stop();
   await web?.close();
-  await db?.drop();
-  world.close();
-  for (const h of homes.values()) h.close();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('website reports over SMTP and IMAP (gpg on every side)', () => {
   it('two website reports are acknowledged; each opens a website case waiting for a coordinator', async () => {
-    const add = cli(['operators', 'add', '--id', 'shop-co', '--name', 'Shop Co', '--domain', 'shop.example.jp', '--to', SHOP, '--key', join(work, `${SHOP}.asc`)]);
+    const add = await w.cli(['operators', 'add', '--id', 'shop-co', '--name', 'Shop Co', '--domain', 'shop.example.jp', '--to', SHOP, '--key', w.keyFile(SHOP)]);
     expect(add.status, add.stderr + add.stdout).toBe(0);
     shopCase = await report(SHOP_URL, 'Stored XSS in the cart page.', '<site-1@reporter.test>');
     signedCase = await report(SIGNED_URL, 'SQL injection in the login form.', '<site-2@reporter.test>');
@@ -201,13 +122,13 @@ describe('website reports over SMTP and IMAP (gpg on every side)', () => {
       return inbox(REPORTER, 'ack.');
     })();
     for (const ack of acks) {
-      const o = await readNotice(home(REPORTER), ack);
+      const o = await readNotice(w.home(REPORTER), ack);
       expect(o.decryptedOk).toBe(true);
-      expect(o.signer).toBe(deskFpr);
-      await yieldToVitest(); // gpg is synchronous
+      expect(o.signer).toBe(w.deskFpr);
+      await yieldNow(); // gpg is synchronous
     }
     for (const id of [shopCase, signedCase]) {
-      const [row] = await query<{ state: string; coordination: { track?: string } }>(db.url, 'SELECT state, coordination FROM cases WHERE id = $1', [id]);
+      const [row] = await query<{ state: string; coordination: { track?: string } }>(w.db.url, 'SELECT state, coordination FROM cases WHERE id = $1', [id]);
       expect(row!.coordination.track).toBe('website');
       expect(row!.state).toBe('received');
     }
@@ -242,7 +163,7 @@ describe('website reports over SMTP and IMAP (gpg on every side)', () => {
     const proposal = await received(SATO, 'coord-confirm-operator.', 2);
     expect(proposal).toContain(signedCase);
     expect(proposal).toContain(SIGNED);
-    expect(proposal.replace(/\s/g, '')).toContain(fingerprintOf(world, SIGNED));
+    expect(proposal.replace(/\s/g, '')).toContain(fingerprintOf(w.world, SIGNED));
     // Fetched over HTTPS from the site's own names, under the test CA.
     expect(web.seen).toContain('signed.example.jp/.well-known/security.txt');
     expect(web.seen.some((s) => s.startsWith('openpgpkey.signed.example.jp/.well-known/openpgpkey/'))).toBe(true);
@@ -261,8 +182,8 @@ describe('website reports over SMTP and IMAP (gpg on every side)', () => {
     expect(await readMailbox(SIGNED)).toHaveLength(0);
 
     // The coordinators register what they checked (the key as WKD served it), then confirm.
-    writeFileSync(join(work, 'signed-wkd.asc'), world.run(['--armor', '--export', SIGNED]));
-    const add = cli(['operators', 'add', '--id', 'signed-co', '--name', 'Signed Co', '--domain', 'signed.example.jp', '--to', SIGNED, '--key', join(work, 'signed-wkd.asc')]);
+    writeFileSync(join(w.work, 'signed-wkd.asc'), w.world.run(['--armor', '--export', SIGNED]));
+    const add = await w.cli(['operators', 'add', '--id', 'signed-co', '--name', 'Signed Co', '--domain', 'signed.example.jp', '--to', SIGNED, '--key', join(w.work, 'signed-wkd.asc')]);
     expect(add.status, add.stderr + add.stdout).toBe(0);
     await command([`X-CASE: ${signedCase}`, 'X-CONFIRM-OPERATOR: signed-co']);
     const details = await received(SIGNED, 'operator-notify.');
@@ -276,7 +197,7 @@ describe('website reports over SMTP and IMAP (gpg on every side)', () => {
 
 describe('a registered operator with no key', () => {
   it('gets a content-free first contact in clear asking for a key, and the coordinators are told', async () => {
-    const add = cli(['operators', 'add', '--id', 'nokey-co', '--name', 'NoKey Co', '--domain', 'nokey.example.jp', '--to', NOKEY]);
+    const add = await w.cli(['operators', 'add', '--id', 'nokey-co', '--name', 'NoKey Co', '--domain', 'nokey.example.jp', '--to', NOKEY]);
     expect(add.status, add.stderr + add.stdout).toBe(0);
     const id = (nokeyCase = await report('https://nokey.example.jp/login', 'Open redirect on the login page.', '<site-3@reporter.test>'));
     const proposals = (await inbox(SATO, 'coord-confirm-operator.')).length;
@@ -304,7 +225,7 @@ describe('reporters’ questions over real mail', () => {
     expect(answer).toContain('Site operator contacted: yes (no answer yet)');
     expect(answer).toMatch(/What we are waiting for\r?\n(.*\r?\n)*?\s+- an answer from the site operator/);
     expect(answer).not.toContain(signedCase);
-    await expect.poll(async () => (await query(db.url, `SELECT 1 FROM timeline WHERE event = 'reporter-status-asked' AND case_id = $1`, [shopCase])).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => (await query(w.db.url, `SELECT 1 FROM timeline WHERE event = 'reporter-status-asked' AND case_id = $1`, [shopCase])).length, { timeout: 30_000 }).toBe(1);
   }, 180_000);
 
   it('a stranger asking about the same case learns nothing about it', async () => {
@@ -315,7 +236,7 @@ describe('reporters’ questions over real mail', () => {
     const text = answer!.toString('utf8');
     expect(text).not.toContain('BEGIN PGP MESSAGE');
     for (const leak of [shopCase, ...SITE_SECRETS, 'operator-notified', REPORTER, 'Yamada']) expect(text).not.toContain(leak);
-    expect(await query(db.url, `SELECT 1 FROM notices WHERE kind = 'reporter-status' AND recipient = $1`, [STRANGER])).toEqual([]);
+    expect(await query(w.db.url, `SELECT 1 FROM notices WHERE kind = 'reporter-status' AND recipient = $1`, [STRANGER])).toEqual([]);
   }, 180_000);
 });
 
@@ -327,11 +248,11 @@ describe('the clock moves: reminder, fix, the reporter told, closed', () => {
     expect(nokeyAt.getTime() - shopAt.getTime()).toBeLessThan(DAY / 2);
     const notified = nokeyAt; // the last of the three: all are due a week after it
     const before = await settled();
-    clock.setTo(new Date(shopAt.getTime() + 6 * DAY));
+    w.clock.setTo(new Date(shopAt.getTime() + 6 * DAY));
     await new Promise((r) => setTimeout(r, 4000)); // several ticks (MADOGUCHI_TICK_SECONDS=1)
     expect(await settled()).toBe(before);
     // Due 7 days after the notification; timed mail to people waits for a business day (issue 11).
-    clock.setTo(new Date(calendar.deferToBusinessDay(new Date(notified.getTime() + 7 * DAY + 60_000)).getTime() + 60_000));
+    w.clock.setTo(new Date(calendar.deferToBusinessDay(new Date(notified.getTime() + 7 * DAY + 60_000)).getTime() + 60_000));
     const remindShop = await received(SHOP, 'operator-remind.');
     expect(remindShop).toContain(shopCase);
     expect(await received(SIGNED, 'operator-remind.')).toContain(signedCase);
@@ -351,7 +272,7 @@ describe('the clock moves: reminder, fix, the reporter told, closed', () => {
     expect(told).not.toContain(OPERATOR_CONFIDENCE);
     expect(await received(SATO, 'coord-operator-fixed.')).toContain(shopCase);
     await expect.poll(() => stateOf(shopCase), { timeout: 60_000 }).toBe('fixed');
-    const show = cli(['cases', 'show', shopCase, '--json']);
+    const show = await w.cli(['cases', 'show', shopCase, '--json']);
     expect(show.status, show.stderr).toBe(0);
     expect((JSON.parse(show.stdout) as { state: string; waitingFor: unknown[] }).waitingFor).toEqual([]);
     // The reporter asks again: closed as fixed, nothing awaited, nothing the operator said in confidence.
@@ -364,7 +285,7 @@ describe('the clock moves: reminder, fix, the reporter told, closed', () => {
     // Closed: another week of silence reminds no one about this case.
     const before = await settled();
     const last = new Date(Math.max((await operatorOf(signedCase)).lastReminderAt!.getTime(), (await operatorOf(nokeyCase)).lastReminderAt!.getTime()));
-    clock.setTo(new Date(calendar.deferToBusinessDay(new Date(last.getTime() + 7 * DAY + 60_000)).getTime() + 60_000));
+    w.clock.setTo(new Date(calendar.deferToBusinessDay(new Date(last.getTime() + 7 * DAY + 60_000)).getTime() + 60_000));
     await expect.poll(async () => (await inbox(SIGNED, 'operator-remind.')).length, { timeout: 90_000 }).toBe(2);
     await expect.poll(async () => (await inbox(NOKEY, 'operator-key-reminder.')).length, { timeout: 90_000 }).toBe(2);
     await new Promise((r) => setTimeout(r, 3000));
@@ -374,31 +295,31 @@ describe('the clock moves: reminder, fix, the reporter told, closed', () => {
 
   it('no advisory and no public text: nothing of either site in any public file, the log or any mail in clear', async () => {
     await settled();
-    expect(await query(db.url, `SELECT id FROM notices WHERE kind = 'advisory'`)).toEqual([]);
+    expect(await query(w.db.url, `SELECT id FROM notices WHERE kind = 'advisory'`)).toEqual([]);
     // No machine-readable advisory either (issue 12's exports): a website case has none.
-    const exportCli = deskCliAsync(() => ({ ...env, MADOGUCHI_CVE_ORG_ID: '00000000-0000-4000-8000-000000000000' }));
+    const exportCli = deskCliAsync(() => ({ ...w.env, MADOGUCHI_CVE_ORG_ID: '00000000-0000-4000-8000-000000000000' }));
     const exports = await Promise.all(['csaf', 'cve'].map(async (format) => ({ format, x: await exportCli(['export', format, shopCase]) })));
     for (const { format, x } of exports) {
       expect(x.status, `${format}: ${x.stdout}`).not.toBe(0);
       expect(x.stderr + x.stdout).toContain('has no product track');
       for (const s of SITE_SECRETS) expect(x.stdout + x.stderr).not.toContain(s);
     }
-    const dir = join(work, 'public');
+    const dir = join(w.work, 'public');
     for (const f of existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []) {
       const text = readFileSync(join(dir, f)).toString('utf8');
       for (const s of [...SITE_SECRETS, shopCase, signedCase]) expect(text, f).not.toContain(s);
     }
-    const all = await mailboxes();
-    const notices = await query<{ id: string; recipient: string }>(db.url, 'SELECT id, recipient FROM notices ORDER BY id');
+    const all = await w.mailboxes();
+    const notices = await query<{ id: string; recipient: string }>(w.db.url, 'SELECT id, recipient FROM notices ORDER BY id');
     expect(all.map((m) => `${m.to} ${messageIdOf(m.raw)}`).sort()).toEqual(notices.map((x) => `${x.recipient} ${x.id}`).sort());
     for (const { to, raw } of all) {
       // The recipient's own address is on the envelope (To, Delivered-To, Received); nothing else of the sites is in clear.
       const clear = raw.toString('utf8').replaceAll(to, '<recipient>');
       expect(isPgpMimeEncrypted(raw) || idStarts('question-not-answered.')(raw) || idStarts('operator-first-contact.')(raw) || idStarts('operator-key-reminder.')(raw), `${to} ${messageIdOf(raw)}`).toBe(true);
       for (const s of SITE_SECRETS) expect(clear, `${to} ${messageIdOf(raw)}`).not.toContain(s);
-      await yieldToVitest();
+      await yieldNow();
     }
-    const log = desk.logs.join('\n');
+    const log = w.desk.logs.join('\n');
     for (const s of [...SITE_SECRETS, REPORTER, SHOP, SIGNED, NOKEY]) expect(log).not.toContain(s);
   }, 240_000);
 });

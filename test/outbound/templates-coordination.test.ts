@@ -3,7 +3,8 @@
 // reader may see (guideline §2): reporter identity only with consent, no verification
 // method in the advisory, no vendor names in the reporter's progress unless public, no
 // case ids on the public unreachable list.
-import { PARTNER_REFUSAL_CODES, SELF_REPORT_REFUSAL_CODES } from '../../src/domain/refusals.ts';
+import { SELF_REPORT_REFUSAL_CODES } from '../../src/domain/refusals.ts';
+import { PARTNER_MAIL_REFUSAL_CODES } from '../../src/notices/partner-answer.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,7 +171,11 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
   'signed-mail-not-applied': NOT_APPLIED_REASONS.map((reason) => ({ reason })),
   'partner-answer': [
     { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME 株式会社'], unknownVendors: [] },
-    ...PARTNER_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['embargo'], problems: [{ field: 'embargo', code: 'embargo-no-zone' }] })),
+    ...PARTNER_MAIL_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['embargo'], problems: [{ field: 'embargo', code: 'embargo-no-zone' as const }] })),
+  ],
+  'handover-answer-refused': [
+    { caseId: CASE, partnerRef: 'VU#123456', reason: 'answer-invalid', problems: [{ field: 'status', code: 'bad-status' }, { field: 'requestedDate', code: 'bad-date' }, { field: 'partnerCaseId', code: 'too-long' }] },
+    { caseId: CASE, reason: 'case-closed' },
   ],
   'partner-status': [
     {
@@ -292,7 +297,7 @@ function strings(v: unknown): string[] {
 
 describe('product-track notices: files and rendering', () => {
   it('every notice (and the unreachable list) has a ja and an en template: Subject line, blank line, body', () => {
-    expect(COORDINATION_NOTICE_NAMES).toHaveLength(31);
+    expect(COORDINATION_NOTICE_NAMES).toHaveLength(32);
     for (const name of [...COORDINATION_NOTICE_NAMES, 'unreachable-list']) {
       for (const lang of LANGS) {
         const src = readFileSync(join(TEMPLATE_DIR, `${name}.${lang}.hbs`), 'utf8');

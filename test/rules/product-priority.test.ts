@@ -106,6 +106,22 @@ describe('X-PRIORITY-NOTICE sent', () => {
     expect(k).not.toContain('notify-reporter:priority-notice');
   });
 
+  it('the reporter\'s earlier notice not sent (failed, withheld, still queued): the reporter is told again first; sent: not again', () => {
+    const sim = fixed();
+    sim.step({ type: 'priority-consent', vendorId: 'acme' });
+    sim.step(NOTICE);
+    sim.clock.advance(1);
+    const again = kinds(sim.step({ ...NOTICE, reporterNoticeSent: false }));
+    expect(again.indexOf('notify-reporter:priority-notice')).toBeGreaterThanOrEqual(0);
+    expect(again.indexOf('notify-reporter:priority-notice')).toBeLessThan(again.indexOf('send-priority-notice'));
+    expect(priorityOf(sim.c).reporterToldAt).toEqual(sim.clock.now());
+    sim.clock.advance(1);
+    expect(kinds(sim.step({ ...NOTICE, reporterNoticeSent: true }))).not.toContain('notify-reporter:priority-notice');
+    // Not sent, and the reporter now has no usable key: nobody told, refused (fail closed).
+    sim.clock.advance(1);
+    expect(refusal(sim.step({ ...NOTICE, reporter: 'no-key', reporterNoticeSent: false }))).toEqual({ code: 'reporter-not-told' });
+  });
+
   it('consent recorded again replaces the older one', () => {
     const sim = fixed();
     sim.step({ type: 'priority-consent', vendorId: 'acme' });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { extendKeyring, generateDeskKey, type DeskKey } from '../../src/crypto/openpgp.ts';
 import { applyEvent, loadSnapshot, saveSnapshot } from '../../src/desk/coordination.ts';
 import { ensureDeskKeys } from '../../src/desk/keys.ts';
-import { Desk, type DeskOptions, type Queue } from '../../src/desk/service.ts';
+import { DeferredError, Desk, type DeskOptions, type Queue } from '../../src/desk/service.ts';
 import type { JobData, JobName } from '../../src/jobs/registry.ts';
 import type { Transport } from '../../src/outbound/transport.ts';
 import { newProductCase, type ProductCase } from '../../src/rules/product.ts';
@@ -44,6 +44,8 @@ export interface Sent {
 
 export interface AuthorityWorld {
   db: Db;
+  /** The test database's URL (DATABASE_URL for the command line). */
+  url: string;
   desk: Desk;
   deskKey: openpgp.PublicKey;
   sato: openpgp.PrivateKey;
@@ -55,6 +57,14 @@ export interface AuthorityWorld {
   now: Date | null;
   /** Stores `raw` and runs every job it causes, in order. Returns the message row id. */
   deliver(raw: Buffer): Promise<number>;
+  /** The jobs queued and not run yet. */
+  queue: { jobs: { name: JobName; data: JobData }[] };
+  /**
+   * Runs the queued jobs in order; a deferred one goes to the back (the real queue delays
+   * it) and the run ends when only deferred jobs are left. A job that throws: `onError`
+   * (absent: the error is thrown).
+   */
+  drain(onError?: (name: JobName, data: JobData, e: unknown) => Promise<void>): Promise<void>;
   snapshot(caseId: string): Promise<ProductCase>;
   /** Timeline rows of `event` (data.reason, data.detail). */
   timeline(event: string): Promise<{ case_id: string | null; data: { reason?: string; detail?: string } }[]>;
@@ -127,6 +137,7 @@ export async function authorityWorld(extra: Partial<DeskOptions> = {}): Promise<
   let n = 0;
   Object.assign(world, {
     db,
+    url: pgdb.url,
     desk,
     deskKey,
     sato,
@@ -136,11 +147,30 @@ export async function authorityWorld(extra: Partial<DeskOptions> = {}): Promise<
     sent,
     async deliver(raw: Buffer): Promise<number> {
       const id = await desk.accept(raw, 'maildir', `m${String(++n)}`);
-      while (queue.jobs.length > 0) {
-        const j = queue.jobs.shift()!;
-        await desk.handle(j.name, j.data);
-      }
+      await world.drain();
       return id;
+    },
+    queue,
+    async drain(onError?: (name: JobName, data: JobData, e: unknown) => Promise<void>): Promise<void> {
+      // A deferred job (a notice waiting for another, migration 024) goes to the back of the
+      // queue, as the real queue delays it; jobs that only defer again end the run.
+      let deferredInARow = 0;
+      while (queue.jobs.length > 0 && deferredInARow <= queue.jobs.length) {
+        const j = queue.jobs.shift()!;
+        try {
+          await desk.handle(j.name, j.data);
+          deferredInARow = 0;
+        } catch (e) {
+          if (e instanceof DeferredError) {
+            queue.jobs.push(j);
+            deferredInARow++;
+            continue;
+          }
+          deferredInARow = 0;
+          if (!onError) throw e;
+          await onError(j.name, j.data, e);
+        }
+      }
     },
     async snapshot(caseId: string): Promise<ProductCase> {
       const s = await loadSnapshot(db, caseId);

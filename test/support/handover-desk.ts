@@ -16,7 +16,7 @@ export const REPORTER_EMAIL = 'taro@reporter.test';
 export async function handoverCase(
   w: PartnerWorld,
   id: string,
-  opts: { state?: 'accepted' | 'received' | 'stopped' | 'published'; summary?: string; shareIdentity?: boolean; agreed?: string } = {},
+  opts: { state?: 'accepted' | 'received' | 'valid' | 'deferred' | 'stopped' | 'published'; summary?: string; shareIdentity?: boolean; agreed?: string } = {},
 ): Promise<void> {
   const report: ReportForm = {
     kind: 'product',
@@ -33,7 +33,7 @@ export async function handoverCase(
   const state = opts.state ?? 'accepted';
   const snapshot: ProductCase = {
     ...s,
-    rm: state === 'received' ? 'received' : state === 'stopped' ? 'closed' : 'accepted',
+    rm: state === 'received' || state === 'valid' || state === 'deferred' ? state : state === 'stopped' ? 'closed' : 'accepted',
     publishedAt: state === 'published' ? new Date(Date.now() - 86_400_000) : null,
     ...(opts.agreed ? { em: 'active' as const, publication: { proposed: null, proposedBy: null, agreed: opts.agreed } } : {}),
   };
@@ -49,7 +49,8 @@ export async function command(w: PartnerWorld, caseId: string, lines: string[]):
 
 /** The text of the latest command confirmation (decrypted by Sato). */
 export async function lastConfirmation(w: PartnerWorld): Promise<string> {
-  const all = await w.notices('command-confirmation');
+  // The latest command mail's (notices come ordered by id as text: m10 before m9).
+  const all = (await w.notices('command-confirmation')).sort((a, b) => (a.message_ref ?? 0) - (b.message_ref ?? 0));
   const last = all[all.length - 1];
   if (!last) throw new Error('no confirmation');
   return decryptNotice(last.raw, w.sato);

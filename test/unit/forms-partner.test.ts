@@ -203,6 +203,9 @@ describe('parseSelfReportForm', () => {
     ['Advisory URL: not a url', 'advisoryUrl', 'bad-url'],
     ['Product: a\u0007b', 'product', 'control-character'],
     [`Fixed versions: ${'1'.repeat(501)}`, 'fixedVersions', 'too-long'],
+    // One self-report is one vulnerability: two CVE ids are not split or picked from by guess.
+    ['CVE: CVE-2027-0001, CVE-2027-0002', 'cve', 'too-many-items'],
+    ['CVE: CVE-2027-12', 'cve', 'bad-cve'],
   ])('verdict: %s', (text, field, code) => {
     const f = parseSelfReportForm(text);
     expect(f.problems).toContainEqual({ field, code });

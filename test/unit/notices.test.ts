@@ -48,6 +48,7 @@ const SAMPLES: { [N in AnyNoticeName]: NoticeContexts[N] } = {
   'key-held': {},
   'vendor-reply-recorded': { caseId: CASE, vendorName: 'ACME', status: 'investigating', askToEncrypt: false },
   'signed-mail-not-applied': { reason: 'no-case' },
+  'handover-answer-refused': { caseId: CASE, partnerRef: 'VU#123456', reason: 'answer-invalid', problems: [{ field: 'status', code: 'bad-status' }] },
   'partner-answer': { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME'], unknownVendors: ['Nobody Inc.'] },
   'partner-status': {
     caseId: CASE,
