@@ -55,33 +55,56 @@ function timelineOf(d: ProductDecision): { event: string; data: unknown } {
 }
 
 /**
+ * One track's rules as trackStepper steps them: how its snapshot is read (null: the case
+ * is not on this track), the pure step of its rules, and its timeline entry per decision.
+ */
+export interface Track<C extends CaseSnapshot, E, D, S> {
+  load: (db: Db, caseId: string, opts: { lock?: boolean }) => Promise<C | null>;
+  step: (c: C, event: E, now: Date, settings: S) => { case: C; decisions: D[] };
+  timelineOf: (d: D) => { event: string; data: unknown };
+}
+
+/** One track's step of a case by one event (trackStepper): the decisions and the snapshot after, or null when the case is not on the track. */
+export type TrackStep<C, E, D, S> = (
+  db: Db,
+  caseId: string,
+  event: E,
+  now: Date,
+  actor: string,
+  settings?: S,
+  /** Runs inside the same transaction (e.g. composing and storing the notices decided). */
+  within?: (tx: Db, decisions: D[], snapshot: C) => Promise<void>,
+) => Promise<{ decisions: D[]; snapshot: C } | null>;
+
+/**
+ * The one step of either track (the website track's is this one, issue 11): steps the case's
+ * `track` by one event at `now`, in one transaction with the case row locked; the snapshot
+ * is written back unless every decision is a refusal, and every decision lands on the
+ * timeline. Returns the decisions (the notices among them are for the caller to send) and
+ * the snapshot after, or null when the case is not on this track.
+ */
+export function trackStepper<C extends CaseSnapshot, E, D extends { type: string }, S>(track: Track<C, E, D, S>, defaults: S): TrackStep<C, E, D, S> {
+  return async (db, caseId, event, now, actor, settings = defaults, within) =>
+    db.tx(async (tx) => {
+      const before = await track.load(tx, caseId, { lock: true });
+      if (!before) return null;
+      const { case: after, decisions } = track.step(before, event, now, settings);
+      if (decisions.some((d) => d.type !== 'error')) await saveSnapshot(tx, after);
+      for (const d of decisions) {
+        const t = track.timelineOf(d);
+        await appendTimeline(tx, { caseId, actor, event: t.event, data: t.data, at: now });
+      }
+      if (within) await within(tx, decisions, after);
+      return { decisions, snapshot: after };
+    });
+}
+
+/**
  * Steps the case's product track by one event at `now`, in one transaction. Returns the
  * decisions (the notices among them are for the caller to send), or null when the case
  * has no product-track state.
  */
-export async function applyEvent(
-  db: Db,
-  caseId: string,
-  event: ProductEvent,
-  now: Date,
-  actor: string,
-  settings: Settings = DEFAULT_SETTINGS,
-  /** Runs inside the same transaction (e.g. composing and storing the notices decided). */
-  within?: (tx: Db, decisions: ProductDecision[], snapshot: ProductCase) => Promise<void>,
-): Promise<{ decisions: ProductDecision[]; snapshot: ProductCase } | null> {
-  return db.tx(async (tx) => {
-    const before = await loadSnapshot(tx, caseId, { lock: true });
-    if (!before) return null;
-    const { case: after, decisions } = stepProduct(before, event, now, settings);
-    if (decisions.some((d) => d.type !== 'error')) await saveSnapshot(tx, after);
-    for (const d of decisions) {
-      const t = timelineOf(d);
-      await appendTimeline(tx, { caseId, actor, event: t.event, data: t.data, at: now });
-    }
-    if (within) await within(tx, decisions, after);
-    return { decisions, snapshot: after };
-  });
-}
+export const applyEvent: TrackStep<ProductCase, ProductEvent, ProductDecision, Settings> = trackStepper({ load: loadSnapshot, step: stepProduct, timelineOf }, DEFAULT_SETTINGS);
 
 /** Replay store on the database (src/commands/auth.ts): run it inside the applying transaction. */
 export class DbReplayStore implements ReplayStore {

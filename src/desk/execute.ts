@@ -444,50 +444,51 @@ export async function composeDecisions(ctx: ExecuteContext, decisions: readonly 
       // fixed versions come from the export model, as in the CSAF document (src/export/csaf.ts).
       const model = exportModelOf(ctx);
       const facts = vulnerabilityFacts(model, [], a.vendors.map((v) => v.vendorId));
-      // The registry's publish_name: a vendor that did not agree to be named is listed by its
-      // status only (docs/decisions.md), as on the unreachable list.
+      // The advisory in `lang`; the credit line only `withCredit` (a partner's copy has none, guideline §2; below).
       const advisoryIn = (lang: Lang, withCredit: boolean): BuiltNotice => {
-      const nameOf = (vendorId: string, fallback: string): string => {
-        const i = a.vendors.findIndex((v) => v.vendorId === vendorId);
-        return ctx.vendors.get(vendorId)?.publishName === false ? (lang === 'ja' ? `製品開発者 ${i + 1}（名称非公開）` : `Vendor ${i + 1} (name not published)`) : fallback;
-      };
-      const one = facts.length === 1 ? facts[0] : undefined;
-      const summary =
-        facts.length > 1
-          ? lang === 'ja'
-            ? `${r.product?.name ?? 'この製品'} に ${facts.length} 件の脆弱性があります（下記「脆弱性」）。`
-            : `${facts.length} vulnerabilities have been found in ${r.product?.name ?? 'the product'} (see "Vulnerabilities" below).`
-          : (one?.summary ?? r.vulnerability?.summary ?? '');
-      return built('advisory', lang, {
-        caseId: ctx.caseId,
-        title: oneLine(`${r.product?.name ?? ''} ${r.vulnerability?.type ?? ''}`.trim() || ctx.caseId),
-        publishedOn: a.date,
-        receivedOn: jstDate(ctx.receivedAt ?? ctx.now),
-        productName: r.product?.name ?? '',
-        affectedVersions: oneLine(r.product?.version ?? ''),
-        summary,
-        // The reporter's words for the type of the one vulnerability (the block below has its CWE only).
-        ...(facts.length <= 1 && r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
-        ...(facts.length === 0 && r.cvss ? { cvss: oneLine(r.cvss) } : {}),
-        ...(facts.length > 0 ? { vulnerabilities: noticeVulnerabilities(facts, nameOf, facts.length > 1) } : {}),
-        vendors: a.vendors.map((v) => {
-          // With the model: the vendor's status over all vulnerabilities and every fixed version.
-          const overall = facts.length > 0 ? vendorOverall(facts, v.vendorId) : { status: v.status, fixedVersions: v.fixedVersions };
-          const status = overall.status;
-          const product = facts[0]?.vendors.find((x) => x.vendorId === v.vendorId)?.product ?? v.product;
-          return {
-            name: nameOf(v.vendorId, v.name),
-            status,
-            ...(product ? { product } : {}),
-            ...((status === 'fixed' || status === 'affected') && overall.fixedVersions ? { fixedVersions: overall.fixedVersions } : {}),
-            ...(status !== 'not-affected' && v.workaround ? { workaround: v.workaround } : {}),
-            ...(v.advisoryUrl ? { advisoryUrl: v.advisoryUrl } : {}),
-          };
-        }),
-        contact: ctx.address,
-        byCommittee: a.byCommittee,
-        ...(withCredit && a.credit ? { credit: true as const, creditName: a.credit } : { credit: false as const }),
-      });
+        // The registry's publish_name: a vendor that did not agree to be named is listed by its
+        // status only (docs/decisions.md), as on the unreachable list.
+        const nameOf = (vendorId: string, fallback: string): string => {
+          const i = a.vendors.findIndex((v) => v.vendorId === vendorId);
+          return ctx.vendors.get(vendorId)?.publishName === false ? (lang === 'ja' ? `製品開発者 ${i + 1}（名称非公開）` : `Vendor ${i + 1} (name not published)`) : fallback;
+        };
+        const one = facts.length === 1 ? facts[0] : undefined;
+        const summary =
+          facts.length > 1
+            ? lang === 'ja'
+              ? `${r.product?.name ?? 'この製品'} に ${facts.length} 件の脆弱性があります（下記「脆弱性」）。`
+              : `${facts.length} vulnerabilities have been found in ${r.product?.name ?? 'the product'} (see "Vulnerabilities" below).`
+            : (one?.summary ?? r.vulnerability?.summary ?? '');
+        return built('advisory', lang, {
+          caseId: ctx.caseId,
+          title: oneLine(`${r.product?.name ?? ''} ${r.vulnerability?.type ?? ''}`.trim() || ctx.caseId),
+          publishedOn: a.date,
+          receivedOn: jstDate(ctx.receivedAt ?? ctx.now),
+          productName: r.product?.name ?? '',
+          affectedVersions: oneLine(r.product?.version ?? ''),
+          summary,
+          // The reporter's words for the type of the one vulnerability (the block below has its CWE only).
+          ...(facts.length <= 1 && r.vulnerability?.type ? { vulnerabilityType: oneLine(r.vulnerability.type) } : {}),
+          ...(facts.length === 0 && r.cvss ? { cvss: oneLine(r.cvss) } : {}),
+          ...(facts.length > 0 ? { vulnerabilities: noticeVulnerabilities(facts, nameOf, facts.length > 1) } : {}),
+          vendors: a.vendors.map((v) => {
+            // With the model: the vendor's status over all vulnerabilities and every fixed version.
+            const overall = facts.length > 0 ? vendorOverall(facts, v.vendorId) : { status: v.status, fixedVersions: v.fixedVersions };
+            const status = overall.status;
+            const product = facts[0]?.vendors.find((x) => x.vendorId === v.vendorId)?.product ?? v.product;
+            return {
+              name: nameOf(v.vendorId, v.name),
+              status,
+              ...(product ? { product } : {}),
+              ...((status === 'fixed' || status === 'affected') && overall.fixedVersions ? { fixedVersions: overall.fixedVersions } : {}),
+              ...(status !== 'not-affected' && v.workaround ? { workaround: v.workaround } : {}),
+              ...(v.advisoryUrl ? { advisoryUrl: v.advisoryUrl } : {}),
+            };
+          }),
+          contact: ctx.address,
+          byCommittee: a.byCommittee,
+          ...(withCredit && a.credit ? { credit: true as const, creditName: a.credit } : { credit: false as const }),
+        });
       };
       const rendered = advisoryIn(ctx.lang, true);
       const parties: { who: string; to: string[]; armored: string[]; vendorId?: string }[] = [

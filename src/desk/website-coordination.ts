@@ -6,8 +6,7 @@ import { DEFAULT_WEBSITE_SETTINGS, stepWebsite, type WebsiteCase, type WebsiteDe
 import type { Settings } from '../rules/product-state.ts';
 import { isWebsiteCase } from '../rules/snapshot-json.ts';
 import type { Db } from '../store/db.ts';
-import { appendTimeline } from '../store/repo.ts';
-import { loadAnySnapshot, saveSnapshot } from './coordination.ts';
+import { loadAnySnapshot, trackStepper, type TrackStep } from './coordination.ts';
 
 /** The website snapshot; null when the case has none or is a product case. */
 export async function loadWebsiteSnapshot(db: Db, caseId: string, opts: { lock?: boolean } = {}): Promise<WebsiteCase | null> {
@@ -49,28 +48,8 @@ function timelineOf(d: WebsiteDecision): { event: string; data: unknown } {
 }
 
 /**
- * Steps the case's website track by one event at `now`, in one transaction. Returns the
- * decisions and the snapshot after, or null when the case has no website-track state.
+ * Steps the case's website track by one event at `now`, in one transaction (the product
+ * track's step, coordination.ts trackStepper). Returns the decisions and the snapshot
+ * after, or null when the case has no website-track state.
  */
-export async function applyWebsiteEvent(
-  db: Db,
-  caseId: string,
-  event: WebsiteEvent,
-  now: Date,
-  actor: string,
-  settings: WebsiteSettings = DEFAULT_WEBSITE_SETTINGS,
-  within?: (tx: Db, decisions: WebsiteDecision[], snapshot: WebsiteCase) => Promise<void>,
-): Promise<{ decisions: WebsiteDecision[]; snapshot: WebsiteCase } | null> {
-  return db.tx(async (tx) => {
-    const before = await loadWebsiteSnapshot(tx, caseId, { lock: true });
-    if (!before) return null;
-    const { case: after, decisions } = stepWebsite(before, event, now, settings);
-    if (decisions.some((d) => d.type !== 'error')) await saveSnapshot(tx, after);
-    for (const d of decisions) {
-      const t = timelineOf(d);
-      await appendTimeline(tx, { caseId, actor, event: t.event, data: t.data, at: now });
-    }
-    if (within) await within(tx, decisions, after);
-    return { decisions, snapshot: after };
-  });
-}
+export const applyWebsiteEvent: TrackStep<WebsiteCase, WebsiteEvent, WebsiteDecision, WebsiteSettings> = trackStepper({ load: loadWebsiteSnapshot, step: stepWebsite, timelineOf }, DEFAULT_WEBSITE_SETTINGS);

@@ -6,10 +6,11 @@
 
 import { MAX_LIST_ITEMS, readCves, readCvssVector, readList } from './advisory-values.ts';
 import type { PartnerFieldCode } from '../domain/refusals.ts';
-import { checkValue, FIELD_PROBLEM_CODES, foldValue, type FieldLimit } from './field-checks.ts';
+import { FIELD_PROBLEM_CODES, type FieldLimit } from './field-checks.ts';
 import { labelMap, type FieldLabels } from './labels.ts';
-import { addExtra, scanFields } from './lines.ts';
+import { addExtra } from './lines.ts';
 import { formatRef, refPatternRegExp, type RefPattern } from './ref-pattern.ts';
+import { blankForm, checkedFields, SHARED_FIELDS, SHARED_LIMITS } from './shared-fields.ts';
 import { readZonedTime } from './zoned-time.ts';
 
 export type PartnerFormKey = 'partnerCaseId' | 'embargo' | 'products' | 'vendors' | 'summary' | 'cve' | 'cvss' | 'contact';
@@ -20,9 +21,9 @@ export const PARTNER_FORM_FIELDS: readonly FieldLabels<PartnerFormKey>[] = [
   { key: 'embargo', ja: ['公表日時', '公表予定日時', 'エンバーゴ'], en: ['Embargo', 'Embargo until', 'Publication date'] },
   { key: 'products', ja: ['対象製品', '製品名'], en: ['Products', 'Product', 'Affected products'] },
   { key: 'vendors', ja: ['製品開発者', 'ベンダ', 'ベンダー'], en: ['Vendors', 'Vendor'] },
-  { key: 'summary', ja: ['脆弱性の概要', '概要'], en: ['Summary', 'Vulnerability summary', 'Description'] },
-  { key: 'cve', ja: ['CVE番号'], en: ['CVE', 'CVE ID'] },
-  { key: 'cvss', ja: ['CVSSベクトル', 'CVSS'], en: ['CVSS', 'CVSS vector'] },
+  SHARED_FIELDS.summary,
+  SHARED_FIELDS.cve,
+  SHARED_FIELDS.cvss,
   { key: 'contact', ja: ['連絡先', '担当者'], en: ['Contact'] },
 ];
 
@@ -34,9 +35,9 @@ export const PARTNER_FORM_LIMITS: Record<PartnerFormKey, FieldLimit> = {
   embargo: { shape: 'line', max: 200 },
   products: { shape: 'text', max: 20_000 },
   vendors: { shape: 'text', max: 20_000 },
-  summary: { shape: 'text', max: 20_000 },
-  cve: { shape: 'text', max: 4000 },
-  cvss: { shape: 'line', max: 300 },
+  summary: SHARED_LIMITS.summary,
+  cve: SHARED_LIMITS.cve,
+  cvss: SHARED_LIMITS.cvss,
   contact: { shape: 'text', max: 4000 },
 };
 
@@ -118,31 +119,17 @@ function parse(text: string, options: PartnerFormOptions): PartnerCaseForm {
   const problem = (field: string, code: FormProblemCode): void => {
     if (!form.problems.some((p) => p.field === field && p.code === code)) form.problems.push({ field, code });
   };
-  for (const f of scanFields(text, LABELS)) {
-    if (f.key === null) {
-      const bad = checkValue(f.value, { shape: 'text', max: 20_000 }) ?? checkValue(f.label, { shape: 'line', max: 200 });
-      if (bad !== null) problem('extra', bad);
-      else addExtra(extra, f.label, f.value);
+  for (const { key, label, value } of checkedFields(text, LABELS, PARTNER_FORM_LIMITS, extra, problem)) {
+    if (LIST_KEYS.has(key)) {
+      lists.set(key, [...(lists.get(key) ?? []), value]);
       continue;
     }
-    if (f.value === '') continue;
-    const limit = PARTNER_FORM_LIMITS[f.key];
-    const value = foldValue(f.value, limit);
-    const bad = checkValue(value, limit);
-    if (bad !== null) {
-      problem(f.key, bad);
-      continue; // never stored, never echoed
-    }
-    if (LIST_KEYS.has(f.key)) {
-      lists.set(f.key, [...(lists.get(f.key) ?? []), value]);
+    if (taken.has(key)) {
+      addExtra(extra, label, value);
       continue;
     }
-    if (taken.has(f.key)) {
-      addExtra(extra, f.label, value);
-      continue;
-    }
-    taken.add(f.key);
-    if (!assign(form, f.key, value, options, problem)) addExtra(extra, f.label, value);
+    taken.add(key);
+    if (!assign(form, key, value, options, problem)) addExtra(extra, label, value);
   }
   for (const [key, values] of lists) {
     const joined = values.join('\n');
@@ -222,6 +209,5 @@ export { MAX_LIST_ITEMS };
 
 /** The blank form in `lang`, one numbered line per field (as blankReportForm). */
 export function blankPartnerCaseForm(lang: 'ja' | 'en'): string {
-  const colon = lang === 'ja' ? '：' : ':';
-  return PARTNER_FORM_FIELDS.map((f, i) => `${String(i + 1)}. ${(lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key}${colon}`).join('\n') + '\n';
+  return blankForm(PARTNER_FORM_FIELDS, lang);
 }

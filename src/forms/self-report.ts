@@ -5,10 +5,11 @@
 // never from the form.
 
 import { readCves, readCvssVector, readHttpUrl } from './advisory-values.ts';
-import { checkValue, foldValue, type FieldLimit } from './field-checks.ts';
+import type { FieldLimit } from './field-checks.ts';
 import { labelMap, type FieldLabels } from './labels.ts';
 import { addExtra, scanFields } from './lines.ts';
 import type { FormProblem, FormProblemCode } from './partner.ts';
+import { blankForm, checkedFields, SHARED_FIELDS, SHARED_LIMITS } from './shared-fields.ts';
 import { readDate } from './values.ts';
 
 export type SelfReportKey =
@@ -25,11 +26,11 @@ export const SELF_REPORT_FIELDS: readonly FieldLabels<SelfReportKey>[] = [
   { key: 'product', ja: ['製品名', '対象製品'], en: ['Product', 'Product name'] },
   { key: 'affectedVersions', ja: ['影響を受けるバージョン', '対象バージョン'], en: ['Affected versions', 'Affected version'] },
   { key: 'fixedVersions', ja: ['修正バージョン', '対策バージョン'], en: ['Fixed versions', 'Fixed version'] },
-  { key: 'summary', ja: ['脆弱性の概要', '概要'], en: ['Summary', 'Vulnerability summary', 'Description'] },
+  SHARED_FIELDS.summary,
   { key: 'proposedPublication', ja: ['公表希望日', '公表予定日'], en: ['Proposed publication date', 'Publication date'] },
   { key: 'advisoryUrl', ja: ['公表URL', 'アドバイザリURL'], en: ['Advisory URL'] },
-  { key: 'cve', ja: ['CVE番号'], en: ['CVE', 'CVE ID'] },
-  { key: 'cvss', ja: ['CVSSベクトル', 'CVSS'], en: ['CVSS', 'CVSS vector'] },
+  SHARED_FIELDS.cve,
+  SHARED_FIELDS.cvss,
 ];
 
 const LABELS = labelMap(SELF_REPORT_FIELDS);
@@ -38,11 +39,11 @@ export const SELF_REPORT_LIMITS: Record<SelfReportKey, FieldLimit> = {
   product: { shape: 'line', max: 200 },
   affectedVersions: { shape: 'line', max: 500 },
   fixedVersions: { shape: 'line', max: 500 },
-  summary: { shape: 'text', max: 20_000 },
+  summary: SHARED_LIMITS.summary,
   proposedPublication: { shape: 'line', max: 40 },
   advisoryUrl: { shape: 'line', max: 2000 },
-  cve: { shape: 'text', max: 4000 },
-  cvss: { shape: 'line', max: 300 },
+  cve: SHARED_LIMITS.cve,
+  cvss: SHARED_LIMITS.cvss,
 };
 
 /** §6: "with the fix" and "on a date agreed with the vendor": both are required. */
@@ -81,30 +82,16 @@ function parse(text: string): SelfReportForm {
   const problem = (field: string, code: FormProblemCode): void => {
     if (!form.problems.some((p) => p.field === field && p.code === code)) form.problems.push({ field, code });
   };
-  for (const f of scanFields(text, LABELS)) {
-    if (f.key === null) {
-      const bad = checkValue(f.value, { shape: 'text', max: 20_000 }) ?? checkValue(f.label, { shape: 'line', max: 200 });
-      if (bad !== null) problem('extra', bad);
-      else addExtra(extra, f.label, f.value);
+  for (const { key, label, value } of checkedFields(text, LABELS, SELF_REPORT_LIMITS, extra, problem)) {
+    if (taken.has(key)) {
+      addExtra(extra, label, value);
       continue;
     }
-    if (f.value === '') continue;
-    const limit = SELF_REPORT_LIMITS[f.key];
-    const value = foldValue(f.value, limit);
-    const bad = checkValue(value, limit);
-    if (bad !== null) {
-      problem(f.key, bad);
-      continue;
-    }
-    if (taken.has(f.key)) {
-      addExtra(extra, f.label, value);
-      continue;
-    }
-    taken.add(f.key);
-    const code = assign(form, f.key, value);
+    taken.add(key);
+    const code = assign(form, key, value);
     if (code !== null) {
-      problem(f.key, code);
-      addExtra(extra, f.label, value);
+      problem(key, code);
+      addExtra(extra, label, value);
     }
   }
   if (Object.keys(extra).length > 0) form.extra = extra;
@@ -153,8 +140,7 @@ function assign(form: SelfReportForm, key: SelfReportKey, value: string): FormPr
 
 /** The blank form in `lang`, one numbered line per field. */
 export function blankSelfReportForm(lang: 'ja' | 'en'): string {
-  const colon = lang === 'ja' ? '：' : ':';
-  return SELF_REPORT_FIELDS.map((f, i) => `${String(i + 1)}. ${(lang === 'ja' ? f.ja[0] : f.en[0]) ?? f.key}${colon}`).join('\n') + '\n';
+  return blankForm(SELF_REPORT_FIELDS, lang);
 }
 
 /**

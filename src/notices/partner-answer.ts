@@ -6,13 +6,14 @@
 import { formatJst } from '../domain/clock.ts';
 import { PARTNER_FIELD_CODES, PARTNER_FIELD_PROBLEMS, PARTNER_REFUSAL_CODES, PARTNER_REFUSALS, type PartnerFieldCode, type PartnerRefusalCode } from '../domain/refusals.ts';
 import { PARTNER_FORM_LIMITS, type PartnerFormKey } from '../forms/partner.ts';
+import { formAnswerView, outcomeSchema, refusalSchema, refuseOutcomeMismatch, type FormAnswer } from './form-answer.ts';
 import { HANDOVER_ANSWER_REFUSALS } from './handover-answer-refused.ts';
 import { defineNotice, type Lang } from './notice.ts';
 import { caseId, day, instant, line, lineList, list, name, oneOf, presentIff, refuser, strict } from './schema.ts';
 import { safe } from './view.ts';
 
-export interface PartnerAnswerContext {
-  outcome: 'opened' | 'refused';
+/** The answer's outcome and refusal (form-answer.ts), with what a partner is told of its case. */
+export interface PartnerAnswerContext extends FormAnswer<PartnerMailRefusalCode, PartnerFieldCode> {
   /** The partner's own id, when the form gave one that could be read. */
   partnerRef?: string;
   /** `opened` only. */
@@ -21,12 +22,6 @@ export interface PartnerAnswerContext {
   publicationDate?: string;
   notified?: string[];
   unknownVendors?: string[];
-  /** `refused` only. */
-  reason?: PartnerMailRefusalCode;
-  /** Form keys missing (`refused`). */
-  missing?: string[];
-  /** Form keys with their verdict codes (`refused`; the catalogue's `partner-field` family). */
-  problems?: { field: string; code: PartnerFieldCode }[];
   /** `csaf-invalid`: the validator's first findings, as `test: /json/pointer` only (never a value of the document). */
   csafErrors?: string[];
   /** `csaf-disagrees`: the form keys whose form and CSAF values differ. */
@@ -48,24 +43,20 @@ const KEY = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/u;
 export const CSAF_FINDING = /^[A-Za-z0-9_]{1,64}: \/[A-Za-z0-9_/-]{0,200}$/u;
 
 export const schema = strict({
-  outcome: oneOf(['opened', 'refused']),
+  ...outcomeSchema,
   partnerRef: line(80).optional(),
   caseId: caseId.optional(),
   embargo: instant.optional(),
   publicationDate: day.optional(),
   notified: list(name, 100, 0).optional(),
   unknownVendors: list(name, 100, 0).optional(),
-  reason: oneOf(PARTNER_MAIL_REFUSAL_CODES).optional(),
-  missing: lineList(64, 20, { minItems: 0, pattern: KEY }).optional(),
-  problems: list(strict({ field: line(64, KEY), code: oneOf(PARTNER_FIELD_CODES) }), 50, 0).optional(),
+  ...refusalSchema(PARTNER_MAIL_REFUSAL_CODES, oneOf(PARTNER_FIELD_CODES)),
   csafErrors: lineList(270, 5, { minItems: 1, pattern: CSAF_FINDING }).optional(),
   disagrees: lineList(64, 20, { minItems: 1, pattern: KEY }).optional(),
 }).superRefine((c, ctx) => {
   const refuse = refuser(ctx);
-  const opened = c.outcome === 'opened';
-  for (const k of ['caseId', 'embargo', 'publicationDate', 'notified', 'unknownVendors'] as const) presentIff(c, k, opened, 'outcome is opened', refuse);
-  presentIff(c, 'reason', !opened, 'outcome is refused', refuse);
-  if (opened) for (const k of ['missing', 'problems'] as const) if (c[k] !== undefined) refuse(k, 'must be absent when outcome is opened');
+  refuseOutcomeMismatch(c, ['caseId', 'embargo', 'publicationDate', 'notified', 'unknownVendors'], refuse);
+  // The attached CSAF document's refusals (docs/partner-form.md "Attached CSAF 2.0").
   if (c.csafErrors !== undefined && c.reason !== 'csaf-invalid') refuse('csafErrors', 'must be absent unless reason is csaf-invalid');
   presentIff(c, 'disagrees', c.reason === 'csaf-disagrees', 'reason is csaf-disagrees', refuse);
 });
@@ -74,8 +65,8 @@ export default defineNotice<PartnerAnswerContext>()({
   template: 'partner-answer',
   schema,
   view: (lang, c) => ({
-    opened: c.outcome === 'opened',
-    refused: c.outcome === 'refused',
+    // Each bad field with its code and the catalogue's reason (English: the partner is overseas).
+    ...formAnswerView(lang, c, PARTNER_REFUSALS, (p) => ({ field: p.field, code: p.code, reason: problemReason(p, lang) })),
     hasPartnerRef: c.partnerRef !== undefined,
     partnerRef: safe(c.partnerRef ?? ''),
     caseId: c.caseId ?? '',
@@ -85,12 +76,6 @@ export default defineNotice<PartnerAnswerContext>()({
     notified: (c.notified ?? []).map(safe),
     hasUnknown: (c.unknownVendors ?? []).length > 0,
     unknownVendors: (c.unknownVendors ?? []).map(safe),
-    reason: c.reason ? PARTNER_REFUSALS[c.reason].text[lang]({}) : '',
-    hasMissing: (c.missing ?? []).length > 0,
-    missing: c.missing ?? [],
-    hasProblems: (c.problems ?? []).length > 0,
-    // Each bad field with its code and the catalogue's reason (English: the partner is overseas).
-    problems: (c.problems ?? []).map((p) => ({ field: p.field, code: p.code, reason: problemReason(p, lang) })),
     hasCsafErrors: (c.csafErrors ?? []).length > 0,
     csafErrors: c.csafErrors ?? [],
     hasDisagrees: (c.disagrees ?? []).length > 0,

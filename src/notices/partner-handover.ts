@@ -8,10 +8,12 @@
 // before it is sent, and holds the notice when one still names the reporter.
 import type { IsoDate } from '../domain/clock.ts';
 import { defineNotice } from './notice.ts';
-import { EMAIL, block, bool, caseId, day, line, name, oneOf, presentIff, refuser, strict } from './schema.ts';
-import { dayLong, flags, quoted, safe } from './view.ts';
+import { refuseIdentityWithoutConsent, reportDetailsSchema, reportDetailsView, reporterIdentitySchema, reporterIdentityView, type ReportDetails, type ReporterIdentity } from './report-details.ts';
+import { caseId, day, line, name, oneOf, refuser, strict } from './schema.ts';
+import { dayLong, flags, safe } from './view.ts';
 
-export interface PartnerHandoverBase {
+/** The report's details as vendor-notify has them (report-details.ts), and the date on the table. */
+export interface PartnerHandoverBase extends ReportDetails {
   caseId: string;
   /** The partner as registered (the salutation). */
   partnerName: string;
@@ -19,25 +21,13 @@ export interface PartnerHandoverBase {
   productVersion: string;
   /** The vendor as the reporter named it (absent: the report names none). */
   vendorName?: string;
-  summary: string;
-  vulnerabilityType?: string;
-  cvss?: string;
-  impact?: string;
-  /** Confidential: never public (§2). */
-  reproduction: string;
-  /** Confidential: never public (§2). */
-  verification?: string;
   /** The publication date on the table (JST day) and whether it is agreed; absent: none yet. */
   publicationDate?: IsoDate;
   dateStatus?: 'proposed' | 'agreed';
 }
 
 /** The reporter's identity only with consent (§2), as vendor-notify. */
-export type PartnerHandoverContext = PartnerHandoverBase &
-  (
-    | { shareIdentity: true; reporterName: string; reporterEmail: string; reporterOrganization?: string }
-    | { shareIdentity: false; reporterName?: never; reporterEmail?: never; reporterOrganization?: never }
-  );
+export type PartnerHandoverContext = PartnerHandoverBase & ReporterIdentity;
 
 export const schema = strict({
   caseId,
@@ -45,27 +35,16 @@ export const schema = strict({
   productName: name,
   productVersion: line(300),
   vendorName: name.optional(),
-  summary: block(20_000),
-  vulnerabilityType: line(200).optional(),
-  cvss: line(200).optional(),
-  impact: block(20_000).optional(),
-  reproduction: block(100_000),
-  verification: block(100_000).optional(),
+  ...reportDetailsSchema,
   publicationDate: day.optional(),
   dateStatus: oneOf(['proposed', 'agreed']).optional(),
-  shareIdentity: bool,
-  reporterName: name.optional(),
-  reporterEmail: line(320, EMAIL).optional(),
-  reporterOrganization: name.optional(),
+  ...reporterIdentitySchema,
 }).superRefine((c, ctx) => {
   const refuse = refuser(ctx);
   // The date and its status go together; whichever is absent is the one named.
   if (c.publicationDate !== undefined && c.dateStatus === undefined) refuse('dateStatus', 'is missing (required when publicationDate is given)');
   if (c.publicationDate === undefined && c.dateStatus !== undefined) refuse('publicationDate', 'is missing (required when dateStatus is given)');
-  // guideline §2; 資料1 2.(4): the reporter's identity only with consent.
-  presentIff(c, 'reporterName', c.shareIdentity, 'shareIdentity is true', refuse);
-  presentIff(c, 'reporterEmail', c.shareIdentity, 'shareIdentity is true', refuse);
-  if (!c.shareIdentity && c.reporterOrganization !== undefined) refuse('reporterOrganization', 'must be absent unless shareIdentity is true');
+  refuseIdentityWithoutConsent(c, refuse);
 });
 
 export default defineNotice<PartnerHandoverContext>()({
@@ -78,23 +57,10 @@ export default defineNotice<PartnerHandoverContext>()({
     productVersion: safe(c.productVersion),
     hasVendor: c.vendorName !== undefined,
     vendorName: safe(c.vendorName ?? ''),
-    summary: quoted(c.summary),
-    hasType: c.vulnerabilityType !== undefined,
-    vulnerabilityType: safe(c.vulnerabilityType ?? ''),
-    hasCvss: c.cvss !== undefined,
-    cvss: safe(c.cvss ?? ''),
-    hasImpact: c.impact !== undefined,
-    impact: c.impact === undefined ? '' : quoted(c.impact),
-    reproduction: quoted(c.reproduction),
-    hasVerification: c.verification !== undefined,
-    verification: c.verification === undefined ? '' : quoted(c.verification),
+    ...reportDetailsView(c),
     hasDate: c.publicationDate !== undefined,
     publicationDate: c.publicationDate === undefined ? '' : dayLong(c.publicationDate, lang),
     ...flags(['proposed', 'agreed'], c.dateStatus ?? 'none'),
-    shareIdentity: c.shareIdentity,
-    reporterName: safe(c.reporterName ?? ''),
-    reporterEmail: safe(c.reporterEmail ?? ''),
-    hasOrganization: c.reporterOrganization !== undefined,
-    reporterOrganization: safe(c.reporterOrganization ?? ''),
+    ...reporterIdentityView(c),
   }),
 });
