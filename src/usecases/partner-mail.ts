@@ -337,6 +337,11 @@ async function attachedCsaf(v: OpenedVerdict): Promise<AttachedCsaf> {
   }
   const r = await validateCsaf(doc);
   if (r.valid) return { kind: 'valid', doc };
+  // A validator that hung or died says so in `errors` (src/adapters/csaf-validator.ts): the
+  // desk's failure, not the partner's document. The job fails before anything is claimed and
+  // the queue tries again (a partner is never refused for the desk's own trouble).
+  const broken = r.errors.find((e) => e.startsWith('the CSAF validator'));
+  if (broken !== undefined) throw new Error(`partner CSAF not validated: ${broken}`);
   const findings = [...new Set(r.errors.map(finding))].slice(0, 5);
   return { kind: 'refused', code: 'csaf-invalid', findings: findings.length > 0 ? findings : ['csaf_validator: /'] };
 }
