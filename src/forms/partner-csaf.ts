@@ -3,7 +3,7 @@
 // caller has already checked that the one signature covers the attachment (the trust rule,
 // docs/security.md), that it is not too large, and that the validator
 // (src/adapters/csaf-validator.ts: strict schema and mandatory tests) found it valid. Every
-// string taken is checked like a form value (field-checks.ts: control and bidi characters,
+// string taken is checked like a form value (field-checks.ts: control characters,
 // length): a bad one makes the whole document refused, never partly used.
 import { readCves, readCvssVector, MAX_LIST_ITEMS } from './advisory-values.ts';
 import { checkValue, type FieldLimit } from './field-checks.ts';
