@@ -73,7 +73,10 @@ beforeAll(async () => {
     coordinators: [SATO],
   });
   // The registries, an administrator's task: two domestic vendors, and the partner, which wants CSAF.
-  const vendors = w.file('vendors.yaml', ['vendors:', '  - id: acme', '    name: ACME', `    contacts: { to: [${ACME}] }`, '    keys: [acme.asc]', '  - id: beta', '    name: Beta', `    contacts: { to: [${BETA}] }`, '    keys: [beta.asc]', ''].join('\n'));
+  const vendors = w.vendorsYaml([
+    { id: 'acme', name: 'ACME', addr: ACME },
+    { id: 'beta', name: 'Beta', addr: BETA },
+  ]);
   await w.run(['vendors', 'import', vendors]);
   await w.run(['partners', 'add', '--id', 'certcc', '--name', 'CERT/CC', '--case-id-pattern', 'VU#{6}', '--to', CERTCC, '--key', w.keyFile(CERTCC), '--csaf']);
 }, 300_000);

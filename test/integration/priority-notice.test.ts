@@ -101,7 +101,7 @@ beforeAll(async () => {
     }),
   });
   // The vendor registry: ACME's contact and pinned key.
-  const vendors = w.file('vendors.yaml', ['vendors:', '  - id: acme', '    name: ACME', `    contacts: { to: [${ACME}] }`, '    keys: [acme.asc]', ''].join('\n'));
+  const vendors = w.vendorsYaml([{ id: 'acme', name: 'ACME', addr: ACME }]);
   await w.run(['vendors', 'import', vendors]);
 }, 300_000);
 

@@ -76,7 +76,10 @@ beforeAll(async () => {
     coordinators: [SATO],
   });
   // The vendor registry, an administrator's task: each vendor's contact and pinned key.
-  const vendors = w.file('vendors.yaml', ['vendors:', '  - id: acme', '    name: ACME', `    contacts: { to: [${ACME}] }`, '    keys: [acme.asc]', '  - id: beta', '    name: Beta', `    contacts: { to: [${BETA}] }`, '    keys: [beta.asc]', ''].join('\n'));
+  const vendors = w.vendorsYaml([
+    { id: 'acme', name: 'ACME', addr: ACME },
+    { id: 'beta', name: 'Beta', addr: BETA },
+  ]);
   await w.run(['vendors', 'import', vendors]);
 }, 300_000);
 

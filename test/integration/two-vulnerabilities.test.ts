@@ -107,27 +107,11 @@ beforeAll(async () => {
     },
   });
   // The vendor registry, an administrator's task: the product is made by both vendors.
-  const vendors = w.file(
-    'vendors.yaml',
-    [
-      'vendors:',
-      '  - id: acme',
-      '    name: ACME',
-      `    contacts: { to: [${ACME}] }`,
-      '    keys: [acme.asc]',
-      '    products:',
-      `      - name: ${PRODUCT}`,
-      '        keywords: [router]',
-      '  - id: beta',
-      '    name: Beta',
-      `    contacts: { to: [${BETA}] }`,
-      '    keys: [beta.asc]',
-      '    products:',
-      `      - name: ${PRODUCT}`,
-      '        keywords: [router]',
-      '',
-    ].join('\n'),
-  );
+  const products = [{ name: PRODUCT, keywords: ['router'] }];
+  const vendors = w.vendorsYaml([
+    { id: 'acme', name: 'ACME', addr: ACME, products },
+    { id: 'beta', name: 'Beta', addr: BETA, products },
+  ]);
   await w.run(['vendors', 'import', vendors]);
 }, 300_000);
 

@@ -53,7 +53,7 @@ beforeAll(async () => {
     coordinators: [SATO],
     patienceMs: 60_000,
   });
-  w.file('vendors.yaml', ['vendors:', '  - id: silent', '    name: Silent Works', `    contacts: { to: [${SILENT}] }`, '    keys: [silent.asc]', ''].join('\n'));
+  w.vendorsYaml([{ id: 'silent', name: 'Silent Works', addr: SILENT }]);
 }, 180_000);
 
 afterAll(async () => {

@@ -153,6 +153,20 @@ export class MailWorld {
     return path;
   }
 
+  /**
+   * The vendor registry (docs/vendors.md), an administrator's task: each vendor's contact is
+   * its party's address and its pinned key the party's key file; written to `vendors.yaml`
+   * (returned) for the scenario to import when its story says so.
+   */
+  vendorsYaml(vendors: { id: string; name: string; addr: string; products?: { name: string; keywords: string[] }[] }[]): string {
+    const lines = ['vendors:'];
+    for (const v of vendors) {
+      lines.push(`  - id: ${v.id}`, `    name: ${v.name}`, `    contacts: { to: [${v.addr}] }`, `    keys: [${this.party(v.addr).id}.asc]`);
+      if (v.products) lines.push('    products:', ...v.products.flatMap((p) => [`      - name: ${p.name}`, `        keywords: [${p.keywords.join(', ')}]`]));
+    }
+    return this.file('vendors.yaml', `${lines.join('\n')}\n`);
+  }
+
   /** Runs the CLI with the desk's environment; fails the test on a non-zero exit. */
   async run(args: string[]): Promise<string> {
     const p = await this.cli(args);
