@@ -631,7 +631,7 @@ export const PARTNER_REFUSALS: Record<PartnerRefusalCode, Refusal> = {
   'csaf-invalid': fixed(
     'A partner’s attached CSAF document is not valid CSAF 2.0 (or not a security advisory).',
     'The attached CSAF document is not a valid CSAF 2.0 security advisory (the first problems the validator found are listed below); no case was opened.',
-    '添付の CSAF 文書は有効な CSAF 2.0 のセキュリティアドバイザリではありません（検証で見つかった最初の問題は下記のとおりです）。案件は開始していません。',
+    '添付の CSAF 文書は有効な CSAF 2.0 のセキュリティアドバイザリではありません。検証で見つかった最初の問題は下記のとおりです。案件は開始していません。',
     true,
     'partner-answer',
   ),

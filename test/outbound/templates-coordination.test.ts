@@ -171,7 +171,15 @@ const samples: { [N in CoordinationNoticeName]: NoticeContexts[N][] } = {
   'signed-mail-not-applied': NOT_APPLIED_REASONS.map((reason) => ({ reason })),
   'partner-answer': [
     { outcome: 'opened', partnerRef: 'VU#123456', caseId: CASE, embargo: new Date('2027-02-10T19:00:00Z'), publicationDate: '2027-02-11', notified: ['ACME 株式会社'], unknownVendors: [] },
-    ...PARTNER_MAIL_REFUSAL_CODES.map((reason) => ({ outcome: 'refused' as const, reason, missing: ['embargo'], problems: [{ field: 'embargo', code: 'embargo-no-zone' as const }] })),
+    ...PARTNER_MAIL_REFUSAL_CODES.map((reason) => ({
+      outcome: 'refused' as const,
+      reason,
+      missing: ['embargo'],
+      problems: [{ field: 'embargo', code: 'embargo-no-zone' as const }],
+      // What two refusals carry besides (docs/partner-form.md "Attached CSAF 2.0").
+      ...(reason === 'csaf-invalid' ? { csafErrors: ['csaf_2_0_strict: /document/tracking/id'] } : {}),
+      ...(reason === 'csaf-disagrees' ? { disagrees: ['vendors'] } : {}),
+    })),
   ],
   'handover-answer-refused': [
     { caseId: CASE, partnerRef: 'VU#123456', reason: 'answer-invalid', problems: [{ field: 'status', code: 'bad-status' }, { field: 'requestedDate', code: 'bad-date' }, { field: 'partnerCaseId', code: 'too-long' }] },
