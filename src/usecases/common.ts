@@ -1,11 +1,14 @@
 // What the use cases share below them: the one gate of signed mail (issue 9 §1-3,
 // src/desk/signed-gate.ts), a signed mail's refusal, and the per-address answer limit.
-import { keyFingerprints } from '../crypto/openpgp.ts';
+import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
 import { claimAnswer } from '../desk/answers.ts';
-import { composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
+import { composeCoordinatorAlert, storeComposed, type ComposedNotice } from '../desk/execute.ts';
 import { type GateInput, type GateResult, type SignedRole, gateSignedMail } from '../desk/signed-gate.ts';
+import { composeEncrypted } from '../outbound/compose.ts';
+import { renderNotice, type NoticeContexts } from '../outbound/templates.ts';
 import type { Lang } from '../rules/screening.ts';
 import type { Db } from '../store/db.ts';
+import type { Partner } from '../store/partners.ts';
 import { appendTimeline } from '../store/repo.ts';
 import { vendorBySigningKey } from '../store/vendors.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
@@ -58,4 +61,31 @@ export async function refuseSigned(ctx: DeskContext, tx: Db, id: number, v: Open
   // not who sent it: say so, so that a forged partner mail is not reported as a vendor's.
   const alert = await composeCoordinatorAlert(base, 'signed-mail-refused', `${r.code}: a signed mail from ${v.from ?? 'no address'}, read as a ${role} mail by its form, was given no authority (${r.detail})`);
   await storeComposed(tx, alert, null, id);
+}
+
+/**
+ * An automatic answer to a partner (guideline §5): to its registered contacts, in English,
+ * signed and encrypted to its pinned keys; limited like every automatic answer (issue 9 §8,
+ * the limit counted on its first contact); no usable key → stored withheld, nothing naming
+ * the case goes out (fail closed).
+ */
+export async function answerPartner<N extends 'partner-answer' | 'handover-answer-refused'>(
+  ctx: DeskContext,
+  tx: Db,
+  o: { kind: N; context: NoticeContexts[N]; partner: Partner; messageId: number; caseId: string | null; noticeId: string; now: Date },
+): Promise<void> {
+  const to = [...o.partner.contacts.to, ...o.partner.contacts.cc];
+  const first = o.partner.contacts.to[0];
+  if (!first || !(await mayAnswer(ctx, tx, first, o.now, o.messageId))) {
+    await appendTimeline(tx, { caseId: o.caseId, actor: 'desk', event: 'answer-withheld', data: { message: o.messageId, kind: o.kind, reason: 'rate-limited' } });
+    return;
+  }
+  const keys = await usableRecipients(o.partner.keys.map((k) => k.armored), o.now);
+  const rendered = renderNotice(o.kind, 'en', o.context);
+  const base = { id: o.noticeId, kind: o.kind, recipients: to, lang: 'en' as const };
+  const notice: ComposedNotice =
+    keys.length === 0
+      ? { ...base, raw: null, withheldReason: 'no usable pinned key' }
+      : { ...base, raw: await composeEncrypted({ from: ctx.address, to, caseTag: o.caseId, subject: rendered.subject, text: rendered.text, messageId: o.noticeId, date: o.now, autoSubmitted: 'auto-replied' }, ctx.signer, keys) };
+  await storeComposed(tx, [notice], o.caseId, o.messageId);
 }

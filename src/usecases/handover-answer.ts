@@ -25,21 +25,18 @@
 //   applied, the partner told the case is closed; its text still reaches the coordinators.
 // Labels the answer does not know are no bad values: they are the partner's free text
 // (a `Comment:`), forwarded to the coordinators as correspondence.
-import { usableRecipients } from '../crypto/openpgp.ts';
 import { loadSnapshot } from '../desk/coordination.ts';
-import { composeCoordinatorAlert, storeComposed, type ComposedNotice } from '../desk/execute.ts';
+import { composeCoordinatorAlert, storeComposed } from '../desk/execute.ts';
 import { isAnswer, parseHandoverAnswer, type HandoverAnswerProblem } from '../forms/handover-answer.ts';
 import type { RefPattern } from '../forms/ref-pattern.ts';
 import type { HandoverAnswerRefusedContext } from '../notices/handover-answer-refused.ts';
-import { composeEncrypted } from '../outbound/compose.ts';
-import { renderNotice } from '../outbound/templates.ts';
 import { handoverClosed } from '../rules/handover.ts';
 import type { Db } from '../store/db.ts';
 import { getHandover } from '../store/handovers.ts';
 import { setMessageError } from '../store/messages.ts';
 import { caseByPartnerRef, linkPartnerCase, type Partner } from '../store/partners.ts';
 import { appendTimeline } from '../store/repo.ts';
-import { mayAnswer } from './common.ts';
+import { answerPartner } from './common.ts';
 import type { DeskContext } from './context.ts';
 
 /**
@@ -72,7 +69,7 @@ export async function readHandoverAnswer(
   if (closed !== null) {
     // guideline §3.3, §3.8: a published or stopped case takes no status or date any more.
     await appendTimeline(tx, { caseId: m.caseId, actor, event: 'partner-handover-answer-refused', data: { message: m.id, partner: m.partner.id, reason: 'case-closed', why: closed.why } });
-    await answerPartner(ctx, tx, m, { caseId: m.caseId, ...(m.partnerRef !== null ? { partnerRef: m.partnerRef } : {}), reason: 'case-closed' });
+    await answerPartnerRefused(ctx, tx, m, { caseId: m.caseId, ...(m.partnerRef !== null ? { partnerRef: m.partnerRef } : {}), reason: 'case-closed' });
     return { kind: 'answered', partnerRef: m.partnerRef, forward: true };
   }
   if (answer.problems.length > 0) {
@@ -131,31 +128,10 @@ async function refuseBadValues(ctx: DeskContext, tx: Db, m: AnswerMail, problems
     `${verdict} (answer of partner ${m.partner.id} to the handed-over case; nothing applied, the partner told which fields)`,
   );
   await storeComposed(tx, alert, m.caseId, m.id);
-  await answerPartner(ctx, tx, m, { caseId: m.caseId, ...(m.partnerRef !== null ? { partnerRef: m.partnerRef } : {}), reason: 'answer-invalid', problems: codes });
+  await answerPartnerRefused(ctx, tx, m, { caseId: m.caseId, ...(m.partnerRef !== null ? { partnerRef: m.partnerRef } : {}), reason: 'answer-invalid', problems: codes });
 }
 
-/** handover-answer-refused to the partner's registered contacts, encrypted to its pinned keys (limited like every automatic answer, issue 9 §8). */
-async function answerPartner(ctx: DeskContext, tx: Db, m: AnswerMail, context: HandoverAnswerRefusedContext): Promise<void> {
-  const to = [...m.partner.contacts.to, ...m.partner.contacts.cc];
-  const first = m.partner.contacts.to[0];
-  if (!first || !(await mayAnswer(ctx, tx, first, m.now, m.id))) {
-    await appendTimeline(tx, { caseId: m.caseId, actor: 'desk', event: 'answer-withheld', data: { message: m.id, kind: 'handover-answer-refused', reason: 'rate-limited' } });
-    return;
-  }
-  const nid = `<handover-answer-refused.${m.caseId}.m${String(m.id)}@${ctx.domain}>`;
-  const keys = await usableRecipients(m.partner.keys.map((k) => k.armored), m.now);
-  // Partners are written to in English (partner-answer, partner-handover).
-  const rendered = renderNotice('handover-answer-refused', 'en', context);
-  // Fail closed: no usable key, nothing naming the case goes out (stored withheld).
-  const notice: ComposedNotice =
-    keys.length === 0
-      ? { id: nid, kind: 'handover-answer-refused', recipients: to, lang: 'en', raw: null, withheldReason: 'no usable pinned key' }
-      : {
-          id: nid,
-          kind: 'handover-answer-refused',
-          recipients: to,
-          lang: 'en',
-          raw: await composeEncrypted({ from: ctx.address, to, caseTag: m.caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: m.now, autoSubmitted: 'auto-replied' }, ctx.signer, keys),
-        };
-  await storeComposed(tx, [notice], m.caseId, m.id);
+/** handover-answer-refused to the partner (src/usecases/common.ts answerPartner). */
+function answerPartnerRefused(ctx: DeskContext, tx: Db, m: AnswerMail, context: HandoverAnswerRefusedContext): Promise<void> {
+  return answerPartner(ctx, tx, { kind: 'handover-answer-refused', context, partner: m.partner, messageId: m.id, caseId: m.caseId, noticeId: `<handover-answer-refused.${m.caseId}.m${String(m.id)}@${ctx.domain}>`, now: m.now });
 }

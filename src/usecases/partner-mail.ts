@@ -15,9 +15,9 @@
 // coordinators. A vendor's request for another date is never applied by itself
 // (vendorProposesDate only proposes; docs/decisions.md "Partner cases").
 import { validateCsaf } from '../adapters/csaf-validator.ts';
-import { keyFingerprints, usableRecipients } from '../crypto/openpgp.ts';
+import { keyFingerprints } from '../crypto/openpgp.ts';
 import { applyEvent, loadSnapshot, saveSnapshot } from '../desk/coordination.ts';
-import { storeComposed, type ComposedNotice } from '../desk/execute.ts';
+import { storeComposed } from '../desk/execute.ts';
 import type { GateResult } from '../desk/signed-gate.ts';
 import { addCalendarDays, jstDate, jstStartOfDay } from '../domain/clock.ts';
 import type { ReportForm } from '../domain/inspect.ts';
@@ -28,8 +28,7 @@ import { CSAF_FINDING } from '../notices/partner-answer.ts';
 import { storePartnerCsafVulnerabilities } from '../desk/vulnerabilities.ts';
 import { parseRefPattern, type RefPattern } from '../forms/ref-pattern.ts';
 import { findReferences } from '../forms/references.ts';
-import { composeEncrypted } from '../outbound/compose.ts';
-import { type NoticeContexts, renderNotice } from '../outbound/templates.ts';
+import type { NoticeContexts } from '../outbound/templates.ts';
 import { newProductCase, type ProductDecision } from '../rules/product.ts';
 import type { Db } from '../store/db.ts';
 import { claimForTriage } from '../store/messages.ts';
@@ -38,7 +37,7 @@ import { appendTimeline, createCase, getCase, nextCaseId } from '../store/repo.t
 import { getHandover } from '../store/handovers.ts';
 import { listVendors, type Vendor } from '../store/vendors.ts';
 import { forwardToCoordinators, noticesFor } from '../desk/case-notices.ts';
-import { gateSigned, mayAnswer, refuseSigned } from './common.ts';
+import { answerPartner, gateSigned, refuseSigned } from './common.ts';
 import { readHandoverAnswer } from './handover-answer.ts';
 import type { DeskContext, OpenedVerdict } from './context.ts';
 import { enqueueNotices } from './outbox.ts';
@@ -263,7 +262,7 @@ async function openPartnerCase(
       opened.push(...decisions);
     });
   }
-  await answerPartner(ctx, tx, id, partner, now, caseId, {
+  await answerPartnerCase(ctx, tx, id, partner, now, caseId, {
     outcome: 'opened',
     partnerRef: form.partnerCaseId,
     caseId,
@@ -280,7 +279,7 @@ async function openPartnerCase(
 async function refuse(ctx: DeskContext, tx: Db, id: number, partner: Partner, code: PartnerRefusalCode, form: PartnerCaseForm, now: Date, csafDetail: { csafErrors?: string[]; disagrees?: string[] } = {}): Promise<void> {
   await appendTimeline(tx, { caseId: null, actor: 'desk', event: 'partner-mail-refused', data: { message: id, partner: partner.id, reason: code } });
   const showForm = code === 'form-incomplete' || code === 'form-invalid';
-  await answerPartner(ctx, tx, id, partner, now, null, {
+  await answerPartnerCase(ctx, tx, id, partner, now, null, {
     outcome: 'refused',
     reason: code,
     ...(form.partnerCaseId !== undefined ? { partnerRef: form.partnerCaseId } : {}),
@@ -289,27 +288,9 @@ async function refuse(ctx: DeskContext, tx: Db, id: number, partner: Partner, co
   });
 }
 
-async function answerPartner(ctx: DeskContext, tx: Db, id: number, partner: Partner, now: Date, caseId: string | null, answer: NoticeContexts['partner-answer']): Promise<void> {
-  const to = [...partner.contacts.to, ...partner.contacts.cc];
-  const nid = `<partner-answer.${caseId ?? partner.id}.m${String(id)}@${ctx.domain}>`;
-  const first = partner.contacts.to[0];
-  if (!first || !(await mayAnswer(ctx, tx, first, now, id))) {
-    await appendTimeline(tx, { caseId, actor: 'desk', event: 'answer-withheld', data: { message: id, kind: 'partner-answer', reason: 'rate-limited' } });
-    return;
-  }
-  const keys = await usableRecipients(partner.keys.map((k) => k.armored), now);
-  const rendered = renderNotice('partner-answer', 'en', answer);
-  const notice: ComposedNotice =
-    keys.length === 0
-      ? { id: nid, kind: 'partner-answer', recipients: to, lang: 'en', raw: null, withheldReason: 'no usable pinned key' }
-      : {
-          id: nid,
-          kind: 'partner-answer',
-          recipients: to,
-          lang: 'en',
-          raw: await composeEncrypted({ from: ctx.address, to, caseTag: caseId, subject: rendered.subject, text: rendered.text, messageId: nid, date: now, autoSubmitted: 'auto-replied' }, ctx.signer, keys),
-        };
-  await storeComposed(tx, [notice], caseId, id);
+/** partner-answer to the partner (src/usecases/common.ts answerPartner). */
+function answerPartnerCase(ctx: DeskContext, tx: Db, id: number, partner: Partner, now: Date, caseId: string | null, answer: NoticeContexts['partner-answer']): Promise<void> {
+  return answerPartner(ctx, tx, { kind: 'partner-answer', context: answer, partner, messageId: id, caseId, noticeId: `<partner-answer.${caseId ?? partner.id}.m${String(id)}@${ctx.domain}>`, now });
 }
 
 // ---- the attached CSAF 2.0 document (docs/partner-form.md "Attached CSAF 2.0") ----------------
